@@ -1,0 +1,67 @@
+// The one Prisma client of the process. Embedded PGlite in $TAGPIPE_DATA_DIR/pglite by
+// default; a real PostgreSQL when DATABASE_URL is set. Opened lazily (never at import,
+// so `next build` does not touch the data directory) and kept on globalThis, because
+// server.ts and Next's bundled route modules are separate module graphs in one process,
+// and a PGlite directory may be opened only once per process.
+import path from "node:path";
+import fs from "node:fs";
+import type { PGlite } from "@electric-sql/pglite";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaClient } from "./generated/prisma/client";
+import { dataDir, env } from "./env";
+
+export type Database = {
+  kind: "pglite" | "postgres";
+  prisma: PrismaClient;
+  /** The driver adapter factory, reused by the migrator. */
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+};
+
+const KEY = Symbol.for("tagpipe.database");
+type Holder = { [KEY]?: Promise<Database> };
+
+async function open(): Promise<Database> {
+  const url = env().DATABASE_URL;
+  if (url) {
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    const adapter = new PrismaPg({ connectionString: url, max: 20 });
+    const prisma = new PrismaClient({ adapter });
+    return { kind: "postgres", prisma, adapter, close: () => prisma.$disconnect() };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const dir = path.join(dataDir(), "pglite");
+  fs.mkdirSync(dir, { recursive: true });
+  const client: PGlite = await PGlite.create(dir);
+  const adapter = new PrismaPGlite(client);
+  const prisma = new PrismaClient({ adapter });
+  return {
+    kind: "pglite",
+    prisma,
+    adapter,
+    close: async () => {
+      await prisma.$disconnect();
+      await client.close();
+    },
+  };
+}
+
+/** The process's database, opened on first use. */
+export function database(): Promise<Database> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= open();
+  return holder[KEY];
+}
+
+/** Shorthand for the Prisma client. */
+export async function prisma(): Promise<PrismaClient> {
+  return (await database()).prisma;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const holder = globalThis as Holder;
+  const db = holder[KEY];
+  delete holder[KEY];
+  if (db) await (await db).close();
+}
