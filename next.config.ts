@@ -13,6 +13,8 @@ const nextConfig: NextConfig = {
     "bcryptjs",
   ],
   poweredByHeader: false,
+  // Lets two builds (e.g. a test run and a running server) live side by side.
+  distDir: process.env.TAGPIPE_DIST_DIR ?? ".next",
   typedRoutes: false,
 };
 

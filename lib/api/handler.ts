@@ -1,0 +1,178 @@
+// The one wrapper every /api/v1 route goes through: it authenticates (bearer API token
+// or session cookie), refuses cross-site state changes made with a cookie (CSRF),
+// checks the route's one permission, parses the JSON body and query with the route's zod
+// schemas (unknown fields refused), and maps errors to JSON once.
+import { z } from "zod";
+import type { Actor } from "../auth/actor";
+import { authorize } from "../auth/actor";
+import { authenticateToken } from "../auth/tokens";
+import { sessionActor } from "../auth/session";
+import type { Permission } from "../rbac/permissions";
+import { DomainError, RateLimitedError, type FieldProblem } from "../errors";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type Schema = z.ZodType;
+type Infer<S> = S extends Schema ? z.infer<S> : undefined;
+
+export type RouteContext<B, Q> = {
+  actor: Actor;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  request: Request;
+};
+
+type Options<B extends Schema | undefined, Q extends Schema | undefined> = {
+  /** null: the route is public (its handler gets no actor checks). */
+  permission: Permission | null;
+  body?: B;
+  query?: Q;
+};
+
+type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+}
+
+export function errorResponse(status: number, code: string, message: string, fields: FieldProblem[] = [], headers: Record<string, string> = {}): Response {
+  return json({ error: { code, message, ...(fields.length ? { fields } : {}) } }, status, headers);
+}
+
+/** zod issues as field problems: a dot path and a message; unknown keys name the key. */
+export function fieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.flatMap((issue) => {
+    const base = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ path: base ? `${base}.${key}` : key, message: "is not a known field" }));
+    }
+    return [{ path: base, message: issue.message }];
+  });
+}
+
+function validationResponse(where: "body" | "query", error: z.ZodError): Response {
+  const fields = fieldProblems(error);
+  const message = fields.map((f) => `${f.path || where}: ${f.message}`).join("; ");
+  return errorResponse(422, "validation_failed", message, fields);
+}
+
+/** Same-origin check for cookie-authenticated writes: Origin must match the host. */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (!origin) return request.headers.get("sec-fetch-site") === "same-origin";
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    return { ok: false, response: errorResponse(415, "unsupported_media_type", "Send the body as application/json") };
+  }
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        return { ok: false, response: tooLarge() };
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text.trim()) return { ok: false, response: errorResponse(400, "invalid_json", "The request body is empty: send a JSON object") };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, response: errorResponse(400, "invalid_json", `Malformed JSON: ${(error as Error).message}`) };
+  }
+}
+
+function tooLarge(): Response {
+  return errorResponse(413, "payload_too_large", `The body exceeds ${MAX_BODY_BYTES / 1024} KB`);
+}
+
+async function resolveActor(request: Request): Promise<{ actor: Actor; viaCookie: boolean } | Response> {
+  const header = request.headers.get("authorization");
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const actor = match ? await authenticateToken(match[1]) : null;
+    if (!actor) return errorResponse(401, "unauthorized", "The API token is invalid, revoked or expired");
+    return { actor, viaCookie: false };
+  }
+  const actor = await sessionActor();
+  if (!actor) return errorResponse(401, "unauthorized", "Sign in or send an API token (Authorization: Bearer tpk_…)");
+  return { actor, viaCookie: true };
+}
+
+export function route<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined>(
+  options: Options<B, Q>,
+  handler: (ctx: RouteContext<Infer<B>, Infer<Q>>) => Promise<unknown>,
+) {
+  return async (request: Request, context: NextRouteContext): Promise<Response> => {
+    try {
+      let actor: Actor | null = null;
+      if (options.permission) {
+        const resolved = await resolveActor(request);
+        if (resolved instanceof Response) return resolved;
+        if (resolved.viaCookie && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+          return errorResponse(403, "csrf", "Cross-site request refused: the Origin header does not match this site");
+        }
+        authorize(resolved.actor, options.permission);
+        actor = resolved.actor;
+      }
+
+      const url = new URL(request.url);
+      let query: unknown = undefined;
+      if (options.query) {
+        const parsed = options.query.safeParse(Object.fromEntries(url.searchParams));
+        if (!parsed.success) return validationResponse("query", parsed.error);
+        query = parsed.data;
+      }
+      let body: unknown = undefined;
+      if (options.body) {
+        const read = await readJson(request);
+        if (!read.ok) return read.response;
+        const parsed = options.body.safeParse(read.value);
+        if (!parsed.success) return validationResponse("body", parsed.error);
+        body = parsed.data;
+      }
+
+      const raw = await context.params;
+      const params = Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+      const result = await handler({ actor: actor as Actor, body: body as Infer<B>, query: query as Infer<Q>, params, request });
+      if (result instanceof Response) return result;
+      if (result === undefined) return new Response(null, { status: 204 });
+      return json(result, request.method === "POST" ? 201 : 200);
+    } catch (error) {
+      return mapError(error);
+    }
+  };
+}
+
+export function mapError(error: unknown): Response {
+  if (error instanceof RateLimitedError) {
+    return errorResponse(429, error.code, error.message, [], { "retry-after": String(error.retryAfterSeconds) });
+  }
+  if (error instanceof DomainError) return errorResponse(error.status, error.code, error.message, error.fields);
+  // Unexpected: log the error's name and message only (never request bodies: they may hold PII).
+  console.error("[api] unexpected error:", error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  return errorResponse(500, "internal", "Something went wrong on our side; nothing was changed");
+}

@@ -1,0 +1,143 @@
+// The OpenAPI 3 document of /api/v1, generated from the same zod schemas the routes
+// validate with (zod's JSON Schema output), so the document cannot drift from them.
+import { z } from "zod";
+import * as s from "../schemas/resources";
+import type { Permission } from "../rbac/permissions";
+import { ROLES, can } from "../rbac/permissions";
+
+type Operation = {
+  method: "get" | "post" | "patch" | "delete";
+  path: string;
+  summary: string;
+  permission: Permission | null;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  created?: boolean;
+  noContent?: boolean;
+};
+
+export const OPERATIONS: Operation[] = [
+  { method: "get", path: "/sites", summary: "List sites", permission: "site:read" },
+  { method: "post", path: "/sites", summary: "Create a site with its container, environments and regions", permission: "site:write", body: s.siteCreate, created: true },
+  { method: "get", path: "/sites/{id}", summary: "Get a site", permission: "site:read" },
+  { method: "patch", path: "/sites/{id}", summary: "Update a site", permission: "site:write", body: s.siteUpdate },
+  { method: "delete", path: "/sites/{id}", summary: "Delete a site", permission: "site:delete", noContent: true },
+  { method: "get", path: "/sites/{id}/regions", summary: "List a site's regions", permission: "region:read" },
+  { method: "post", path: "/sites/{id}/regions", summary: "Add a region", permission: "region:write", body: s.regionCreate, created: true },
+  { method: "get", path: "/regions/{id}", summary: "Get a region", permission: "region:read" },
+  { method: "patch", path: "/regions/{id}", summary: "Update a region", permission: "region:write", body: s.regionUpdate },
+  { method: "delete", path: "/regions/{id}", summary: "Delete a region", permission: "region:write", noContent: true },
+  { method: "get", path: "/containers", summary: "List containers", permission: "container:read" },
+  { method: "post", path: "/containers", summary: "Create the container of a site that has none", permission: "container:write", body: s.containerCreate, created: true },
+  { method: "get", path: "/containers/{id}", summary: "Get a container", permission: "container:read" },
+  { method: "patch", path: "/containers/{id}", summary: "Rename a container", permission: "container:write", body: s.containerUpdate },
+  { method: "delete", path: "/containers/{id}", summary: "Delete a container", permission: "container:delete", noContent: true },
+  { method: "get", path: "/containers/{id}/environments", summary: "List environments", permission: "environment:read" },
+  { method: "post", path: "/containers/{id}/environments", summary: "Add an environment", permission: "environment:write", body: s.environmentCreate, created: true },
+  { method: "get", path: "/environments/{id}", summary: "Get an environment", permission: "environment:read" },
+  { method: "patch", path: "/environments/{id}", summary: "Rename an environment or rotate its key", permission: "environment:write", body: s.environmentUpdate },
+  { method: "delete", path: "/environments/{id}", summary: "Delete a non-production environment", permission: "environment:write", noContent: true },
+  { method: "get", path: "/team", summary: "The current team", permission: "team:read" },
+  { method: "patch", path: "/team", summary: "Rename the team", permission: "team:update", body: s.teamUpdate },
+  { method: "get", path: "/members", summary: "List members", permission: "member:read" },
+  { method: "patch", path: "/members/{id}", summary: "Change a member's role", permission: "member:manage", body: s.memberUpdate },
+  { method: "delete", path: "/members/{id}", summary: "Remove a member", permission: "member:manage", noContent: true },
+  { method: "get", path: "/invites", summary: "List pending invitations", permission: "member:manage" },
+  { method: "post", path: "/invites", summary: "Invite by email; answers the one-time link", permission: "member:manage", body: s.inviteCreate, created: true },
+  { method: "delete", path: "/invites/{id}", summary: "Withdraw an invitation", permission: "member:manage", noContent: true },
+  { method: "post", path: "/invites/accept", summary: "Accept an invitation (public)", permission: null, body: s.inviteAccept, created: true },
+  { method: "post", path: "/signup", summary: "Create the first account and team (public)", permission: null, body: s.signup, created: true },
+  { method: "get", path: "/tokens", summary: "List API tokens", permission: "token:manage" },
+  { method: "post", path: "/tokens", summary: "Create an API token; the secret is shown once", permission: "token:manage", body: s.tokenCreate, created: true },
+  { method: "delete", path: "/tokens/{id}", summary: "Revoke an API token", permission: "token:manage", noContent: true },
+  { method: "get", path: "/audit", summary: "The audit log, newest first", permission: "audit:read", query: s.auditQuery },
+];
+
+type JsonObject = Record<string, unknown>;
+
+// Named schemas (`.meta({ id })`) are hoisted into components.schemas and referenced.
+function jsonSchema(schema: z.ZodType, components: JsonObject): JsonObject {
+  const generated = z.toJSONSchema(schema, { target: "openapi-3.0", io: "input", unrepresentable: "any" });
+  const text = JSON.stringify(generated).replace(/"#\/(definitions|\$defs)\//g, '"#/components/schemas/');
+  const { definitions, $defs, ...rest } = JSON.parse(text) as JsonObject;
+  Object.assign(components, definitions ?? {}, $defs ?? {});
+  return rest;
+}
+
+const errorSchema = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string", description: "Names the offending field" },
+        fields: {
+          type: "array",
+          items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
+        },
+      },
+    },
+  },
+};
+
+function errorResponse(description: string) {
+  return { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+}
+
+export function openApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const schemas: JsonObject = { Error: errorSchema };
+  for (const op of OPERATIONS) {
+    const parameters: unknown[] = [];
+    if (op.path.includes("{id}")) parameters.push({ name: "id", in: "path", required: true, schema: { type: "string" } });
+    if (op.query) {
+      for (const [name, field] of Object.entries(op.query.shape)) {
+        parameters.push({ name, in: "query", required: false, schema: jsonSchema(field as z.ZodType, schemas) });
+      }
+    }
+    const roles = op.permission ? ROLES.filter((r) => can(r, op.permission!)) : [];
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      summary: op.summary,
+      description: op.permission ? `Needs the \`${op.permission}\` permission (roles: ${roles.join(", ")}).` : "Public.",
+      security: op.permission ? [{ bearer: [] }, { session: [] }] : [],
+      parameters,
+      ...(op.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, schemas) } } } }
+        : {}),
+      responses: {
+        [op.noContent ? "204" : op.created ? "201" : "200"]: {
+          description: op.noContent ? "Done" : "The resource",
+          ...(op.noContent ? {} : { content: { "application/json": { schema: { type: "object" } } } }),
+        },
+        "400": errorResponse("Malformed JSON"),
+        "401": errorResponse("No valid session or API token"),
+        "403": errorResponse("The role lacks the permission, or a cross-site request"),
+        "404": errorResponse("Unknown id, or an id of another team"),
+        "409": errorResponse("Conflict with existing data"),
+        "413": errorResponse("Body over 64 KB"),
+        "415": errorResponse("Body is not application/json"),
+        "422": errorResponse("A field is invalid or unknown; `fields` names each"),
+      },
+    };
+  }
+  return {
+    openapi: "3.0.3",
+    info: {
+      title: "Tagpipe API",
+      version: "1",
+      description: "Configure sites, regions, containers and environments. Authenticate with `Authorization: Bearer tpk_…` (an API token) or a dashboard session.",
+    },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "An API token created under Settings → API tokens" },
+        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+      },
+      schemas,
+    },
+    paths,
+  };
+}

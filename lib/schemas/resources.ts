@@ -1,0 +1,124 @@
+// Request and response schemas of the REST API, per resource.
+import { z } from "zod";
+import { country, currency, email, hostname, id, name, password, role, unique } from "./common";
+
+// ---- regions --------------------------------------------------------------------------
+
+export const regionRule = z
+  .strictObject({
+    hostname: hostname.optional(),
+    pathPrefix: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((v) => v.startsWith("/"), "must start with /")
+      .optional(),
+  })
+  .refine((r) => r.hostname !== undefined || r.pathPrefix !== undefined, "needs a hostname or a pathPrefix")
+  .meta({ description: "Matches when the page's hostname and path prefix (each if given) match" });
+
+const regionFields = {
+  code: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "must be 1–32 lower-case letters, digits, - or _")
+    .meta({ example: "eu" }),
+  name,
+  countries: z.array(country).max(250).default([]).transform(unique),
+  rules: z.array(regionRule).max(50).default([]),
+  currency: currency.nullable().optional(),
+  consentDefault: z.enum(["granted", "denied"]).default("granted").meta({
+    description: "Whether ad storage is granted before the visitor chooses (EU: denied)",
+  }),
+};
+
+export const regionCreate = z.strictObject(regionFields).meta({ id: "RegionCreate" });
+export const regionUpdate = z
+  .strictObject({
+    code: regionFields.code.optional(),
+    name: name.optional(),
+    countries: z.array(country).max(250).transform(unique).optional(),
+    rules: z.array(regionRule).max(50).optional(),
+    currency: currency.nullable().optional(),
+    consentDefault: z.enum(["granted", "denied"]).optional(),
+  })
+  .meta({ id: "RegionUpdate" });
+export type RegionCreate = z.infer<typeof regionCreate>;
+export type RegionUpdate = z.infer<typeof regionUpdate>;
+
+// ---- sites ----------------------------------------------------------------------------
+
+const hostnames = z
+  .array(hostname)
+  .min(1, "needs at least one hostname")
+  .max(50)
+  .transform(unique);
+
+export const siteCreate = z
+  .strictObject({
+    name,
+    hostnames,
+    defaultCurrency: currency,
+    regions: z.array(regionCreate).max(50).default([]).meta({ description: "Regions created with the site" }),
+  })
+  .meta({ id: "SiteCreate" });
+export const siteUpdate = z
+  .strictObject({ name: name.optional(), hostnames: hostnames.optional(), defaultCurrency: currency.optional() })
+  .meta({ id: "SiteUpdate" });
+export type SiteCreate = z.infer<typeof siteCreate>;
+export type SiteUpdate = z.infer<typeof siteUpdate>;
+
+// ---- containers and environments ------------------------------------------------------
+
+export const containerCreate = z.strictObject({ siteId: id, name }).meta({ id: "ContainerCreate" });
+export const containerUpdate = z.strictObject({ name: name.optional() }).meta({ id: "ContainerUpdate" });
+export type ContainerCreate = z.infer<typeof containerCreate>;
+export type ContainerUpdate = z.infer<typeof containerUpdate>;
+
+export const environmentKind = z.enum(["production", "staging", "development", "custom"]);
+export const environmentCreate = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "must be 1–32 lower-case letters, digits, - or _"),
+    kind: environmentKind.default("custom"),
+  })
+  .meta({ id: "EnvironmentCreate" });
+export const environmentUpdate = z
+  .strictObject({
+    name: environmentCreate.shape.name.optional(),
+    rotateKey: z.literal(true).optional().meta({ description: "Issue a new public key; the old URL stops working" }),
+  })
+  .meta({ id: "EnvironmentUpdate" });
+export type EnvironmentCreate = z.infer<typeof environmentCreate>;
+export type EnvironmentUpdate = z.infer<typeof environmentUpdate>;
+
+// ---- team, members, invites, tokens ---------------------------------------------------
+
+export const teamUpdate = z.strictObject({ name }).meta({ id: "TeamUpdate" });
+export const memberUpdate = z.strictObject({ role }).meta({ id: "MemberUpdate" });
+export const inviteCreate = z.strictObject({ email, role }).meta({ id: "InviteCreate" });
+export const inviteAccept = z
+  .strictObject({ token: z.string().min(10).max(200), name, password })
+  .meta({ id: "InviteAccept" });
+export const signup = z.strictObject({ email, name, password, teamName: name }).meta({ id: "Signup" });
+
+export const tokenCreate = z
+  .strictObject({
+    name,
+    role,
+    expiresInDays: z.number().int().min(1).max(3650).nullable().default(null),
+  })
+  .meta({ id: "TokenCreate" });
+export type TokenCreate = z.infer<typeof tokenCreate>;
+
+export const auditQuery = z.strictObject({
+  entityType: z.string().max(40).optional(),
+  entityId: z.string().max(64).optional(),
+  actor: z.string().max(64).optional().meta({ description: "user id or token id" }),
+  before: z.iso.datetime().optional().meta({ description: "only entries older than this (paging)" }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

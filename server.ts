@@ -1,0 +1,56 @@
+// The one Tagpipe process: migrates and seeds the database, then serves everything on one
+// port. Storefront hot paths (/api/collect, /api/v1/events, /c/*) will be answered here
+// directly by lean handlers over lib/; every other request goes to Next's handler
+// (Next's documented custom-server API).
+import http from "node:http";
+import next from "next";
+import { closeDatabase, database } from "./lib/db";
+import { applyMigrations } from "./lib/migrate";
+import { DEMO_EMAIL, DEMO_PASSWORD, seedIfEmpty } from "./lib/seed";
+import { ensureAuthSecret } from "./lib/auth/secret-file";
+import { env } from "./lib/env";
+
+const dev = process.argv.includes("--dev");
+const { HOST: host, PORT: port, TAGPIPE_SEED } = env();
+
+ensureAuthSecret();
+// Without a fixed public URL, next-auth builds its URLs from the Host header.
+if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST = "1";
+
+const db = await database();
+const applied = await applyMigrations(db.adapter);
+if (applied.length) console.log(`[tagpipe] applied migrations: ${applied.join(", ")}`);
+const seeded = TAGPIPE_SEED === "1" && (await seedIfEmpty());
+
+const app = next({ dev, hostname: host, port, dir: process.cwd() });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = http.createServer((req, res) => {
+  // The socket's address, not a client-supplied header, is what sign-in throttling keys on.
+  req.headers["x-tagpipe-client-ip"] = req.socket.remoteAddress ?? "unknown";
+  void handle(req, res);
+});
+
+server.listen(port, host, () => {
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  const url = `http://${host}:${actualPort}`;
+  console.log(`[tagpipe] ready on ${url} (${db.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  if (seeded) console.log(`[tagpipe] demo data seeded: sign in at ${url}/signin as ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+  else if (TAGPIPE_SEED === "1") console.log(`[tagpipe] sign in at ${url}/signin (demo: ${DEMO_EMAIL} / ${DEMO_PASSWORD}, if not changed)`);
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[tagpipe] ${signal}: shutting down`);
+  server.close();
+  server.closeAllConnections();
+  await app.close?.();
+  await closeDatabase();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
