@@ -3,6 +3,7 @@
 // else their first.
 import { getServerSession } from "next-auth";
 import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { prisma } from "../db";
 import type { Actor } from "./actor";
 import { authOptions } from "./options";
@@ -33,4 +34,11 @@ export async function sessionTeams(userId: string) {
   const db = await prisma();
   const memberships = await db.member.findMany({ where: { userId }, include: { team: true }, orderBy: { createdAt: "asc" } });
   return memberships.map((m) => ({ id: m.teamId, name: m.team.name, role: m.role }));
+}
+
+/** For dashboard pages: the actor, or a redirect to sign-in. */
+export async function requireActor(): Promise<Actor> {
+  const actor = await sessionActor();
+  if (!actor) redirect("/signin");
+  return actor;
 }

@@ -1,0 +1,62 @@
+import { notFound } from "next/navigation";
+import { headers } from "next/headers";
+import { requireActor } from "@/lib/auth/session";
+import { getSite } from "@/lib/config/sites";
+import { NotFoundError } from "@/lib/errors";
+import { can } from "@/lib/rbac/permissions";
+import { Card, PageHeader } from "@/components/ui/primitives";
+import { SiteForm } from "@/components/sites/site-form";
+import { RegionsManager } from "@/components/sites/regions-manager";
+import { EnvironmentsManager } from "@/components/sites/environments-manager";
+import { DeleteSite } from "@/components/sites/delete-site";
+
+export const metadata = { title: "Site" };
+
+export default async function SitePage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireActor();
+  const { id } = await params;
+  const site = await getSite(actor, id).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const h = await headers();
+  const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host")}`;
+  return (
+    <>
+      <PageHeader title={site.name} description={`${site.hostnames.join(", ")} · ${site.defaultCurrency}`} />
+      <div className="space-y-6">
+        <Card title="Settings">
+          {can(actor.role, "site:write") ? (
+            <SiteForm site={site} />
+          ) : (
+            <dl className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-3">
+              <div><dt className="text-slate-500">Name</dt><dd>{site.name}</dd></div>
+              <div><dt className="text-slate-500">Hostnames</dt><dd>{site.hostnames.join(", ")}</dd></div>
+              <div><dt className="text-slate-500">Default currency</dt><dd>{site.defaultCurrency}</dd></div>
+            </dl>
+          )}
+        </Card>
+        <Card title="Regions" description="Which currency and consent default apply, by country or by hostname and path.">
+          <RegionsManager siteId={site.id} regions={site.regions} canWrite={can(actor.role, "region:write")} siteCurrency={site.defaultCurrency} />
+        </Card>
+        <Card title="Environments" description="Each environment serves its own container script. Events from non-production environments never reach production destinations.">
+          {site.container ? (
+            <EnvironmentsManager
+              containerId={site.container.id}
+              environments={site.container.environments}
+              canWrite={can(actor.role, "environment:write")}
+              origin={origin}
+            />
+          ) : (
+            <p className="text-sm text-slate-600">This site has no container. Create one with POST /api/v1/containers.</p>
+          )}
+        </Card>
+        {can(actor.role, "site:delete") ? (
+          <Card title="Danger zone" description="Deleting a site deletes its regions, container and environments. The audit log keeps the record.">
+            <DeleteSite siteId={site.id} name={site.name} />
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+import { headers } from "next/headers";
+import { requireActor } from "@/lib/auth/session";
+import { listTokens } from "@/lib/auth/tokens";
+import { can } from "@/lib/rbac/permissions";
+import { Alert, Card, PageHeader } from "@/components/ui/primitives";
+import { TokensManager } from "@/components/team/tokens-manager";
+
+export const metadata = { title: "API tokens" };
+
+export default async function TokensPage() {
+  const actor = await requireActor();
+  const h = await headers();
+  const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host")}`;
+  return (
+    <>
+      <PageHeader title="API tokens" description="Bearer tokens for the REST API, each scoped to this team and one role. Only a hash is stored." />
+      {can(actor.role, "token:manage") ? (
+        <Card>
+          <TokensManager tokens={await listTokens(actor)} origin={origin} />
+        </Card>
+      ) : (
+        <Alert tone="amber">Only owners manage API tokens.</Alert>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+// Human wording for audit entries, shared by the overview and the audit log.
+const VERBS: Record<string, string> = {
+  create: "created",
+  update: "changed",
+  delete: "deleted",
+  invite: "invited",
+  revoke: "revoked",
+  remove: "removed",
+  join: "joined as",
+  change_role: "changed the role of",
+  rotate_key: "rotated the key of",
+};
+
+const NOUNS: Record<string, string> = {
+  site: "site",
+  region: "region",
+  container: "container",
+  environment: "environment",
+  team: "team",
+  member: "member",
+  invite: "invitation for",
+  api_token: "API token",
+};
+
+export function describeAudit(entry: { action: string; entityType: string; entityLabel: string }): string {
+  if (entry.action === "join") return `joined the team (${entry.entityLabel})`;
+  return `${VERBS[entry.action] ?? entry.action} ${NOUNS[entry.entityType] ?? entry.entityType} ${entry.entityLabel}`;
+}
+
+export const ENTITY_TYPES = Object.keys(NOUNS);

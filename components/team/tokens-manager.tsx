@@ -1,0 +1,138 @@
+"use client";
+// API tokens: create (the secret is shown once), list, revoke.
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { api, type FieldErrors } from "../ui/api";
+import { Alert, Badge, Button, EmptyState, Table, Td, Th, formatDate } from "../ui/primitives";
+import { SelectField, TextField } from "../ui/fields";
+import { ConfirmButton } from "../ui/confirm-button";
+
+type Token = {
+  id: string;
+  name: string;
+  role: string;
+  prefix: string;
+  createdAt: string | Date;
+  lastUsedAt: string | Date | null;
+  expiresAt: string | Date | null;
+  revokedAt: string | Date | null;
+  createdBy: { name: string } | null;
+};
+
+export function TokensManager({ tokens, origin }: { tokens: Token[]; origin: string }) {
+  const router = useRouter();
+  const [name, setName] = useState("");
+  const [role, setRole] = useState("editor");
+  const [expires, setExpires] = useState("90");
+  const [fields, setFields] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    const result = await api<{ name: string; secret: string }>("POST", "/tokens", {
+      name,
+      role,
+      expiresInDays: expires ? Number(expires) : null,
+    });
+    if (!result.ok) {
+      setFields(result.fields);
+      setMessage(Object.keys(result.fields).length ? null : result.message);
+      return;
+    }
+    setFields({});
+    setMessage(null);
+    setName("");
+    setCreated({ name: result.data.name, secret: result.data.secret });
+    router.refresh();
+  }
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={create} noValidate className="flex flex-wrap items-start gap-3" aria-label="New API token">
+        <div className="w-64">
+          <TextField label="Token name" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} hint="What uses it, e.g. ci-deploy" />
+        </div>
+        <div className="w-40">
+          <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value)} error={fields.role}>
+            <option value="viewer">viewer</option>
+            <option value="editor">editor</option>
+            <option value="publisher">publisher</option>
+            <option value="owner">owner</option>
+          </SelectField>
+        </div>
+        <div className="w-40">
+          <SelectField label="Expires" value={expires} onChange={(e) => setExpires(e.target.value)} error={fields.expiresInDays}>
+            <option value="30">in 30 days</option>
+            <option value="90">in 90 days</option>
+            <option value="365">in a year</option>
+            <option value="">never</option>
+          </SelectField>
+        </div>
+        <Button type="submit" className="mt-6">
+          Create token
+        </Button>
+      </form>
+      {message ? <Alert>{message}</Alert> : null}
+      {created ? (
+        <Alert tone="green">
+          <p>
+            Token <strong>{created.name}</strong> created. Copy it now: it will not be shown again.
+          </p>
+          <input readOnly value={created.secret} aria-label="New token secret" onFocus={(e) => e.currentTarget.select()} className="mt-2 w-full rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs" />
+          <pre className="mt-2 overflow-x-auto rounded bg-emerald-900/90 p-2 font-mono text-xs text-emerald-50">
+            curl -H &quot;Authorization: Bearer {created.secret}&quot; {origin}/api/v1/sites
+          </pre>
+        </Alert>
+      ) : null}
+      {tokens.length === 0 ? (
+        <EmptyState title="No API tokens">Create one for scripts, CI or your backend. It acts with the role you choose, in this team only.</EmptyState>
+      ) : (
+        <Table>
+          <thead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Role</Th>
+              <Th>Token</Th>
+              <Th>Created</Th>
+              <Th>Last used</Th>
+              <Th>Status</Th>
+              <Th className="sr-only">Actions</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {tokens.map((t) => {
+              const expired = t.expiresAt !== null && new Date(t.expiresAt) < new Date();
+              return (
+                <tr key={t.id}>
+                  <Td className="font-medium">{t.name}</Td>
+                  <Td>{t.role}</Td>
+                  <Td className="font-mono text-xs">{t.prefix}…</Td>
+                  <Td className="whitespace-nowrap text-slate-600">
+                    {formatDate(t.createdAt)}
+                    {t.createdBy ? ` by ${t.createdBy.name}` : ""}
+                  </Td>
+                  <Td className="whitespace-nowrap text-slate-600">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</Td>
+                  <Td>
+                    {t.revokedAt ? (
+                      <Badge tone="red">revoked</Badge>
+                    ) : expired ? (
+                      <Badge tone="amber">expired</Badge>
+                    ) : (
+                      <Badge tone="green">{t.expiresAt ? `active until ${new Date(t.expiresAt).toISOString().slice(0, 10)}` : "active"}</Badge>
+                    )}
+                  </Td>
+                  <Td>
+                    {t.revokedAt ? null : (
+                      <ConfirmButton label="Revoke" confirmLabel={`Revoke ${t.name}`} action={() => api("DELETE", `/tokens/${t.id}`)} onDone={() => router.refresh()} />
+                    )}
+                  </Td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </Table>
+      )}
+    </div>
+  );
+}

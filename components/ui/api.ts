@@ -1,0 +1,26 @@
+// The dashboard's one way to call the REST API from the browser: same-origin fetch with
+// the session cookie (the browser adds the Origin header the CSRF check wants).
+export type FieldErrors = Record<string, string>;
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; message: string; fields: FieldErrors };
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+  } catch {
+    return { ok: false, status: 0, message: "Tagpipe could not be reached: check your connection and try again", fields: {} };
+  }
+  if (response.status === 204) return { ok: true, data: undefined as T };
+  const payload = await response.json().catch(() => null);
+  if (response.ok) return { ok: true, data: payload as T };
+  const error = (payload as { error?: { message?: string; fields?: { path: string; message: string }[] } } | null)?.error;
+  const fields: FieldErrors = {};
+  for (const f of error?.fields ?? []) fields[f.path] ??= f.message;
+  if (response.status === 401) window.location.href = `/signin?next=${encodeURIComponent(window.location.pathname)}`;
+  return { ok: false, status: response.status, message: error?.message ?? `Request failed (${response.status})`, fields };
+}

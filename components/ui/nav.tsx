@@ -1,0 +1,59 @@
+"use client";
+// The one navigation of the dashboard: the same sidebar on every page.
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOut } from "next-auth/react";
+
+const LINKS = [
+  { href: "/overview", label: "Overview" },
+  { href: "/sites", label: "Sites" },
+  { href: "/members", label: "Members" },
+  { href: "/tokens", label: "API tokens", ownerOnly: true },
+  { href: "/audit", label: "Audit log" },
+];
+
+export function Nav({ teamName, userName, role }: { teamName: string; userName: string; role: string }) {
+  const pathname = usePathname();
+  return (
+    <aside className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
+      <div className="border-b border-slate-100 px-4 py-4">
+        <Link href="/overview" className="text-lg font-semibold tracking-tight text-indigo-700">
+          Tagpipe
+        </Link>
+        <p className="mt-1 truncate text-sm font-medium text-slate-800" title={teamName}>
+          {teamName}
+        </p>
+      </div>
+      <nav aria-label="Main" className="flex-1 px-2 py-3">
+        <ul className="space-y-0.5">
+          {LINKS.filter((l) => !l.ownerOnly || role === "owner").map((link) => {
+            const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
+            return (
+              <li key={link.href}>
+                <Link
+                  href={link.href}
+                  aria-current={active ? "page" : undefined}
+                  className={`block rounded-md px-3 py-1.5 text-sm font-medium ${active ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100"}`}
+                >
+                  {link.label}
+                </Link>
+              </li>
+            );
+          })}
+          <li>
+            <a href="/api/v1/openapi.json" className="block rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
+              API reference
+            </a>
+          </li>
+        </ul>
+      </nav>
+      <div className="border-t border-slate-100 px-4 py-3 text-sm">
+        <p className="truncate font-medium text-slate-800">{userName}</p>
+        <p className="text-xs text-slate-500">{role}</p>
+        <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className="mt-2 text-sm font-medium text-indigo-700 hover:underline">
+          Sign out
+        </button>
+      </div>
+    </aside>
+  );
+}
