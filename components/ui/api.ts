@@ -22,5 +22,9 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   const fields: FieldErrors = {};
   for (const f of error?.fields ?? []) fields[f.path] ??= f.message;
   if (response.status === 401) window.location.href = `/signin?next=${encodeURIComponent(window.location.pathname)}`;
-  return { ok: false, status: response.status, message: error?.message ?? `Request failed (${response.status})`, fields };
+  // With field errors, each message shows beside its field; the summary only points there.
+  const message = Object.keys(fields).length
+    ? "Some fields need attention: see the messages beside them."
+    : (error?.message ?? `Request failed (${response.status})`);
+  return { ok: false, status: response.status, message, fields };
 }

@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import { originFromHeaders } from "@/lib/api/origin";
 import { requireActor } from "@/lib/auth/session";
 import { listTokens } from "@/lib/auth/tokens";
 import { can } from "@/lib/rbac/permissions";
@@ -9,8 +10,7 @@ export const metadata = { title: "API tokens" };
 
 export default async function TokensPage() {
   const actor = await requireActor();
-  const h = await headers();
-  const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host")}`;
+  const origin = originFromHeaders(await headers());
   return (
     <>
       <PageHeader title="API tokens" description="Bearer tokens for the REST API, each scoped to this team and one role. Only a hash is stored." />

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { headers } from "next/headers";
+import { originFromHeaders } from "@/lib/api/origin";
 import { requireActor } from "@/lib/auth/session";
 import { getSite } from "@/lib/config/sites";
 import { NotFoundError } from "@/lib/errors";
@@ -19,8 +20,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const h = await headers();
-  const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host")}`;
+  const origin = originFromHeaders(await headers());
   return (
     <>
       <PageHeader title={site.name} description={`${site.hostnames.join(", ")} · ${site.defaultCurrency}`} />
