@@ -27,7 +27,7 @@ if (newestMtime(path.join(root, "lib", "generated", "prisma", "client.ts")) < sc
   execFileSync(bin("prisma"), ["generate"], { stdio: "inherit", env });
 }
 
-const buildId = path.join(root, ".next", "BUILD_ID");
+const buildId = path.join(root, process.env.TAGPIPE_DIST_DIR ?? ".next", "BUILD_ID");
 const sources = ["app", "components", "lib", "public", "prisma", "next.config.ts", "package-lock.json"].map((p) =>
   newestMtime(path.join(root, p)),
 );
