@@ -9,6 +9,9 @@ import { authenticateToken } from "../auth/tokens";
 import { sessionActor } from "../auth/session";
 import type { Permission } from "../rbac/permissions";
 import { DomainError, RateLimitedError, type FieldProblem } from "../errors";
+import { fieldProblems } from "../schemas/problems";
+
+export { fieldProblems };
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -28,6 +31,8 @@ type Options<B extends Schema | undefined, Q extends Schema | undefined> = {
   permission: Permission | null;
   body?: B;
   query?: Q;
+  /** Body cap; 64 KB unless a route needs more (container import). */
+  maxBodyBytes?: number;
 };
 
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -43,17 +48,6 @@ export function json(data: unknown, status = 200, headers: Record<string, string
 
 export function errorResponse(status: number, code: string, message: string, fields: FieldProblem[] = [], headers: Record<string, string> = {}): Response {
   return json({ error: { code, message, ...(fields.length ? { fields } : {}) } }, status, headers);
-}
-
-/** zod issues as field problems: a dot path and a message; unknown keys name the key. */
-export function fieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.flatMap((issue) => {
-    const base = issue.path.map(String).join(".");
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ path: base ? `${base}.${key}` : key, message: "is not a known field" }));
-    }
-    return [{ path: base, message: issue.message }];
-  });
 }
 
 function validationResponse(where: "body" | "query", error: z.ZodError): Response {
@@ -74,13 +68,13 @@ function sameOrigin(request: Request): boolean {
   }
 }
 
-async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+async function readJson(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) {
     return { ok: false, response: errorResponse(415, "unsupported_media_type", "Send the body as application/json") };
   }
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
+  if (declared > maxBytes) return { ok: false, response: tooLarge(maxBytes) };
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -89,9 +83,9 @@ async function readJson(request: Request): Promise<{ ok: true; value: unknown } 
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         await reader.cancel();
-        return { ok: false, response: tooLarge() };
+        return { ok: false, response: tooLarge(maxBytes) };
       }
       chunks.push(value);
     }
@@ -105,8 +99,8 @@ async function readJson(request: Request): Promise<{ ok: true; value: unknown } 
   }
 }
 
-function tooLarge(): Response {
-  return errorResponse(413, "payload_too_large", `The body exceeds ${MAX_BODY_BYTES / 1024} KB`);
+function tooLarge(maxBytes: number): Response {
+  return errorResponse(413, "payload_too_large", `The body exceeds ${maxBytes / 1024} KB`);
 }
 
 async function resolveActor(request: Request): Promise<{ actor: Actor; viaCookie: boolean } | Response> {
@@ -148,7 +142,7 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
       }
       let body: unknown = undefined;
       if (options.body) {
-        const read = await readJson(request);
+        const read = await readJson(request, options.maxBodyBytes ?? MAX_BODY_BYTES);
         if (!read.ok) return read.response;
         const parsed = options.body.safeParse(read.value);
         if (!parsed.success) return validationResponse("body", parsed.error);

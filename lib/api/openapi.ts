@@ -2,6 +2,8 @@
 // validate with (zod's JSON Schema output), so the document cannot drift from them.
 import { z } from "zod";
 import * as s from "../schemas/resources";
+import * as c from "../schemas/config";
+import { importFile } from "../config/transfer";
 import type { Permission } from "../rbac/permissions";
 import { ROLES, can } from "../rbac/permissions";
 
@@ -51,6 +53,42 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/tokens", summary: "Create an API token; the secret is shown once", permission: "token:manage", body: s.tokenCreate, created: true },
   { method: "delete", path: "/tokens/{id}", summary: "Revoke an API token", permission: "token:manage", noContent: true },
   { method: "get", path: "/audit", summary: "The audit log, newest first", permission: "audit:read", query: s.auditQuery },
+  { method: "get", path: "/plan/events", summary: "The tracking plan", permission: "plan:read" },
+  { method: "post", path: "/plan/events", summary: "Define a plan event (or {preset} for a standard one)", permission: "plan:write", body: c.planEventCreate, created: true },
+  { method: "get", path: "/plan/events/{id}", summary: "Get a plan event", permission: "plan:read" },
+  { method: "patch", path: "/plan/events/{id}", summary: "Update a plan event (stale revision → 409)", permission: "plan:write", body: c.planEventUpdate },
+  { method: "delete", path: "/plan/events/{id}", summary: "Remove a plan event no container uses", permission: "plan:write", noContent: true },
+  { method: "get", path: "/plan/presets", summary: "Standard events with their platform names", permission: "plan:read" },
+  { method: "get", path: "/plan/consistency", summary: "Where sites and regions differ from the plan", permission: "plan:read" },
+  { method: "get", path: "/containers/{id}/events", summary: "Plan events used in a container", permission: "container:read" },
+  { method: "post", path: "/containers/{id}/events", summary: "Use a plan event in a container", permission: "draft:write", body: c.containerEventCreate, created: true },
+  { method: "get", path: "/events/{id}", summary: "Get a container event", permission: "container:read" },
+  { method: "patch", path: "/events/{id}", summary: "Change triggers, mappings, overrides", permission: "draft:write", body: c.containerEventUpdate },
+  { method: "delete", path: "/events/{id}", summary: "Stop using an event in a container", permission: "draft:write", noContent: true },
+  { method: "get", path: "/containers/{id}/triggers", summary: "List triggers", permission: "container:read" },
+  { method: "post", path: "/containers/{id}/triggers", summary: "Add a trigger", permission: "draft:write", body: c.triggerCreate, created: true },
+  { method: "get", path: "/triggers/{id}", summary: "Get a trigger", permission: "container:read" },
+  { method: "patch", path: "/triggers/{id}", summary: "Update a trigger", permission: "draft:write", body: c.triggerUpdate },
+  { method: "delete", path: "/triggers/{id}", summary: "Delete a trigger", permission: "draft:write", noContent: true },
+  { method: "get", path: "/containers/{id}/variables", summary: "List variables", permission: "container:read" },
+  { method: "post", path: "/containers/{id}/variables", summary: "Add a variable", permission: "draft:write", body: c.variableCreate, created: true },
+  { method: "get", path: "/variables/{id}", summary: "Get a variable", permission: "container:read" },
+  { method: "patch", path: "/variables/{id}", summary: "Update a variable", permission: "draft:write", body: c.variableUpdate },
+  { method: "delete", path: "/variables/{id}", summary: "Delete a variable", permission: "draft:write", noContent: true },
+  { method: "get", path: "/containers/{id}/destinations", summary: "List destinations (secrets masked)", permission: "container:read" },
+  { method: "post", path: "/containers/{id}/destinations", summary: "Add a destination", permission: "draft:write", body: c.destinationCreate, created: true },
+  { method: "get", path: "/destinations/{id}", summary: "Get a destination (secrets masked)", permission: "container:read" },
+  { method: "patch", path: "/destinations/{id}", summary: "Update a destination; secrets are write-only", permission: "draft:write", body: c.destinationUpdate },
+  { method: "delete", path: "/destinations/{id}", summary: "Delete a destination", permission: "draft:write", noContent: true },
+  { method: "get", path: "/containers/{id}/draft", summary: "The whole draft and its problems", permission: "container:read" },
+  { method: "get", path: "/containers/{id}/versions", summary: "Version history", permission: "version:read" },
+  { method: "post", path: "/containers/{id}/versions", summary: "Create a version from the draft", permission: "version:create", body: c.versionCreate, created: true },
+  { method: "get", path: "/containers/{id}/diff", summary: "Semantic diff: from/to = draft, a version id, or env:<environment id>", permission: "version:read" },
+  { method: "get", path: "/containers/{id}/export", summary: "Export the draft as JSON", permission: "container:read" },
+  { method: "post", path: "/containers/{id}/import", summary: "Replace the draft from an exported file", permission: "draft:write", body: importFile },
+  { method: "get", path: "/versions/{id}", summary: "Get a version with its snapshot", permission: "version:read" },
+  { method: "post", path: "/versions/{id}/publish", summary: "Publish (or roll back) to an environment", permission: "version:publish", body: c.publishRequest },
+  { method: "get", path: "/environments/{id}/history", summary: "Publish history of an environment", permission: "environment:read" },
 ];
 
 type JsonObject = Record<string, unknown>;

@@ -12,9 +12,11 @@ const READ = [
   "environment:read",
   "member:read",
   "audit:read",
+  "plan:read",
+  "version:read",
 ] as const;
-const EDIT = ["site:write", "region:write", "container:write"] as const;
-const PUBLISH = ["site:delete", "container:delete", "environment:write"] as const;
+const EDIT = ["site:write", "region:write", "container:write", "plan:write", "draft:write", "version:create"] as const;
+const PUBLISH = ["site:delete", "container:delete", "environment:write", "version:publish"] as const;
 const OWN = ["team:update", "member:manage", "token:manage"] as const;
 
 export type Permission = (typeof READ | typeof EDIT | typeof PUBLISH | typeof OWN)[number];
@@ -34,7 +36,7 @@ export function can(role: Role, permission: Permission): boolean {
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   owner: "Everything, plus members, API tokens and team settings",
-  publisher: "Edit drafts, manage environments, publish, delete sites",
-  editor: "Edit sites, regions and container drafts",
+  publisher: "Edit drafts, publish and roll back versions, manage environments, delete sites",
+  editor: "Edit sites, regions, the tracking plan and container drafts; create versions",
   viewer: "Read everything, change nothing",
 };

@@ -1,0 +1,215 @@
+// Export and import of a container's draft as JSON. The file refers to entities by name
+// (ids are local to one database), carries a format version, and is validated entity by
+// entity on import with errors naming the exact place. Import replaces the draft in one
+// transaction: all or nothing. Secrets are never exported.
+import { z } from "zod";
+import { prisma } from "../db";
+import type { Actor } from "../auth/actor";
+import { recordAudit, type Tx } from "../audit/record";
+import { ValidationError, type FieldProblem } from "../errors";
+import { fieldProblems } from "../schemas/problems";
+import { assertContainer } from "./draft-entities";
+import { loadDraft } from "../versions/snapshot";
+import {
+  containerEventDefinition,
+  destinationDefinition,
+  entityName,
+  eventName,
+  planEventCreate,
+  triggerDefinition,
+  variableDefinition,
+} from "../schemas/config";
+
+export const EXPORT_FORMAT = "tagpipe.container";
+export const EXPORT_FORMAT_VERSION = 1;
+
+const named = z.looseObject({ name: entityName, description: z.string().max(500).default("") });
+
+export const importFile = z
+  .strictObject({
+    format: z.literal(EXPORT_FORMAT, { error: `must be "${EXPORT_FORMAT}"` }),
+    formatVersion: z.literal(EXPORT_FORMAT_VERSION, { error: `must be ${EXPORT_FORMAT_VERSION} (this Tagpipe reads version ${EXPORT_FORMAT_VERSION})` }),
+    exportedAt: z.string().optional(),
+    container: z.string().optional(),
+    planEvents: z.array(z.unknown()).max(200).default([]),
+    events: z.array(z.looseObject({ event: eventName, description: z.string().max(500).default("") })).max(200).default([]),
+    triggers: z.array(named).max(500).default([]),
+    variables: z.array(named).max(500).default([]),
+    destinations: z.array(named).max(100).default([]),
+  })
+  .meta({ id: "ContainerImport" });
+export type ImportFile = z.infer<typeof importFile>;
+
+export async function exportContainer(actor: Actor, containerId: string) {
+  const db = await prisma();
+  const draft = await db.$transaction(async (tx) => {
+    await assertContainer(tx, actor, containerId);
+    return loadDraft(tx, containerId);
+  });
+  const trigger = new Map(draft.triggers.map((t) => [t.id, t.name]));
+  const variable = new Map(draft.variables.map((v) => [v.id, v.name]));
+  const event = new Map(draft.events.map((e) => [e.id, e.name]));
+  const plan = new Map(draft.planEvents.map((p) => [p.id, p.name]));
+  return {
+    format: EXPORT_FORMAT,
+    formatVersion: EXPORT_FORMAT_VERSION,
+    exportedAt: new Date().toISOString(),
+    container: draft.container.name,
+    planEvents: draft.planEvents.map((p) => ({ name: p.name, parameters: p.parameters, platformNames: p.platformNames })),
+    events: draft.events.map((e) => ({
+      event: plan.get(e.planEventId) ?? e.name,
+      description: e.description,
+      triggers: e.triggerIds.map((id) => trigger.get(id) ?? id),
+      mappings: Object.fromEntries(Object.entries(e.mappings).map(([k, id]) => [k, variable.get(id) ?? id])),
+      platformNames: e.platformNames,
+      enabled: e.enabled,
+    })),
+    triggers: draft.triggers.map(({ id: _id, ownerId: _o, blockingTriggerIds, conditions, ...t }) => {
+      void _id;
+      void _o;
+      return {
+        ...t,
+        conditions: conditions.map((c) => (c.source === "variable" ? { ...c, key: variable.get(c.key as string) ?? c.key } : c)),
+        blockingTriggers: blockingTriggerIds.map((id) => trigger.get(id) ?? id),
+      };
+    }),
+    variables: draft.variables.map(({ id: _id, ownerId: _o, inputVariableId, ...v }) => {
+      void _id;
+      void _o;
+      return { ...v, ...(inputVariableId ? { inputVariable: variable.get(inputVariableId as string) ?? inputVariableId } : {}) };
+    }),
+    destinations: draft.destinations.map(({ id: _id, ownerId: _o, secretsSet: _s, events, ...d }) => {
+      void _id;
+      void _o;
+      void _s;
+      return { ...d, events: events.map((e) => ({ event: event.get(e.eventId) ?? e.eventId, ...(e.name ? { name: e.name } : {}) })) };
+    }),
+  };
+}
+
+/** Collects problems with their place in the file, then throws them all at once. */
+class Problems {
+  list: FieldProblem[] = [];
+  add(path: string, message: string) {
+    this.list.push({ path, message });
+  }
+  parse<T>(schema: z.ZodType<T>, value: unknown, path: string): T | null {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const p of fieldProblems(result.error)) this.add(p.path ? `${path}.${p.path}` : path, p.message);
+    return null;
+  }
+}
+
+function duplicates(names: string[], path: string, problems: Problems) {
+  const seen = new Set<string>();
+  names.forEach((n, i) => {
+    if (seen.has(n)) problems.add(`${path}.${i}.name`, `${n} appears twice`);
+    seen.add(n);
+  });
+}
+
+export async function importContainer(actor: Actor, containerId: string, file: ImportFile) {
+  const db = await prisma();
+  return db.$transaction(async (tx) => {
+    const container = await assertContainer(tx, actor, containerId);
+    const problems = new Problems();
+    duplicates(file.triggers.map((t) => t.name), "triggers", problems);
+    duplicates(file.variables.map((v) => v.name), "variables", problems);
+    duplicates(file.destinations.map((d) => d.name), "destinations", problems);
+    duplicates(file.events.map((e) => e.event), "events", problems);
+
+    // Ids are minted up front so references can be resolved before anything is written.
+    const newId = () => `imp${crypto.randomUUID().replace(/-/g, "").slice(0, 22)}`;
+    const triggerIds = new Map(file.triggers.map((t) => [t.name, newId()]));
+    const variableIds = new Map(file.variables.map((v) => [v.name, newId()]));
+    const eventIds = new Map(file.events.map((e) => [e.event, newId()]));
+    const ref = (map: Map<string, string>, name: unknown, path: string, what: string): string => {
+      const id = typeof name === "string" ? map.get(name) : undefined;
+      if (!id) problems.add(path, `no ${what} named ${JSON.stringify(name)} in the file`);
+      return id ?? "missing";
+    };
+
+    const planEvents = await resolvePlanEvents(tx, actor, file, problems);
+
+    const variables = file.variables.map((raw, i) => {
+      const { name, description, inputVariable, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
+      const definition = problems.parse(variableDefinition, { ...rest, ...(inputVariable !== undefined ? { inputVariableId: ref(variableIds, inputVariable, `variables.${i}.inputVariable`, "variable") } : {}) }, `variables.${i}`);
+      return { id: variableIds.get(name)!, name, description, definition };
+    });
+    const triggers = file.triggers.map((raw, i) => {
+      const { name, description, blockingTriggers, conditions, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
+      const blocking = Array.isArray(blockingTriggers) ? blockingTriggers.map((b, j) => ref(triggerIds, b, `triggers.${i}.blockingTriggers.${j}`, "trigger")) : [];
+      const conds = Array.isArray(conditions)
+        ? conditions.map((c: Record<string, unknown>, j) => (c?.source === "variable" ? { ...c, key: ref(variableIds, c.key, `triggers.${i}.conditions.${j}.key`, "variable") } : c))
+        : conditions;
+      const definition = problems.parse(triggerDefinition, { ...rest, conditions: conds, blockingTriggerIds: blocking }, `triggers.${i}`);
+      return { id: triggerIds.get(name)!, name, description, definition };
+    });
+    const events = file.events.map((raw, i) => {
+      const { event, description, triggers: tNames, mappings, ...rest } = raw as Record<string, unknown> & { event: string; description: string };
+      const planEventId = planEvents.get(event);
+      if (!planEventId) problems.add(`events.${i}.event`, `${event} is neither in the tracking plan nor in the file's planEvents`);
+      const definition = problems.parse(
+        containerEventDefinition,
+        {
+          ...rest,
+          triggerIds: Array.isArray(tNames) ? tNames.map((t, j) => ref(triggerIds, t, `events.${i}.triggers.${j}`, "trigger")) : tNames,
+          mappings:
+            mappings && typeof mappings === "object"
+              ? Object.fromEntries(Object.entries(mappings).map(([k, v]) => [k, ref(variableIds, v, `events.${i}.mappings.${k}`, "variable")]))
+              : mappings,
+        },
+        `events.${i}`,
+      );
+      return { id: eventIds.get(event)!, planEventId: planEventId ?? "", description, definition };
+    });
+    const destinations = file.destinations.map((raw, i) => {
+      const { name, description, events: evs, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
+      const mapped = Array.isArray(evs)
+        ? evs.map((e: Record<string, unknown>, j) => ({ ...e, eventId: ref(eventIds, e?.event, `destinations.${i}.events.${j}.event`, "event"), event: undefined }))
+        : evs;
+      const definition = problems.parse(destinationDefinition, { ...rest, events: mapped }, `destinations.${i}`);
+      return { name, description, definition };
+    });
+
+    if (problems.list.length) throw new ValidationError(problems.list);
+
+    const before = await loadDraft(tx, containerId);
+    await tx.destination.deleteMany({ where: { containerId } });
+    await tx.containerEvent.deleteMany({ where: { containerId } });
+    await tx.trigger.deleteMany({ where: { containerId } });
+    await tx.variable.deleteMany({ where: { containerId } });
+    const common = { teamId: actor.teamId, containerId };
+    await tx.variable.createMany({ data: variables.map((v) => ({ ...common, id: v.id, name: v.name, description: v.description, definition: v.definition! })) });
+    await tx.trigger.createMany({ data: triggers.map((t) => ({ ...common, id: t.id, name: t.name, description: t.description, definition: t.definition! })) });
+    await tx.containerEvent.createMany({ data: events.map((e) => ({ ...common, id: e.id, planEventId: e.planEventId, description: e.description, definition: e.definition! })) });
+    await tx.destination.createMany({ data: destinations.map((d) => ({ ...common, name: d.name, description: d.description, definition: d.definition! })) });
+
+    const counts = { events: events.length, triggers: triggers.length, variables: variables.length, destinations: destinations.length };
+    await recordAudit(tx, actor, {
+      action: "import",
+      entityType: "container",
+      entityId: containerId,
+      entityLabel: container.name,
+      before: { events: before.events.length, triggers: before.triggers.length, variables: before.variables.length, destinations: before.destinations.length },
+      after: counts,
+    });
+    return counts;
+  });
+}
+
+/** Plan events by name: the team's own, plus any the file defines that the team lacks. */
+async function resolvePlanEvents(tx: Tx, actor: Actor, file: ImportFile, problems: Problems): Promise<Map<string, string>> {
+  const existing = await tx.planEvent.findMany({ where: { teamId: actor.teamId }, select: { id: true, name: true } });
+  const ids = new Map(existing.map((p) => [p.name, p.id]));
+  const schema = planEventCreate.omit({ ownerId: true });
+  for (const [i, raw] of file.planEvents.entries()) {
+    const parsed = problems.parse(schema, raw, `planEvents.${i}`);
+    if (!parsed || ids.has(parsed.name)) continue;
+    const created = await tx.planEvent.create({ data: { teamId: actor.teamId, ...parsed } });
+    await recordAudit(tx, actor, { action: "create", entityType: "plan_event", entityId: created.id, entityLabel: created.name, after: { ...parsed, source: "import" } });
+    ids.set(created.name, created.id);
+  }
+  return ids;
+}

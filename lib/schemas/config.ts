@@ -1,0 +1,253 @@
+// Schemas of what a marketer configures: the tracking plan's events and a container's
+// draft (events in use, triggers, variables, destinations). The same schemas validate
+// the API, the import format and the snapshot a version freezes.
+import { z } from "zod";
+import { id } from "./common";
+
+export const PLATFORMS = ["meta", "tiktok", "ga4", "google_ads"] as const;
+export const platformNames = z
+  .strictObject({
+    meta: z.string().trim().max(50).optional(),
+    tiktok: z.string().trim().max(50).optional(),
+    ga4: z.string().trim().max(40).regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must be letters, digits and _ (GA4 rule)").optional(),
+    google_ads: z.string().trim().max(100).optional(),
+  })
+  .meta({ description: "The event's name at each platform" });
+
+const description = z.string().trim().max(500, "must be at most 500 characters").default("");
+const ownerId = id.nullable().default(null).meta({ description: "User id of the member to ask about it" });
+const revision = z.number().int().min(1).meta({ description: "The revision your edit is based on (stale edits get 409)" });
+
+// ---- tracking plan -----------------------------------------------------------------
+
+export const PARAMETER_TYPES = ["number", "string", "list", "boolean", "object"] as const;
+export const parameterName = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be snake_case: lower-case letters, digits and _");
+
+export const planParameter = z.strictObject({
+  name: parameterName,
+  type: z.enum(PARAMETER_TYPES),
+  required: z.boolean().default(false),
+});
+
+const planParameters = z
+  .array(planParameter)
+  .max(50)
+  .default([])
+  .superRefine((params, ctx) => {
+    const seen = new Set<string>();
+    params.forEach((p, i) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `${p.name} is listed twice` });
+      seen.add(p.name);
+    });
+  });
+
+export const eventName = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be snake_case, e.g. purchase or add_to_cart");
+
+export const planEventCreate = z
+  .strictObject({ name: eventName, description, ownerId, parameters: planParameters, platformNames: platformNames.default({}) })
+  .meta({ id: "PlanEventCreate" });
+export const planEventUpdate = z
+  .strictObject({
+    revision,
+    name: eventName.optional(),
+    description: description.optional(),
+    ownerId: id.nullable().optional(),
+    parameters: planParameters.optional(),
+    platformNames: platformNames.optional(),
+  })
+  .meta({ id: "PlanEventUpdate" });
+export type PlanEventCreate = z.infer<typeof planEventCreate>;
+export type PlanParameter = z.infer<typeof planParameter>;
+
+// ---- container events (a plan event in use) ------------------------------------------
+
+/** Parameters every conversion may map, beyond the plan's own. */
+export const STANDARD_PARAMETERS = ["value", "currency", "content_ids", "contents", "content_type", "order_id", "num_items", "search_string"] as const;
+export const USER_DATA_FIELDS = ["email", "phone", "first_name", "last_name", "city", "zip", "country", "external_id"] as const;
+
+export const containerEventDefinition = z.strictObject({
+  triggerIds: z.array(id).max(20).default([]),
+  /** parameter or user_data.<field> → variable id */
+  mappings: z
+    .record(z.string().regex(/^(user_data\.)?[a-z][a-z0-9_]{0,39}$/, "must be a parameter name or user_data.<field>"), id)
+    .default({}),
+  platformNames: platformNames.default({}).meta({ description: "Overrides of the plan's platform names for this site" }),
+  enabled: z.boolean().default(true),
+});
+export const containerEventCreate = z
+  .strictObject({ planEventId: id, description, ownerId, ...containerEventDefinition.shape })
+  .meta({ id: "ContainerEventCreate" });
+export const containerEventUpdate = z
+  .strictObject({
+    revision,
+    description: description.optional(),
+    ownerId: id.nullable().optional(),
+    triggerIds: containerEventDefinition.shape.triggerIds.optional(),
+    mappings: containerEventDefinition.shape.mappings.optional(),
+    platformNames: platformNames.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .meta({ id: "ContainerEventUpdate" });
+export type ContainerEventDefinition = z.infer<typeof containerEventDefinition>;
+
+// ---- triggers ------------------------------------------------------------------------
+
+export const TRIGGER_TYPES = ["data_layer_event", "page_view", "history_change", "click", "form_submit"] as const;
+export const OPERATORS = ["equals", "contains", "starts_with", "ends_with", "regex", "lt", "lte", "gt", "gte"] as const;
+export const CONDITION_SOURCES = ["page_url", "page_path", "hostname", "data_layer", "variable", "region"] as const;
+
+export const condition = z
+  .strictObject({
+    source: z.enum(CONDITION_SOURCES),
+    /** data_layer: a path such as ecommerce.value; variable: a variable id. */
+    key: z.string().trim().max(200).optional(),
+    operator: z.enum(OPERATORS),
+    value: z.string().max(1000),
+    negate: z.boolean().default(false),
+    ignoreCase: z.boolean().default(false),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.source === "data_layer" || c.source === "variable") && !c.key) {
+      ctx.addIssue({ code: "custom", path: ["key"], message: c.source === "variable" ? "choose a variable" : "give a data layer path such as ecommerce.value" });
+    }
+    if (["lt", "lte", "gt", "gte"].includes(c.operator) && !Number.isFinite(Number(c.value))) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: "must be a number for <, <=, > and >=" });
+    }
+  });
+export type Condition = z.infer<typeof condition>;
+
+export const FIRE_LIMITS = ["every_time", "once_per_page", "once_per_event_id"] as const;
+
+export const triggerDefinition = z
+  .strictObject({
+    type: z.enum(TRIGGER_TYPES),
+    /** data_layer_event: the `event` value pushed, e.g. purchase. */
+    eventName: z.string().trim().max(100).optional(),
+    /** click and form_submit: a CSS selector. */
+    selector: z.string().trim().max(500).optional(),
+    conditions: z.array(condition).max(20).default([]),
+    fireLimit: z.enum(FIRE_LIMITS).default("every_time"),
+    blockingTriggerIds: z.array(id).max(10).default([]),
+  })
+  .superRefine((t, ctx) => {
+    if (t.type === "data_layer_event" && !t.eventName) {
+      ctx.addIssue({ code: "custom", path: ["eventName"], message: "give the data layer event name, e.g. purchase" });
+    }
+    if ((t.type === "click" || t.type === "form_submit") && !t.selector) {
+      ctx.addIssue({ code: "custom", path: ["selector"], message: "give a CSS selector, e.g. button.buy" });
+    }
+  });
+export type TriggerDefinition = z.infer<typeof triggerDefinition>;
+
+// ---- variables -----------------------------------------------------------------------
+
+export const VARIABLE_KINDS = ["data_layer", "url_query", "cookie", "dom", "constant", "lookup"] as const;
+export const COERCIONS = ["auto", "string", "number", "list"] as const;
+
+export const variableDefinition = z
+  .strictObject({
+    kind: z.enum(VARIABLE_KINDS),
+    /** data_layer: ecommerce.value, ecommerce.items[].item_id */
+    path: z.string().trim().max(200).regex(/^[A-Za-z_$][\w$]*(\[\])?(\.[A-Za-z_$][\w$]*(\[\])?)*$/, "must be a path such as ecommerce.items[].item_id").optional(),
+    /** url_query: the parameter name; cookie: the cookie name */
+    name: z.string().trim().max(100).optional(),
+    /** dom: a CSS selector; attribute null reads the text */
+    selector: z.string().trim().max(500).optional(),
+    attribute: z.string().trim().max(100).nullable().optional(),
+    /** constant */
+    value: z.string().max(1000).optional(),
+    /** lookup: the input variable's id and its table */
+    inputVariableId: id.optional(),
+    entries: z.array(z.strictObject({ key: z.string().max(200), value: z.string().max(1000) })).max(200).optional(),
+    coerce: z.enum(COERCIONS).default("auto"),
+    defaultValue: z.string().max(1000).nullable().default(null),
+  })
+  .superRefine((v, ctx) => {
+    const need = (field: keyof typeof v, message: string) => {
+      if (v[field] === undefined || v[field] === "") ctx.addIssue({ code: "custom", path: [field], message });
+    };
+    if (v.kind === "data_layer") need("path", "give a data layer path, e.g. ecommerce.value");
+    if (v.kind === "url_query") need("name", "give the query parameter's name, e.g. utm_source");
+    if (v.kind === "cookie") need("name", "give the cookie's name, e.g. _fbp");
+    if (v.kind === "dom") need("selector", "give a CSS selector, e.g. #order-total");
+    if (v.kind === "constant") need("value", "give the constant's value");
+    if (v.kind === "lookup") {
+      need("inputVariableId", "choose the variable to look up");
+      need("entries", "give at least one row");
+    }
+  });
+export type VariableDefinition = z.infer<typeof variableDefinition>;
+
+// ---- destinations --------------------------------------------------------------------
+
+export const DESTINATION_PLATFORMS = ["meta", "tiktok", "ga4", "google_ads", "image_pixel", "webhook"] as const;
+export type DestinationPlatform = (typeof DESTINATION_PLATFORMS)[number];
+
+/** Public ids each platform needs (they reach the browser) and its secret fields (they never do). */
+export const PLATFORM_FIELDS: Record<DestinationPlatform, { ids: { key: string; label: string; pattern?: RegExp; hint: string }[]; secrets: { key: string; label: string }[] }> = {
+  meta: { ids: [{ key: "pixelId", label: "Pixel ID", pattern: /^\d{5,20}$/, hint: "digits, from Events Manager" }], secrets: [{ key: "accessToken", label: "Conversions API access token" }] },
+  tiktok: { ids: [{ key: "pixelCode", label: "Pixel code", pattern: /^[A-Z0-9]{10,30}$/, hint: "upper-case letters and digits, from TikTok Events Manager" }], secrets: [{ key: "accessToken", label: "Events API access token" }] },
+  ga4: { ids: [{ key: "measurementId", label: "Measurement ID", pattern: /^G-[A-Z0-9]{4,20}$/, hint: "G-XXXXXXX" }], secrets: [{ key: "apiSecret", label: "Measurement Protocol API secret" }] },
+  google_ads: {
+    ids: [
+      { key: "conversionId", label: "Conversion ID", pattern: /^AW-\d{6,15}$/, hint: "AW-123456789" },
+      { key: "conversionLabel", label: "Conversion label", pattern: /^[A-Za-z0-9_-]{4,40}$/, hint: "from the conversion action's tag setup" },
+    ],
+    secrets: [{ key: "developerToken", label: "Developer token" }, { key: "oauthToken", label: "OAuth access token" }],
+  },
+  image_pixel: { ids: [{ key: "urlTemplate", label: "URL template", pattern: /^https:\/\/[^\s]+$/, hint: "https://…?ev={event}&v={value}&id={event_id}" }], secrets: [] },
+  webhook: { ids: [{ key: "url", label: "Webhook URL", pattern: /^https?:\/\/[^\s]+$/, hint: "https://… receives signed JSON" }], secrets: [{ key: "signingSecret", label: "HMAC signing secret" }] },
+};
+
+export const destinationDefinition = z.strictObject({
+  platform: z.enum(DESTINATION_PLATFORMS),
+  /** The platform's public ids (see PLATFORM_FIELDS); may be incomplete in a draft. */
+  ids: z.record(z.string().max(100), z.string().trim().max(2000)).default({}),
+  /** Which container events go here, each optionally under another name. */
+  events: z.array(z.strictObject({ eventId: id, name: z.string().trim().max(100).optional() })).max(100).default([]),
+  /** Region codes where this destination is on; null: everywhere. */
+  regions: z.array(z.string().max(32)).max(50).nullable().default(null),
+  /** Meta/TikTok test_event_code used for non-production environments. */
+  testEventCode: z.string().trim().max(100).optional(),
+  /** Non-production events: sent with the test code / debug endpoint, or held back. */
+  nonProduction: z.enum(["test", "hold"]).default("test"),
+});
+export type DestinationDefinition = z.infer<typeof destinationDefinition>;
+
+/** Secret fields are write-only: a string sets it, null clears it, absent keeps it. */
+export const destinationSecrets = z.record(z.string().max(100), z.string().max(4000).nullable()).default({});
+
+// ---- the generic draft entity (trigger, variable, destination) --------------------------
+
+export const entityName = z.string().trim().min(1, "is required").max(100, "must be at most 100 characters");
+
+export const triggerCreate = z.strictObject({ name: entityName, description, ownerId, definition: triggerDefinition }).meta({ id: "TriggerCreate" });
+export const variableCreate = z.strictObject({ name: entityName, description, ownerId, definition: variableDefinition }).meta({ id: "VariableCreate" });
+export const destinationCreate = z
+  .strictObject({ name: entityName, description, ownerId, definition: destinationDefinition, secrets: destinationSecrets })
+  .meta({ id: "DestinationCreate" });
+
+const updateOf = <D extends z.ZodType>(definition: D) =>
+  z.strictObject({
+    revision,
+    name: entityName.optional(),
+    description: description.optional(),
+    ownerId: id.nullable().optional(),
+    definition: definition.optional(),
+  });
+export const triggerUpdate = updateOf(triggerDefinition).meta({ id: "TriggerUpdate" });
+export const variableUpdate = updateOf(variableDefinition).meta({ id: "VariableUpdate" });
+export const destinationUpdate = updateOf(destinationDefinition).extend({ secrets: destinationSecrets.optional() }).meta({ id: "DestinationUpdate" });
+
+// ---- versions ------------------------------------------------------------------------
+
+export const versionCreate = z.strictObject({ note: z.string().trim().max(500).default("") }).meta({ id: "VersionCreate" });
+export const publishRequest = z
+  .strictObject({ environmentId: id, note: z.string().trim().max(500).default("") })
+  .meta({ id: "PublishRequest" });

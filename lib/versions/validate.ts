@@ -1,0 +1,111 @@
+// Checks a draft before it may become a version. Pure: a snapshot in, every problem out,
+// each named by entity and field, so the marketer can fix them all in one pass.
+import { PLATFORM_FIELDS, type DestinationPlatform } from "../schemas/config";
+import type { Snapshot } from "./snapshot";
+
+export type Problem = {
+  entityType: "event" | "trigger" | "variable" | "destination";
+  entityId: string;
+  entityName: string;
+  field: string;
+  message: string;
+};
+
+/** Compiles a condition's regex the way the runtime will; returns the error or null. */
+export function regexError(pattern: string, ignoreCase: boolean): string | null {
+  try {
+    new RegExp(pattern, ignoreCase ? "i" : "");
+    return null;
+  } catch (error) {
+    return (error as Error).message.replace(/^Invalid regular expression: /, "");
+  }
+}
+
+export function validateSnapshot(s: Snapshot): Problem[] {
+  const problems: Problem[] = [];
+  const triggerIds = new Set(s.triggers.map((t) => t.id));
+  const variableIds = new Set(s.variables.map((v) => v.id));
+  const eventIds = new Set(s.events.map((e) => e.id));
+  const regionCodes = new Set(s.site.regions.map((r) => r.code));
+  const plans = new Map(s.planEvents.map((p) => [p.id, p]));
+
+  for (const e of s.events) {
+    const add = (field: string, message: string) => problems.push({ entityType: "event", entityId: e.id, entityName: e.name, field, message });
+    e.triggerIds.forEach((id, i) => {
+      if (!triggerIds.has(id)) add(`triggerIds.${i}`, "refers to a trigger that does not exist");
+    });
+    for (const [param, variableId] of Object.entries(e.mappings)) {
+      if (!variableIds.has(variableId)) add(`mappings.${param}`, "refers to a variable that does not exist");
+    }
+    const plan = plans.get(e.planEventId);
+    if (!plan) {
+      add("planEventId", "refers to a tracking plan event that does not exist");
+      continue;
+    }
+    if (!e.enabled) continue;
+    for (const p of plan.parameters) {
+      if (p.required && !e.mappings[p.name]) add(`mappings.${p.name}`, `is required by the tracking plan but not mapped to a variable`);
+    }
+  }
+
+  for (const t of s.triggers) {
+    const add = (field: string, message: string) => problems.push({ entityType: "trigger", entityId: t.id, entityName: t.name, field, message });
+    t.blockingTriggerIds.forEach((id, i) => {
+      if (id === t.id) add(`blockingTriggerIds.${i}`, "a trigger cannot block itself");
+      else if (!triggerIds.has(id)) add(`blockingTriggerIds.${i}`, "refers to a trigger that does not exist");
+    });
+    t.conditions.forEach((c, i) => {
+      const condition = c as { source: string; key?: string; operator: string; value: string; ignoreCase?: boolean };
+      if (condition.operator === "regex") {
+        const error = regexError(condition.value, condition.ignoreCase ?? false);
+        if (error) add(`conditions.${i}.value`, `is not a valid regular expression: ${error}`);
+      }
+      if (condition.source === "variable" && condition.key && !variableIds.has(condition.key)) {
+        add(`conditions.${i}.key`, "refers to a variable that does not exist");
+      }
+      if (condition.source === "region" && condition.operator === "equals" && !regionCodes.has(condition.value)) {
+        add(`conditions.${i}.value`, `is not a region of this site (regions: ${[...regionCodes].join(", ") || "none"})`);
+      }
+    });
+  }
+
+  const variables = new Map(s.variables.map((v) => [v.id, v]));
+  for (const v of s.variables) {
+    if (v.kind !== "lookup") continue;
+    const add = (field: string, message: string) => problems.push({ entityType: "variable", entityId: v.id, entityName: v.name, field, message });
+    const input = v.inputVariableId as string | undefined;
+    if (!input || !variables.has(input)) {
+      add("inputVariableId", "refers to a variable that does not exist");
+      continue;
+    }
+    // A lookup whose chain of inputs comes back to itself would never resolve.
+    const seen = new Set([v.id]);
+    let next: string | undefined = input;
+    while (next) {
+      if (seen.has(next)) {
+        add("inputVariableId", "makes a cycle of lookup variables");
+        break;
+      }
+      seen.add(next);
+      const n = variables.get(next);
+      next = n?.kind === "lookup" ? (n.inputVariableId as string | undefined) : undefined;
+    }
+  }
+
+  for (const d of s.destinations) {
+    const add = (field: string, message: string) => problems.push({ entityType: "destination", entityId: d.id, entityName: d.name, field, message });
+    const fields = PLATFORM_FIELDS[d.platform as DestinationPlatform];
+    for (const f of fields?.ids ?? []) {
+      const value = d.ids[f.key];
+      if (!value) add(`ids.${f.key}`, `${f.label} is missing (${f.hint})`);
+      else if (f.pattern && !f.pattern.test(value)) add(`ids.${f.key}`, `${f.label} looks wrong: expected ${f.hint}`);
+    }
+    d.events.forEach((e, i) => {
+      if (!eventIds.has(e.eventId)) add(`events.${i}.eventId`, "refers to an event that is not in this container");
+    });
+    (d.regions ?? []).forEach((code, i) => {
+      if (!regionCodes.has(code)) add(`regions.${i}`, `${code} is not a region of this site`);
+    });
+  }
+  return problems;
+}
