@@ -119,11 +119,19 @@ export async function importContainer(actor: Actor, containerId: string, file: I
     duplicates(file.destinations.map((d) => d.name), "destinations", problems);
     duplicates(file.events.map((e) => e.event), "events", problems);
 
-    // Ids are minted up front so references can be resolved before anything is written.
+    // Ids are settled up front so references resolve before anything is written. An
+    // entity whose name already exists keeps its id, so the diff against earlier versions
+    // shows what the import really changed rather than everything removed and re-added.
+    const current = await loadDraft(tx, containerId);
     const newId = () => `imp${crypto.randomUUID().replace(/-/g, "").slice(0, 22)}`;
-    const triggerIds = new Map(file.triggers.map((t) => [t.name, newId()]));
-    const variableIds = new Map(file.variables.map((v) => [v.name, newId()]));
-    const eventIds = new Map(file.events.map((e) => [e.event, newId()]));
+    const idsFor = (names: string[], existing: { id: string; name: string }[]) => {
+      const byName = new Map(existing.map((e) => [e.name, e.id]));
+      return new Map(names.map((n) => [n, byName.get(n) ?? newId()]));
+    };
+    const triggerIds = idsFor(file.triggers.map((t) => t.name), current.triggers);
+    const variableIds = idsFor(file.variables.map((v) => v.name), current.variables);
+    const eventIds = idsFor(file.events.map((e) => e.event), current.events);
+    const destinationIds = idsFor(file.destinations.map((d) => d.name), current.destinations);
     const ref = (map: Map<string, string>, name: unknown, path: string, what: string): string => {
       const id = typeof name === "string" ? map.get(name) : undefined;
       if (!id) problems.add(path, `no ${what} named ${JSON.stringify(name)} in the file`);
@@ -167,24 +175,50 @@ export async function importContainer(actor: Actor, containerId: string, file: I
     const destinations = file.destinations.map((raw, i) => {
       const { name, description, events: evs, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
       const mapped = Array.isArray(evs)
-        ? evs.map((e: Record<string, unknown>, j) => ({ ...e, eventId: ref(eventIds, e?.event, `destinations.${i}.events.${j}.event`, "event"), event: undefined }))
+        ? evs.map((e: Record<string, unknown>, j) => {
+            const { event, ...rest } = e ?? {};
+            return { ...rest, eventId: ref(eventIds, event, `destinations.${i}.events.${j}.event`, "event") };
+          })
         : evs;
       const definition = problems.parse(destinationDefinition, { ...rest, events: mapped }, `destinations.${i}`);
-      return { name, description, definition };
+      return { id: destinationIds.get(name)!, name, description, definition };
     });
 
     if (problems.list.length) throw new ValidationError(problems.list);
 
-    const before = await loadDraft(tx, containerId);
+    const before = current;
+    const previousRevisions = new Map<string, number>();
+    for (const rows of await Promise.all([
+      tx.trigger.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+      tx.variable.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+      tx.containerEvent.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+      tx.destination.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+    ])) {
+      for (const r of rows) previousRevisions.set(r.id, r.revision);
+    }
+    // Secrets survive an import for destinations that keep their name and platform.
+    const keptSecrets = new Map(
+      (await tx.destination.findMany({ where: { containerId }, select: { id: true, secrets: true, definition: true } })).map((d) => [d.id, d]),
+    );
     await tx.destination.deleteMany({ where: { containerId } });
     await tx.containerEvent.deleteMany({ where: { containerId } });
     await tx.trigger.deleteMany({ where: { containerId } });
     await tx.variable.deleteMany({ where: { containerId } });
     const common = { teamId: actor.teamId, containerId };
-    await tx.variable.createMany({ data: variables.map((v) => ({ ...common, id: v.id, name: v.name, description: v.description, definition: v.definition! })) });
-    await tx.trigger.createMany({ data: triggers.map((t) => ({ ...common, id: t.id, name: t.name, description: t.description, definition: t.definition! })) });
-    await tx.containerEvent.createMany({ data: events.map((e) => ({ ...common, id: e.id, planEventId: e.planEventId, description: e.description, definition: e.definition! })) });
-    await tx.destination.createMany({ data: destinations.map((d) => ({ ...common, name: d.name, description: d.description, definition: d.definition! })) });
+    // Kept entities keep their owner; their revision moves on, so an editor holding the
+    // pre-import revision gets a conflict instead of overwriting the import.
+    const owners = new Map([...current.triggers, ...current.variables, ...current.events, ...current.destinations].map((e) => [e.id, e.ownerId]));
+    const kept = (id: string) => ({ ownerId: owners.get(id) ?? null, revision: (previousRevisions.get(id) ?? 0) + 1 });
+    await tx.variable.createMany({ data: variables.map((v) => ({ ...common, ...kept(v.id), id: v.id, name: v.name, description: v.description, definition: v.definition! })) });
+    await tx.trigger.createMany({ data: triggers.map((t) => ({ ...common, ...kept(t.id), id: t.id, name: t.name, description: t.description, definition: t.definition! })) });
+    await tx.containerEvent.createMany({ data: events.map((e) => ({ ...common, ...kept(e.id), id: e.id, planEventId: e.planEventId, description: e.description, definition: e.definition! })) });
+    await tx.destination.createMany({
+      data: destinations.map((d) => {
+        const old = keptSecrets.get(d.id);
+        const samePlatform = old && (old.definition as { platform: string }).platform === d.definition!.platform;
+        return { ...common, ...kept(d.id), id: d.id, name: d.name, description: d.description, definition: d.definition!, secrets: samePlatform ? old.secrets : null };
+      }),
+    });
 
     const counts = { events: events.length, triggers: triggers.length, variables: variables.length, destinations: destinations.length };
     await recordAudit(tx, actor, {
