@@ -6,7 +6,9 @@ import { signOut } from "next-auth/react";
 
 const LINKS = [
   { href: "/overview", label: "Overview" },
+  { href: "/plan", label: "Tracking plan" },
   { href: "/sites", label: "Sites" },
+  { href: "/containers", label: "Containers" },
   { href: "/members", label: "Members" },
   { href: "/tokens", label: "API tokens", ownerOnly: true },
   { href: "/audit", label: "Audit log" },

@@ -8,7 +8,10 @@ import { isUniqueViolation } from "../db-errors";
 import { STANDARD_ENVIRONMENTS } from "./sites";
 import { newPublicKey } from "./environments";
 
-const withEnvironments = { environments: { orderBy: { createdAt: "asc" as const } }, site: { select: { name: true } } };
+const withEnvironments = {
+  environments: { orderBy: { createdAt: "asc" as const }, include: { version: { select: { number: true } } } },
+  site: { select: { name: true } },
+};
 
 export async function listContainers(actor: Actor) {
   const db = await prisma();
