@@ -1,7 +1,7 @@
 // The dashboard's one way to call the REST API from the browser: same-origin fetch with
 // the session cookie (the browser adds the Origin header the CSRF check wants).
 export type FieldErrors = Record<string, string>;
-export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; message: string; fields: FieldErrors };
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; message: string; detail: string; fields: FieldErrors };
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   let response: Response;
@@ -13,7 +13,8 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       credentials: "same-origin",
     });
   } catch {
-    return { ok: false, status: 0, message: "Tagpipe could not be reached: check your connection and try again", fields: {} };
+    const message = "Tagpipe could not be reached: check your connection and try again";
+    return { ok: false, status: 0, message, detail: message, fields: {} };
   }
   if (response.status === 204) return { ok: true, data: undefined as T };
   const payload = await response.json().catch(() => null);
@@ -22,9 +23,9 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   const fields: FieldErrors = {};
   for (const f of error?.fields ?? []) fields[f.path] ??= f.message;
   if (response.status === 401) window.location.href = `/signin?next=${encodeURIComponent(window.location.pathname)}`;
-  // With field errors, each message shows beside its field; the summary only points there.
-  const message = Object.keys(fields).length
-    ? "Some fields need attention: see the messages beside them."
-    : (error?.message ?? `Request failed (${response.status})`);
-  return { ok: false, status: response.status, message, fields };
+  const detail = error?.message ?? `Request failed (${response.status})`;
+  // With field errors, each message shows beside its field; the summary only points
+  // there. A conflict (409) keeps its full explanation.
+  const message = Object.keys(fields).length && response.status !== 409 ? "Some fields need attention: see the messages beside them." : detail;
+  return { ok: false, status: response.status, message, detail, fields };
 }

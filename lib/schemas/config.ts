@@ -14,7 +14,10 @@ export const platformNames = z
   })
   .meta({ description: "The event's name at each platform" });
 
-const description = z.string().trim().max(500, "must be at most 500 characters").default("");
+// Note: zod fills an inner .default() even under .optional(), so update schemas use the
+// *Field variants (no default) and only create schemas apply defaults.
+const descriptionField = z.string().trim().max(500, "must be at most 500 characters");
+const description = descriptionField.default("");
 const ownerId = id.nullable().default(null).meta({ description: "User id of the member to ask about it" });
 const revision = z.number().int().min(1).meta({ description: "The revision your edit is based on (stale edits get 409)" });
 
@@ -32,10 +35,9 @@ export const planParameter = z.strictObject({
   required: z.boolean().default(false),
 });
 
-const planParameters = z
+const planParametersField = z
   .array(planParameter)
   .max(50)
-  .default([])
   .superRefine((params, ctx) => {
     const seen = new Set<string>();
     params.forEach((p, i) => {
@@ -50,15 +52,15 @@ export const eventName = z
   .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be snake_case, e.g. purchase or add_to_cart");
 
 export const planEventCreate = z
-  .strictObject({ name: eventName, description, ownerId, parameters: planParameters, platformNames: platformNames.default({}) })
+  .strictObject({ name: eventName, description, ownerId, parameters: planParametersField.default([]), platformNames: platformNames.default({}) })
   .meta({ id: "PlanEventCreate" });
 export const planEventUpdate = z
   .strictObject({
     revision,
     name: eventName.optional(),
-    description: description.optional(),
+    description: descriptionField.optional(),
     ownerId: id.nullable().optional(),
-    parameters: planParameters.optional(),
+    parameters: planParametersField.optional(),
     platformNames: platformNames.optional(),
   })
   .meta({ id: "PlanEventUpdate" });
@@ -71,12 +73,13 @@ export type PlanParameter = z.infer<typeof planParameter>;
 export const STANDARD_PARAMETERS = ["value", "currency", "content_ids", "contents", "content_type", "order_id", "num_items", "search_string"] as const;
 export const USER_DATA_FIELDS = ["email", "phone", "first_name", "last_name", "city", "zip", "country", "external_id"] as const;
 
+const triggerIdsField = z.array(id).max(20);
+/** parameter or user_data.<field> → variable id */
+const mappingsField = z.record(z.string().regex(/^(user_data\.)?[a-z][a-z0-9_]{0,39}$/, "must be a parameter name or user_data.<field>"), id);
+
 export const containerEventDefinition = z.strictObject({
-  triggerIds: z.array(id).max(20).default([]),
-  /** parameter or user_data.<field> → variable id */
-  mappings: z
-    .record(z.string().regex(/^(user_data\.)?[a-z][a-z0-9_]{0,39}$/, "must be a parameter name or user_data.<field>"), id)
-    .default({}),
+  triggerIds: triggerIdsField.default([]),
+  mappings: mappingsField.default({}),
   platformNames: platformNames.default({}).meta({ description: "Overrides of the plan's platform names for this site" }),
   enabled: z.boolean().default(true),
 });
@@ -86,10 +89,10 @@ export const containerEventCreate = z
 export const containerEventUpdate = z
   .strictObject({
     revision,
-    description: description.optional(),
+    description: descriptionField.optional(),
     ownerId: id.nullable().optional(),
-    triggerIds: containerEventDefinition.shape.triggerIds.optional(),
-    mappings: containerEventDefinition.shape.mappings.optional(),
+    triggerIds: triggerIdsField.optional(),
+    mappings: mappingsField.optional(),
     platformNames: platformNames.optional(),
     enabled: z.boolean().optional(),
   })
@@ -221,7 +224,8 @@ export const destinationDefinition = z.strictObject({
 export type DestinationDefinition = z.infer<typeof destinationDefinition>;
 
 /** Secret fields are write-only: a string sets it, null clears it, absent keeps it. */
-export const destinationSecrets = z.record(z.string().max(100), z.string().max(4000).nullable()).default({});
+const destinationSecretsField = z.record(z.string().max(100), z.string().max(4000).nullable());
+export const destinationSecrets = destinationSecretsField.default({});
 
 // ---- the generic draft entity (trigger, variable, destination) --------------------------
 
@@ -237,13 +241,13 @@ const updateOf = <D extends z.ZodType>(definition: D) =>
   z.strictObject({
     revision,
     name: entityName.optional(),
-    description: description.optional(),
+    description: descriptionField.optional(),
     ownerId: id.nullable().optional(),
     definition: definition.optional(),
   });
 export const triggerUpdate = updateOf(triggerDefinition).meta({ id: "TriggerUpdate" });
 export const variableUpdate = updateOf(variableDefinition).meta({ id: "VariableUpdate" });
-export const destinationUpdate = updateOf(destinationDefinition).extend({ secrets: destinationSecrets.optional() }).meta({ id: "DestinationUpdate" });
+export const destinationUpdate = updateOf(destinationDefinition).extend({ secrets: destinationSecretsField.optional() }).meta({ id: "DestinationUpdate" });
 
 // ---- versions ------------------------------------------------------------------------
 

@@ -1,0 +1,25 @@
+import { listContainerEvents } from "@/lib/config/container-events";
+import { listPlanEvents } from "@/lib/config/plan";
+import { can } from "@/lib/rbac/permissions";
+import { loadWorkspace } from "../workspace";
+import { EventsManager } from "@/components/containers/events-manager";
+import type { EventRow, PlanEventChoice } from "@/components/containers/event-editor";
+
+export const metadata = { title: "Events" };
+
+export default async function EventsPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { actor, draft, owners } = await loadWorkspace(id);
+  const [events, plans] = await Promise.all([listContainerEvents(actor, id), listPlanEvents(actor)]);
+  return (
+    <EventsManager
+      containerId={id}
+      events={events as unknown as EventRow[]}
+      plans={plans as unknown as PlanEventChoice[]}
+      triggers={draft.triggers.map((t) => ({ id: t.id, name: t.name }))}
+      variables={draft.variables.map((v) => ({ id: v.id, name: v.name }))}
+      owners={owners}
+      canWrite={can(actor.role, "draft:write")}
+    />
+  );
+}

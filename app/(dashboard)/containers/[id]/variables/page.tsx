@@ -1,0 +1,14 @@
+import { listDraft } from "@/lib/config/draft-entities";
+import { can } from "@/lib/rbac/permissions";
+import { loadWorkspace } from "../workspace";
+import { VariablesManager } from "@/components/containers/variables-manager";
+import type { VariableRow } from "@/components/containers/variable-editor";
+
+export const metadata = { title: "Variables" };
+
+export default async function VariablesPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { actor, owners } = await loadWorkspace(id);
+  const variables = (await listDraft(actor, "variable", id)) as unknown as VariableRow[];
+  return <VariablesManager containerId={id} variables={variables} owners={owners} canWrite={can(actor.role, "draft:write")} />;
+}

@@ -1,0 +1,78 @@
+"use client";
+// The list pattern of every draft tab: entities with their summary, owner and description;
+// one editor open at a time (a new one at the bottom); delete in two steps.
+import { useRouter } from "next/navigation";
+import { useState, type ReactNode } from "react";
+import { api } from "../ui/api";
+import { Button, EmptyState } from "../ui/primitives";
+import { ConfirmButton } from "../ui/confirm-button";
+
+export type Owner = { id: string; name: string; email: string };
+export type EntityBase = { id: string; name: string; description: string; ownerId: string | null; revision: number };
+
+export function EntityList<T extends EntityBase>({
+  noun,
+  items,
+  owners,
+  canWrite,
+  canAdd = canWrite,
+  deletePath,
+  summary,
+  editor,
+  emptyText,
+}: {
+  noun: string;
+  items: T[];
+  owners: Owner[];
+  canWrite: boolean;
+  /** Whether "New …" is offered (defaults to canWrite). */
+  canAdd?: boolean;
+  deletePath: (item: T) => string;
+  summary: (item: T) => ReactNode;
+  editor: (item: T | null, close: () => void) => ReactNode;
+  emptyText: string;
+}) {
+  const router = useRouter();
+  const [editing, setEditing] = useState<string | "new" | null>(null);
+  const ownerName = (id: string | null) => owners.find((o) => o.id === id)?.name;
+  const close = () => setEditing(null);
+  return (
+    <div className="space-y-4">
+      {items.length === 0 && editing !== "new" ? (
+        <EmptyState title={`No ${noun}s yet`} action={canAdd ? <Button onClick={() => setEditing("new")}>New {noun}</Button> : null}>
+          {emptyText}
+        </EmptyState>
+      ) : null}
+      <ul className="space-y-3">
+        {items.map((item) =>
+          editing === item.id ? (
+            <li key={item.id}>{editor(item, close)}</li>
+          ) : (
+            <li key={item.id} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+              <div className="flex flex-wrap items-start justify-between gap-3">
+                <div className="min-w-0 flex-1">
+                  <p className="font-semibold text-slate-900">{item.name}</p>
+                  <div className="mt-1 text-sm text-slate-700">{summary(item)}</div>
+                  <p className="mt-2 text-xs text-slate-500">
+                    {item.description ? <span className="text-slate-600">{item.description} · </span> : null}
+                    Owner: {ownerName(item.ownerId) ?? "nobody yet"}
+                  </p>
+                </div>
+                {canWrite ? (
+                  <div className="flex gap-2">
+                    <Button variant="secondary" onClick={() => setEditing(item.id)} aria-label={`Edit ${noun} ${item.name}`}>
+                      Edit
+                    </Button>
+                    <ConfirmButton label="Delete" confirmLabel={`Delete ${item.name}`} action={() => api("DELETE", deletePath(item))} onDone={() => router.refresh()} />
+                  </div>
+                ) : null}
+              </div>
+            </li>
+          ),
+        )}
+      </ul>
+      {editing === "new" ? editor(null, close) : null}
+      {canAdd && editing !== "new" && items.length > 0 ? <Button onClick={() => setEditing("new")}>New {noun}</Button> : null}
+    </div>
+  );
+}
