@@ -14,7 +14,7 @@ import { errorAt } from "../sites/region-fields";
 type Definition = {
   kind: string;
   path?: string;
-  name?: string;
+  key?: string;
   selector?: string;
   attribute?: string | null;
   value?: string;
@@ -39,9 +39,9 @@ export function describeVariable(d: Definition, variableName: (id: string) => st
     case "data_layer":
       return `dataLayer → ${d.path}`;
     case "url_query":
-      return `?${d.name}=…`;
+      return `?${d.key}=…`;
     case "cookie":
-      return `cookie ${d.name}`;
+      return `cookie ${d.key}`;
     case "dom":
       return `${d.selector}${d.attribute ? ` [${d.attribute}]` : " (text)"}`;
     case "constant":
@@ -58,7 +58,7 @@ export function VariableEditor({ containerId, variable, variables, owners, onClo
   const [common, setCommon] = useState<Common>({ name: variable?.name ?? "", description: variable?.description ?? "", ownerId: variable?.ownerId ?? "" });
   const [kind, setKind] = useState(d?.kind ?? "data_layer");
   const [path, setPath] = useState(d?.path ?? "");
-  const [name, setName] = useState(d?.name ?? "");
+  const [key, setKey] = useState(d?.key ?? "");
   const [selector, setSelector] = useState(d?.selector ?? "");
   const [attribute, setAttribute] = useState(d?.attribute ?? "");
   const [value, setValue] = useState(d?.value ?? "");
@@ -73,7 +73,7 @@ export function VariableEditor({ containerId, variable, variables, owners, onClo
     const definition = {
       kind,
       ...(kind === "data_layer" ? { path } : {}),
-      ...(kind === "url_query" || kind === "cookie" ? { name } : {}),
+      ...(kind === "url_query" || kind === "cookie" ? { key } : {}),
       ...(kind === "dom" ? { selector, attribute: attribute || null } : {}),
       ...(kind === "constant" ? { value } : {}),
       ...(kind === "lookup" ? { inputVariableId: input || undefined, entries: entries.filter((e) => e.key !== "" || e.value !== "") } : {}),
@@ -102,8 +102,8 @@ export function VariableEditor({ containerId, variable, variables, owners, onClo
           ))}
         </SelectField>
         {kind === "data_layer" ? <TextField label="Data layer path" value={path} onChange={(e) => setPath(e.target.value)} error={f("path")} placeholder="ecommerce.value" hint="GA4 shape: ecommerce.items[].item_id collects a list" /> : null}
-        {kind === "url_query" ? <TextField label="Query parameter" value={name} onChange={(e) => setName(e.target.value)} error={f("name")} placeholder="utm_source" /> : null}
-        {kind === "cookie" ? <TextField label="Cookie name" value={name} onChange={(e) => setName(e.target.value)} error={f("name")} placeholder="_fbp" /> : null}
+        {kind === "url_query" ? <TextField label="Query parameter" value={key} onChange={(e) => setKey(e.target.value)} error={f("key")} placeholder="utm_source" /> : null}
+        {kind === "cookie" ? <TextField label="Cookie name" value={key} onChange={(e) => setKey(e.target.value)} error={f("key")} placeholder="_fbp" /> : null}
         {kind === "dom" ? (
           <>
             <TextField label="CSS selector" value={selector} onChange={(e) => setSelector(e.target.value)} error={f("selector")} placeholder="#order-total" />

@@ -5,11 +5,11 @@
 import { z } from "zod";
 import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
-import { recordAudit, type Tx } from "../audit/record";
+import { recordAudit } from "../audit/record";
 import { ValidationError, type FieldProblem } from "../errors";
 import { fieldProblems } from "../schemas/problems";
 import { assertContainer } from "./draft-entities";
-import { loadDraft } from "../versions/snapshot";
+import { loadDraft, type Snapshot } from "../versions/snapshot";
 import {
   containerEventDefinition,
   destinationDefinition,
@@ -46,6 +46,11 @@ export async function exportContainer(actor: Actor, containerId: string) {
     await assertContainer(tx, actor, containerId);
     return loadDraft(tx, containerId);
   });
+  return exportSnapshot(draft);
+}
+
+/** The export file of a draft: references by name, no ids, no owners, no secrets. */
+export function exportSnapshot(draft: Snapshot) {
   const trigger = new Map(draft.triggers.map((t) => [t.id, t.name]));
   const variable = new Map(draft.variables.map((v) => [v.id, v.name]));
   const event = new Map(draft.events.map((e) => [e.id, e.name]));
@@ -109,82 +114,124 @@ function duplicates(names: string[], path: string, problems: Problems) {
   });
 }
 
+/** What an import will write: entities with their ids settled, and plan events to add. */
+export type ImportPlan = {
+  planEventsToCreate: (z.infer<typeof planEventCreate> & { id: string })[];
+  variables: { id: string; name: string; description: string; definition: z.infer<typeof variableDefinition> }[];
+  triggers: { id: string; name: string; description: string; definition: z.infer<typeof triggerDefinition> }[];
+  events: { id: string; planEventId: string; description: string; definition: z.infer<typeof containerEventDefinition> }[];
+  destinations: { id: string; name: string; description: string; definition: z.infer<typeof destinationDefinition> }[];
+};
+
+/**
+ * Turns an import file into what to write, against the current draft and the team's plan
+ * events. Pure: every problem is collected and thrown as one ValidationError with its
+ * place in the file. An entity whose name already exists keeps its id, so the diff against
+ * earlier versions shows what the import really changed.
+ */
+export function planImport(file: ImportFile, current: Snapshot, teamPlanEvents: { id: string; name: string }[], newId: () => string = randomId): ImportPlan {
+  const problems = new Problems();
+  duplicates(file.triggers.map((t) => t.name), "triggers", problems);
+  duplicates(file.variables.map((v) => v.name), "variables", problems);
+  duplicates(file.destinations.map((d) => d.name), "destinations", problems);
+  duplicates(file.events.map((e) => e.event), "events", problems);
+
+  const idsFor = (names: string[], existing: { id: string; name: string }[]) => {
+    const byName = new Map(existing.map((e) => [e.name, e.id]));
+    return new Map(names.map((n) => [n, byName.get(n) ?? newId()]));
+  };
+  const triggerIds = idsFor(file.triggers.map((t) => t.name), current.triggers);
+  const variableIds = idsFor(file.variables.map((v) => v.name), current.variables);
+  const eventIds = idsFor(file.events.map((e) => e.event), current.events);
+  const destinationIds = idsFor(file.destinations.map((d) => d.name), current.destinations);
+  const ref = (map: Map<string, string>, name: unknown, path: string, what: string): string => {
+    const id = typeof name === "string" ? map.get(name) : undefined;
+    if (!id) problems.add(path, `no ${what} named ${JSON.stringify(name)} in the file`);
+    return id ?? "missing";
+  };
+
+  const planEvents = new Map(teamPlanEvents.map((p) => [p.name, p.id]));
+  const planEventsToCreate: ImportPlan["planEventsToCreate"] = [];
+  const planSchema = planEventCreate.omit({ ownerId: true });
+  file.planEvents.forEach((raw, i) => {
+    const parsed = problems.parse(planSchema, raw, `planEvents.${i}`);
+    if (!parsed || planEvents.has(parsed.name)) return;
+    const id = newId();
+    planEvents.set(parsed.name, id);
+    planEventsToCreate.push({ ...parsed, ownerId: null, id });
+  });
+  const variables = file.variables.map((raw, i) => {
+    const { name, description, inputVariable, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
+    const definition = problems.parse(variableDefinition, { ...rest, ...(inputVariable !== undefined ? { inputVariableId: ref(variableIds, inputVariable, `variables.${i}.inputVariable`, "variable") } : {}) }, `variables.${i}`);
+    return { id: variableIds.get(name)!, name, description, definition };
+  });
+  const triggers = file.triggers.map((raw, i) => {
+    const { name, description, blockingTriggers, conditions, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
+    const blocking = Array.isArray(blockingTriggers) ? blockingTriggers.map((b, j) => ref(triggerIds, b, `triggers.${i}.blockingTriggers.${j}`, "trigger")) : [];
+    const conds = Array.isArray(conditions)
+      ? conditions.map((c: Record<string, unknown>, j) => (c?.source === "variable" ? { ...c, key: ref(variableIds, c.key, `triggers.${i}.conditions.${j}.key`, "variable") } : c))
+      : conditions;
+    const definition = problems.parse(triggerDefinition, { ...rest, conditions: conds, blockingTriggerIds: blocking }, `triggers.${i}`);
+    return { id: triggerIds.get(name)!, name, description, definition };
+  });
+  const events = file.events.map((raw, i) => {
+    const { event, description, triggers: tNames, mappings, ...rest } = raw as Record<string, unknown> & { event: string; description: string };
+    const planEventId = planEvents.get(event);
+    if (!planEventId) problems.add(`events.${i}.event`, `${event} is neither in the tracking plan nor in the file's planEvents`);
+    const definition = problems.parse(
+      containerEventDefinition,
+      {
+        ...rest,
+        triggerIds: Array.isArray(tNames) ? tNames.map((t, j) => ref(triggerIds, t, `events.${i}.triggers.${j}`, "trigger")) : tNames,
+        mappings:
+          mappings && typeof mappings === "object"
+            ? Object.fromEntries(Object.entries(mappings).map(([k, v]) => [k, ref(variableIds, v, `events.${i}.mappings.${k}`, "variable")]))
+            : mappings,
+      },
+      `events.${i}`,
+    );
+    return { id: eventIds.get(event)!, planEventId: planEventId ?? "", description, definition };
+  });
+  const destinations = file.destinations.map((raw, i) => {
+    const { name, description, events: evs, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
+    const mapped = Array.isArray(evs)
+      ? evs.map((e: Record<string, unknown>, j) => {
+          const { event, ...rest } = e ?? {};
+          return { ...rest, eventId: ref(eventIds, event, `destinations.${i}.events.${j}.event`, "event") };
+        })
+      : evs;
+    const definition = problems.parse(destinationDefinition, { ...rest, events: mapped }, `destinations.${i}`);
+    return { id: destinationIds.get(name)!, name, description, definition };
+  });
+
+  if (problems.list.length) throw new ValidationError(problems.list);
+  // Every definition parsed (no problems), so none is null from here on.
+  return {
+    planEventsToCreate,
+    variables: variables.map((v) => ({ ...v, definition: v.definition! })),
+    triggers: triggers.map((t) => ({ ...t, definition: t.definition! })),
+    events: events.map((e) => ({ ...e, definition: e.definition! })),
+    destinations: destinations.map((d) => ({ ...d, definition: d.definition! })),
+  };
+}
+
+function randomId(): string {
+  return `imp${crypto.randomUUID().replace(/-/g, "").slice(0, 22)}`;
+}
+
 export async function importContainer(actor: Actor, containerId: string, file: ImportFile) {
   const db = await prisma();
   return db.$transaction(async (tx) => {
     const container = await assertContainer(tx, actor, containerId);
-    const problems = new Problems();
-    duplicates(file.triggers.map((t) => t.name), "triggers", problems);
-    duplicates(file.variables.map((v) => v.name), "variables", problems);
-    duplicates(file.destinations.map((d) => d.name), "destinations", problems);
-    duplicates(file.events.map((e) => e.event), "events", problems);
-
-    // Ids are settled up front so references resolve before anything is written. An
-    // entity whose name already exists keeps its id, so the diff against earlier versions
-    // shows what the import really changed rather than everything removed and re-added.
     const current = await loadDraft(tx, containerId);
-    const newId = () => `imp${crypto.randomUUID().replace(/-/g, "").slice(0, 22)}`;
-    const idsFor = (names: string[], existing: { id: string; name: string }[]) => {
-      const byName = new Map(existing.map((e) => [e.name, e.id]));
-      return new Map(names.map((n) => [n, byName.get(n) ?? newId()]));
-    };
-    const triggerIds = idsFor(file.triggers.map((t) => t.name), current.triggers);
-    const variableIds = idsFor(file.variables.map((v) => v.name), current.variables);
-    const eventIds = idsFor(file.events.map((e) => e.event), current.events);
-    const destinationIds = idsFor(file.destinations.map((d) => d.name), current.destinations);
-    const ref = (map: Map<string, string>, name: unknown, path: string, what: string): string => {
-      const id = typeof name === "string" ? map.get(name) : undefined;
-      if (!id) problems.add(path, `no ${what} named ${JSON.stringify(name)} in the file`);
-      return id ?? "missing";
-    };
+    const teamPlan = await tx.planEvent.findMany({ where: { teamId: actor.teamId }, select: { id: true, name: true } });
+    const plan = planImport(file, current, teamPlan);
+    const { variables, triggers, events, destinations } = plan;
 
-    const planEvents = await resolvePlanEvents(tx, actor, file, problems);
-
-    const variables = file.variables.map((raw, i) => {
-      const { name, description, inputVariable, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
-      const definition = problems.parse(variableDefinition, { ...rest, ...(inputVariable !== undefined ? { inputVariableId: ref(variableIds, inputVariable, `variables.${i}.inputVariable`, "variable") } : {}) }, `variables.${i}`);
-      return { id: variableIds.get(name)!, name, description, definition };
-    });
-    const triggers = file.triggers.map((raw, i) => {
-      const { name, description, blockingTriggers, conditions, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
-      const blocking = Array.isArray(blockingTriggers) ? blockingTriggers.map((b, j) => ref(triggerIds, b, `triggers.${i}.blockingTriggers.${j}`, "trigger")) : [];
-      const conds = Array.isArray(conditions)
-        ? conditions.map((c: Record<string, unknown>, j) => (c?.source === "variable" ? { ...c, key: ref(variableIds, c.key, `triggers.${i}.conditions.${j}.key`, "variable") } : c))
-        : conditions;
-      const definition = problems.parse(triggerDefinition, { ...rest, conditions: conds, blockingTriggerIds: blocking }, `triggers.${i}`);
-      return { id: triggerIds.get(name)!, name, description, definition };
-    });
-    const events = file.events.map((raw, i) => {
-      const { event, description, triggers: tNames, mappings, ...rest } = raw as Record<string, unknown> & { event: string; description: string };
-      const planEventId = planEvents.get(event);
-      if (!planEventId) problems.add(`events.${i}.event`, `${event} is neither in the tracking plan nor in the file's planEvents`);
-      const definition = problems.parse(
-        containerEventDefinition,
-        {
-          ...rest,
-          triggerIds: Array.isArray(tNames) ? tNames.map((t, j) => ref(triggerIds, t, `events.${i}.triggers.${j}`, "trigger")) : tNames,
-          mappings:
-            mappings && typeof mappings === "object"
-              ? Object.fromEntries(Object.entries(mappings).map(([k, v]) => [k, ref(variableIds, v, `events.${i}.mappings.${k}`, "variable")]))
-              : mappings,
-        },
-        `events.${i}`,
-      );
-      return { id: eventIds.get(event)!, planEventId: planEventId ?? "", description, definition };
-    });
-    const destinations = file.destinations.map((raw, i) => {
-      const { name, description, events: evs, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
-      const mapped = Array.isArray(evs)
-        ? evs.map((e: Record<string, unknown>, j) => {
-            const { event, ...rest } = e ?? {};
-            return { ...rest, eventId: ref(eventIds, event, `destinations.${i}.events.${j}.event`, "event") };
-          })
-        : evs;
-      const definition = problems.parse(destinationDefinition, { ...rest, events: mapped }, `destinations.${i}`);
-      return { id: destinationIds.get(name)!, name, description, definition };
-    });
-
-    if (problems.list.length) throw new ValidationError(problems.list);
+    for (const p of plan.planEventsToCreate) {
+      const created = await tx.planEvent.create({ data: { teamId: actor.teamId, ...p } });
+      await recordAudit(tx, actor, { action: "create", entityType: "plan_event", entityId: created.id, entityLabel: created.name, after: { ...p, id: undefined, source: "import" } });
+    }
 
     const before = current;
     const previousRevisions = new Map<string, number>();
@@ -209,14 +256,14 @@ export async function importContainer(actor: Actor, containerId: string, file: I
     // pre-import revision gets a conflict instead of overwriting the import.
     const owners = new Map([...current.triggers, ...current.variables, ...current.events, ...current.destinations].map((e) => [e.id, e.ownerId]));
     const kept = (id: string) => ({ ownerId: owners.get(id) ?? null, revision: (previousRevisions.get(id) ?? 0) + 1 });
-    await tx.variable.createMany({ data: variables.map((v) => ({ ...common, ...kept(v.id), id: v.id, name: v.name, description: v.description, definition: v.definition! })) });
-    await tx.trigger.createMany({ data: triggers.map((t) => ({ ...common, ...kept(t.id), id: t.id, name: t.name, description: t.description, definition: t.definition! })) });
-    await tx.containerEvent.createMany({ data: events.map((e) => ({ ...common, ...kept(e.id), id: e.id, planEventId: e.planEventId, description: e.description, definition: e.definition! })) });
+    await tx.variable.createMany({ data: variables.map((v) => ({ ...common, ...kept(v.id), id: v.id, name: v.name, description: v.description, definition: v.definition })) });
+    await tx.trigger.createMany({ data: triggers.map((t) => ({ ...common, ...kept(t.id), id: t.id, name: t.name, description: t.description, definition: t.definition })) });
+    await tx.containerEvent.createMany({ data: events.map((e) => ({ ...common, ...kept(e.id), id: e.id, planEventId: e.planEventId, description: e.description, definition: e.definition })) });
     await tx.destination.createMany({
       data: destinations.map((d) => {
         const old = keptSecrets.get(d.id);
-        const samePlatform = old && (old.definition as { platform: string }).platform === d.definition!.platform;
-        return { ...common, ...kept(d.id), id: d.id, name: d.name, description: d.description, definition: d.definition!, secrets: samePlatform ? old.secrets : null };
+        const samePlatform = old && (old.definition as { platform: string }).platform === d.definition.platform;
+        return { ...common, ...kept(d.id), id: d.id, name: d.name, description: d.description, definition: d.definition, secrets: samePlatform ? old.secrets : null };
       }),
     });
 
@@ -231,19 +278,4 @@ export async function importContainer(actor: Actor, containerId: string, file: I
     });
     return counts;
   });
-}
-
-/** Plan events by name: the team's own, plus any the file defines that the team lacks. */
-async function resolvePlanEvents(tx: Tx, actor: Actor, file: ImportFile, problems: Problems): Promise<Map<string, string>> {
-  const existing = await tx.planEvent.findMany({ where: { teamId: actor.teamId }, select: { id: true, name: true } });
-  const ids = new Map(existing.map((p) => [p.name, p.id]));
-  const schema = planEventCreate.omit({ ownerId: true });
-  for (const [i, raw] of file.planEvents.entries()) {
-    const parsed = problems.parse(schema, raw, `planEvents.${i}`);
-    if (!parsed || ids.has(parsed.name)) continue;
-    const created = await tx.planEvent.create({ data: { teamId: actor.teamId, ...parsed } });
-    await recordAudit(tx, actor, { action: "create", entityType: "plan_event", entityId: created.id, entityLabel: created.name, after: { ...parsed, source: "import" } });
-    ids.set(created.name, created.id);
-  }
-  return ids;
 }

@@ -158,8 +158,9 @@ export const variableDefinition = z
     kind: z.enum(VARIABLE_KINDS),
     /** data_layer: ecommerce.value, ecommerce.items[].item_id */
     path: z.string().trim().max(200).regex(/^[A-Za-z_$][\w$]*(\[\])?(\.[A-Za-z_$][\w$]*(\[\])?)*$/, "must be a path such as ecommerce.items[].item_id").optional(),
-    /** url_query: the parameter name; cookie: the cookie name */
-    name: z.string().trim().max(100).optional(),
+    /** url_query: the parameter's name; cookie: the cookie's name. (Not `name`: that is
+     *  the variable's own name, and snapshots put both on one object.) */
+    key: z.string().trim().max(100).optional(),
     /** dom: a CSS selector; attribute null reads the text */
     selector: z.string().trim().max(500).optional(),
     attribute: z.string().trim().max(100).nullable().optional(),
@@ -176,8 +177,8 @@ export const variableDefinition = z
       if (v[field] === undefined || v[field] === "") ctx.addIssue({ code: "custom", path: [field], message });
     };
     if (v.kind === "data_layer") need("path", "give a data layer path, e.g. ecommerce.value");
-    if (v.kind === "url_query") need("name", "give the query parameter's name, e.g. utm_source");
-    if (v.kind === "cookie") need("name", "give the cookie's name, e.g. _fbp");
+    if (v.kind === "url_query") need("key", "give the query parameter's name, e.g. utm_source");
+    if (v.kind === "cookie") need("key", "give the cookie's name, e.g. _fbp");
     if (v.kind === "dom") need("selector", "give a CSS selector, e.g. #order-total");
     if (v.kind === "constant") need("value", "give the constant's value");
     if (v.kind === "lookup") {

@@ -1,0 +1,206 @@
+// Draft validation, the semantic diff (renames included) and the import/export round trip.
+import { describe, expect, test } from "vitest";
+import { validateSnapshot } from "../../lib/versions/validate";
+import { diffSnapshots } from "../../lib/versions/diff";
+import { exportSnapshot, importFile, planImport } from "../../lib/config/transfer";
+import { ValidationError } from "../../lib/errors";
+import type { Snapshot } from "../../lib/versions/snapshot";
+import { validSnapshot } from "../fixtures/snapshot";
+
+const problemsOf = (s: Snapshot) => validateSnapshot(s).map((p) => `${p.entityType}:${p.entityName}:${p.field}`);
+
+describe("validateSnapshot", () => {
+  test("a complete draft has no problems", () => {
+    expect(validateSnapshot(validSnapshot())).toEqual([]);
+  });
+
+  test("dangling references are named by entity and field", () => {
+    const s = validSnapshot();
+    s.events[0].triggerIds = ["t1", "gone"];
+    s.events[0].mappings.value = "nope";
+    s.triggers[0].blockingTriggerIds = ["t1"];
+    s.triggers[0].conditions[1].key = "missing-var";
+    s.destinations[0].events = [{ eventId: "ghost" }];
+    s.destinations[1].regions = ["apac"];
+    expect(problemsOf(s)).toEqual([
+      "event:purchase:triggerIds.1",
+      "event:purchase:mappings.value",
+      "trigger:Purchase push:blockingTriggerIds.0",
+      "trigger:Purchase push:conditions.1.key",
+      "destination:Meta:events.0.eventId",
+      "destination:GA4:regions.0",
+    ]);
+  });
+
+  test("a regex that does not compile is refused with the engine's reason", () => {
+    const s = validSnapshot();
+    s.triggers[0].conditions[0].value = "^/checkout/(thanks";
+    const [problem] = validateSnapshot(s);
+    expect(problem).toMatchObject({ entityType: "trigger", field: "conditions.0.value" });
+    expect(problem.message).toMatch(/not a valid regular expression: .*Unterminated group/);
+  });
+
+  test("required parameters without a mapping are listed, unless the event is disabled", () => {
+    const s = validSnapshot();
+    delete s.events[0].mappings.order_id;
+    delete s.events[0].mappings.currency;
+    expect(problemsOf(s)).toEqual(["event:purchase:mappings.currency", "event:purchase:mappings.order_id"]);
+    s.events[0].enabled = false;
+    expect(validateSnapshot(s)).toEqual([]);
+  });
+
+  test("a destination without its ids, or with malformed ones, is refused", () => {
+    const s = validSnapshot();
+    s.destinations[0].ids = {};
+    s.destinations[1].ids = { measurementId: "UA-1234" };
+    expect(validateSnapshot(s).map((p) => p.message)).toEqual([
+      "Pixel ID is missing (digits, from Events Manager)",
+      "Measurement ID looks wrong: expected G-XXXXXXX",
+    ]);
+  });
+
+  test("a cycle of lookup variables is refused", () => {
+    const s = validSnapshot();
+    s.variables[5] = { ...s.variables[4], id: "v6", name: "Loop", inputVariableId: "v5" };
+    expect(problemsOf(s)).toContain("variable:Channel:inputVariableId");
+  });
+
+  test("a region condition must name a region of the site", () => {
+    const s = validSnapshot();
+    s.triggers[1].conditions.push({ source: "region", operator: "equals", value: "apac", negate: false, ignoreCase: false });
+    expect(problemsOf(s)).toEqual(["trigger:Internal traffic:conditions.1.value"]);
+  });
+});
+
+describe("diffSnapshots", () => {
+  test("identical snapshots have no changes", () => {
+    expect(diffSnapshots(validSnapshot(), validSnapshot())).toEqual([]);
+  });
+
+  test("a rename shows as a rename, and references follow by name", () => {
+    const before = validSnapshot();
+    const after = validSnapshot();
+    after.triggers[0].name = "Thank-you page purchase";
+    const changes = diffSnapshots(before, after);
+    expect(changes).toEqual([
+      // The event that uses the trigger now refers to it by its new name.
+      {
+        change: "changed",
+        entityType: "event",
+        id: "e1",
+        name: "purchase",
+        fields: [{ path: "triggers", before: ["Purchase push"], after: ["Thank-you page purchase"] }],
+      },
+      {
+        change: "renamed",
+        entityType: "trigger",
+        id: "t1",
+        name: "Thank-you page purchase",
+        previousName: "Purchase push",
+        fields: [{ path: "name", before: "Purchase push", after: "Thank-you page purchase" }],
+      },
+    ]);
+  });
+
+  test("added, removed and field-by-field changes", () => {
+    const before = validSnapshot();
+    const after = validSnapshot();
+    after.destinations = after.destinations.filter((d) => d.id !== "d2");
+    after.variables.push({ id: "v9", name: "Coupon", description: "", ownerId: null, kind: "data_layer", path: "ecommerce.coupon", coerce: "string", defaultValue: null });
+    after.triggers[0].conditions[0].value = "^/thanks";
+    after.site.regions[0].consentDefault = "granted";
+    const changes = diffSnapshots(before, after);
+    expect(changes.map((c) => `${c.change} ${c.entityType} ${c.name}`)).toEqual([
+      "changed region eu",
+      "changed trigger Purchase push",
+      "added variable Coupon",
+      "removed destination GA4",
+    ]);
+    expect(changes[0].fields).toEqual([{ path: "consentDefault", before: "denied", after: "granted" }]);
+    expect(changes[1].fields).toEqual([{ path: "conditions.0.value", before: "^/checkout/thanks", after: "^/thanks" }]);
+    expect(changes[3].fields).toContainEqual({ path: "ids.measurementId", before: "G-ABC123", after: undefined });
+  });
+
+  test("against nothing (before the first publish) everything is added", () => {
+    const changes = diffSnapshots(null, validSnapshot());
+    expect(changes.every((c) => c.change === "added")).toBe(true);
+    expect(changes).toHaveLength(1 + 2 + 1 + 1 + 2 + 6 + 2);
+  });
+});
+
+describe("export and import", () => {
+  const emptyDraft = (): Snapshot => ({ ...validSnapshot(), planEvents: [], events: [], triggers: [], variables: [], destinations: [] });
+
+  /** Builds the snapshot an import plan would produce, to compare with the original. */
+  function applied(plan: ReturnType<typeof planImport>, base: Snapshot, plans: Snapshot["planEvents"]): Snapshot {
+    return {
+      ...base,
+      planEvents: plans,
+      events: plan.events.map((e) => ({ id: e.id, name: plans.find((p) => p.id === e.planEventId)!.name, description: e.description, ownerId: null, planEventId: e.planEventId, ...e.definition })),
+      triggers: plan.triggers.map((t) => ({ id: t.id, name: t.name, description: t.description, ownerId: null, ...t.definition })),
+      variables: plan.variables.map((v) => ({ id: v.id, name: v.name, description: v.description, ownerId: null, ...v.definition })),
+      destinations: plan.destinations.map((d) => ({ id: d.id, name: d.name, description: d.description, ownerId: null, ...d.definition, secretsSet: [] })),
+    } as Snapshot;
+  }
+
+  test("the file refers by name and carries no secrets", () => {
+    const file = exportSnapshot(validSnapshot());
+    expect(file).toMatchObject({ format: "tagpipe.container", formatVersion: 1 });
+    expect(file.events[0]).toMatchObject({ event: "purchase", triggers: ["Purchase push"], mappings: { value: "DL value", "user_data.email": "Email" } });
+    expect(file.triggers[0]).toMatchObject({ blockingTriggers: ["Internal traffic"] });
+    expect(JSON.stringify(file)).not.toMatch(/secretsSet|accessToken|"t1"|"v1"/);
+  });
+
+  test("re-importing an export over the same draft changes nothing", () => {
+    const original = validSnapshot();
+    const file = importFile.parse(JSON.parse(JSON.stringify(exportSnapshot(original))));
+    const plan = planImport(file, original, original.planEvents);
+    expect(plan.planEventsToCreate).toEqual([]);
+    const after = applied(plan, original, original.planEvents);
+    const changes = diffSnapshots(original, after).filter((c) => c.entityType !== "destination" || c.fields.some((f) => f.path !== "secretsSet"));
+    expect(changes).toEqual([]);
+  });
+
+  test("importing into an empty container of another team recreates the same draft", () => {
+    const original = validSnapshot();
+    const file = importFile.parse(JSON.parse(JSON.stringify(exportSnapshot(original))));
+    let n = 0;
+    const plan = planImport(file, emptyDraft(), [], () => `new${++n}`);
+    expect(plan.planEventsToCreate.map((p) => p.name)).toEqual(["purchase"]);
+    const plans = plan.planEventsToCreate.map((p) => ({ id: p.id, name: p.name, parameters: p.parameters, platformNames: p.platformNames as Record<string, string> }));
+    const copy = applied(plan, emptyDraft(), plans);
+    expect(validateSnapshot(copy)).toEqual([]);
+    expect(exportSnapshot(copy)).toEqual({ ...exportSnapshot(original), exportedAt: expect.any(String) });
+  });
+
+  test("broken files are refused with every problem and its place", () => {
+    const file = importFile.parse({
+      format: "tagpipe.container",
+      formatVersion: 1,
+      triggers: [{ name: "Buy click", type: "click" }, { name: "Buy click", type: "page_view" }],
+      variables: [{ name: "X", kind: "lookup", inputVariable: "Nope", entries: [] }],
+      events: [{ event: "refund", triggers: ["Missing"] }],
+    });
+    let error: unknown;
+    try {
+      planImport(file, emptyDraft(), []);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).fields.map((f) => f.path)).toEqual([
+      "triggers.1.name",
+      "variables.0.inputVariable",
+      "triggers.0.selector",
+      "events.0.event",
+      "events.0.triggers.0",
+    ]);
+  });
+
+  test("a file of another format or version is refused by its header", () => {
+    expect(importFile.safeParse({ format: "gtm", formatVersion: 1 }).success).toBe(false);
+    const result = importFile.safeParse({ format: "tagpipe.container", formatVersion: 2 });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].message).toMatch(/must be 1/);
+  });
+});
