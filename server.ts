@@ -9,6 +9,7 @@ import { applyMigrations } from "./lib/migrate";
 import { DEMO_EMAIL, DEMO_PASSWORD, seedIfEmpty } from "./lib/seed";
 import { ensureAuthSecret } from "./lib/auth/secret-file";
 import { env } from "./lib/env";
+import { handleHotPath } from "./lib/http/hot-paths";
 
 const dev = process.argv.includes("--dev");
 const { HOST: host, PORT: port, TAGPIPE_SEED } = env();
@@ -27,9 +28,12 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 const server = http.createServer((req, res) => {
-  // The socket's address, not a client-supplied header, is what sign-in throttling keys on.
-  req.headers["x-tagpipe-client-ip"] = req.socket.remoteAddress ?? "unknown";
-  void handle(req, res);
+  void handleHotPath(req, res).then((handled) => {
+    if (handled) return;
+    // The socket's address, not a client-supplied header, is what sign-in throttling keys on.
+    req.headers["x-tagpipe-client-ip"] = req.socket.remoteAddress ?? "unknown";
+    void handle(req, res);
+  });
 });
 
 server.listen(port, host, () => {

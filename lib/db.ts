@@ -10,9 +10,16 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import { PrismaClient } from "./generated/prisma/client";
 import { dataDir, env } from "./env";
 
+/** Plain SQL, for the hot paths (collector, forwarder) where an ORM round trip per event costs too much. */
+export type Sql = { query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> };
+
 export type Database = {
   kind: "pglite" | "postgres";
   prisma: PrismaClient;
+  /** One statement outside a transaction. */
+  sql: Sql;
+  /** Runs `work` in one transaction on one connection; commits when it resolves. */
+  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
   /** The driver adapter factory, reused by the migrator. */
   adapter: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
@@ -25,9 +32,36 @@ async function open(): Promise<Database> {
   const url = env().DATABASE_URL;
   if (url) {
     const { PrismaPg } = await import("@prisma/adapter-pg");
-    const adapter = new PrismaPg({ connectionString: url, max: 20 });
+    const { default: pg } = await import("pg");
+    const adapter = new PrismaPg({ connectionString: url, max: 10 });
     const prisma = new PrismaClient({ adapter });
-    return { kind: "postgres", prisma, adapter, close: () => prisma.$disconnect() };
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    pool.on("error", (error) => console.error("[db] idle connection error:", error.message));
+    const sql: Sql = { query: async (text, params) => (await pool.query(text, params as unknown[])).rows };
+    return {
+      kind: "postgres",
+      prisma,
+      adapter,
+      sql,
+      async transaction(work) {
+        const client = await pool.connect();
+        try {
+          await client.query("BEGIN");
+          const result = await work({ query: async (text, params) => (await client.query(text, params as unknown[])).rows });
+          await client.query("COMMIT");
+          return result;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
@@ -40,6 +74,8 @@ async function open(): Promise<Database> {
     kind: "pglite",
     prisma,
     adapter,
+    sql: { query: async (text, params) => (await client.query(text, params as unknown[])).rows as never[] },
+    transaction: (work) => client.transaction((tx) => work({ query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never[] })),
     close: async () => {
       await prisma.$disconnect();
       await client.close();

@@ -1,0 +1,106 @@
+// User data: normalized as the platforms document, then SHA-256 hashed, at intake, so raw
+// PII is never stored, logged or forwarded. Values that already look like a SHA-256 (64
+// hex characters) pass through, lower-cased.
+//   email        trim, lower-case                                  (Meta em, TikTok email, GA4 sha256_email_address)
+//   phone        digits only with country code; "ph" without "+"   (Meta ph) and "ph_e164" with "+" (TikTok, GA4, Google Ads)
+//   names, city  lower-case, no punctuation (city: no spaces)      (Meta fn/ln/ct, GA4 address)
+//   state        lower-case, letters only                          (Meta st)
+//   zip          lower-case, no spaces or dashes; US: 5 digits     (Meta zp)
+//   country      ISO 3166-1 alpha-2, lower-case                    (Meta country)
+//   external_id  trimmed                                           (Meta external_id, TikTok external_id)
+import crypto from "node:crypto";
+import type { CollectedEventInput } from "./schema";
+
+const SHA256 = /^[a-f0-9]{64}$/i;
+
+export function sha256(value: string): string {
+  return crypto.createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+function hashed(value: string | undefined, normalize: (v: string) => string): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (!trimmed) return undefined;
+  if (SHA256.test(trimmed)) return trimmed.toLowerCase();
+  const normalized = normalize(trimmed);
+  return normalized ? sha256(normalized) : undefined;
+}
+
+export const normalizeEmail = (v: string) => v.trim().toLowerCase();
+export const normalizeName = (v: string) => v.toLowerCase().normalize("NFC").replace(/[\p{P}\p{S}]/gu, "").replace(/\s+/g, " ").trim();
+export const normalizeCity = (v: string) => normalizeName(v).replace(/\s+/g, "");
+export const normalizeState = (v: string) => v.toLowerCase().replace(/[^\p{L}]/gu, "");
+export const normalizeCountry = (v: string) => (/^[a-z]{2}$/i.test(v.trim()) ? v.trim().toLowerCase() : "");
+
+export function normalizeZip(v: string, country?: string): string {
+  const z = v.toLowerCase().replace(/[\s-]/g, "");
+  // Meta: US zip codes use the first 5 digits.
+  return country?.toLowerCase() === "us" && /^\d{5,9}$/.test(z) ? z.slice(0, 5) : z;
+}
+
+/** Calling codes for countries whose national numbers start with a trunk 0 or lack a prefix. */
+const CALLING_CODES: Record<string, string> = {
+  us: "1", ca: "1", gb: "44", ie: "353", de: "49", at: "43", ch: "41", fr: "33", be: "32", nl: "31", lu: "352",
+  es: "34", pt: "351", it: "39", dk: "45", se: "46", no: "47", fi: "358", pl: "48", cz: "420", sk: "421",
+  hu: "36", ro: "40", gr: "30", au: "61", nz: "64", jp: "81", kr: "82", in: "91", br: "55", mx: "52", za: "27",
+};
+
+/** Digits with the country code: "+49 (0)30 1234-56" → "4930123456"; "030 123456" with country DE → "4930123456". */
+export function normalizePhone(v: string, country?: string): string {
+  const trimmed = v.trim();
+  const international = trimmed.startsWith("+") || trimmed.startsWith("00");
+  let digits = trimmed.replace(/\(0\)/g, "").replace(/\D/g, "");
+  if (trimmed.startsWith("00")) digits = digits.slice(2);
+  if (!international) {
+    const code = country ? CALLING_CODES[country.trim().toLowerCase()] : undefined;
+    if (code && !(code === "1" && digits.length === 11 && digits.startsWith("1"))) digits = code + digits.replace(/^0+/, "");
+  }
+  return digits;
+}
+
+export type HashedUserData = {
+  em?: string;
+  ph?: string;
+  ph_e164?: string;
+  fn?: string;
+  ln?: string;
+  ct?: string;
+  st?: string;
+  zp?: string;
+  country?: string;
+  external_id?: string;
+  // Not hashed: the platforms require them as they are.
+  client_ip_address?: string;
+  client_user_agent?: string;
+  fbp?: string;
+  fbc?: string;
+  ttp?: string;
+  ttclid?: string;
+  gclid?: string;
+};
+
+export function hashUserData(raw: CollectedEventInput["user_data"] = {}): HashedUserData {
+  const country = raw.country?.trim();
+  const phoneDigits = (v: string) => normalizePhone(v, country);
+  const out: HashedUserData = {
+    em: hashed(raw.email, normalizeEmail),
+    ph: hashed(raw.phone, phoneDigits),
+    ph_e164: raw.phone && !SHA256.test(raw.phone.trim()) ? hashed(raw.phone, (v) => `+${phoneDigits(v)}`) : undefined,
+    fn: hashed(raw.first_name, normalizeName),
+    ln: hashed(raw.last_name, normalizeName),
+    ct: hashed(raw.city, normalizeCity),
+    st: hashed(raw.state, normalizeState),
+    zp: hashed(raw.zip, (v) => normalizeZip(v, country)),
+    country: hashed(raw.country, normalizeCountry),
+    external_id: hashed(raw.external_id, (v) => v),
+    client_ip_address: raw.client_ip_address,
+    client_user_agent: raw.client_user_agent,
+    fbp: raw.fbp,
+    fbc: raw.fbc,
+    ttp: raw.ttp,
+    ttclid: raw.ttclid,
+    gclid: raw.gclid,
+  };
+  for (const key of Object.keys(out) as (keyof HashedUserData)[]) if (out[key] === undefined) delete out[key];
+  return out;
+}

@@ -1,0 +1,108 @@
+// What the collector needs to know about an environment, read from its published version
+// and cached for a few seconds: a storefront's traffic must not cost a query per request.
+import { prisma } from "../db";
+import type { Snapshot, SnapshotRegion } from "../versions/snapshot";
+
+export type IntakeDestination = {
+  id: string;
+  platform: string;
+  eventIds: Set<string>;
+  regions: string[] | null;
+  nonProduction: "test" | "hold";
+  testEventCode?: string;
+};
+
+export type IntakeConfig = {
+  environmentId: string;
+  environmentName: string;
+  teamId: string;
+  siteId: string;
+  kind: string;
+  production: boolean;
+  versionNumber: number | null;
+  hostnames: string[];
+  regions: SnapshotRegion[];
+  /** plan event name → its id in this version and its parameter rules */
+  events: Map<string, { id: string; required: string[]; types: Record<string, string> }>;
+  destinations: IntakeDestination[];
+};
+
+const TTL_MS = 3_000;
+type Entry = { at: number; config: Promise<IntakeConfig | null> };
+const byPublicKey = new Map<string, Entry>();
+const byServerKey = new Map<string, Entry>();
+
+export function intakeFromSnapshot(
+  env: { id: string; name: string; teamId: string; kind: string; siteId: string; hostnames: string[] },
+  version: { number: number; snapshot: Snapshot } | null,
+): IntakeConfig {
+  const s = version?.snapshot;
+  const plans = new Map((s?.planEvents ?? []).map((p) => [p.id, p]));
+  return {
+    environmentId: env.id,
+    environmentName: env.name,
+    teamId: env.teamId,
+    siteId: env.siteId,
+    kind: env.kind,
+    production: env.kind === "production",
+    versionNumber: version?.number ?? null,
+    hostnames: s?.site.hostnames ?? env.hostnames,
+    regions: s?.site.regions ?? [],
+    events: new Map(
+      (s?.events ?? [])
+        .filter((e) => e.enabled)
+        .map((e) => {
+          const plan = plans.get(e.planEventId);
+          return [e.name, { id: e.id, required: (plan?.parameters ?? []).filter((p) => p.required).map((p) => p.name), types: Object.fromEntries((plan?.parameters ?? []).map((p) => [p.name, p.type])) }];
+        }),
+    ),
+    destinations: (s?.destinations ?? []).map((d) => ({
+      id: d.id,
+      platform: d.platform,
+      eventIds: new Set(d.events.map((e) => e.eventId)),
+      regions: d.regions,
+      nonProduction: (d.nonProduction as "test" | "hold") ?? "test",
+      ...(typeof d.testEventCode === "string" && d.testEventCode ? { testEventCode: d.testEventCode } : {}),
+    })),
+  };
+}
+
+async function load(where: { publicKey: string } | { serverKeyHash: string }): Promise<IntakeConfig | null> {
+  const db = await prisma();
+  const env = await db.environment.findFirst({
+    where,
+    include: { version: { select: { number: true, snapshot: true } }, container: { include: { site: { select: { id: true, hostnames: true } } } } },
+  });
+  if (!env) return null;
+  return intakeFromSnapshot(
+    { id: env.id, name: env.name, teamId: env.teamId, kind: env.kind, siteId: env.container.site.id, hostnames: env.container.site.hostnames },
+    env.version ? { number: env.version.number, snapshot: env.version.snapshot as unknown as Snapshot } : null,
+  );
+}
+
+function cached(map: Map<string, Entry>, key: string, loader: () => Promise<IntakeConfig | null>): Promise<IntakeConfig | null> {
+  const now = Date.now();
+  const hit = map.get(key);
+  if (hit && now - hit.at < TTL_MS) return hit.config;
+  const config = loader().catch((error) => {
+    map.delete(key);
+    throw error;
+  });
+  if (map.size > 10_000) map.clear();
+  map.set(key, { at: now, config });
+  return config;
+}
+
+export function intakeByPublicKey(publicKey: string): Promise<IntakeConfig | null> {
+  return cached(byPublicKey, publicKey, () => load({ publicKey }));
+}
+
+export function intakeByServerKeyHash(hash: string): Promise<IntakeConfig | null> {
+  return cached(byServerKey, hash, () => load({ serverKeyHash: hash }));
+}
+
+/** After a publish or key change, forget what was cached (this process). */
+export function forgetIntakeConfigs(): void {
+  byPublicKey.clear();
+  byServerKey.clear();
+}

@@ -1,0 +1,146 @@
+// The two doors events come in by. Browser: POST /api/collect (text/plain or JSON, a
+// batch for one environment key, only from the site's hostnames). Server: POST
+// /api/v1/events with the environment's server key. Both answer 202 only after the
+// events are committed, with a result per event. Free of Node's request objects:
+// server.ts adapts HTTP to these calls.
+import crypto from "node:crypto";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { z } from "zod";
+import { fieldProblems } from "../schemas/problems";
+import { sha256Hex } from "../auth/secrets";
+import { browserBatch, serverBatch, tooDeep } from "./schema";
+import { intakeByPublicKey, intakeByServerKeyHash, type IntakeConfig } from "./intake-config";
+import { prepareEvent, type RequestContext } from "./prepare";
+import { writeEvents } from "./writer";
+
+export const MAX_COLLECT_BYTES = 64 * 1024;
+export const MAX_SERVER_BYTES = 1024 * 1024;
+
+export type Reply = { status: number; headers: Record<string, string>; body: unknown };
+
+export type IntakeRequest = {
+  body: string;
+  contentType: string;
+  origin?: string;
+  authorization?: string;
+} & Omit<RequestContext, "now">;
+
+const BOT = /bot\b|crawler|spider|crawling|slurp|bingpreview|facebookexternalhit|headlesschrome\/.*lighthouse|python-requests|go-http-client|wget\//i;
+
+function envInt(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+type Limits = { perIp: RateLimiterMemory; perKey: RateLimiterMemory };
+const LIMITS = Symbol.for("tagpipe.collectLimits");
+function limits(): Limits {
+  const holder = globalThis as { [LIMITS]?: Limits };
+  holder[LIMITS] ??= {
+    perIp: new RateLimiterMemory({ points: envInt("TAGPIPE_COLLECT_RATE_PER_IP", 100), duration: 1 }),
+    perKey: new RateLimiterMemory({ points: envInt("TAGPIPE_COLLECT_RATE_PER_KEY", 20_000), duration: 1 }),
+  };
+  return holder[LIMITS];
+}
+
+function error(status: number, code: string, message: string, headers: Record<string, string> = {}, fields?: { path: string; message: string }[]): Reply {
+  return { status, headers, body: { error: { code, message, ...(fields?.length ? { fields } : {}) } } };
+}
+
+async function limited(limiter: RateLimiterMemory, key: string): Promise<Reply | null> {
+  try {
+    await limiter.consume(key);
+    return null;
+  } catch (e) {
+    if (e instanceof RateLimiterRes) {
+      const seconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+      return error(429, "rate_limited", "Too many requests: slow down", { "retry-after": String(seconds) });
+    }
+    throw e;
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, text: string): { ok: true; value: z.infer<S> } | { ok: false; reply: Reply } {
+  if (!text.trim()) return { ok: false, reply: error(400, "invalid_json", "The body is empty: send a JSON object") };
+  if (tooDeep(text)) return { ok: false, reply: error(400, "invalid_json", "The body nests deeper than 8 levels") };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reply: error(400, "invalid_json", `Malformed JSON: ${(e as Error).message}`) };
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const fields = fieldProblems(result.error).slice(0, 20);
+    return { ok: false, reply: error(422, "validation_failed", fields.map((f) => `${f.path || "body"}: ${f.message}`).join("; "), {}, fields) };
+  }
+  return { ok: true, value: result.data };
+}
+
+function hostMatches(pattern: string, host: string): boolean {
+  return pattern.startsWith("*.") ? host === pattern.slice(2) || host.endsWith(pattern.slice(1)) : host === pattern;
+}
+
+/** The Origin header's host must be one of the site's hostnames. */
+export function originAllowed(origin: string | undefined, hostnames: string[]): boolean {
+  if (!origin) return false;
+  try {
+    const host = new URL(origin).hostname.toLowerCase();
+    return hostnames.some((h) => hostMatches(h, host));
+  } catch {
+    return false;
+  }
+}
+
+async function accept(config: IntakeConfig, events: z.infer<typeof browserBatch>["events"], source: "browser" | "server", req: IntakeRequest) {
+  const ctx: RequestContext = { ip: req.ip, userAgent: req.userAgent, referer: req.referer, country: req.country, now: Date.now() };
+  const delay = envInt("TAGPIPE_FORWARD_DELAY_MS", 2_000);
+  const items = events.map((e) => ({
+    env: { environmentId: config.environmentId, teamId: config.teamId, siteId: config.siteId, kind: config.kind, versionNumber: config.versionNumber },
+    event: prepareEvent(e, source, config, ctx, crypto.randomUUID(), delay),
+  }));
+  const results = await writeEvents(items);
+  return {
+    accepted: results.filter((r) => r.status === "accepted").length,
+    duplicates: results.filter((r) => r.status === "duplicate").length,
+    rejected: results.filter((r) => r.status === "rejected").length,
+    results,
+  };
+}
+
+export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
+  const type = req.contentType.toLowerCase();
+  if (!type.startsWith("text/plain") && !type.startsWith("application/json")) {
+    return error(415, "unsupported_media_type", "Send the events as text/plain or application/json");
+  }
+  const ipLimited = await limited(limits().perIp, req.ip);
+  if (ipLimited) return ipLimited;
+  const parsed = parse(browserBatch, req.body);
+  if (!parsed.ok) return parsed.reply;
+  const config = await intakeByPublicKey(parsed.value.key);
+  if (!config) return error(404, "unknown_key", "key: no environment has this key");
+  // CORS: only the site's own hostnames may send, and only they may read the answer.
+  if (!originAllowed(req.origin, config.hostnames)) {
+    return error(403, "origin_not_allowed", `Origin ${req.origin ?? "(none)"} is not one of this site's hostnames`);
+  }
+  const cors = { "access-control-allow-origin": req.origin!, vary: "Origin" };
+  const keyLimited = await limited(limits().perKey, parsed.value.key);
+  if (keyLimited) return { ...keyLimited, headers: { ...keyLimited.headers, ...cors } };
+  if (req.userAgent && BOT.test(req.userAgent)) {
+    return { status: 202, headers: cors, body: { accepted: 0, duplicates: 0, rejected: 0, ignored: parsed.value.events.length, reason: "bot user agent" } };
+  }
+  return { status: 202, headers: cors, body: await accept(config, parsed.value.events, "browser", req) };
+}
+
+export async function collectFromServer(req: IntakeRequest): Promise<Reply> {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.authorization ?? "");
+  if (!match) return error(401, "unauthorized", "Send the environment's server key: Authorization: Bearer tps_…");
+  const config = await intakeByServerKeyHash(sha256Hex(match[1]));
+  if (!config) return error(401, "unauthorized", "The server key is invalid or was rotated");
+  if (!req.contentType.toLowerCase().startsWith("application/json")) return error(415, "unsupported_media_type", "Send the events as application/json");
+  const keyLimited = await limited(limits().perKey, `server:${config.environmentId}`);
+  if (keyLimited) return keyLimited;
+  const parsed = parse(serverBatch, req.body);
+  if (!parsed.ok) return parsed.reply;
+  return { status: 202, headers: {}, body: await accept(config, parsed.value.events, "server", req) };
+}

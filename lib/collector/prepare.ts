@@ -1,0 +1,202 @@
+// One incoming event → what to store: validated against the published version's event
+// definitions, enriched (IP, user agent, page, region, click ids), user data hashed, its
+// dedup keys and the deliveries it creates. Pure: no I/O, so it is unit-tested directly.
+import { isCurrency } from "../schemas/common";
+import { hashUserData, type HashedUserData } from "./hash";
+import type { CollectedEventInput } from "./schema";
+import type { IntakeConfig } from "./intake-config";
+
+export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+const FUTURE_SKEW_MS = 5 * 60 * 1000;
+export const DEDUP_WINDOW_MS = 48 * 3600 * 1000;
+
+export type RequestContext = {
+  ip: string;
+  userAgent?: string;
+  referer?: string;
+  /** the trusted country header's value, if configured */
+  country?: string;
+  now: number;
+};
+
+export type Problem = { field: string; message: string };
+
+export type PreparedEvent = {
+  id: string;
+  status: "accepted" | "rejected";
+  errors: Problem[];
+  name: string;
+  eventId: string;
+  orderId: string | null;
+  source: "browser" | "server";
+  params: Record<string, unknown>;
+  userData: HashedUserData;
+  context: { url?: string; referrer?: string; title?: string };
+  consent: { ad_storage?: string; analytics_storage?: string };
+  region: string | null;
+  test: boolean;
+  eventTime: Date;
+  /** dedup keys: the event_id, plus order:<order_id> for purchases */
+  keys: string[];
+  deliveries: { destinationId: string; platform: string; status: "pending" | "held"; delayMs: number }[];
+};
+
+function eventTime(input: CollectedEventInput, now: number): { time: number; problem?: Problem } {
+  const raw = input.event_time ?? input.ts;
+  if (raw === undefined) return { time: now };
+  let ms: number;
+  if (typeof raw === "number") ms = raw < 1e11 ? raw * 1000 : raw;
+  else ms = /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
+  if (!Number.isFinite(ms)) return { time: now, problem: { field: "event_time", message: "is not a date (unix seconds, milliseconds or ISO 8601)" } };
+  if (ms > now + FUTURE_SKEW_MS) return { time: ms, problem: { field: "event_time", message: "is in the future" } };
+  if (ms < now - MAX_AGE_MS) return { time: ms, problem: { field: "event_time", message: "is older than 7 days" } };
+  return { time: ms };
+}
+
+function typeProblem(value: unknown, type: string): string | null {
+  switch (type) {
+    case "number":
+      return typeof value === "number" && Number.isFinite(value) ? null : "must be a number";
+    case "string":
+      return typeof value === "string" ? null : "must be a string";
+    case "list":
+      return Array.isArray(value) ? null : "must be a list";
+    case "boolean":
+      return typeof value === "boolean" ? null : "must be true or false";
+    case "object":
+      return value && typeof value === "object" && !Array.isArray(value) ? null : "must be an object";
+    default:
+      return null;
+  }
+}
+
+export function validateParams(name: string, params: Record<string, unknown>, def: { required: string[]; types: Record<string, string> } | undefined): Problem[] {
+  const problems: Problem[] = [];
+  if (!def) return [{ field: "name", message: `${name} is not an event of the published version` }];
+  for (const r of def.required) {
+    const v = params[r];
+    if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) problems.push({ field: `params.${r}`, message: "is required" });
+  }
+  for (const [key, type] of Object.entries(def.types)) {
+    if (params[key] === undefined || params[key] === null) continue;
+    const problem = typeProblem(params[key], type);
+    if (problem) problems.push({ field: `params.${key}`, message: problem });
+  }
+  if (params.value !== undefined && params.value !== null && !(typeof params.value === "number" && Number.isFinite(params.value) && params.value >= 0)) {
+    if (!problems.some((p) => p.field === "params.value")) problems.push({ field: "params.value", message: "must be a finite number ≥ 0" });
+  }
+  if (params.currency !== undefined && params.currency !== null && !(typeof params.currency === "string" && isCurrency(params.currency))) {
+    problems.push({ field: "params.currency", message: "must be an ISO 4217 code such as EUR" });
+  }
+  if (params.content_ids !== undefined && !(Array.isArray(params.content_ids) && params.content_ids.length > 0 && params.content_ids.every((c) => typeof c === "string" || typeof c === "number"))) {
+    problems.push({ field: "params.content_ids", message: "must be a non-empty list of ids" });
+  }
+  if (name === "purchase" && (params.order_id === undefined || params.order_id === null || params.order_id === "")) {
+    if (!problems.some((p) => p.field === "params.order_id")) problems.push({ field: "params.order_id", message: "is required for purchase" });
+  }
+  return problems;
+}
+
+function hostMatches(pattern: string, host: string): boolean {
+  return pattern.startsWith("*.") ? host === pattern.slice(2) || host.endsWith(pattern.slice(1)) : host === pattern;
+}
+
+/** Region: explicit, else the site's hostname/path rules, else the trusted country header. */
+export function resolveRegion(config: IntakeConfig, explicit: string | undefined, pageUrl: string | undefined, country: string | undefined): string | null {
+  if (explicit && config.regions.some((r) => r.code === explicit)) return explicit;
+  if (pageUrl) {
+    try {
+      const url = new URL(pageUrl);
+      const host = url.hostname.toLowerCase();
+      for (const r of config.regions) {
+        if (r.rules.some((rule) => (!rule.hostname || hostMatches(rule.hostname, host)) && (!rule.pathPrefix || url.pathname.startsWith(rule.pathPrefix)))) return r.code;
+      }
+    } catch {
+      // an unparsable page URL just doesn't select a region
+    }
+  }
+  const c = country?.trim().toUpperCase();
+  if (c) return config.regions.find((r) => r.countries.includes(c))?.code ?? null;
+  return null;
+}
+
+/** Meta's fbc from an fbclid in the landing URL: fb.<subdomain index>.<creation ms>.<fbclid>. */
+function clickIds(pageUrl: string | undefined, now: number): Partial<HashedUserData> {
+  if (!pageUrl) return {};
+  try {
+    const q = new URL(pageUrl).searchParams;
+    const out: Partial<HashedUserData> = {};
+    const fbclid = q.get("fbclid");
+    if (fbclid) out.fbc = `fb.1.${now}.${fbclid}`;
+    const ttclid = q.get("ttclid");
+    if (ttclid) out.ttclid = ttclid;
+    const gclid = q.get("gclid");
+    if (gclid) out.gclid = gclid;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+const AD_PLATFORMS = new Set(["meta", "tiktok", "ga4", "google_ads", "image_pixel"]);
+const TEST_CAPABLE = new Set(["meta", "tiktok", "ga4"]);
+
+export function prepareEvent(input: CollectedEventInput, source: "browser" | "server", config: IntakeConfig, ctx: RequestContext, id: string, forwardDelayMs = 0): PreparedEvent {
+  const errors: Problem[] = [];
+  const time = eventTime(input, ctx.now);
+  if (time.problem) errors.push(time.problem);
+  const def = config.events.get(input.name);
+  if (config.versionNumber === null) errors.push({ field: "key", message: "no version is published to this environment" });
+  else errors.push(...validateParams(input.name, input.params, def));
+  if (input.errors?.length) errors.push(...input.errors.map((e) => ({ field: "runtime", message: typeof e === "string" ? e : JSON.stringify(e) })));
+
+  const pageUrl = input.page?.url ?? (source === "browser" ? ctx.referer : undefined);
+  const region = resolveRegion(config, input.region, pageUrl, input.user_data?.country ?? ctx.country);
+  const hashedUser = hashUserData(input.user_data);
+  const userData: HashedUserData = {
+    ...clickIds(pageUrl, time.time),
+    ...hashedUser,
+    client_ip_address: hashedUser.client_ip_address ?? (source === "browser" ? ctx.ip : undefined),
+    client_user_agent: hashedUser.client_user_agent ?? (source === "browser" ? ctx.userAgent : undefined),
+  };
+  for (const key of Object.keys(userData) as (keyof HashedUserData)[]) if (userData[key] === undefined) delete userData[key];
+
+  const params = { ...input.params };
+  if (typeof params.currency === "string") params.currency = params.currency.toUpperCase();
+  const orderId = params.order_id !== undefined && params.order_id !== null && params.order_id !== "" ? String(params.order_id) : null;
+  const test = !config.production || input.test === true;
+  const status = errors.length ? "rejected" : "accepted";
+  const adConsent = input.consent?.ad_storage ?? (region ? config.regions.find((r) => r.code === region)?.consentDefault : undefined) ?? "granted";
+
+  const deliveries: PreparedEvent["deliveries"] = [];
+  if (status === "accepted" && def) {
+    for (const d of config.destinations) {
+      if (!d.eventIds.has(def.id)) continue;
+      if (d.regions && !(region && d.regions.includes(region))) continue;
+      if (AD_PLATFORMS.has(d.platform) && adConsent !== "granted") continue;
+      // Events of non-production environments never reach a production destination:
+      // they go as test events where the platform has a test mode, else they are held.
+      const held = test && (d.nonProduction === "hold" || !TEST_CAPABLE.has(d.platform));
+      deliveries.push({ destinationId: d.id, platform: d.platform, status: held ? "held" : "pending", delayMs: source === "browser" ? forwardDelayMs : 0 });
+    }
+  }
+
+  return {
+    id,
+    status,
+    errors,
+    name: input.name,
+    eventId: input.event_id,
+    orderId,
+    source,
+    params,
+    userData,
+    context: { ...(pageUrl ? { url: pageUrl } : {}), ...(input.page?.referrer ? { referrer: input.page.referrer } : {}), ...(input.page?.title ? { title: input.page.title } : {}) },
+    consent: { ...(input.consent ?? {}), ...(input.consent?.ad_storage ? {} : { ad_storage: adConsent }) },
+    region,
+    test,
+    eventTime: new Date(time.time),
+    keys: status === "accepted" ? [input.event_id, ...(input.name === "purchase" && orderId ? [`order:${orderId}`] : [])] : [],
+    deliveries,
+  };
+}

@@ -1,0 +1,82 @@
+// The shape of collected events, shared by the browser endpoint (/api/collect) and the
+// server endpoint (/api/v1/events). Structural problems (wrong types, unknown keys, sizes)
+// refuse the whole request with a 4xx and store nothing; problems against the event
+// definitions are per event (lib/collector/validate.ts) and stored as rejected.
+import { z } from "zod";
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+
+export const USER_FIELDS = ["email", "phone", "first_name", "last_name", "city", "state", "zip", "country", "external_id"] as const;
+export const CLICK_FIELDS = ["fbp", "fbc", "ttp", "ttclid", "gclid"] as const;
+
+export const userData = z
+  .strictObject({
+    email: text(320).optional(),
+    phone: text(64).optional(),
+    first_name: text(200).optional(),
+    last_name: text(200).optional(),
+    city: text(200).optional(),
+    state: text(200).optional(),
+    zip: text(32).optional(),
+    country: text(64).optional(),
+    external_id: text(200).optional(),
+    fbp: text(200).optional(),
+    fbc: text(500).optional(),
+    ttp: text(200).optional(),
+    ttclid: text(500).optional(),
+    gclid: text(500).optional(),
+    client_ip_address: text(64).optional(),
+    client_user_agent: text(1000).optional(),
+  })
+  .meta({ id: "CollectUserData", description: "Raw identifiers; hashed at intake, never stored raw" });
+
+/** Parameter values: scalars, lists of scalars, or list of small objects (contents). */
+const scalar = z.union([text(1000), z.number(), z.boolean(), z.null()]);
+const paramValue = z.union([scalar, z.array(z.union([scalar, z.record(text(40), scalar)])).max(200), z.record(text(40), scalar)]);
+
+export const collectedEvent = z
+  .strictObject({
+    event_id: text(128).min(1, "is required"),
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "must be a tracking plan event name such as purchase"),
+    /** Unix seconds, unix milliseconds, or an ISO 8601 date. Defaults to now. */
+    event_time: z.union([z.number(), text(40)]).optional(),
+    /** Browser timestamp in milliseconds (the runtime sends this). */
+    ts: z.number().optional(),
+    params: z.record(text(40), paramValue).refine((p) => Object.keys(p).length <= 50, "has more than 50 parameters").default({}),
+    user_data: userData.optional(),
+    page: z.strictObject({ url: text(2000).optional(), referrer: text(2000).optional(), title: text(300).optional() }).optional(),
+    region: text(32).optional(),
+    consent: z.strictObject({ ad_storage: z.enum(["granted", "denied"]).optional(), analytics_storage: z.enum(["granted", "denied"]).optional() }).optional(),
+    test: z.boolean().optional(),
+    /** Problems the browser runtime found while mapping (reported, stored with the event). */
+    errors: z.array(z.union([text(300), z.record(text(40), text(300))])).max(20).optional(),
+  })
+  .meta({ id: "CollectedEvent" });
+export type CollectedEventInput = z.infer<typeof collectedEvent>;
+
+export const browserBatch = z.strictObject({
+  key: text(64).min(1, "is required"),
+  events: z.array(collectedEvent).min(1, "needs at least one event").max(100, "at most 100 events per request"),
+  sent_at: z.number().optional(),
+});
+
+export const serverBatch = z
+  .strictObject({ events: z.array(collectedEvent).min(1, "needs at least one event").max(1000, "at most 1000 events per request") })
+  .meta({ id: "ServerEvents" });
+
+/** Deepest nesting JSON.parse will be asked to keep: deeper bodies are refused before parsing further. */
+export function tooDeep(text: string, limit = 8): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
