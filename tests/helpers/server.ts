@@ -122,7 +122,9 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
 
   const stop = async () => {
     killGroup(child, "SIGTERM");
-    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000)))]);
+    clearTimeout(timer);
     if (!done) {
       killGroup(child, "SIGKILL");
       await exited;

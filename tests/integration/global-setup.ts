@@ -16,8 +16,10 @@ export default async function setup(project: TestProject) {
   const servers: RunningServer[] = [];
   let database: { name: string; url: string } | null = null;
   const teardown = async () => {
+    const started = Date.now();
     await Promise.allSettled(servers.map((s) => s.stop()));
     if (database) await dropDatabase(database.name);
+    console.log(`[tests] servers stopped and database dropped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   };
 
   try {
