@@ -145,11 +145,17 @@ export async function attemptSignIn(base: string, email: string, password: strin
 }
 
 export const SESSION_COOKIE = "next-auth.session-token";
+/** The name next-auth uses when cookies are Secure (HTTPS, or TAGPIPE_SECURE_COOKIES=1). */
+export const SECURE_SESSION_COOKIE = `__Secure-${SESSION_COOKIE}`;
+
+export function hasSession(client: Client): boolean {
+  return client.cookies.has(SESSION_COOKIE) || client.cookies.has(SECURE_SESSION_COOKIE);
+}
 
 /** Signs in and answers a client holding the session cookie; fails the test otherwise. */
 export async function signIn(base: string, email: string, password: string): Promise<Client> {
   const attempt = await attemptSignIn(base, email, password);
-  if (!attempt.client.cookies.has(SESSION_COOKIE)) {
+  if (!hasSession(attempt.client)) {
     throw new Error(`sign-in as ${email} failed: ${attempt.response.status} → ${attempt.location} (error ${attempt.error})`);
   }
   return attempt.client;

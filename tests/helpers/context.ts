@@ -7,6 +7,8 @@ export type TestServer = {
   url: string;
   /** The server's own database, for the few checks that look at stored rows (postgres only). */
   databaseUrl: string | null;
+  /** TAGPIPE_DATA_DIR of the server (its generated auth-secret lives there). */
+  dataDir: string;
 };
 
 declare module "vitest" {

@@ -38,8 +38,8 @@ export default async function setup(project: TestProject) {
     const [postgres, pglite] = servers;
     console.log(`[tests] servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${postgres.url} (PostgreSQL ${database.name}), ${pglite.url} (PGlite)`);
     const provided: TestServer[] = [
-      { name: "postgres", url: postgres.url, databaseUrl: database.url },
-      { name: "pglite", url: pglite.url, databaseUrl: null },
+      { name: "postgres", url: postgres.url, databaseUrl: database.url, dataDir: postgres.dataDir },
+      { name: "pglite", url: pglite.url, databaseUrl: null, dataDir: pglite.dataDir },
     ];
     project.provide("servers", provided);
     project.provide("distDir", distDir);
