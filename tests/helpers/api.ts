@@ -2,6 +2,7 @@
 // bearer tokens, JSON in and out, and the helpers every spec needs to get a team of its
 // own: signUp, signIn, createToken, newTeam.
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import { expect } from "vitest";
 
 // Response bodies are whatever the server answered; specs assert on their shape.
@@ -45,11 +46,21 @@ export class Client {
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size && !headers.has("cookie")) {
-      headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+      headers.set("cookie", this.cookieHeader());
     }
     const response = await fetch(new URL(path, this.base), { ...init, headers, redirect: "manual" });
     if (response.status >= 500) serverErrors.push(`${init.method ?? "GET"} ${path} → ${response.status}`);
-    for (const line of response.headers.getSetCookie()) {
+    this.storeCookies(response.headers.getSetCookie());
+    return response;
+  }
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  /** Keeps the cookies of Set-Cookie lines; an emptied or expired one is dropped. */
+  storeCookies(lines: string[]): void {
+    for (const line of lines) {
       const [pair, ...attributes] = line.split(";");
       const eq = pair.indexOf("=");
       const name = pair.slice(0, eq).trim();
@@ -61,7 +72,6 @@ export class Client {
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    return response;
   }
 
   /** A call to /api/v1: JSON body in, parsed JSON (or null) out. */
@@ -128,20 +138,52 @@ export async function signUp(base: string, overrides: Partial<Credentials> = {})
   return { ...credentials, teamId: body.teamId };
 }
 
-/** One next-auth credentials sign-in attempt; answers the redirect and the client (with any session cookie). */
-export async function attemptSignIn(base: string, email: string, password: string) {
+// The server throttles sign-in attempts per client IP (30 a minute), and every test runs
+// on this machine. Each attempt therefore connects from its own loopback address
+// (127.0.0.2–127.0.0.254, all of which reach the server on 127.0.0.1), unless a test
+// pins one to exercise that throttle.
+let nextHost = 2 + (process.pid % 250);
+export function loopbackAddress(): string {
+  nextHost = nextHost >= 254 ? 2 : nextHost + 1;
+  return `127.0.0.${nextHost}`;
+}
+
+/** A POST over node:http, from a chosen local address (fetch cannot choose one). */
+function postFrom(url: URL, headers: Record<string, string>, body: string, localAddress: string) {
+  return new Promise<{ status: number; location: string | null; setCookies: string[] }>((resolve, reject) => {
+    const request = http.request(url, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, localAddress }, (response) => {
+      response.resume();
+      response.on("end", () => {
+        const setCookie = response.headers["set-cookie"] ?? [];
+        resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null, setCookies: setCookie });
+      });
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/**
+ * One next-auth credentials sign-in attempt, as the sign-in form makes it: fetch a CSRF
+ * token, then post the form. Answers the redirect, next-auth's `error` parameter, and the
+ * client (holding the session cookie when it worked).
+ */
+export async function attemptSignIn(base: string, email: string, password: string, from = loopbackAddress()) {
   const client = new Client(base);
   const csrf = await client.fetch("/api/auth/csrf");
   expect(csrf.status).toBe(200);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await client.fetch("/api/auth/callback/credentials", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/` }).toString(),
-  });
-  const location = response.headers.get("location");
+  const response = await postFrom(
+    new URL("/api/auth/callback/credentials", base),
+    { "content-type": "application/x-www-form-urlencoded", cookie: client.cookieHeader() },
+    new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/` }).toString(),
+    from,
+  );
+  if (response.status >= 500) serverErrors.push(`POST /api/auth/callback/credentials → ${response.status}`);
+  client.storeCookies(response.setCookies);
+  const location = response.location;
   const error = location ? new URL(location, base).searchParams.get("error") : null;
-  return { client, response, location, error, setCookies: response.headers.getSetCookie() };
+  return { client, status: response.status, location, error, setCookies: response.setCookies };
 }
 
 export const SESSION_COOKIE = "next-auth.session-token";
@@ -156,7 +198,7 @@ export function hasSession(client: Client): boolean {
 export async function signIn(base: string, email: string, password: string): Promise<Client> {
   const attempt = await attemptSignIn(base, email, password);
   if (!hasSession(attempt.client)) {
-    throw new Error(`sign-in as ${email} failed: ${attempt.response.status} → ${attempt.location} (error ${attempt.error})`);
+    throw new Error(`sign-in as ${email} failed: ${attempt.status} → ${attempt.location} (error ${attempt.error})`);
   }
   return attempt.client;
 }

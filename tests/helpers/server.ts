@@ -120,7 +120,9 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
   void exited.then(() => live.delete(child));
   child.stderr!.pipe(log, { end: false });
 
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     killGroup(child, "SIGTERM");
     let timer: NodeJS.Timeout | undefined;
     const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000)))]);
@@ -151,6 +153,10 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
         clearTimeout(timer);
         reject(new Error(`server ${options.name} exited before it was ready (code ${code}, signal ${signal})`));
       });
+    });
+    // Said loudly, because every later request fails with ECONNREFUSED.
+    child.once("exit", (code, signal) => {
+      if (!stopping) console.error(`[tests] server ${options.name} (${url}) exited during the tests: code ${code}, signal ${signal}; see ${logFile}`);
     });
     return { name: options.name, backend: options.backend, url, dataDir, logFile, stop };
   } catch (error) {

@@ -11,6 +11,7 @@ import {
   attemptSignIn,
   createToken,
   expectStatus,
+  loopbackAddress,
   newTeam,
   signIn,
   signUp,
@@ -19,9 +20,6 @@ import {
   type Json,
   type Team,
 } from "../helpers/api";
-
-// Each server allows 30 sign-in attempts a minute from one IP, and every test comes from
-// 127.0.0.1: this file spends about a dozen of them, the whole suite about twenty.
 
 describe.each(inject("servers"))("authentication on $name", ({ url, dataDir }) => {
   let team: Team;
@@ -37,7 +35,7 @@ describe.each(inject("servers"))("authentication on $name", ({ url, dataDir }) =
         [`nobody-${uid()}@example.test`, team.password],
       ]) {
         const attempt = await attemptSignIn(url, email, password);
-        expect(attempt.response.status).toBe(302);
+        expect(attempt.status).toBe(302);
         expect(attempt.error).toBe("CredentialsSignin");
         expect(attempt.client.cookies.has(SESSION_COOKIE)).toBe(false);
         expect(expectStatus(await attempt.client.get("/team"), 401).error.code).toBe("unauthorized");
@@ -46,7 +44,7 @@ describe.each(inject("servers"))("authentication on $name", ({ url, dataDir }) =
 
     it("the right password gives an HttpOnly, SameSite=Lax session cookie that works", async () => {
       const attempt = await attemptSignIn(url, team.email, team.password);
-      expect(attempt.response.status).toBe(302);
+      expect(attempt.status).toBe(302);
       expect(attempt.error).toBeNull();
       const cookie = attempt.setCookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`));
       expect(cookie, attempt.setCookies.join("\n")).toBeDefined();
@@ -69,11 +67,27 @@ describe.each(inject("servers"))("authentication on $name", ({ url, dataDir }) =
       const sixth = await attemptSignIn(url, victim.email, "wrong-password-6");
       expect(sixth.error).toMatch(/too many sign-in attempts/i);
       expect(sixth.error).toMatch(/try again in \d+ seconds/);
+      // From another address, with the right password: still refused (the budget is the email's).
       const right = await attemptSignIn(url, victim.email, victim.password);
       expect(right.error).toMatch(/too many sign-in attempts/i);
       expect(right.client.cookies.has(SESSION_COOKIE)).toBe(false);
-      // The throttle is per email: someone else still signs in from the same address.
+      // Someone else still signs in.
       expect(expectStatus(await (await signIn(url, team.email, team.password)).get("/team"), 200).id).toBe(team.teamId);
+    });
+
+    it("refuses the 31st attempt from one address within a minute, whatever the email", async () => {
+      const from = loopbackAddress();
+      for (let i = 1; i <= 30; i++) {
+        const attempt = await attemptSignIn(url, `nobody-${i}-${uid()}@example.test`, "wrong-password", from);
+        expect(attempt.error, `attempt ${i}`).toBe("CredentialsSignin");
+      }
+      const blocked = await attemptSignIn(url, team.email, team.password, from);
+      expect(blocked.error).toMatch(/too many sign-in attempts/i);
+      expect(blocked.client.cookies.has(SESSION_COOKIE)).toBe(false);
+      // The same person from another address is let in.
+      const elsewhere = await attemptSignIn(url, team.email, team.password);
+      expect(elsewhere.error).toBeNull();
+      expect(elsewhere.client.cookies.has(SESSION_COOKIE)).toBe(true);
     });
   });
 
