@@ -1,0 +1,14 @@
+// ESLint (flat config): Next's rules (core web vitals) and typescript-eslint's
+// recommended set. `npm run lint` fails on any warning.
+import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
+import nextTypescript from "eslint-config-next/typescript";
+
+const config = [
+  {
+    ignores: [".next/**", ".next-*/**", "lib/generated/**", "node_modules/**", "data/**", "tests/.artifacts/**", "test-results/**", "next-env.d.ts"],
+  },
+  ...nextCoreWebVitals,
+  ...nextTypescript,
+];
+
+export default config;
