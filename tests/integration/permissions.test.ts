@@ -19,7 +19,23 @@ import {
   type Team,
 } from "../helpers/api";
 
-type World = { team: Team; siteId: string; regionId: string; containerId: string; environmentId: string; memberId: string };
+type World = {
+  team: Team;
+  siteId: string;
+  regionId: string;
+  containerId: string;
+  environmentId: string;
+  memberId: string;
+  planEventId: string;
+  containerEventId: string;
+  triggerId: string;
+  variableId: string;
+  destinationId: string;
+  /** An empty container (a valid draft) for versions, diff, export, import, publish. */
+  versionContainerId: string;
+  versionId: string;
+  versionEnvironmentId: string;
+};
 type Target = {
   path: string;
   body?: unknown;
@@ -35,6 +51,33 @@ async function freshSite(w: World) {
 function deleted(w: World, path: string) {
   return async (allowed: boolean) => {
     expect((await w.team.owner.get(path)).status, `GET ${path} after DELETE`).toBe(allowed ? 404 : 200);
+  };
+}
+
+const eventName = () => `ev_${uid()}`;
+const trigger = () => ({ name: `Trigger ${uid()}`, definition: { type: "page_view" } });
+const variable = () => ({ name: `Variable ${uid()}`, definition: { kind: "constant", value: "42" } });
+const destination = () => ({
+  name: `Hook ${uid()}`,
+  definition: { platform: "webhook", ids: { url: "https://hooks.example.test/tagpipe" } },
+  secrets: { signingSecret: "s3cret-signing-key" },
+});
+
+async function planEvent(w: World) {
+  return expectStatus(await w.team.owner.post("/plan/events", { name: eventName() }), 201);
+}
+
+/** A PATCH of `path` with the entity's current revision, and a check that it applied exactly when allowed. */
+async function revisedPatch(w: World, path: string, change: Record<string, unknown>, read: (entity: Json) => unknown) {
+  const before = expectStatus(await w.team.owner.get(path), 200);
+  return {
+    path,
+    body: { revision: before.revision, ...change },
+    effect: async (allowed: boolean) => {
+      const after = expectStatus(await w.team.owner.get(path), 200);
+      expect(read(after) === Object.values(change)[0]).toBe(allowed);
+      expect(after.revision).toBe(allowed ? before.revision + 1 : before.revision);
+    },
   };
 }
 
@@ -145,6 +188,89 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
     };
   },
   "get /audit": async () => ({ path: "/audit?limit=5" }),
+
+  // The tracking plan.
+  "get /plan/events": async () => ({ path: "/plan/events" }),
+  "post /plan/events": async () => ({ path: "/plan/events", body: { name: eventName(), parameters: [{ name: "value", type: "number" }] } }),
+  "get /plan/events/{id}": async (w) => ({ path: `/plan/events/${w.planEventId}` }),
+  "patch /plan/events/{id}": async (w) => {
+    const description = `Described ${uid()}`;
+    return revisedPatch(w, `/plan/events/${w.planEventId}`, { description }, (e) => e.description);
+  },
+  "delete /plan/events/{id}": async (w) => {
+    const event = await planEvent(w);
+    return { path: `/plan/events/${event.id}`, effect: deleted(w, `/plan/events/${event.id}`) };
+  },
+  "get /plan/presets": async () => ({ path: "/plan/presets" }),
+  "get /plan/consistency": async () => ({ path: "/plan/consistency" }),
+
+  // A container's draft: events in use, triggers, variables, destinations.
+  "get /containers/{id}/events": async (w) => ({ path: `/containers/${w.containerId}/events` }),
+  "post /containers/{id}/events": async (w) => ({ path: `/containers/${w.containerId}/events`, body: { planEventId: (await planEvent(w)).id } }),
+  "get /events/{id}": async (w) => ({ path: `/events/${w.containerEventId}` }),
+  "patch /events/{id}": async (w) => {
+    const description = `Described ${uid()}`;
+    return revisedPatch(w, `/events/${w.containerEventId}`, { description }, (e) => e.description);
+  },
+  "delete /events/{id}": async (w) => {
+    const used = expectStatus(await w.team.owner.post(`/containers/${w.containerId}/events`, { planEventId: (await planEvent(w)).id }), 201);
+    return { path: `/events/${used.id}`, effect: deleted(w, `/events/${used.id}`) };
+  },
+  "get /containers/{id}/triggers": async (w) => ({ path: `/containers/${w.containerId}/triggers` }),
+  "post /containers/{id}/triggers": async (w) => ({ path: `/containers/${w.containerId}/triggers`, body: trigger() }),
+  "get /triggers/{id}": async (w) => ({ path: `/triggers/${w.triggerId}` }),
+  "patch /triggers/{id}": async (w) => {
+    const name = `Trigger ${uid()}`;
+    return revisedPatch(w, `/triggers/${w.triggerId}`, { name }, (t) => t.name);
+  },
+  "delete /triggers/{id}": async (w) => {
+    const made = expectStatus(await w.team.owner.post(`/containers/${w.containerId}/triggers`, trigger()), 201);
+    return { path: `/triggers/${made.id}`, effect: deleted(w, `/triggers/${made.id}`) };
+  },
+  "get /containers/{id}/variables": async (w) => ({ path: `/containers/${w.containerId}/variables` }),
+  "post /containers/{id}/variables": async (w) => ({ path: `/containers/${w.containerId}/variables`, body: variable() }),
+  "get /variables/{id}": async (w) => ({ path: `/variables/${w.variableId}` }),
+  "patch /variables/{id}": async (w) => {
+    const name = `Variable ${uid()}`;
+    return revisedPatch(w, `/variables/${w.variableId}`, { name }, (v) => v.name);
+  },
+  "delete /variables/{id}": async (w) => {
+    const made = expectStatus(await w.team.owner.post(`/containers/${w.containerId}/variables`, variable()), 201);
+    return { path: `/variables/${made.id}`, effect: deleted(w, `/variables/${made.id}`) };
+  },
+  "get /containers/{id}/destinations": async (w) => ({ path: `/containers/${w.containerId}/destinations` }),
+  "post /containers/{id}/destinations": async (w) => ({ path: `/containers/${w.containerId}/destinations`, body: destination() }),
+  "get /destinations/{id}": async (w) => ({ path: `/destinations/${w.destinationId}` }),
+  "patch /destinations/{id}": async (w) => {
+    const name = `Hook ${uid()}`;
+    return revisedPatch(w, `/destinations/${w.destinationId}`, { name }, (d) => d.name);
+  },
+  "delete /destinations/{id}": async (w) => {
+    const made = expectStatus(await w.team.owner.post(`/containers/${w.containerId}/destinations`, destination()), 201);
+    return { path: `/destinations/${made.id}`, effect: deleted(w, `/destinations/${made.id}`) };
+  },
+
+  // Versions, diff, export and import, publishing.
+  "get /containers/{id}/draft": async (w) => ({ path: `/containers/${w.containerId}/draft` }),
+  "get /containers/{id}/versions": async (w) => ({ path: `/containers/${w.versionContainerId}/versions` }),
+  "post /containers/{id}/versions": async (w) => ({ path: `/containers/${w.versionContainerId}/versions`, body: { note: `v ${uid()}` } }),
+  "get /containers/{id}/diff": async (w) => ({ path: `/containers/${w.versionContainerId}/diff?from=${w.versionId}&to=draft` }),
+  "get /containers/{id}/export": async (w) => ({ path: `/containers/${w.containerId}/export` }),
+  "post /containers/{id}/import": async (w) => {
+    const file = expectStatus(await w.team.owner.get(`/containers/${w.versionContainerId}/export`), 200);
+    return { path: `/containers/${w.versionContainerId}/import`, body: file };
+  },
+  "get /versions/{id}": async (w) => ({ path: `/versions/${w.versionId}` }),
+  "post /versions/{id}/publish": async (w) => {
+    const history = `/environments/${w.versionEnvironmentId}/history`;
+    const before = expectStatus(await w.team.owner.get(history), 200).data.length;
+    return {
+      path: `/versions/${w.versionId}/publish`,
+      body: { environmentId: w.versionEnvironmentId, note: "matrix" },
+      effect: async (allowed) => expect(expectStatus(await w.team.owner.get(history), 200).data.length).toBe(before + (allowed ? 1 : 0)),
+    };
+  },
+  "get /environments/{id}/history": async (w) => ({ path: `/environments/${w.versionEnvironmentId}/history` }),
 };
 
 const key = (op: (typeof OPERATIONS)[number]) => `${op.method} ${op.path}`;
@@ -170,6 +296,16 @@ describe.each(inject("servers"))("permission matrix on $name", ({ url }) => {
     world.containerId = site.container.id;
     world.environmentId = site.container.environments.find((e: Json) => e.kind === "staging").id;
     world.memberId = (await addMember(world.team, "viewer")).memberId;
+    const owner = world.team.owner;
+    world.planEventId = (await planEvent(world)).id;
+    world.containerEventId = expectStatus(await owner.post(`/containers/${world.containerId}/events`, { planEventId: world.planEventId }), 201).id;
+    world.triggerId = expectStatus(await owner.post(`/containers/${world.containerId}/triggers`, trigger()), 201).id;
+    world.variableId = expectStatus(await owner.post(`/containers/${world.containerId}/variables`, variable()), 201).id;
+    world.destinationId = expectStatus(await owner.post(`/containers/${world.containerId}/destinations`, destination()), 201).id;
+    const versioned = expectStatus(await owner.post("/sites", siteBody()), 201);
+    world.versionContainerId = versioned.container.id;
+    world.versionEnvironmentId = versioned.container.environments.find((e: Json) => e.kind === "staging").id;
+    world.versionId = expectStatus(await owner.post(`/containers/${world.versionContainerId}/versions`, { note: "first" }), 201).id;
     for (const role of ROLES) {
       const token = await createToken(world.team.owner, role, { name: `matrix-${role}` });
       tokens[role] = { id: token.id, client: new Client(url, token.secret) };
