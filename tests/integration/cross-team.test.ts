@@ -4,7 +4,21 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { Client, addMember, createToken, expectStatus, newTeam, regionBody, siteBody, uid, type Json, type Team } from "../helpers/api";
 
-type Ids = { site: string; region: string; container: string; environment: string; member: string; invite: string; token: string };
+type Ids = {
+  site: string;
+  region: string;
+  container: string;
+  environment: string;
+  member: string;
+  invite: string;
+  token: string;
+  planEvent: string;
+  event: string;
+  trigger: string;
+  variable: string;
+  destination: string;
+  version: string;
+};
 type Probe = { name: string; method: string; path: (ids: Ids) => string; body?: (ids: Ids) => unknown };
 
 const PROBES: Probe[] = [
@@ -29,6 +43,42 @@ const PROBES: Probe[] = [
   { name: "remove member", method: "DELETE", path: (i) => `/members/${i.member}` },
   { name: "withdraw invite", method: "DELETE", path: (i) => `/invites/${i.invite}` },
   { name: "revoke token", method: "DELETE", path: (i) => `/tokens/${i.token}` },
+  { name: "get plan event", method: "GET", path: (i) => `/plan/events/${i.planEvent}` },
+  { name: "update plan event", method: "PATCH", path: (i) => `/plan/events/${i.planEvent}`, body: () => ({ revision: 1, description: "Hijacked" }) },
+  { name: "delete plan event", method: "DELETE", path: (i) => `/plan/events/${i.planEvent}` },
+  { name: "use a plan event", method: "POST", path: (i) => `/containers/${i.container}/events`, body: (i) => ({ planEventId: i.planEvent }) },
+  { name: "list container events", method: "GET", path: (i) => `/containers/${i.container}/events` },
+  { name: "get container event", method: "GET", path: (i) => `/events/${i.event}` },
+  { name: "update container event", method: "PATCH", path: (i) => `/events/${i.event}`, body: () => ({ revision: 1, enabled: false }) },
+  { name: "delete container event", method: "DELETE", path: (i) => `/events/${i.event}` },
+  { name: "list triggers", method: "GET", path: (i) => `/containers/${i.container}/triggers` },
+  { name: "add trigger", method: "POST", path: (i) => `/containers/${i.container}/triggers`, body: () => ({ name: "Hijacked", definition: { type: "page_view" } }) },
+  { name: "get trigger", method: "GET", path: (i) => `/triggers/${i.trigger}` },
+  { name: "update trigger", method: "PATCH", path: (i) => `/triggers/${i.trigger}`, body: () => ({ revision: 1, name: "Hijacked" }) },
+  { name: "delete trigger", method: "DELETE", path: (i) => `/triggers/${i.trigger}` },
+  { name: "list variables", method: "GET", path: (i) => `/containers/${i.container}/variables` },
+  { name: "get variable", method: "GET", path: (i) => `/variables/${i.variable}` },
+  { name: "update variable", method: "PATCH", path: (i) => `/variables/${i.variable}`, body: () => ({ revision: 1, name: "Hijacked" }) },
+  { name: "delete variable", method: "DELETE", path: (i) => `/variables/${i.variable}` },
+  { name: "list destinations", method: "GET", path: (i) => `/containers/${i.container}/destinations` },
+  { name: "get destination", method: "GET", path: (i) => `/destinations/${i.destination}` },
+  { name: "update destination", method: "PATCH", path: (i) => `/destinations/${i.destination}`, body: () => ({ revision: 1, name: "Hijacked" }) },
+  { name: "delete destination", method: "DELETE", path: (i) => `/destinations/${i.destination}` },
+  { name: "get draft", method: "GET", path: (i) => `/containers/${i.container}/draft` },
+  { name: "list versions", method: "GET", path: (i) => `/containers/${i.container}/versions` },
+  { name: "create version", method: "POST", path: (i) => `/containers/${i.container}/versions`, body: () => ({ note: "Hijacked" }) },
+  { name: "diff", method: "GET", path: (i) => `/containers/${i.container}/diff?from=draft` },
+  { name: "export", method: "GET", path: (i) => `/containers/${i.container}/export` },
+  { name: "import", method: "POST", path: (i) => `/containers/${i.container}/import`, body: () => ({ format: "tagpipe.container", formatVersion: 1 }) },
+  { name: "get version", method: "GET", path: (i) => `/versions/${i.version}` },
+  { name: "publish version", method: "POST", path: (i) => `/versions/${i.version}/publish`, body: (i) => ({ environmentId: i.environment }) },
+  { name: "environment history", method: "GET", path: (i) => `/environments/${i.environment}/history` },
+];
+
+// With B's own ids inside A's, or A's inside B's, the answer is still "not found".
+const MIXED: Probe[] = [
+  { name: "diff B's container against A's version", method: "GET", path: (i) => `/containers/${i.container}/diff?from=${i.version}` },
+  { name: "publish A's version to B's environment", method: "POST", path: (i) => `/versions/${i.version}/publish`, body: (i) => ({ environmentId: i.environment }) },
 ];
 
 describe.each(inject("servers"))("cross-team access on $name", ({ url }) => {
@@ -46,6 +96,16 @@ describe.each(inject("servers"))("cross-team access on $name", ({ url }) => {
     const invite = expectStatus(await a.owner.post("/invites", { email: `pending-${uid()}@example.test`, role: "viewer" }), 201);
     const token = await createToken(a.owner, "viewer");
     aTokenSecret = token.secret;
+    const container = aSite.container.id;
+    const planEvent = expectStatus(await a.owner.post("/plan/events", { name: `ev_${uid()}` }), 201);
+    const event = expectStatus(await a.owner.post(`/containers/${container}/events`, { planEventId: planEvent.id }), 201);
+    const trigger = expectStatus(await a.owner.post(`/containers/${container}/triggers`, { name: "Page", definition: { type: "page_view" } }), 201);
+    const variable = expectStatus(await a.owner.post(`/containers/${container}/variables`, { name: "Const", definition: { kind: "constant", value: "1" } }), 201);
+    const destination = expectStatus(
+      await a.owner.post(`/containers/${container}/destinations`, { name: "Hook", definition: { platform: "webhook", ids: { url: "https://hooks.example.test/a" } } }),
+      201,
+    );
+    const version = expectStatus(await a.owner.post(`/containers/${container}/versions`, { note: "A's" }), 201);
     ids = {
       site: aSite.id,
       region: aSite.regions[0].id,
@@ -54,10 +114,16 @@ describe.each(inject("servers"))("cross-team access on $name", ({ url }) => {
       member: member.memberId,
       invite: invite.id,
       token: token.id,
+      planEvent: planEvent.id,
+      event: event.id,
+      trigger: trigger.id,
+      variable: variable.id,
+      destination: destination.id,
+      version: version.id,
     };
     // Shaped like real ids (cuid), but nobody's.
     const fake = () => `c${uid()}`.padEnd(25, "0").slice(0, 25);
-    missing = { site: fake(), region: fake(), container: fake(), environment: fake(), member: fake(), invite: fake(), token: fake() };
+    missing = Object.fromEntries(Object.keys(ids).map((k) => [k, fake()])) as Ids;
   });
 
   describe.each([
@@ -73,6 +139,18 @@ describe.each(inject("servers"))("cross-team access on $name", ({ url }) => {
       expect(foreign.body).toEqual(unknown.body);
       expect(foreign.body.error.code).toBe("not_found");
     });
+  });
+
+  it.each(MIXED)("$name: answers like missing ids", async (probe) => {
+    const bSite = expectStatus(await b.owner.post("/sites", siteBody()), 201);
+    const bIds = { ...missing, container: bSite.container.id, environment: bSite.container.environments[1].id };
+    // A's version with B's container or environment, against a missing version with them.
+    const foreign = await b.owner.call(probe.method, probe.path({ ...bIds, version: ids.version }), probe.body?.({ ...bIds, version: ids.version }));
+    const unknown = await b.owner.call(probe.method, probe.path(bIds), probe.body?.(bIds));
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toEqual(unknown.body);
+    // A's version published to B's environment, or B's container diffed with it: still nothing of A's.
+    expect(expectStatus(await b.owner.get(`/environments/${bIds.environment}/history`), 200).data).toEqual([]);
   });
 
   it("B's audit log and lists show nothing of A", async () => {
@@ -99,6 +177,11 @@ describe.each(inject("servers"))("cross-team access on $name", ({ url }) => {
     const invites = expectStatus(await a.owner.get("/invites"), 200);
     expect(invites.data.map((i: Json) => i.id)).toContain(ids.invite);
     expect((await new Client(url, aTokenSecret).get("/team")).status).toBe(200);
+    for (const path of [`/plan/events/${ids.planEvent}`, `/events/${ids.event}`, `/triggers/${ids.trigger}`, `/variables/${ids.variable}`, `/destinations/${ids.destination}`]) {
+      expect(expectStatus(await a.owner.get(path), 200).revision, path).toBe(1);
+    }
+    expect(expectStatus(await a.owner.get(`/containers/${ids.container}/versions`), 200).data).toHaveLength(1);
+    expect(expectStatus(await a.owner.get(`/environments/${ids.environment}/history`), 200).data).toEqual([]);
     // Nothing in A's log was done by B.
     const log = expectStatus(await a.owner.get("/audit?limit=200"), 200);
     expect(log.data.length).toBeGreaterThan(0);
