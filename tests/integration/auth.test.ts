@@ -138,13 +138,14 @@ describe.each(inject("servers"))("authentication on $name", ({ url, dataDir }) =
       return expectStatus(await team.owner.get("/sites"), 200).data.length as number;
     }
 
-    it.each([
+    const cases: { case: string; headers: Record<string, string>; origin: string | null }[] = [
       { case: "no Origin header", headers: {}, origin: null },
       { case: "another site's Origin", headers: {}, origin: "http://evil.example" },
       { case: "another port on this host", headers: {}, origin: "http://127.0.0.1:1" },
       { case: "Origin: null", headers: {}, origin: "null" },
       { case: "no Origin, Sec-Fetch-Site: cross-site", headers: { "sec-fetch-site": "cross-site" }, origin: null },
-    ])("refuses a POST with $case", async ({ headers, origin }) => {
+    ];
+    it.each(cases)("refuses a POST with $case", async ({ headers, origin }) => {
       const before = await siteCount();
       const body = expectStatus(await team.session.post("/sites", siteBody(), { headers, origin }), 403);
       expect(body.error.code).toBe("csrf");

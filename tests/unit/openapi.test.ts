@@ -27,6 +27,15 @@ describe("openApiDocument", () => {
     }
   });
 
+  it("documents the status route() answers: 201 for a POST, 204 for a DELETE, 200 otherwise", () => {
+    for (const op of OPERATIONS) {
+      const name = `${op.method} ${op.path}`;
+      if (op.method === "post") expect(op.created, name).toBe(true);
+      else expect(op.created ?? false, name).toBe(false);
+      expect(op.noContent ?? false, name).toBe(op.method === "delete");
+    }
+  });
+
   it("says which roles may call each operation", () => {
     expect(doc.paths["/sites/{id}"].delete.description).toBe("Needs the `site:delete` permission (roles: owner, publisher).");
     expect(doc.paths["/sites"].get.description).toBe("Needs the `site:read` permission (roles: owner, publisher, editor, viewer).");

@@ -7,9 +7,12 @@ import { authorize, type Actor } from "@/lib/auth/actor";
 import { ForbiddenError } from "@/lib/errors";
 import { OPERATIONS } from "@/lib/api/openapi";
 
-const READ: Permission[] = ["team:read", "site:read", "region:read", "container:read", "environment:read", "member:read", "audit:read"];
-const EDIT: Permission[] = ["site:write", "region:write", "container:write"];
-const PUBLISH: Permission[] = ["site:delete", "container:delete", "environment:write"];
+// Viewers read everything; editors edit sites, regions, the tracking plan and drafts, and
+// freeze drafts into versions; publishers also publish, manage environments and delete;
+// owners also manage the team, its members and API tokens.
+const READ: Permission[] = ["team:read", "site:read", "region:read", "container:read", "environment:read", "member:read", "audit:read", "plan:read", "version:read"];
+const EDIT: Permission[] = ["site:write", "region:write", "container:write", "plan:write", "draft:write", "version:create"];
+const PUBLISH: Permission[] = ["site:delete", "container:delete", "environment:write", "version:publish"];
 const OWN: Permission[] = ["team:update", "member:manage", "token:manage"];
 
 const EXPECTED: Record<Role, Permission[]> = {
