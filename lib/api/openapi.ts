@@ -85,9 +85,9 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/containers/{id}/versions", summary: "Create a version from the draft", permission: "version:create", body: c.versionCreate, created: true },
   { method: "get", path: "/containers/{id}/diff", summary: "Semantic diff: from/to = draft, a version id, or env:<environment id>", permission: "version:read" },
   { method: "get", path: "/containers/{id}/export", summary: "Export the draft as JSON", permission: "container:read" },
-  { method: "post", path: "/containers/{id}/import", summary: "Replace the draft from an exported file", permission: "draft:write", body: importFile },
+  { method: "post", path: "/containers/{id}/import", summary: "Replace the draft from an exported file", permission: "draft:write", body: importFile, created: true },
   { method: "get", path: "/versions/{id}", summary: "Get a version with its snapshot", permission: "version:read" },
-  { method: "post", path: "/versions/{id}/publish", summary: "Publish (or roll back) to an environment", permission: "version:publish", body: c.publishRequest },
+  { method: "post", path: "/versions/{id}/publish", summary: "Publish (or roll back) to an environment", permission: "version:publish", body: c.publishRequest, created: true },
   { method: "get", path: "/environments/{id}/history", summary: "Publish history of an environment", permission: "environment:read" },
 ];
 

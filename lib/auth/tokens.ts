@@ -2,7 +2,7 @@
 // only its SHA-256 is stored, so a database leak does not leak working tokens.
 import { prisma } from "../db";
 import type { Actor } from "./actor";
-import { recordAudit } from "../audit/record";
+import { recordAudit, type Tx } from "../audit/record";
 import { NotFoundError } from "../errors";
 import { randomSecret, sha256Hex } from "./secrets";
 import type { TokenCreate } from "../schemas/resources";
@@ -26,6 +26,18 @@ export async function listTokens(actor: Actor) {
   return db.apiToken.findMany({ where: { teamId: actor.teamId }, select: publicFields, orderBy: { createdAt: "desc" } });
 }
 
+/**
+ * The person an actor acts for: the signed-in user, or the person who created the API
+ * token (a token created with a token inherits its creator). Null when that person's
+ * account is gone.
+ */
+export async function actingUserId(tx: Tx, actor: Actor): Promise<string | null> {
+  if (actor.userId) return actor.userId;
+  if (!actor.tokenId) return null;
+  const token = await tx.apiToken.findFirst({ where: { id: actor.tokenId, teamId: actor.teamId }, select: { createdById: true } });
+  return token?.createdById ?? null;
+}
+
 /** Creates a token; the returned `secret` is the only time it is ever shown. */
 export async function createToken(actor: Actor, input: TokenCreate) {
   const db = await prisma();
@@ -38,7 +50,7 @@ export async function createToken(actor: Actor, input: TokenCreate) {
         role: input.role,
         tokenHash: sha256Hex(secret),
         prefix: secret.slice(0, 12),
-        createdById: actor.userId,
+        createdById: await actingUserId(tx, actor),
         expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
       },
       select: publicFields,

@@ -9,9 +9,14 @@ export function isCurrency(code: string): boolean {
   return CURRENCIES.has(code);
 }
 
-/** ISO 3166-1 alpha-2 as ICU knows it; pseudo-codes like "ZZ" and "EU" are refused. */
+// ICU names some codes that are not countries: groupings (EU, EZ, UN) and codes from
+// ISO 3166's user-assigned ranges (QO "Outlying Oceania"). XK (Kosovo) is user-assigned
+// too, but GeoIP databases report it, so it stays.
+const NOT_COUNTRIES = /^(EU|EZ|UN|AA|Q[M-Z]|X[A-JL-Z]|ZZ)$/;
+
+/** ISO 3166-1 alpha-2 as ICU knows it; pseudo-codes like "ZZ", "QO" and "EU" are refused. */
 export function countryName(code: string): string | null {
-  if (!/^[A-Z]{2}$/.test(code) || code === "EU" || code === "UN" || code === "EZ") return null;
+  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.test(code)) return null;
   const name = regionNames.of(code);
   return name && name !== code && name !== "Unknown Region" ? name : null;
 }

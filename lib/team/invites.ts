@@ -3,6 +3,7 @@
 import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record";
+import { actingUserId } from "../auth/tokens";
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
 import { randomSecret, sha256Hex } from "../auth/secrets";
 import { hashPassword, verifyPassword } from "../auth/password";
@@ -31,10 +32,15 @@ export async function listInvites(actor: Actor) {
 
 /** Returns the invitation and its one-time token; the caller builds the link. */
 export async function createInvite(actor: Actor, input: { email: string; role: Role }) {
-  if (!actor.userId) throw new ValidationError([{ path: "", message: "invitations are sent by a signed-in member" }]);
   const db = await prisma();
   const token = randomSecret(24);
   const invite = await db.$transaction(async (tx) => {
+    // An API token (with member:manage) invites on behalf of the person who created it;
+    // the audit entry still names the token.
+    const invitedById = await actingUserId(tx, actor);
+    if (!invitedById) {
+      throw new ValidationError([{ path: "", message: "the person who created this token no longer exists: invite from the dashboard" }]);
+    }
     const existing = await tx.member.findFirst({ where: { teamId: actor.teamId, user: { email: input.email } } });
     if (existing) throw new ConflictError("This person is already a member", [{ path: "email", message: "is already a member" }]);
     const invite = await tx.invite.create({
@@ -43,7 +49,7 @@ export async function createInvite(actor: Actor, input: { email: string; role: R
         email: input.email,
         role: input.role,
         tokenHash: sha256Hex(token),
-        invitedById: actor.userId!,
+        invitedById,
         expiresAt: new Date(Date.now() + VALID_DAYS * 86_400_000),
       },
     });

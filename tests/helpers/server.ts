@@ -1,0 +1,166 @@
+// Starts and stops real Tagpipe processes (server.ts over a production Next build) for the
+// integration tests. Each server runs in its own process group, so stopping it also
+// stops anything it spawned; an exit hook kills whatever is left if the runner dies.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+export const ARTIFACTS = path.join(ROOT, "tests", ".artifacts");
+
+export type Backend = "postgres" | "pglite";
+
+export type ServerOptions = {
+  /** Shown in test names and used for the log file name. */
+  name: string;
+  backend: Backend;
+  /** The dist dir holding the Next production build. */
+  distDir: string;
+  /** Required for the postgres backend. */
+  databaseUrl?: string;
+  /** Extra environment, e.g. { TAGPIPE_OPEN_SIGNUP: "1" }. */
+  env?: Record<string, string>;
+};
+
+export type RunningServer = {
+  name: string;
+  backend: Backend;
+  url: string;
+  dataDir: string;
+  logFile: string;
+  stop(): Promise<void>;
+};
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort (a crashed runner): process.kill is synchronous, so it works in "exit".
+  process.once("exit", () => {
+    for (const child of live) killGroup(child, "SIGKILL");
+  });
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// Settings the developer's shell may carry that would point the server elsewhere.
+const INHERITED_BLOCKLIST = /^(DATABASE_URL|NEXTAUTH_.*|AUTH_.*|TAGPIPE_.*|GITHUB_.*|GOOGLE_.*|PORT|HOST|NODE_OPTIONS|VITEST.*)$/;
+
+function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const base: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!INHERITED_BLOCKLIST.test(key)) base[key] = value;
+  }
+  return { ...base, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...extra };
+}
+
+function tail(file: string, lines = 40): string {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+const READY = /\[tagpipe\] ready on (http:\/\/\S+)/;
+
+export async function startServer(options: ServerOptions, timeoutMs = 90_000): Promise<RunningServer> {
+  if (options.backend === "postgres" && !options.databaseUrl) throw new Error("postgres backend needs databaseUrl");
+  installExitHook();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // Each server gets its own data dir: PGlite's files, and the generated auth secret.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tagpipe-it-${options.name}-`));
+  const logFile = path.join(ARTIFACTS, `server-${options.name}.log`);
+  const log = fs.createWriteStream(logFile);
+  const port = await freePort();
+  const env = serverEnv({
+    TAGPIPE_DIST_DIR: options.distDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    TAGPIPE_SEED: "0",
+    TAGPIPE_DATA_DIR: dataDir,
+    ...(options.backend === "postgres" ? { DATABASE_URL: options.databaseUrl! } : {}),
+    ...options.env,
+  });
+
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(child);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  void exited.then(() => live.delete(child));
+  child.stderr!.pipe(log, { end: false });
+
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    killGroup(child, "SIGTERM");
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000)))]);
+    clearTimeout(timer);
+    if (!done) {
+      killGroup(child, "SIGKILL");
+      await exited;
+    }
+    log.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let buffered = "";
+      const timer = setTimeout(() => reject(new Error(`server ${options.name} not ready after ${timeoutMs} ms`)), timeoutMs);
+      child.stdout!.on("data", (chunk: Buffer) => {
+        log.write(chunk);
+        buffered += chunk.toString("utf8");
+        const match = READY.exec(buffered);
+        if (match) {
+          clearTimeout(timer);
+          buffered = "";
+          resolve(match[1]);
+        }
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`server ${options.name} exited before it was ready (code ${code}, signal ${signal})`));
+      });
+    });
+    // Said loudly, because every later request fails with ECONNREFUSED.
+    child.once("exit", (code, signal) => {
+      if (!stopping) console.error(`[tests] server ${options.name} (${url}) exited during the tests: code ${code}, signal ${signal}; see ${logFile}`);
+    });
+    return { name: options.name, backend: options.backend, url, dataDir, logFile, stop };
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`);
+  }
+}
