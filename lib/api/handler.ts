@@ -11,8 +11,6 @@ import type { Permission } from "../rbac/permissions";
 import { DomainError, RateLimitedError, type FieldProblem } from "../errors";
 import { fieldProblems } from "../schemas/problems";
 
-export { fieldProblems };
-
 export const MAX_BODY_BYTES = 64 * 1024;
 
 type Schema = z.ZodType;

@@ -6,7 +6,14 @@ import { recordAudit } from "../audit/record";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import type { EnvironmentCreate, EnvironmentUpdate } from "../schemas/resources";
 import { uniquely } from "../db-errors";
-import { randomSecret } from "../auth/secrets";
+import { randomSecret, sha256Hex } from "../auth/secrets";
+import { forgetIntakeConfigs } from "../collector/intake-config";
+
+/** What the API shows of an environment: never the server key's hash. */
+export function presentEnvironment<T extends { serverKeyHash?: string | null }>(env: T) {
+  const { serverKeyHash, ...rest } = env;
+  return { ...rest, hasServerKey: !!serverKeyHash };
+}
 
 export function newPublicKey(): string {
   return `tp_${randomSecret(18)}`;
@@ -18,14 +25,15 @@ export async function listEnvironments(actor: Actor, containerId: string) {
   const db = await prisma();
   const container = await db.container.findFirst({ where: { id: containerId, teamId: actor.teamId }, select: { id: true } });
   if (!container) throw new NotFoundError("Container");
-  return db.environment.findMany({ where: { containerId, teamId: actor.teamId }, orderBy: { createdAt: "asc" } });
+  const rows = await db.environment.findMany({ where: { containerId, teamId: actor.teamId }, orderBy: { createdAt: "asc" } });
+  return rows.map(presentEnvironment);
 }
 
 export async function getEnvironment(actor: Actor, id: string) {
   const db = await prisma();
   const environment = await db.environment.findFirst({ where: { id, teamId: actor.teamId } });
   if (!environment) throw new NotFoundError("Environment");
-  return environment;
+  return presentEnvironment(environment);
 }
 
 export async function createEnvironment(actor: Actor, containerId: string, input: EnvironmentCreate) {
@@ -50,7 +58,7 @@ export async function createEnvironment(actor: Actor, containerId: string, input
         entityLabel: `${container.name} / ${environment.name}`,
         after: { name: environment.name, kind: environment.kind },
       });
-      return environment;
+      return presentEnvironment(environment);
     }),
   );
 }
@@ -64,20 +72,27 @@ export async function updateEnvironment(actor: Actor, id: string, input: Environ
       if (input.name && input.name !== before.name && before.kind !== "custom") {
         throw new ValidationError([{ path: "name", message: `the ${before.kind} environment cannot be renamed` }]);
       }
+      const serverKey = input.rotateServerKey ? `tps_${randomSecret(32)}` : null;
       const after = await tx.environment.update({
         where: { id },
-        data: { name: input.name, ...(input.rotateKey ? { publicKey: newPublicKey() } : {}) },
+        data: {
+          name: input.name,
+          ...(input.rotateKey ? { publicKey: newPublicKey() } : {}),
+          ...(serverKey ? { serverKeyHash: sha256Hex(serverKey), serverKeyPrefix: serverKey.slice(0, 10) } : {}),
+        },
       });
       await recordAudit(tx, actor, {
-        action: input.rotateKey ? "rotate_key" : "update",
+        action: input.rotateKey || input.rotateServerKey ? "rotate_key" : "update",
         entityType: "environment",
         entityId: id,
         entityLabel: `${before.container.name} / ${after.name}`,
         // The public key is not a secret, but the log only needs to say that it changed.
         before: { name: before.name, kind: before.kind },
-        after: { name: after.name, kind: after.kind, ...(input.rotateKey ? { keyRotated: true } : {}) },
+        after: { name: after.name, kind: after.kind, ...(input.rotateKey ? { keyRotated: true } : {}), ...(serverKey ? { serverKeyRotated: true } : {}) },
       });
-      return after;
+      forgetIntakeConfigs();
+      // The server key is shown in this answer only; its hash is never shown.
+      return { ...presentEnvironment(after), ...(serverKey ? { serverKey } : {}) };
     }),
   );
 }

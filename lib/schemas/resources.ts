@@ -91,6 +91,7 @@ export const environmentUpdate = z
   .strictObject({
     name: environmentCreate.shape.name.optional(),
     rotateKey: z.literal(true).optional().meta({ description: "Issue a new public key; the old URL stops working" }),
+    rotateServerKey: z.literal(true).optional().meta({ description: "Issue a new server key for POST /api/v1/events; answered once as serverKey, the old key stops working" }),
   })
   .meta({ id: "EnvironmentUpdate" });
 export type EnvironmentCreate = z.infer<typeof environmentCreate>;

@@ -4,7 +4,8 @@
 // database and are covered by the integration tests.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { MAX_BODY_BYTES, errorResponse, fieldProblems, json, mapError, route } from "@/lib/api/handler";
+import { MAX_BODY_BYTES, errorResponse, json, mapError, route } from "@/lib/api/handler";
+import { fieldProblems } from "@/lib/schemas/problems";
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "@/lib/errors";
 import { siteCreate } from "@/lib/schemas/resources";
 
