@@ -7,6 +7,9 @@ export type IntakeDestination = {
   id: string;
   platform: string;
   eventIds: Set<string>;
+  /** event id → the name to send at this destination */
+  eventNames: Map<string, string>;
+  ids: Record<string, string>;
   regions: string[] | null;
   nonProduction: "test" | "hold";
   testEventCode?: string;
@@ -60,6 +63,16 @@ export function intakeFromSnapshot(
       id: d.id,
       platform: d.platform,
       eventIds: new Set(d.events.map((e) => e.eventId)),
+      eventNames: new Map(
+        d.events.map((e) => {
+          const event = s!.events.find((x) => x.id === e.eventId);
+          const key = d.platform;
+          // The most specific name wins: destination, then site override, then plan.
+          const name = e.name || event?.platformNames[key] || plans.get(event?.planEventId ?? "")?.platformNames[key] || event?.name || "";
+          return [e.eventId, name];
+        }),
+      ),
+      ids: d.ids,
       regions: d.regions,
       nonProduction: (d.nonProduction as "test" | "hold") ?? "test",
       ...(typeof d.testEventCode === "string" && d.testEventCode ? { testEventCode: d.testEventCode } : {}),

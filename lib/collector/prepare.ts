@@ -38,7 +38,7 @@ export type PreparedEvent = {
   eventTime: Date;
   /** dedup keys: the event_id, plus order:<order_id> for purchases */
   keys: string[];
-  deliveries: { destinationId: string; platform: string; status: "pending" | "held"; delayMs: number }[];
+  deliveries: { destinationId: string; platform: string; eventName: string; target: { ids: Record<string, string>; testEventCode?: string; test: boolean }; status: "pending" | "held"; delayMs: number }[];
 };
 
 function eventTime(input: CollectedEventInput, now: number): { time: number; problem?: Problem } {
@@ -177,7 +177,14 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
       // Events of non-production environments never reach a production destination:
       // they go as test events where the platform has a test mode, else they are held.
       const held = test && (d.nonProduction === "hold" || !TEST_CAPABLE.has(d.platform));
-      deliveries.push({ destinationId: d.id, platform: d.platform, status: held ? "held" : "pending", delayMs: source === "browser" ? forwardDelayMs : 0 });
+      deliveries.push({
+        destinationId: d.id,
+        platform: d.platform,
+        eventName: d.eventNames.get(def.id) || input.name,
+        target: { ids: d.ids, ...(d.testEventCode ? { testEventCode: d.testEventCode } : {}), test },
+        status: held ? "held" : "pending",
+        delayMs: source === "browser" ? forwardDelayMs : 0,
+      });
     }
   }
 

@@ -170,8 +170,8 @@ async function commitIn(sql: Sql, items: Item[]): Promise<EventOutcome[]> {
   const deliveries = fresh.flatMap((i) => items[i].event.deliveries.map((d) => ({ item: items[i], d })));
   if (deliveries.length) {
     await sql.query(
-      `INSERT INTO "Delivery" ("teamId", "collectedEventId", "destinationId", "platform", "status", "nextAttemptAt")
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
+      `INSERT INTO "Delivery" ("teamId", "collectedEventId", "destinationId", "platform", "status", "nextAttemptAt", "eventName", "target")
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[])`,
       [
         deliveries.map((x) => x.item.env.teamId),
         deliveries.map((x) => x.item.event.id),
@@ -179,6 +179,8 @@ async function commitIn(sql: Sql, items: Item[]): Promise<EventOutcome[]> {
         deliveries.map((x) => x.d.platform),
         deliveries.map((x) => x.d.status),
         deliveries.map((x) => new Date(now + x.d.delayMs).toISOString()),
+        deliveries.map((x) => x.d.eventName),
+        deliveries.map((x) => JSON.stringify(x.d.target)),
       ],
     );
   }

@@ -46,6 +46,8 @@ CREATE TABLE "Delivery" (
     "collectedEventId" TEXT NOT NULL,
     "destinationId" TEXT NOT NULL,
     "platform" TEXT NOT NULL,
+    "eventName" TEXT NOT NULL,
+    "target" JSONB NOT NULL DEFAULT '{}',
     "status" TEXT NOT NULL DEFAULT 'pending',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

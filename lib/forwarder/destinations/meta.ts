@@ -1,0 +1,58 @@
+// Meta Conversions API: POST /{api-version}/{pixel-id}/events, data[] ≤ 1000.
+// https://developers.facebook.com/docs/marketing-api/conversions-api
+import { baseUrl, compact, contentIds, items, num, type Adapter } from "../types";
+
+export const meta: Adapter = {
+  platform: "meta",
+  maxBatch: 1000,
+  build(jobs, secrets) {
+    const pixelId = jobs[0].target.ids.pixelId;
+    if (!pixelId) return { error: "the destination has no pixel id" };
+    if (!secrets.accessToken) return { error: "no Conversions API access token is set for this destination" };
+    const version = process.env.TAGPIPE_META_API_VERSION || "v21.0";
+    const testCode = jobs[0].target.test ? jobs[0].target.testEventCode : undefined;
+    const data = jobs.map(({ eventName, event }) => {
+      const u = event.userData;
+      const p = event.params;
+      const contents = items(p).map((i) => compact({ id: i.id, quantity: i.quantity, item_price: i.price }));
+      const ids = contentIds(p);
+      return compact({
+        event_name: eventName,
+        event_time: Math.floor(event.eventTime.getTime() / 1000),
+        event_id: event.eventId,
+        action_source: "website",
+        event_source_url: event.context.url,
+        user_data: compact({
+          em: u.em ? [u.em] : undefined,
+          ph: u.ph ? [u.ph] : undefined,
+          fn: u.fn ? [u.fn] : undefined,
+          ln: u.ln ? [u.ln] : undefined,
+          ct: u.ct ? [u.ct] : undefined,
+          st: u.st ? [u.st] : undefined,
+          zp: u.zp ? [u.zp] : undefined,
+          country: u.country ? [u.country] : undefined,
+          external_id: u.external_id ? [u.external_id] : undefined,
+          client_ip_address: u.client_ip_address,
+          client_user_agent: u.client_user_agent,
+          fbp: u.fbp,
+          fbc: u.fbc,
+        }),
+        custom_data: compact({
+          value: num(p.value),
+          currency: typeof p.currency === "string" ? p.currency : undefined,
+          content_ids: ids,
+          content_type: typeof p.content_type === "string" ? p.content_type : ids ? "product" : undefined,
+          contents: contents.length ? contents : undefined,
+          order_id: event.orderId ?? undefined,
+          num_items: num(p.num_items),
+          search_string: typeof p.search_string === "string" ? p.search_string : undefined,
+        }),
+      });
+    });
+    return {
+      url: `${baseUrl("TAGPIPE_META_BASE_URL", "https://graph.facebook.com")}/${version}/${encodeURIComponent(pixelId)}/events`,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(compact({ data, access_token: secrets.accessToken, test_event_code: testCode })),
+    };
+  },
+};

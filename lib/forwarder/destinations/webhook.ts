@@ -1,0 +1,41 @@
+// A generic webhook: JSON { events: [...] } with user data already hashed, signed with
+// HMAC-SHA256 over "<timestamp>.<body>" in X-Tagpipe-Signature, so the receiver can check
+// it came from us and is fresh.
+import crypto from "node:crypto";
+import type { Adapter } from "../types";
+
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${crypto.createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
+export const webhook: Adapter = {
+  platform: "webhook",
+  maxBatch: 500,
+  build(jobs, secrets) {
+    const url = jobs[0].target.ids.url;
+    if (!url) return { error: "the destination has no URL" };
+    const body = JSON.stringify({
+      events: jobs.map(({ eventName, event, target }) => ({
+        event_id: event.eventId,
+        name: eventName,
+        event_time: Math.floor(event.eventTime.getTime() / 1000),
+        order_id: event.orderId,
+        params: event.params,
+        user_data: event.userData,
+        page: event.context,
+        source: event.source,
+        test: target.test,
+      })),
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    return {
+      url,
+      headers: {
+        "content-type": "application/json",
+        "x-tagpipe-timestamp": timestamp,
+        ...(secrets.signingSecret ? { "x-tagpipe-signature": signWebhook(secrets.signingSecret, timestamp, body) } : {}),
+      },
+      body,
+    };
+  },
+};
