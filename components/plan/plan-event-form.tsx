@@ -29,12 +29,12 @@ type ParameterRow = PlanParameter & { key: number };
 export function PlanEventForm({ event, owners, onClose }: { event: PlanEventRow | null; owners: Owner[]; onClose: () => void }) {
   const router = useRouter();
   const form = useApiForm();
-  const nextKey = useRef(0);
-  const keyed = (p: PlanParameter): ParameterRow => ({ ...p, key: nextKey.current++ });
+  // Stable row keys, so removing a row keeps the others' focus and input state.
+  const nextKey = useRef(event?.parameters.length ?? 0);
   const [name, setName] = useState(event?.name ?? "");
   const [description, setDescription] = useState(event?.description ?? "");
   const [ownerId, setOwnerId] = useState(event?.ownerId ?? "");
-  const [parameters, setParameters] = useState<ParameterRow[]>(() => (event?.parameters ?? []).map(keyed));
+  const [parameters, setParameters] = useState<ParameterRow[]>(() => (event?.parameters ?? []).map((p, i) => ({ ...p, key: i })));
   const [names, setNames] = useState<Record<string, string>>(event?.platformNames ?? {});
   const f = form.fields;
 
@@ -70,7 +70,7 @@ export function PlanEventForm({ event, owners, onClose }: { event: PlanEventRow 
       submitLabel={event ? "Save event" : "Add to the plan"}
     >
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
-        <TextField label="Event name" value={name} onChange={(e) => setName(e.target.value)} error={f.name} hint="snake_case, e.g. purchase or request_quote" />
+        <TextField label="Event name" autoFocus value={name} onChange={(e) => setName(e.target.value)} error={f.name} hint="snake_case, e.g. purchase or request_quote" />
         <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} error={f.description} hint="When it happens, in a sentence" />
         <SelectField label="Owner" value={ownerId} onChange={(e) => setOwnerId(e.target.value)} error={f.ownerId} hint="The member to ask about it">
           <option value="">Nobody yet</option>
@@ -107,7 +107,7 @@ export function PlanEventForm({ event, owners, onClose }: { event: PlanEventRow 
             </li>
           ))}
         </ol>
-        <Button type="button" variant="secondary" onClick={() => setParameters([...parameters, keyed({ name: "", type: "string", required: false })])}>
+        <Button type="button" variant="secondary" onClick={() => setParameters([...parameters, { name: "", type: "string", required: false, key: nextKey.current++ }])}>
           Add parameter
         </Button>
       </fieldset>

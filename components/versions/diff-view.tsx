@@ -94,10 +94,10 @@ export function DiffList({ from, to, changes }: { from: string; to: string; chan
       <p className="mb-3 text-sm text-slate-700">
         {changes.length} change{changes.length === 1 ? "" : "s"} from <strong>{from}</strong> to <strong>{to}</strong>: {tally.map(([c, n]) => `${n} ${c}`).join(", ")}.
       </p>
-      <ul className="space-y-3" aria-label="Changes">
-        {changes.map((entry) => (
-          <li key={`${entry.entityType}:${entry.id}`} className="rounded-md border border-slate-200 px-3 py-2" aria-label={`${ENTITY_LABEL[entry.entityType]} ${entry.name} ${entry.change}`}>
-            <p className="flex flex-wrap items-center gap-2 text-sm">
+      <ul className="space-y-2" aria-label="Changes">
+        {changes.map((entry) => {
+          const heading = (
+            <span className="inline-flex flex-wrap items-center gap-2 text-sm">
               <Badge tone={CHANGE_TONE[entry.change]}>{entry.change}</Badge>
               <span className="text-slate-500">{ENTITY_LABEL[entry.entityType]}</span>
               <span className="font-semibold text-slate-900">{entry.name}</span>
@@ -106,19 +106,29 @@ export function DiffList({ from, to, changes }: { from: string; to: string; chan
                   renamed from <span className="font-medium">{entry.previousName}</span>
                 </span>
               ) : null}
-            </p>
-            {entry.change === "changed" || entry.change === "renamed" ? (
+            </span>
+          );
+          const label = `${ENTITY_LABEL[entry.entityType]} ${entry.name} ${entry.change}`;
+          // Changes show their fields; whole entities added or removed fold them away.
+          return entry.change === "changed" || entry.change === "renamed" ? (
+            <li key={`${entry.entityType}:${entry.id}`} className="rounded-md border border-slate-200 px-3 py-2" aria-label={label}>
+              <p>{heading}</p>
               <FieldTable entry={entry} />
-            ) : entry.fields.length ? (
-              <details className="mt-1">
-                <summary className="cursor-pointer text-sm text-indigo-700">
-                  {entry.change === "added" ? "Show its" : "Show its former"} {entry.fields.length} field{entry.fields.length === 1 ? "" : "s"}
+            </li>
+          ) : (
+            <li key={`${entry.entityType}:${entry.id}`} className="rounded-md border border-slate-200 px-3 py-1.5" aria-label={label}>
+              <details>
+                <summary className="cursor-pointer">
+                  {heading}
+                  <span className="ml-2 text-xs text-indigo-700">
+                    {entry.fields.length} field{entry.fields.length === 1 ? "" : "s"}
+                  </span>
                 </summary>
                 <FieldTable entry={entry} />
               </details>
-            ) : null}
-          </li>
-        ))}
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

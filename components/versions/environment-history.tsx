@@ -22,8 +22,8 @@ export function EnvironmentHistories({ environments, canPublish }: { environment
         const offered = new Set<string>();
         return (
           <section key={env.id} aria-labelledby={`env-${env.id}`} className="rounded-md border border-slate-200 p-3">
-            <h3 id={`env-${env.id}`} className="flex items-center justify-between gap-2 text-sm font-semibold text-slate-900">
-              {env.name}
+            <h3 className="flex items-center justify-between gap-2 text-sm font-semibold text-slate-900">
+              <span id={`env-${env.id}`}>{env.name}</span>
               {env.live ? <Badge tone="green">v{env.live} live</Badge> : <Badge>nothing published</Badge>}
             </h3>
             {env.entries.length === 0 ? (

@@ -21,7 +21,10 @@ export type VersionRow = {
 };
 export type EnvironmentChoice = { id: string; name: string; live: number | null };
 
-function PublishForm({ version, environments, onClose }: { version: VersionRow; environments: EnvironmentChoice[]; onClose: (done: string | null) => void }) {
+/** What a publish did; shown while it is still true (a later rollback hides it). */
+type Published = { environmentId: string; environment: string; version: number; rollback: boolean };
+
+function PublishForm({ version, environments, onClose }: { version: VersionRow; environments: EnvironmentChoice[]; onClose: (done: Published | null) => void }) {
   const router = useRouter();
   // Default to the first environment this version is not live in yet.
   const [environmentId, setEnvironmentId] = useState((environments.find((e) => e.live !== version.number) ?? environments[0])?.id ?? "");
@@ -42,7 +45,7 @@ function PublishForm({ version, environments, onClose }: { version: VersionRow; 
       setFields(result.fields);
       return setError(result.message);
     }
-    onClose(`${result.data.rollback ? "Rolled back" : "Published"}: ${result.data.environment} now serves v${result.data.version}.`);
+    onClose({ environmentId, ...result.data });
     router.refresh();
   }
 
@@ -50,7 +53,7 @@ function PublishForm({ version, environments, onClose }: { version: VersionRow; 
     <form onSubmit={submit} noValidate aria-label={`Publish v${version.number}`} className="space-y-3 rounded-md border border-indigo-200 bg-indigo-50/40 p-3">
       {error ? <Alert>{error}</Alert> : null}
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
-        <SelectField label="Environment" value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)} error={fields.environmentId}>
+        <SelectField label="Environment" autoFocus value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)} error={fields.environmentId}>
           {environments.map((e) => (
             <option key={e.id} value={e.id}>
               {e.name} ({e.live ? `now v${e.live}` : "nothing published"})
@@ -75,13 +78,18 @@ function PublishForm({ version, environments, onClose }: { version: VersionRow; 
 
 export function VersionHistory({ versions, environments, canPublish }: { versions: VersionRow[]; environments: EnvironmentChoice[]; canPublish: boolean }) {
   const [publishing, setPublishing] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<Published | null>(null);
+  const stillTrue = done && environments.find((e) => e.id === done.environmentId)?.live === done.version;
   if (versions.length === 0) {
     return <EmptyState title="No versions yet">Create the first version from the draft above; then publish it to staging, check it, and publish it to production.</EmptyState>;
   }
   return (
     <div className="space-y-3">
-      {done ? <Alert tone="green">{done}</Alert> : null}
+      {done && stillTrue ? (
+        <Alert tone="green">
+          {done.rollback ? "Rolled back" : "Published"}: {done.environment} now serves v{done.version}.
+        </Alert>
+      ) : null}
       {canPublish ? null : (
         <p id="publish-role-note" className="text-sm text-slate-600">
           You can create versions; publishers publish them (the publisher or owner role).

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { can } from "@/lib/rbac/permissions";
 import { loadWorkspace } from "./workspace";
-import { Alert, Badge, ButtonLink, Card, formatDate } from "@/components/ui/primitives";
+import { Alert, Badge, Card, formatDate } from "@/components/ui/primitives";
 import { DraftProblems } from "@/components/versions/draft-problems";
 import { ExportButton, ImportForm } from "@/components/versions/transfer";
 
@@ -34,11 +34,7 @@ export default async function ContainerOverviewPage({ params }: { params: Promis
       </section>
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
-        <Card
-          title="Environments"
-          description="What each environment's script serves right now."
-          actions={<ButtonLink href={`${base}/versions`} variant="secondary">Versions &amp; publish</ButtonLink>}
-        >
+        <Card title="Environments" description="What each environment's script serves right now.">
           <ul className="divide-y divide-slate-100">
             {container.environments.map((env) => (
               <li key={env.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
@@ -57,6 +53,11 @@ export default async function ContainerOverviewPage({ params }: { params: Promis
             ))}
           </ul>
           {container.environments.length === 0 ? <p className="text-sm text-slate-600">No environments: add one on the site&apos;s page.</p> : null}
+          <p className="mt-3 text-sm">
+            <Link href={`${base}/versions`} className="font-medium text-indigo-700 hover:underline">
+              Create versions, publish and roll back →
+            </Link>
+          </p>
         </Card>
 
         <Card title="Problems in the draft" description="A version can only be created from a draft without problems.">
