@@ -301,6 +301,10 @@ describe("a container's draft, versions and publishing", () => {
     expect(await history.getByRole("listitem").count()).toBe(3);
     await expect.poll(() => versionRow("v1").innerText()).toContain("production");
     await screenshot(page, "versions-rollback");
+
+    // A side that does not exist (a stale link) is explained, not a crash.
+    await page.goto(`${base}/containers/${containerId}/versions?from=nope&to=draft`);
+    await visible(page.getByText("Version not found: pick the two sides again."));
   });
 
   test("the plan's consistency view shows how the site uses purchase; a used event cannot be deleted", async () => {
