@@ -1,0 +1,102 @@
+// "Versions & publish": the draft's problems, creating a version, the diff between any
+// two sides (draft, a version, what an environment serves), the version history with
+// publishing, and each environment's history with rollback.
+import { can } from "@/lib/rbac/permissions";
+import { NotFoundError } from "@/lib/errors";
+import { diffContainer, environmentHistory, listVersions } from "@/lib/versions/versions";
+import { loadWorkspace } from "../workspace";
+import { Alert, Card } from "@/components/ui/primitives";
+import { DraftProblems } from "@/components/versions/draft-problems";
+import { CreateVersionForm } from "@/components/versions/create-version-form";
+import { DiffList, DiffPicker, type DiffSide } from "@/components/versions/diff-view";
+import { VersionHistory } from "@/components/versions/version-history";
+import { EnvironmentHistories } from "@/components/versions/environment-history";
+
+export const metadata = { title: "Versions & publish" };
+
+type Search = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (typeof v === "string" && v ? v : undefined);
+
+export default async function VersionsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
+  const { id } = await params;
+  const search = await searchParams;
+  const { actor, container, problems } = await loadWorkspace(id);
+  const environments = container.environments;
+  const [versions, histories] = await Promise.all([listVersions(actor, id), Promise.all(environments.map((e) => environmentHistory(actor, e.id)))]);
+
+  // By default: what the draft would change in production.
+  const production = environments.find((e) => e.kind === "production") ?? environments[0];
+  const live = production ? `env:${production.id}` : "draft";
+  const from = one(search.from) ?? live;
+  const to = one(search.to) ?? "draft";
+  let diff: Awaited<ReturnType<typeof diffContainer>> | null = null;
+  let diffError: string | null = null;
+  try {
+    diff = await diffContainer(actor, id, from, to);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    diffError = `${error.message}: pick the two sides again.`;
+  }
+
+  const sides: DiffSide[] = [
+    { value: "draft", label: "Draft (not yet a version)" },
+    ...environments.map((e) => ({ value: `env:${e.id}`, label: `Live in ${e.name} (${e.version ? `v${e.version.number}` : "nothing"})` })),
+    ...versions.map((v) => ({ value: v.id, label: `v${v.number}${v.note ? ` — ${v.note.slice(0, 40)}` : ""}` })),
+  ];
+  const base = `/containers/${id}/versions`;
+  const liveLabel = production ? `what ${production.name} serves` : "the draft";
+
+  return (
+    <div className="space-y-6">
+      <Card title="Create a version" description="A version freezes the draft: numbered, with its author and note, and never changed afterwards.">
+        {problems.length ? (
+          <div className="mb-4">
+            <p className="mb-2 text-sm font-medium text-amber-900">
+              The draft has {problems.length} problem{problems.length === 1 ? "" : "s"}:
+            </p>
+            <DraftProblems containerId={id} problems={problems} />
+          </div>
+        ) : null}
+        <CreateVersionForm containerId={id} problems={problems.length} canCreate={can(actor.role, "version:create")} nextNumber={(versions[0]?.number ?? 0) + 1} />
+      </Card>
+
+      <div id="diff" className="scroll-mt-4">
+        <Card title="Changes" description={`What changes between two sides. By default: the draft compared with ${liveLabel}, i.e. what the next version would change there.`}>
+          <div className="space-y-4">
+            <DiffPicker action={base} sides={sides} from={from} to={to} />
+            {diffError ? <Alert>{diffError}</Alert> : diff ? <DiffList from={diff.from} to={diff.to} changes={diff.changes} /> : null}
+          </div>
+        </Card>
+      </div>
+
+      <Card title="Version history" description="Newest first. Publish a version to an environment; publishing an older one there is a rollback.">
+        <VersionHistory
+          canPublish={can(actor.role, "version:publish")}
+          environments={environments.map((e) => ({ id: e.id, name: e.name, live: e.version?.number ?? null }))}
+          versions={versions.map((v) => ({
+            id: v.id,
+            number: v.number,
+            note: v.note,
+            authorLabel: v.authorLabel,
+            createdAt: v.createdAt.toISOString(),
+            liveIn: v.environments.map((e) => e.name),
+            diffHref: `${base}?${new URLSearchParams({ from: live, to: v.id })}#diff`,
+            diffLabel: production ? `Diff v${v.number} against ${production.name}` : `Diff v${v.number}`,
+          }))}
+        />
+      </Card>
+
+      <Card title="Environments" description="What each environment served, by whom and why. Rolling back publishes the earlier version again.">
+        <EnvironmentHistories
+          canPublish={can(actor.role, "version:publish")}
+          environments={environments.map((e, i) => ({
+            id: e.id,
+            name: e.name,
+            live: e.version?.number ?? null,
+            entries: histories[i].map((h) => ({ id: h.id, version: { id: h.version.id, number: h.version.number }, actorLabel: h.actorLabel, note: h.note, rollback: h.rollback, createdAt: h.createdAt.toISOString() })),
+          }))}
+        />
+      </Card>
+    </div>
+  );
+}
