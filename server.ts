@@ -10,6 +10,7 @@ import { DEMO_EMAIL, DEMO_PASSWORD, seedIfEmpty } from "./lib/seed";
 import { ensureAuthSecret } from "./lib/auth/secret-file";
 import { env } from "./lib/env";
 import { handleHotPath } from "./lib/http/hot-paths";
+import { startForwarding } from "./lib/forwarder/loop";
 
 const dev = process.argv.includes("--dev");
 const { HOST: host, PORT: port, TAGPIPE_SEED } = env();
@@ -22,6 +23,9 @@ const db = await database();
 const applied = await applyMigrations(db.adapter);
 if (applied.length) console.log(`[tagpipe] applied migrations: ${applied.join(", ")}`);
 const seeded = TAGPIPE_SEED === "1" && (await seedIfEmpty());
+
+// The forwarder runs inside this process unless TAGPIPE_WORKER=0 (then: npm run worker).
+const stopForwarding = process.env.TAGPIPE_WORKER === "0" ? null : startForwarding((line) => console.error(line));
 
 const app = next({ dev, hostname: host, port, dir: process.cwd() });
 await app.prepare();
@@ -52,6 +56,7 @@ async function stop(signal: string) {
   console.log(`[tagpipe] ${signal}: shutting down`);
   server.close();
   server.closeAllConnections();
+  await stopForwarding?.();
   await app.close?.();
   await closeDatabase();
   process.exit(0);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import * as s from "../schemas/resources";
 import * as c from "../schemas/config";
 import { importFile } from "../config/transfer";
+import { deliveryReplay } from "../schemas/deliveries";
 import type { Permission } from "../rbac/permissions";
 import { ROLES, can } from "../rbac/permissions";
 
@@ -89,6 +90,8 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/versions/{id}", summary: "Get a version with its snapshot", permission: "version:read" },
   { method: "post", path: "/versions/{id}/publish", summary: "Publish (or roll back) to an environment", permission: "version:publish", body: c.publishRequest, created: true },
   { method: "get", path: "/environments/{id}/history", summary: "Publish history of an environment", permission: "environment:read" },
+  { method: "get", path: "/deliveries", summary: "The outbox: deliveries by status and destination", permission: "delivery:read" },
+  { method: "post", path: "/deliveries/replay", summary: "Replay dead-lettered deliveries", permission: "delivery:replay", body: deliveryReplay, created: true },
 ];
 
 type JsonObject = Record<string, unknown>;

@@ -14,9 +14,10 @@ const READ = [
   "audit:read",
   "plan:read",
   "version:read",
+  "delivery:read",
 ] as const;
 const EDIT = ["site:write", "region:write", "container:write", "plan:write", "draft:write", "version:create"] as const;
-const PUBLISH = ["site:delete", "container:delete", "environment:write", "version:publish"] as const;
+const PUBLISH = ["site:delete", "container:delete", "environment:write", "version:publish", "delivery:replay"] as const;
 const OWN = ["team:update", "member:manage", "token:manage"] as const;
 
 export type Permission = (typeof READ | typeof EDIT | typeof PUBLISH | typeof OWN)[number];

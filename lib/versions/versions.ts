@@ -9,6 +9,7 @@ import { assertContainer } from "../config/draft-entities";
 import { loadDraft, type Snapshot } from "./snapshot";
 import { validateSnapshot, type Problem } from "./validate";
 import { diffSnapshots } from "./diff";
+import { forgetIntakeConfigs } from "../collector/intake-config";
 import type { Prisma } from "../generated/prisma/client";
 
 /** The draft cannot become a version: every problem, by entity and field. */
@@ -133,6 +134,7 @@ export async function publishVersion(actor: Actor, versionId: string, environmen
       before: { version: env.version?.number ?? null },
       after: { version: version.number, note },
     });
+    forgetIntakeConfigs();
     return { environmentId: env.id, environment: env.name, version: version.number, rollback, publishedAt: publication.createdAt };
   });
 }

@@ -1,0 +1,178 @@
+// The forwarder: claims due deliveries from the outbox, batches them per destination
+// within the platform's limits, sends them, and records the outcome.
+//
+// Claiming takes a lease: rows are picked with FOR UPDATE SKIP LOCKED (so two workers
+// never claim the same delivery) and pushed `LEASE_MS` into the future in the same
+// statement; the claim commits at once and no lock is held while HTTP is in flight. A
+// worker killed mid-batch leaves its rows to be claimed again when the lease ends —
+// nothing is lost; the platforms deduplicate the resend by event_id.
+//
+// Retries: timeouts, network errors, 5xx and 429 back off exponentially with jitter
+// (honouring Retry-After); other 4xx are dead-lettered with the response at once; a
+// delivery failing for 24 hours is dead-lettered too. Dead letters can be replayed.
+import { database, type Sql } from "../db";
+import { readSecrets } from "../config/draft-entities";
+import { ADAPTERS } from "./destinations";
+import type { Adapter, Job } from "./types";
+
+const LEASE_MS = 60_000;
+const GIVE_UP_MS = 24 * 3600 * 1000;
+const TIMEOUT_MS = 10_000;
+
+export type WorkerOptions = { batchSize?: number; idleMs?: number; signal?: AbortSignal; log?: (line: string) => void };
+
+type Row = {
+  id: string;
+  destinationId: string;
+  platform: string;
+  eventName: string;
+  target: Job["target"];
+  attempts: number;
+  firstAttemptAt: Date | null;
+  name: string;
+  eventId: string;
+  orderId: string | null;
+  params: Record<string, unknown>;
+  userData: Job["event"]["userData"];
+  context: Job["event"]["context"];
+  eventTime: Date;
+  source: string;
+};
+
+/** Backoff before attempt n+1: 2^n seconds (max 1 h), with ±50 % jitter; Retry-After wins when larger. */
+export function backoffMs(attempts: number, retryAfter?: string | null): number {
+  const base = Math.min(3600_000, 1000 * 2 ** Math.max(0, attempts - 1));
+  const jittered = base * (0.5 + Math.random());
+  const hinted = retryAfter ? (/^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - Date.now()) : 0;
+  return Math.max(jittered, Number.isFinite(hinted) ? hinted : 0);
+}
+
+async function claim(sql: Sql, limit: number): Promise<Row[]> {
+  return sql.query<Row>(
+    `WITH due AS (
+       SELECT id FROM "Delivery"
+       WHERE status = 'pending' AND "nextAttemptAt" <= now()
+       ORDER BY "nextAttemptAt"
+       LIMIT $1
+       FOR UPDATE SKIP LOCKED
+     ), claimed AS (
+       UPDATE "Delivery" d SET "nextAttemptAt" = now() + ($2 || ' milliseconds')::interval,
+         attempts = d.attempts + 1, "firstAttemptAt" = COALESCE(d."firstAttemptAt", now())
+       FROM due WHERE d.id = due.id
+       RETURNING d.*
+     )
+     SELECT c.id, c."destinationId", c.platform, c."eventName", c.target, c.attempts, c."firstAttemptAt",
+            e.name, e."eventId", e."orderId", e.params, e."userData", e.context, e."eventTime", e.source
+     FROM claimed c JOIN "CollectedEvent" e ON e.id = c."collectedEventId"`,
+    [limit, String(LEASE_MS)],
+  );
+}
+
+type Result = { ids: string[]; outcome: "ok" | "retry" | "fail"; status: number | null; response: string; retryAfter?: string | null };
+
+async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, string>): Promise<Result> {
+  const ids = jobs.map((j) => j.deliveryId);
+  const request = adapter.build(jobs, secrets);
+  if ("error" in request) return { ids, outcome: "fail", status: null, response: request.error };
+  try {
+    const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const text = (await response.text()).slice(0, 2000);
+    const outcome = adapter.outcome
+      ? adapter.outcome(response.status, text)
+      : response.ok
+        ? "ok"
+        : response.status === 429 || response.status >= 500
+          ? "retry"
+          : "fail";
+    return { ids, outcome, status: response.status, response: text, retryAfter: response.headers.get("retry-after") };
+  } catch (error) {
+    return { ids, outcome: "retry", status: null, response: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
+/** Groups claimed rows into requests: per destination, test flag and adapter group key, within maxBatch. */
+export function batches(rows: Row[]): { adapter: Adapter; destinationId: string; jobs: Job[] }[] {
+  const groups = new Map<string, { adapter: Adapter; destinationId: string; jobs: Job[] }[]>();
+  for (const r of rows) {
+    const adapter = ADAPTERS[r.platform];
+    if (!adapter) continue;
+    const job: Job = {
+      deliveryId: r.id,
+      destinationId: r.destinationId,
+      eventName: r.eventName,
+      target: r.target,
+      event: { name: r.name, eventId: r.eventId, orderId: r.orderId, params: r.params, userData: r.userData, context: r.context, eventTime: new Date(r.eventTime), source: r.source },
+    };
+    const key = `${r.destinationId}|${r.target.test}|${adapter.groupKey?.(job) ?? ""}`;
+    const list = groups.get(key) ?? [];
+    const last = list.at(-1);
+    if (last && last.jobs.length < adapter.maxBatch) last.jobs.push(job);
+    else list.push({ adapter, destinationId: r.destinationId, jobs: [job] });
+    groups.set(key, list);
+  }
+  return [...groups.values()].flat();
+}
+
+async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Promise<void> {
+  const now = Date.now();
+  const delivered: string[] = [];
+  const retry: { id: string; at: string; status: number | null; error: string }[] = [];
+  const dead: { id: string; status: number | null; error: string }[] = [];
+  for (const r of results) {
+    for (const id of r.ids) {
+      const row = rows.get(id)!;
+      if (r.outcome === "ok") delivered.push(id);
+      else if (r.outcome === "fail" || now - new Date(row.firstAttemptAt ?? now).getTime() > GIVE_UP_MS) dead.push({ id, status: r.status, error: r.response });
+      else retry.push({ id, at: new Date(now + backoffMs(row.attempts, r.retryAfter)).toISOString(), status: r.status, error: r.response });
+    }
+  }
+  if (delivered.length) {
+    await sql.query(`UPDATE "Delivery" SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL WHERE id = ANY($1::text[])`, [delivered]);
+  }
+  if (retry.length) {
+    await sql.query(
+      `UPDATE "Delivery" d SET "nextAttemptAt" = t.at, "lastStatus" = t.status, "lastError" = t.error
+       FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[]) AS t(id, at, status, error) WHERE d.id = t.id`,
+      [retry.map((r) => r.id), retry.map((r) => r.at), retry.map((r) => r.status), retry.map((r) => r.error)],
+    );
+  }
+  if (dead.length) {
+    await sql.query(
+      `UPDATE "Delivery" d SET status = 'dead', "lastStatus" = t.status, "lastError" = t.error, "lastResponse" = t.error
+       FROM unnest($1::text[], $2::int[], $3::text[]) AS t(id, status, error) WHERE d.id = t.id`,
+      [dead.map((r) => r.id), dead.map((r) => r.status), dead.map((r) => r.error)],
+    );
+  }
+}
+
+/** Secrets per destination, read once per round (they are encrypted at rest). */
+async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<string, Record<string, string>>> {
+  const rows = await sql.query<{ id: string; secrets: string | null }>(`SELECT id, secrets FROM "Destination" WHERE id = ANY($1::text[])`, [destinationIds]);
+  return new Map(rows.map((r) => [r.id, readSecrets(r)]));
+}
+
+/** One round: claim, send, record. Returns how many deliveries it handled. */
+export async function forwardOnce(batchSize = 2000): Promise<number> {
+  const db = await database();
+  const rows = await db.transaction((sql) => claim(sql, batchSize));
+  if (rows.length === 0) return 0;
+  const groups = batches(rows);
+  const secrets = await secretsFor(db.sql, [...new Set(rows.map((r) => r.destinationId))]);
+  const results = await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})));
+  await record(db.sql, results, new Map(rows.map((r) => [r.id, r])));
+  return rows.length;
+}
+
+/** Runs rounds until aborted; sleeps when there is nothing due. */
+export async function runWorker(options: WorkerOptions = {}): Promise<void> {
+  const idle = options.idleMs ?? 250;
+  while (!options.signal?.aborted) {
+    let handled = 0;
+    try {
+      handled = await forwardOnce(options.batchSize);
+    } catch (error) {
+      options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (handled === 0) await new Promise((resolve) => setTimeout(resolve, idle));
+  }
+}

@@ -1,0 +1,19 @@
+// npm run worker – a forwarder process of its own (run any number beside `npm start`;
+// they share the outbox through FOR UPDATE SKIP LOCKED). Needs DATABASE_URL: an embedded
+// PGlite database belongs to the one process that opened it.
+import { closeDatabase } from "../lib/db";
+import { startForwarding } from "../lib/forwarder/loop";
+
+if (!process.env.DATABASE_URL) {
+  console.error("npm run worker needs DATABASE_URL (PostgreSQL); with the embedded database the worker runs inside npm start");
+  process.exit(2);
+}
+const stop = startForwarding((line) => console.log(line));
+console.log(`[worker] forwarding (pid ${process.pid})`);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    await stop();
+    await closeDatabase();
+    process.exit(0);
+  });
+}
