@@ -146,8 +146,10 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   const time = eventTime(input, ctx.now);
   if (time.problem) errors.push(time.problem);
   const def = config.events.get(input.name);
+  const params = { ...input.params };
+  if (typeof params.currency === "string") params.currency = params.currency.trim().toUpperCase();
   if (config.versionNumber === null) errors.push({ field: "key", message: "no version is published to this environment" });
-  else errors.push(...validateParams(input.name, input.params, def));
+  else errors.push(...validateParams(input.name, params, def));
   if (input.errors?.length) errors.push(...input.errors.map((e) => ({ field: "runtime", message: typeof e === "string" ? e : JSON.stringify(e) })));
 
   const pageUrl = input.page?.url ?? (source === "browser" ? ctx.referer : undefined);
@@ -161,8 +163,6 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   };
   for (const key of Object.keys(userData) as (keyof HashedUserData)[]) if (userData[key] === undefined) delete userData[key];
 
-  const params = { ...input.params };
-  if (typeof params.currency === "string") params.currency = params.currency.toUpperCase();
   const orderId = params.order_id !== undefined && params.order_id !== null && params.order_id !== "" ? String(params.order_id) : null;
   const test = !config.production || input.test === true;
   const status = errors.length ? "rejected" : "accepted";
