@@ -9,7 +9,7 @@ import { STANDARD_ENVIRONMENTS } from "./sites";
 import { newPublicKey } from "./environments";
 
 const withEnvironments = {
-  environments: { orderBy: { createdAt: "asc" as const }, omit: { serverKeyHash: true }, include: { version: { select: { number: true } } } },
+  environments: { orderBy: [{ kind: "asc" as const }, { createdAt: "asc" as const }], omit: { serverKeyHash: true }, include: { version: { select: { number: true } } } },
   site: { select: { name: true } },
 };
 

@@ -25,7 +25,7 @@ export async function listEnvironments(actor: Actor, containerId: string) {
   const db = await prisma();
   const container = await db.container.findFirst({ where: { id: containerId, teamId: actor.teamId }, select: { id: true } });
   if (!container) throw new NotFoundError("Container");
-  const rows = await db.environment.findMany({ where: { containerId, teamId: actor.teamId }, orderBy: { createdAt: "asc" } });
+  const rows = await db.environment.findMany({ where: { containerId, teamId: actor.teamId }, orderBy: [{ kind: "asc" }, { createdAt: "asc" }] });
   return rows.map(presentEnvironment);
 }
 

@@ -30,7 +30,7 @@ export async function getSite(actor: Actor, id: string) {
     where: { id, teamId: actor.teamId },
     include: {
       regions: { orderBy: { code: "asc" } },
-      container: { include: { environments: { orderBy: { createdAt: "asc" }, omit: { serverKeyHash: true } } } },
+      container: { include: { environments: { orderBy: [{ kind: "asc" }, { createdAt: "asc" }], omit: { serverKeyHash: true } } } },
     },
   });
   if (!site) throw new NotFoundError("Site");

@@ -271,6 +271,10 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
     };
   },
   "get /environments/{id}/history": async (w) => ({ path: `/environments/${w.versionEnvironmentId}/history` }),
+
+  // The outbox.
+  "get /deliveries": async () => ({ path: "/deliveries?status=dead" }),
+  "post /deliveries/replay": async (w) => ({ path: "/deliveries/replay", body: { destinationId: w.destinationId } }),
 };
 
 const key = (op: (typeof OPERATIONS)[number]) => `${op.method} ${op.path}`;
