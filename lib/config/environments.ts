@@ -8,6 +8,8 @@ import type { EnvironmentCreate, EnvironmentUpdate } from "../schemas/resources"
 import { uniquely } from "../db-errors";
 import { randomSecret, sha256Hex } from "../auth/secrets";
 import { forgetIntakeConfigs } from "../collector/intake-config";
+import { publishScript } from "../compiler/publish-script";
+import { forgetCurrentScripts } from "../compiler/serve";
 
 /** What the API shows of an environment: never the server key's hash. */
 export function presentEnvironment<T extends { serverKeyHash?: string | null }>(env: T) {
@@ -63,7 +65,7 @@ export async function createEnvironment(actor: Actor, containerId: string, input
   );
 }
 
-export async function updateEnvironment(actor: Actor, id: string, input: EnvironmentUpdate) {
+export async function updateEnvironment(actor: Actor, id: string, input: EnvironmentUpdate, origin: string) {
   const db = await prisma();
   return uniquely("name", TAKEN, () =>
     db.$transaction(async (tx) => {
@@ -90,6 +92,11 @@ export async function updateEnvironment(actor: Actor, id: string, input: Environ
         before: { name: before.name, kind: before.kind },
         after: { name: after.name, kind: after.kind, ...(input.rotateKey ? { keyRotated: true } : {}), ...(serverKey ? { serverKeyRotated: true } : {}) },
       });
+      // The public key is inside the compiled script: a new key needs a new script.
+      if (input.rotateKey) {
+        await publishScript(tx, id, origin);
+        forgetCurrentScripts();
+      }
       forgetIntakeConfigs();
       // The server key is shown in this answer only; its hash is never shown.
       return { ...presentEnvironment(after), ...(serverKey ? { serverKey } : {}) };

@@ -1,9 +1,10 @@
 // The storefront's hot paths, answered by server.ts in front of Next's router: the
 // collector's two doors. Plain node:http, a capped body read, one lib call each.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { serveScript } from "../compiler/serve";
+import { COLLECT_PATH } from "../compiler/publish-script";
 import { collectFromBrowser, collectFromServer, MAX_COLLECT_BYTES, MAX_SERVER_BYTES, type IntakeRequest, type Reply } from "../collector/intake";
 
-export const COLLECT_PATH = process.env.TAGPIPE_COLLECT_PATH || "/api/collect";
 const COUNTRY_HEADER = process.env.TAGPIPE_COUNTRY_HEADER?.toLowerCase();
 const TRUST_PROXY = process.env.TAGPIPE_TRUST_PROXY === "1";
 
@@ -51,6 +52,17 @@ function header(req: IncomingMessage, name: string): string | undefined {
 /** Answers the request if it is a hot path; returns false to let Next handle it. */
 export async function handleHotPath(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const path = (req.url ?? "").split("?")[0];
+  if (req.method === "GET" || req.method === "HEAD") {
+    const script = await serveScript(path, header(req, "if-none-match")).catch((error) => {
+      console.error("[script] failed:", error instanceof Error ? error.message : String(error));
+      return { status: 503, headers: { "retry-after": "1", "cache-control": "no-store" }, body: "" };
+    });
+    if (script) {
+      res.writeHead(script.status, script.headers);
+      res.end(req.method === "HEAD" ? undefined : script.body);
+      return true;
+    }
+  }
   const isCollect = path === COLLECT_PATH;
   const isServer = path === "/api/v1/events";
   if (!isCollect && !isServer) return false;

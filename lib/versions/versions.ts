@@ -10,6 +10,8 @@ import { loadDraft, type Snapshot } from "./snapshot";
 import { validateSnapshot, type Problem } from "./validate";
 import { diffSnapshots } from "./diff";
 import { forgetIntakeConfigs } from "../collector/intake-config";
+import { publishScript } from "../compiler/publish-script";
+import { forgetCurrentScripts } from "../compiler/serve";
 import type { Prisma } from "../generated/prisma/client";
 
 /** The draft cannot become a version: every problem, by entity and field. */
@@ -114,7 +116,7 @@ export async function diffContainer(actor: Actor, containerId: string, from: str
  * Publishes a version to an environment. Publishing a version older than the one live
  * there is a rollback, and is recorded as one.
  */
-export async function publishVersion(actor: Actor, versionId: string, environmentId: string, note: string) {
+export async function publishVersion(actor: Actor, versionId: string, environmentId: string, note: string, origin: string) {
   const db = await prisma();
   return db.$transaction(async (tx) => {
     const version = await tx.version.findFirst({ where: { id: versionId, teamId: actor.teamId }, include: { container: true } });
@@ -123,6 +125,8 @@ export async function publishVersion(actor: Actor, versionId: string, environmen
     if (!env || env.containerId !== version.containerId) throw new NotFoundError("Environment");
     const rollback = env.version !== null && env.version.number > version.number;
     await tx.environment.update({ where: { id: env.id }, data: { versionId: version.id, publishedAt: new Date() } });
+    // Compiled once, here, not per request: the environment serves this script from now on.
+    const script = await publishScript(tx, env.id, origin);
     const publication = await tx.publication.create({
       data: { teamId: actor.teamId, environmentId: env.id, versionId: version.id, actorLabel: actor.label, note, rollback },
     });
@@ -135,7 +139,8 @@ export async function publishVersion(actor: Actor, versionId: string, environmen
       after: { version: version.number, note },
     });
     forgetIntakeConfigs();
-    return { environmentId: env.id, environment: env.name, version: version.number, rollback, publishedAt: publication.createdAt };
+    forgetCurrentScripts();
+    return { environmentId: env.id, environment: env.name, version: version.number, rollback, publishedAt: publication.createdAt, script };
   });
 }
 

@@ -4,7 +4,10 @@
 import { route } from "@/lib/api/handler";
 import { environmentUpdate } from "@/lib/schemas/resources";
 import { deleteEnvironment, getEnvironment, updateEnvironment } from "@/lib/config/environments";
+import { publicOrigin } from "@/lib/api/origin";
 
 export const GET = route({ permission: "environment:read" }, ({ actor, params }) => getEnvironment(actor, params.id));
-export const PATCH = route({ permission: "environment:write", body: environmentUpdate }, ({ actor, params, body }) => updateEnvironment(actor, params.id, body));
+export const PATCH = route({ permission: "environment:write", body: environmentUpdate }, ({ actor, params, body, request }) =>
+  updateEnvironment(actor, params.id, body, publicOrigin(request)),
+);
 export const DELETE = route({ permission: "environment:write" }, ({ actor, params }) => deleteEnvironment(actor, params.id));

@@ -2,7 +2,8 @@
 import { route } from "@/lib/api/handler";
 import { publishRequest } from "@/lib/schemas/config";
 import { publishVersion } from "@/lib/versions/versions";
+import { publicOrigin } from "@/lib/api/origin";
 
-export const POST = route({ permission: "version:publish", body: publishRequest }, ({ actor, params, body }) =>
-  publishVersion(actor, params.id, body.environmentId, body.note),
+export const POST = route({ permission: "version:publish", body: publishRequest }, ({ actor, params, body, request }) =>
+  publishVersion(actor, params.id, body.environmentId, body.note, publicOrigin(request)),
 );

@@ -1,0 +1,43 @@
+// Compiles and stores an environment's container script. Called when a version is
+// published to it and when its public key changes (the key is part of the script).
+import crypto from "node:crypto";
+import type { Tx } from "../audit/record";
+import type { Snapshot } from "../versions/snapshot";
+import { compileConfig } from "./compile-config";
+import { injectConfig } from "./inject";
+import { runtimeBundle } from "./bundle";
+
+export const SCRIPT_PATH = (process.env.TAGPIPE_SCRIPT_PATH || "/c").replace(/\/$/, "");
+export const COLLECT_PATH = process.env.TAGPIPE_COLLECT_PATH || "/api/collect";
+
+export async function compileScript(
+  snapshot: Snapshot,
+  env: { publicKey: string; name: string; kind: string },
+  version: number,
+  origin: string,
+): Promise<{ body: string; hash: string; integrity: string }> {
+  const config = compileConfig(snapshot, { environment: env, version, collectUrl: `${origin}${COLLECT_PATH}` });
+  const body = injectConfig(await runtimeBundle(), config);
+  return {
+    body,
+    hash: crypto.createHash("sha256").update(body).digest("hex"),
+    integrity: `sha384-${crypto.createHash("sha384").update(body).digest("base64")}`,
+  };
+}
+
+/** Compiles the environment's published version and makes it the script it serves. */
+export async function publishScript(tx: Tx, environmentId: string, origin: string): Promise<{ hash: string; integrity: string } | null> {
+  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, include: { version: true } });
+  if (!env.version) {
+    await tx.environment.update({ where: { id: env.id }, data: { scriptHash: null } });
+    return null;
+  }
+  const script = await compileScript(env.version.snapshot as unknown as Snapshot, env, env.version.number, origin);
+  await tx.containerScript.upsert({
+    where: { environmentId_hash: { environmentId: env.id, hash: script.hash } },
+    create: { teamId: env.teamId, environmentId: env.id, versionId: env.version.id, ...script },
+    update: {},
+  });
+  await tx.environment.update({ where: { id: env.id }, data: { scriptHash: script.hash } });
+  return { hash: script.hash, integrity: script.integrity };
+}

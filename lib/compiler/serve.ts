@@ -1,0 +1,63 @@
+// Container script delivery, on the hot path in front of Next:
+//   /c/<public key>.js         what the environment serves now: strong ETag, short cache, CORS
+//   /c/<public key>.<hash>.js  one exact script for ever: immutable, long cache (SRI-pinnable)
+import { prisma } from "../db";
+import { SCRIPT_PATH } from "./publish-script";
+
+type Script = { body: string; hash: string; integrity: string };
+const current = new Map<string, { at: number; script: Promise<Script | null> }>();
+const exact = new Map<string, Script>();
+const TTL_MS = 2_000;
+
+async function load(publicKey: string, hash?: string): Promise<Script | null> {
+  const db = await prisma();
+  const env = await db.environment.findUnique({ where: { publicKey }, select: { id: true, scriptHash: true } });
+  const wanted = hash ?? env?.scriptHash;
+  if (!env || !wanted) return null;
+  return db.containerScript.findUnique({ where: { environmentId_hash: { environmentId: env.id, hash: wanted } }, select: { body: true, hash: true, integrity: true } });
+}
+
+export type ScriptReply = { status: number; headers: Record<string, string>; body: string };
+
+const KEY = /^tp_[A-Za-z0-9_-]{10,64}$/;
+
+/** Answers a script path, or returns null when the path is not ours. */
+export async function serveScript(path: string, ifNoneMatch: string | undefined): Promise<ScriptReply | null> {
+  if (!path.startsWith(`${SCRIPT_PATH}/`) || !path.endsWith(".js")) return null;
+  const name = path.slice(SCRIPT_PATH.length + 1, -3);
+  const dot = name.lastIndexOf(".");
+  const publicKey = dot > 0 ? name.slice(0, dot) : name;
+  const hash = dot > 0 ? name.slice(dot + 1) : undefined;
+  const headers = { "content-type": "application/javascript; charset=utf-8", "access-control-allow-origin": "*", "x-content-type-options": "nosniff" };
+  if (!KEY.test(publicKey) || (hash !== undefined && !/^[a-f0-9]{64}$/.test(hash))) {
+    return { status: 404, headers: { ...headers, "cache-control": "no-store" }, body: "/* unknown container */" };
+  }
+  let script: Script | null;
+  if (hash) {
+    script = exact.get(`${publicKey}.${hash}`) ?? (await load(publicKey, hash));
+    if (script) {
+      if (exact.size > 500) exact.clear();
+      exact.set(`${publicKey}.${hash}`, script);
+    }
+  } else {
+    const hit = current.get(publicKey);
+    const fresh = hit && Date.now() - hit.at < TTL_MS;
+    const pending = fresh ? hit.script : load(publicKey);
+    if (!fresh) {
+      if (current.size > 10_000) current.clear();
+      current.set(publicKey, { at: Date.now(), script: pending });
+    }
+    script = await pending;
+  }
+  if (!script) return { status: 404, headers: { ...headers, "cache-control": "no-store" }, body: "/* nothing is published to this environment */" };
+  const etag = `"${script.hash}"`;
+  const cache = hash ? "public, max-age=31536000, immutable" : "public, max-age=60, stale-while-revalidate=300";
+  const common = { ...headers, etag, "cache-control": cache };
+  if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === etag)) return { status: 304, headers: common, body: "" };
+  return { status: 200, headers: common, body: script.body };
+}
+
+/** Forget cached "current" scripts (after a publish in this process). */
+export function forgetCurrentScripts(): void {
+  current.clear();
+}

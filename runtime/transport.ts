@@ -1,0 +1,66 @@
+// Sends events to the collector: batched, text/plain (no CORS preflight), ≤ 64 KB per
+// request, flushed on page hide; what could not be sent waits in localStorage for the
+// next page.
+import { store } from "./util";
+
+const KEY = "tp:q";
+const LIMIT = 60_000;
+
+export type Sender = { add(event: unknown): void; flush(): void };
+
+export function sender(url: string, envKey: string, max = 20, delay = 1000): Sender {
+  let queue: unknown[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const send = (events: unknown[]) => {
+    const body = JSON.stringify({ key: envKey, events, sent_at: Date.now() });
+    if (body.length > LIMIT && events.length > 1) {
+      const half = events.length >> 1;
+      send(events.slice(0, half));
+      send(events.slice(half));
+      return;
+    }
+    const keep = () => {
+      const saved = JSON.parse(store.get(KEY) || "[]") as unknown[];
+      store.set(KEY, JSON.stringify(saved.concat(events).slice(-50)));
+    };
+    try {
+      const beacon = navigator.sendBeacon?.(url, new Blob([body], { type: "text/plain" }));
+      if (beacon) return;
+      fetch(url, { method: "POST", body, keepalive: true, headers: { "content-type": "text/plain" } }).then((r) => {
+        if (!r.ok && r.status >= 500) keep();
+      }, keep);
+    } catch {
+      keep();
+    }
+  };
+
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (queue.length) send(queue.splice(0));
+  };
+
+  // Events a previous page could not send go first.
+  try {
+    const saved = JSON.parse(store.get(KEY) || "[]") as unknown[];
+    if (saved.length) {
+      store.set(KEY, "[]");
+      queue = saved;
+      timer = setTimeout(flush, delay);
+    }
+  } catch {
+    store.set(KEY, "[]");
+  }
+  addEventListener("pagehide", flush);
+  addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
+
+  return {
+    add(event) {
+      queue.push(event);
+      if (queue.length >= max) flush();
+      else timer ??= setTimeout(flush, delay);
+    },
+    flush,
+  };
+}
