@@ -8,7 +8,44 @@ import { Alert, Badge, Button } from "../ui/primitives";
 import { TextField } from "../ui/fields";
 import { ConfirmButton } from "../ui/confirm-button";
 
-type Environment = { id: string; name: string; kind: string; publicKey: string };
+type Environment = { id: string; name: string; kind: string; publicKey: string; scriptHash?: string | null; version?: { number: number } | null };
+
+function Install({ env, origin }: { env: Environment; origin: string }) {
+  const [preview, setPreview] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const snippet = `<script async src="${origin}/c/${env.publicKey}.js"></script>`;
+  return (
+    <details className="mt-2 text-sm">
+      <summary className="cursor-pointer text-indigo-700">Install and preview</summary>
+      <div className="mt-2 space-y-2">
+        <label className="block text-xs font-medium text-slate-700" htmlFor={`snippet-${env.id}`}>
+          Snippet (in the storefront&apos;s &lt;head&gt;; add nonce=&quot;…&quot; when your CSP uses nonces)
+        </label>
+        <input id={`snippet-${env.id}`} readOnly value={snippet} onFocus={(e) => e.currentTarget.select()} className="w-full rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs" />
+        {env.scriptHash ? (
+          <p className="break-all font-mono text-xs text-slate-600">
+            Pinned: {origin}/c/{env.publicKey}.{env.scriptHash}.js (immutable; use with integrity)
+          </p>
+        ) : (
+          <p className="text-xs text-amber-800">Nothing is published here yet: the script answers 404 until you publish a version.</p>
+        )}
+        <Button
+          type="button"
+          variant="secondary"
+          onClick={async () => {
+            const r = await api<{ url: string | null; token: string }>("POST", `/environments/${env.id}/preview`);
+            if (r.ok) setPreview(r.data.url ?? `?tagpipe_preview=${r.data.token}`);
+            else setError(r.message);
+          }}
+        >
+          Create preview link
+        </Button>
+        {preview ? <input readOnly aria-label={`Preview link for ${env.name}`} value={preview} onFocus={(e) => e.currentTarget.select()} className="w-full rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs" /> : null}
+        {error ? <p role="alert" className="text-red-700">{error}</p> : null}
+      </div>
+    </details>
+  );
+}
 
 const TONE: Record<string, "red" | "amber" | "indigo" | "slate"> = { production: "red", staging: "amber", development: "indigo", custom: "slate" };
 
@@ -44,6 +81,7 @@ export function EnvironmentsManager({ containerId, environments, canWrite, origi
               <p className="mt-0.5 truncate font-mono text-xs text-slate-600" title="Container script URL">
                 {origin}/c/{env.publicKey}.js
               </p>
+              <Install env={env} origin={origin} />
             </div>
             {canWrite ? (
               <div className="flex flex-wrap gap-2">

@@ -272,6 +272,8 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
   },
   "get /environments/{id}/history": async (w) => ({ path: `/environments/${w.versionEnvironmentId}/history` }),
 
+  "post /environments/{id}/preview": async (w) => ({ path: `/environments/${w.environmentId}/preview` }),
+
   // The outbox.
   "get /deliveries": async () => ({ path: "/deliveries?status=dead" }),
   "post /deliveries/replay": async (w) => ({ path: "/deliveries/replay", body: { destinationId: w.destinationId } }),

@@ -1,0 +1,302 @@
+// The published container on a storefront, in real Chromium: a fixture shop served on
+// 127.0.0.1 loads the container script from Tagpipe; local stand-ins for fbq, ttq and gtag
+// record every vendor call; the collector beacons are read off the network. Each
+// conversion carries one event_id across all of them.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launch, screenshot } from "./browser";
+import { expectStatus, signIn, type Client, type Json } from "../helpers/api";
+
+const base = inject("e2eBaseUrl");
+// Strings that must stay data: they reach the page only inside the container's JSON.
+const NASTY = `</script><script>window.__pwned=1</script>"'\\ \u2028\u2029<img src=x onerror="window.__pwned=2">`;
+
+let owner: Client;
+let browser: Browser;
+let shop: http.Server;
+let shopUrl = "";
+let key = "";
+let stagingKey = "";
+let containerId = "";
+
+type Call = unknown[];
+type Beacon = { key: string; events: Json[] };
+
+function page(scriptKey: string, early = ""): string {
+  return `<!doctype html><html><head><title>Fixture shop</title>
+<script>
+  window.calls = [];
+  window.fbq = function () { calls.push(["fbq"].concat([].slice.call(arguments))); };
+  window.ttq = { load: function (id) { calls.push(["ttq.load", id]); }, page: function () { calls.push(["ttq.page"]); }, track: function () { calls.push(["ttq.track"].concat([].slice.call(arguments))); } };
+  window.gtag = function () { calls.push(["gtag"].concat([].slice.call(arguments))); };
+  window.dataLayer = window.dataLayer || [];
+  ${early}
+</script>
+<script src="${base}/c/${scriptKey}.js"></script>
+</head><body>
+<h1>Fixture shop</h1>
+<button id="signup">Sign up</button>
+<form id="lead" onsubmit="event.preventDefault()"><input name="q"><button type="submit">Send</button></form>
+</body></html>`;
+}
+
+beforeAll(async () => {
+  owner = await signIn(base, "demo@tagpipe.test", "tagpipe-demo");
+  // A site of its own, so other journeys' drafts don't meet this one.
+  const site = expectStatus(
+    await owner.post("/sites", {
+      name: `E2E Shop ${Date.now()}`,
+      hostnames: ["127.0.0.1"],
+      defaultCurrency: "EUR",
+      regions: [{ code: "eu", name: "EU", countries: ["DE"], consentDefault: "denied", currency: "EUR" }],
+    }),
+    201,
+  );
+  const id = site.container.id as string;
+  containerId = id;
+  const planIds: Record<string, string> = {};
+  const existing = expectStatus(await owner.get("/plan/events"), 200).data as Json[];
+  for (const preset of ["page_view", "view_item", "add_to_cart", "purchase", "sign_up", "lead"]) {
+    const found = existing.find((p) => p.name === preset);
+    planIds[preset] = found ? found.id : expectStatus(await owner.post("/plan/events", { preset }), 201).id;
+  }
+  const variable = async (name: string, definition: Json) => expectStatus(await owner.post(`/containers/${id}/variables`, { name, definition }), 201).id as string;
+  const v = {
+    value: await variable("E2E value", { kind: "data_layer", path: "ecommerce.value", coerce: "number" }),
+    currency: await variable("E2E currency", { kind: "data_layer", path: "ecommerce.currency" }),
+    order: await variable("E2E order", { kind: "data_layer", path: "ecommerce.transaction_id", coerce: "string" }),
+    ids: await variable("E2E item ids", { kind: "data_layer", path: "ecommerce.items[].item_id", coerce: "list" }),
+    items: await variable("E2E items", { kind: "data_layer", path: "ecommerce.items" }),
+    email: await variable("E2E email", { kind: "data_layer", path: "user.email" }),
+    nasty: await variable("E2E nasty", { kind: "constant", value: NASTY }),
+  };
+  const trigger = async (name: string, definition: Json) => expectStatus(await owner.post(`/containers/${id}/triggers`, { name, definition }), 201).id as string;
+  const t = {
+    pageView: await trigger("E2E page view", { type: "page_view" }),
+    spa: await trigger("E2E SPA route", { type: "history_change", conditions: [{ source: "page_path", operator: "starts_with", value: "/spa" }] }),
+    viewItem: await trigger("E2E view item", { type: "data_layer_event", eventName: "view_item" }),
+    cart: await trigger("E2E add to cart", { type: "data_layer_event", eventName: "add_to_cart" }),
+    purchase: await trigger(`E2E purchase ${NASTY}`, {
+      type: "data_layer_event",
+      eventName: "purchase",
+      fireLimit: "once_per_event_id",
+      conditions: [{ source: "data_layer", key: "ecommerce.value", operator: "gte", value: "0" }],
+    }),
+    internal: await trigger("E2E internal orders", { type: "data_layer_event", eventName: "purchase", conditions: [{ source: "data_layer", key: "ecommerce.affiliation", operator: "equals", value: "internal" }] }),
+    click: await trigger("E2E signup click", { type: "click", selector: "#signup" }),
+    form: await trigger("E2E lead form", { type: "form_submit", selector: "form#lead" }),
+  };
+  // Internal test orders must not count: a blocking trigger.
+  const purchaseTrigger = expectStatus(await owner.get(`/triggers/${t.purchase}`), 200);
+  expectStatus(await owner.patch(`/triggers/${t.purchase}`, { revision: purchaseTrigger.revision, definition: { ...purchaseTrigger.definition, blockingTriggerIds: [t.internal] } }), 200);
+
+  const event = async (preset: string, triggerIds: string[], mappings: Record<string, string>) =>
+    expectStatus(await owner.post(`/containers/${id}/events`, { planEventId: planIds[preset], triggerIds, mappings }), 201).id as string;
+  const e = {
+    pageView: await event("page_view", [t.pageView, t.spa], {}),
+    viewItem: await event("view_item", [t.viewItem], { content_ids: v.ids }),
+    cart: await event("add_to_cart", [t.cart], { value: v.value, currency: v.currency, content_ids: v.ids }),
+    purchase: await event("purchase", [t.purchase], { value: v.value, currency: v.currency, order_id: v.order, content_ids: v.ids, contents: v.items, "user_data.email": v.email }),
+    signUp: await event("sign_up", [t.click], {}),
+    lead: await event("lead", [t.form], { search_string: v.nasty }),
+  };
+  const destination = async (name: string, definition: Json) => expectStatus(await owner.post(`/containers/${id}/destinations`, { name, definition }), 201);
+  const all = Object.values(e).map((eventId) => ({ eventId }));
+  await destination("E2E Meta", { platform: "meta", ids: { pixelId: "1234567890" }, events: all });
+  await destination("E2E TikTok", { platform: "tiktok", ids: { pixelCode: "CABCDEFGHIJ123" }, events: [{ eventId: e.cart }, { eventId: e.purchase }] });
+  await destination("E2E GA4", { platform: "ga4", ids: { measurementId: "G-E2ETEST1" }, events: [{ eventId: e.purchase }] });
+
+  const version = expectStatus(await owner.post(`/containers/${id}/versions`, { note: "e2e storefront" }), 201);
+  const envs = expectStatus(await owner.get(`/containers/${id}/environments`), 200).data as Json[];
+  const production = envs.find((x) => x.kind === "production");
+  const staging = envs.find((x) => x.kind === "staging");
+  expectStatus(await owner.post(`/versions/${version.id}/publish`, { environmentId: production.id }), 201);
+  expectStatus(await owner.post(`/versions/${version.id}/publish`, { environmentId: staging.id }), 201);
+  key = production.publicKey;
+  stagingKey = staging.publicKey;
+
+  shop = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const early = url.pathname === "/thanks"
+      ? `dataLayer.push({event: "purchase", ecommerce: {transaction_id: "1001", value: 59.9, currency: "eur", items: [{item_id: "sku-1", quantity: 2, price: 29.95}]}, user: {email: "Ada@Example.com"}});`
+      : url.pathname === "/eu"
+        ? `window.tagpipe = function () { (tagpipe.q = tagpipe.q || []).push(arguments); }; tagpipe("config", {region: "eu"});`
+        : "";
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(page(url.searchParams.get("env") === "staging" ? stagingKey : key, early));
+  });
+  await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
+  shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => shop?.close(resolve));
+});
+
+/**
+ * A shop page whose collector beacons are recorded as they leave: the page's sendBeacon is
+ * wrapped (CDP does not expose a beacon's Blob body), then the real one sends it.
+ */
+async function openShop(path: string): Promise<{ page: Page; beacons: () => Promise<Beacon[]>; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  await context.addInitScript(() => {
+    const w = window as unknown as { __beacons: string[] };
+    w.__beacons = [];
+    const original = navigator.sendBeacon.bind(navigator);
+    navigator.sendBeacon = (url, data) => {
+      if (data instanceof Blob) void data.text().then((t) => w.__beacons.push(t));
+      return original(url, data);
+    };
+  });
+  const p = await context.newPage();
+  const errors: string[] = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  await p.goto(`${shopUrl}${path}`);
+  const beacons = async () => ((await p.evaluate(() => (window as unknown as { __beacons: string[] }).__beacons)) as string[]).map((t) => JSON.parse(t) as Beacon);
+  return { page: p, beacons, errors };
+}
+
+const calls = (p: Page) => p.evaluate(() => (window as unknown as { calls: Call[] }).calls);
+const events = async (beacons: () => Promise<Beacon[]>) => (await beacons()).flatMap((b) => b.events);
+const flush = (p: Page) => p.evaluate(() => (window as unknown as { tagpipe: { flush(): void } }).tagpipe.flush());
+
+describe("the container on a storefront", () => {
+  test("a page view, a product view and an add to cart fire each pixel once, with the collector's event_id", async () => {
+    const { page: p, beacons, errors } = await openShop("/shop/product");
+    await p.evaluate(() => {
+      const dl = (window as unknown as { dataLayer: unknown[] }).dataLayer;
+      dl.push({ event: "view_item", ecommerce: { items: [{ item_id: "sku-9" }] } });
+      dl.push({ event: "add_to_cart", ecommerce: { value: 19.5, currency: "USD", items: [{ item_id: "sku-9", quantity: 1 }] } });
+    });
+    await flush(p);
+    await expect.poll(async () => (await events(beacons)).length).toBe(3);
+    const c = await calls(p);
+    expect(c.filter((x) => x[0] === "fbq" && x[1] === "init")).toEqual([["fbq", "init", "1234567890"]]);
+    const meta = c.filter((x) => x[0] === "fbq" && x[1] === "track");
+    expect(meta.map((x) => x[2])).toEqual(["PageView", "ViewContent", "AddToCart"]);
+    const cart = (await events(beacons)).find((x) => x.name === "add_to_cart");
+    expect(cart.params).toEqual({ value: 19.5, currency: "USD", content_ids: ["sku-9"] });
+    expect(meta[2][4]).toEqual({ eventID: cart.event_id });
+    const tiktok = c.filter((x) => x[0] === "ttq.track");
+    expect(tiktok).toEqual([["ttq.track", "AddToCart", expect.objectContaining({ value: 19.5, currency: "USD" }), { event_id: cart.event_id }]]);
+    expect(c.filter((x) => x[0] === "gtag" && x[1] === "event")).toEqual([]);
+    expect(new Set((await events(beacons)).map((x) => x.event_id)).size).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  test("a purchase pushed before the script loaded counts once, and a reload of the thank-you page does not count again", async () => {
+    const { page: p, beacons } = await openShop("/thanks");
+    await flush(p);
+    await expect.poll(async () => (await events(beacons)).filter((x) => x.name === "purchase").length).toBe(1);
+    const purchase = (await events(beacons)).find((x) => x.name === "purchase");
+    expect(purchase.event_id).toBe("order-1001");
+    expect(purchase.params).toMatchObject({ value: 59.9, currency: "EUR", order_id: "1001", content_ids: ["sku-1"] });
+    // Raw user data goes only to the first-party collector, which hashes it on arrival.
+    expect(purchase.user_data.email).toBe("Ada@Example.com");
+    const c = await calls(p);
+    expect(c.find((x) => x[0] === "fbq" && x[2] === "Purchase")).toEqual([
+      "fbq",
+      "track",
+      "Purchase",
+      expect.objectContaining({ value: 59.9, currency: "EUR", order_id: "1001", content_ids: ["sku-1"] }),
+      { eventID: "order-1001" },
+    ]);
+    expect(c.find((x) => x[0] === "ttq.track" && x[1] === "CompletePayment")?.[3]).toEqual({ event_id: "order-1001" });
+    expect(c.find((x) => x[0] === "gtag" && x[2] === "purchase")?.[3]).toMatchObject({ transaction_id: "1001", event_id: "order-1001", send_to: "G-E2ETEST1" });
+    expect(JSON.stringify(c)).not.toContain("Ada@Example.com");
+
+    await p.reload();
+    await flush(p);
+    // A fresh page: its beacons hold the page view only.
+    await expect.poll(async () => (await events(beacons)).map((x) => x.name)).toEqual(["page_view"]);
+    expect((await calls(p)).filter((x) => x[2] === "Purchase" || x[1] === "CompletePayment")).toEqual([]);
+    await screenshot(p, "storefront-thanks");
+  });
+
+  test("without consent nothing fires; granting consent sends what waited", async () => {
+    const { page: p, beacons } = await openShop("/eu");
+    await p.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ event: "purchase", ecommerce: { transaction_id: "2002", value: 10, currency: "EUR", items: [{ item_id: "a" }] } }));
+    await flush(p);
+    await p.waitForTimeout(300);
+    expect(await calls(p)).toEqual([]);
+    expect(await events(beacons)).toEqual([]);
+    await p.evaluate(() => (window as unknown as { tagpipe: (...a: unknown[]) => void }).tagpipe("consent", { ad_storage: "granted" }));
+    await flush(p);
+    await expect.poll(async () => (await events(beacons)).length).toBe(2);
+    expect((await events(beacons)).map((x) => [x.name, x.region, x.consent.ad_storage])).toEqual([
+      ["page_view", "eu", "granted"],
+      ["purchase", "eu", "granted"],
+    ]);
+    expect((await calls(p)).filter((x) => x[1] === "track").map((x) => x[2])).toEqual(["PageView", "Purchase"]);
+  });
+
+  test("an SPA route change, a click and a form submit fire their events; blocked and invalid events are not sent to pixels", async () => {
+    const { page: p, beacons, errors } = await openShop("/shop/");
+    await p.evaluate(() => history.pushState({}, "", "/spa/checkout"));
+    await p.click("#signup");
+    await p.fill("form#lead input", "hello");
+    await p.click("form#lead button");
+    await p.evaluate(() => {
+      const dl = (window as unknown as { dataLayer: unknown[] }).dataLayer;
+      dl.push({ event: "purchase", ecommerce: { transaction_id: "3003", affiliation: "internal", value: 5, currency: "EUR", items: [{ item_id: "x" }] } });
+      dl.push({ event: "purchase", ecommerce: { transaction_id: "", value: 5, currency: "EUR", items: [] } });
+      dl.push(null, 42, "junk");
+    });
+    await flush(p);
+    await expect.poll(async () => (await events(beacons)).map((x) => x.name)).toEqual(["page_view", "page_view", "sign_up", "lead", "purchase"]);
+    const invalid = (await events(beacons)).find((x) => x.name === "purchase");
+    expect(invalid.errors).toEqual(expect.arrayContaining(["order_id is required", "content_ids is required"]));
+    const c = await calls(p);
+    expect(c.filter((x) => x[1] === "track").map((x) => x[2])).toEqual(["PageView", "PageView", "CompleteRegistration", "Lead"]);
+    expect(errors).toEqual([]);
+  });
+
+  test("configuration strings stay inert and arrive intact", async () => {
+    const { page: p, beacons } = await openShop("/shop/");
+    await p.click("form#lead button");
+    await flush(p);
+    await expect.poll(async () => (await events(beacons)).find((x) => x.name === "lead")?.params.search_string).toBe(NASTY);
+    expect(await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await p.locator("img[src=x]").count()).toBe(0);
+  });
+
+  test("a staging container marks its events as test events", async () => {
+    const { page: p, beacons } = await openShop("/shop/?env=staging");
+    await flush(p);
+    await expect.poll(async () => (await events(beacons)).length).toBe(1);
+    expect((await beacons())[0].key).toBe(stagingKey);
+    expect((await events(beacons))[0].test).toBe(true);
+  });
+
+  test("the collector accepted the storefront's events", async () => {
+    const { page: p } = await openShop("/shop/");
+    const responses: number[] = [];
+    p.on("response", (r) => {
+      if (r.url() === `${base}/api/collect`) responses.push(r.status());
+    });
+    await p.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ event: "add_to_cart", ecommerce: { value: 1, currency: "EUR", items: [{ item_id: "z" }] } }));
+    await flush(p);
+    await expect.poll(() => responses).toEqual([202]);
+  });
+
+  test("preview mode explains a matched and an unmatched trigger in an in-page panel", async () => {
+    const envs = expectStatus(await owner.get(`/containers/${containerId}/environments`), 200).data as Json[];
+    const production = envs.find((x) => x.kind === "production");
+    const link = expectStatus(await owner.post(`/environments/${production.id}/preview`), 201);
+    expect(link.url).toContain("tagpipe_preview=");
+    const { page: p } = await openShop(`/shop/?tagpipe_preview=${encodeURIComponent(link.token)}`);
+    await p.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ event: "purchase", ecommerce: { transaction_id: "4004", affiliation: "web", value: 3, currency: "EUR", items: [{ item_id: "q" }] } }));
+    const panel = p.locator("[data-tagpipe-preview]");
+    await expect.poll(() => panel.count()).toBe(1);
+    const text = await panel.evaluate((host) => host.shadowRoot?.textContent ?? "");
+    expect(text).toContain("✓ trigger E2E purchase");
+    expect(text).toContain("✗ trigger E2E internal orders on purchase");
+    expect(text).toContain('✗ data_layer ecommerce.affiliation equals "internal" (was "web")');
+    expect(text).toContain("✓ purchase");
+    await screenshot(p, "storefront-preview");
+  });
+});
