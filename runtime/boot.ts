@@ -5,7 +5,7 @@
 import type { RuntimeConfig, RuntimeEvent, RuntimeTrigger, RuntimeVariable } from "../lib/compiler/runtime-config";
 import { compare, type Outcome } from "./conditions";
 import { eventIdFor, mapEvent, validate } from "./params";
-import { previewEnabled, panel, type Record_ } from "./preview";
+import { previewEnabled, previewLater, panel, type Record_ } from "./preview";
 import { sender } from "./transport";
 import { isObj, pick, rand, store, type Dict } from "./util";
 import { resolve, type Scope } from "./variables";
@@ -52,9 +52,22 @@ function start(
   early: ArrayLike<unknown>[],
   setPanel: (f: (r: Record_) => void) => void,
 ): void {
-  if (previewEnabled(c.environment.key)) setPanel(panel());
+  // Explanations cost strings and time on every push: they are built only in preview mode.
+  let explain = previewEnabled(c.environment.key);
+  if (explain) setPanel(panel());
+  else
+    previewLater(c.environment.key, () => {
+      explain = true;
+      setPanel(panel());
+    });
   const vars = new Map<string, RuntimeVariable>(c.variables.map((v) => [v.id, v]));
-  const out = sender(c.collectUrl, c.environment.key);
+  // Click ids from first-party cookies join the events when a batch leaves (off the boot path).
+  const out = sender(c.collectUrl, c.environment.key, (events) => {
+    const jar = document.cookie;
+    const get = (name: string) => jar.match(new RegExp(`(?:^|; )${name}=([^;]*)`))?.[1];
+    const ids = { fbp: get("_fbp"), fbc: get("_fbc"), ttp: get("_ttp") };
+    for (const e of events as { user_data: Dict }[]) Object.assign(e.user_data, ids);
+  });
   let state: Dict = {};
   let regionCode: string | null = null;
   let country: string | undefined;
@@ -77,12 +90,10 @@ function start(
   const consentNow = () => consent ?? (findRegion()?.consent === "denied" ? "pending" : "granted");
   let waiting: (() => void)[] = [];
 
-  const cookie = (name: string) => document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`))?.[1];
-
   const send = (event: RuntimeEvent, params: Dict, mappedUser: Dict, errors: string[], pageView: boolean) => {
     const eventId = eventIdFor(event.name, params, rand);
     const region = findRegion();
-    const lines = [`event_id ${eventId}`, `params ${JSON.stringify(params)}`];
+    const lines = explain ? [`event_id ${eventId}`, `params ${JSON.stringify(params)}`] : [];
     const dispatch = () => {
       const ad = consentNow();
       if (!errors.length && ad === "granted") {
@@ -90,7 +101,8 @@ function start(
           const name = d.events[event.id];
           if (!name || !d.browser || (d.regions && !(region && d.regions.includes(region.code)))) continue;
           try {
-            lines.push(`→ ${fire(d, name, eventId, params, pageView)} (${d.name})`);
+            const what = fire(d, name, eventId, params, pageView);
+            if (explain) lines.push(`→ ${what} (${d.name})`);
           } catch (e) {
             lines.push(`✗ ${d.name}: ${(e as Error).message}`);
           }
@@ -100,7 +112,7 @@ function start(
         event_id: eventId,
         name: event.name,
         params,
-        user_data: { ...user, ...mappedUser, fbp: cookie("_fbp"), fbc: cookie("_fbc"), ttp: cookie("_ttp") },
+        user_data: { ...user, ...mappedUser },
         page: { url: location.href, referrer: document.referrer || undefined, title: document.title || undefined },
         ...(region ? { region: region.code } : {}),
         consent: { ad_storage: ad === "granted" ? "granted" : "denied" },
@@ -108,11 +120,11 @@ function start(
         ...(c.environment.production ? {} : { test: true }),
         ...(errors.length ? { errors } : {}),
       });
-      lines.push(`→ collector`);
-      report({ title: `${errors.length ? "✗" : "✓"} ${event.name}`, lines: errors.length ? [...lines, ...errors.map((e) => `invalid: ${e}`)] : lines, ok: !errors.length });
+      if (explain) lines.push("→ collector");
+      if (explain || errors.length) report({ title: `${errors.length ? "✗" : "✓"} ${event.name}`, lines: errors.length ? [...lines, ...errors.map((e) => `invalid: ${e}`)] : lines, ok: !errors.length });
     };
     if (consentNow() === "pending") {
-      report({ title: `… ${event.name} waits for consent`, lines, ok: true });
+      if (explain) report({ title: `… ${event.name} waits for consent`, lines, ok: true });
       waiting.push(dispatch);
     } else dispatch();
     return eventId;
@@ -157,7 +169,7 @@ function start(
             : cond.source === "variable" ? (vars.get(cond.key!) ? resolve(vars.get(cond.key!)!, scope, vars) : undefined)
             : (pick(push, cond.key!) ?? pick(state, cond.key!));
           const o: Outcome = compare(cond, actual);
-          why.push(`${o.ok ? "✓" : "✗"} ${cond.source}${cond.key ? ` ${cond.key}` : ""} ${cond.not ? "not " : ""}${cond.op} ${JSON.stringify(cond.value)} (was ${JSON.stringify(actual)})${o.error ? ` ${o.error}` : ""}`);
+          if (explain) why.push(`${o.ok ? "✓" : "✗"} ${cond.source}${cond.key ? ` ${cond.key}` : ""} ${cond.not ? "not " : ""}${cond.op} ${JSON.stringify(cond.value)} (was ${JSON.stringify(actual)})${o.error ? ` ${o.error}` : ""}`);
           if (!o.ok) {
             ok = false;
             break;
@@ -179,7 +191,7 @@ function start(
         fired.add(t.id);
         if (t.limit === "once_per_page") firedOnce.add(t.id);
       }
-      report({
+      if (explain) report({
         title: `${fires ? "✓" : "✗"} trigger ${t.name}${kind === "dle" ? ` on ${String(push?.event)}` : ` on ${kind}`}`,
         lines: [...r.why, ...(blockedBy.length ? [`blocked by ${blockedBy.join(", ")}`] : []), ...(spent ? ["already fired on this page"] : [])],
         ok: fires,

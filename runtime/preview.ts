@@ -5,17 +5,36 @@
 // are shown, never interpreted.
 export type Record_ = { title: string; lines: string[]; ok: boolean };
 
+const valid = (token: string | null | undefined, envKey: string) => {
+  const [key, exp] = (token ?? "").split(".");
+  return key === envKey && Number(exp) * 1000 > Date.now();
+};
+
+/**
+ * Preview from the link in the URL; the token is kept in a session cookie for the next
+ * pages, which `previewLater` checks after the page's own work (document.cookie and
+ * storage are synchronous calls out of the renderer: they stay off the boot path).
+ */
 export function previewEnabled(envKey: string): boolean {
   try {
-    const fromUrl = new URL(location.href).searchParams.get("tagpipe_preview");
-    if (fromUrl) sessionStorage.setItem("tp:preview", fromUrl);
-    const token = fromUrl ?? sessionStorage.getItem("tp:preview");
+    const token = new URL(location.href).searchParams.get("tagpipe_preview");
     if (!token) return false;
-    const [key, exp] = token.split(".");
-    return key === envKey && Number(exp) * 1000 > Date.now();
+    document.cookie = `tp_preview=${encodeURIComponent(token)}; path=/; SameSite=Lax`;
+    return valid(token, envKey);
   } catch {
     return false;
   }
+}
+
+export function previewLater(envKey: string, enable: () => void): void {
+  setTimeout(() => {
+    try {
+      const saved = document.cookie.match(/(?:^|; )tp_preview=([^;]*)/)?.[1];
+      if (saved && valid(decodeURIComponent(saved), envKey)) enable();
+    } catch {
+      /* no preview */
+    }
+  }, 0);
 }
 
 export function panel(): (r: Record_) => void {

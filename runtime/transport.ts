@@ -8,7 +8,7 @@ const LIMIT = 60_000;
 
 export type Sender = { add(event: unknown): void; flush(): void };
 
-export function sender(url: string, envKey: string, max = 20, delay = 1000): Sender {
+export function sender(url: string, envKey: string, beforeSend: (events: unknown[]) => void, max = 20, delay = 1000): Sender {
   let queue: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -38,20 +38,30 @@ export function sender(url: string, envKey: string, max = 20, delay = 1000): Sen
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (queue.length) send(queue.splice(0));
+    if (!queue.length) return;
+    const events = queue.splice(0);
+    try {
+      beforeSend(events);
+    } catch {
+      /* enrichment is optional */
+    }
+    send(events);
   };
 
-  // Events a previous page could not send go first.
-  try {
-    const saved = JSON.parse(store.get(KEY) || "[]") as unknown[];
-    if (saved.length) {
+  // Events a previous page could not send go next. Read after the page's own work:
+  // the first localStorage access of a page can block the main thread for milliseconds.
+  setTimeout(() => {
+    try {
+      const saved = JSON.parse(store.get(KEY) || "[]") as unknown[];
+      if (saved.length) {
+        store.set(KEY, "[]");
+        queue = saved.concat(queue);
+        timer ??= setTimeout(flush, delay);
+      }
+    } catch {
       store.set(KEY, "[]");
-      queue = saved;
-      timer = setTimeout(flush, delay);
     }
-  } catch {
-    store.set(KEY, "[]");
-  }
+  }, delay);
   addEventListener("pagehide", flush);
   addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
 
