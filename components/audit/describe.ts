@@ -9,6 +9,11 @@ const VERBS: Record<string, string> = {
   join: "joined as",
   change_role: "changed the role of",
   rotate_key: "rotated the key of",
+  preview: "opened a preview of",
+  publish: "published to",
+  rollback: "rolled back",
+  import: "imported into",
+  replay: "replayed",
 };
 
 const NOUNS: Record<string, string> = {
@@ -20,11 +25,18 @@ const NOUNS: Record<string, string> = {
   member: "member",
   invite: "invitation for",
   api_token: "API token",
+  plan_event: "tracking plan event",
+  event: "event",
+  trigger: "trigger",
+  variable: "variable",
+  destination: "destination",
+  version: "version",
+  delivery: "",
 };
 
 export function describeAudit(entry: { action: string; entityType: string; entityLabel: string }): string {
   if (entry.action === "join") return `joined the team (${entry.entityLabel})`;
-  return `${VERBS[entry.action] ?? entry.action} ${NOUNS[entry.entityType] ?? entry.entityType} ${entry.entityLabel}`;
+  return [VERBS[entry.action] ?? entry.action, NOUNS[entry.entityType] ?? entry.entityType, entry.entityLabel].filter(Boolean).join(" ");
 }
 
 export const ENTITY_TYPES = Object.keys(NOUNS);

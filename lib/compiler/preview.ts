@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
 import { NotFoundError } from "../errors";
+import { recordAudit } from "../audit/record";
 
 const HOURS = 4;
 
@@ -31,6 +32,10 @@ export async function createPreviewLink(actor: Actor, environmentId: string) {
   if (!env) throw new NotFoundError("Environment");
   const expiresAt = new Date(Date.now() + HOURS * 3600 * 1000);
   const token = previewToken(env.publicKey, expiresAt);
+  // Who opened a preview, and when, belongs in the log like any other change of state.
+  await db.$transaction((tx) =>
+    recordAudit(tx, actor, { action: "preview", entityType: "environment", entityId: env.id, entityLabel: `${env.container.name} / ${env.name}`, after: { expiresAt } }),
+  );
   const host = env.container.site.hostnames.find((h) => !h.startsWith("*.")) ?? env.container.site.hostnames[0]?.replace(/^\*\./, "www.");
   return { token, expiresAt, url: host ? `https://${host}/?tagpipe_preview=${encodeURIComponent(token)}` : null, published: !!env.versionId };
 }
