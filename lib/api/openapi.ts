@@ -90,7 +90,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/versions/{id}", summary: "Get a version with its snapshot", permission: "version:read" },
   { method: "post", path: "/versions/{id}/publish", summary: "Publish (or roll back) to an environment", permission: "version:publish", body: c.publishRequest, created: true },
   { method: "get", path: "/environments/{id}/history", summary: "Publish history of an environment", permission: "environment:read" },
-  { method: "post", path: "/environments/{id}/preview", summary: "A preview link for the storefront (expires in 4 hours)", permission: "container:read", created: true },
+  { method: "post", path: "/environments/{id}/preview", summary: "A preview link for the storefront (expires in 4 hours)", permission: "draft:write", created: true },
   { method: "get", path: "/deliveries", summary: "The outbox: deliveries by status and destination", permission: "delivery:read" },
   { method: "post", path: "/deliveries/replay", summary: "Replay dead-lettered deliveries", permission: "delivery:replay", body: deliveryReplay, created: true },
 ];

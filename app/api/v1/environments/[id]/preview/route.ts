@@ -2,4 +2,4 @@
 import { route } from "@/lib/api/handler";
 import { createPreviewLink } from "@/lib/compiler/preview";
 
-export const POST = route({ permission: "container:read" }, ({ actor, params }) => createPreviewLink(actor, params.id));
+export const POST = route({ permission: "draft:write" }, ({ actor, params }) => createPreviewLink(actor, params.id));
