@@ -9,10 +9,14 @@ const w = window as unknown as Dict;
 
 const META_STANDARD = "Purchase AddToCart InitiateCheckout AddPaymentInfo ViewContent Search CompleteRegistration Lead Subscribe StartTrial Contact PageView AddToWishlist CustomizeProduct Donate FindLocation Schedule SubmitApplication".split(" ");
 
+// Under a nonce-based CSP, the container's own nonce lets the vendor code it loads run too.
+const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce;
+
 function script(src: string): void {
   const s = document.createElement("script");
   s.async = true;
   s.src = src;
+  if (nonce) s.nonce = nonce;
   document.head.appendChild(s);
 }
 

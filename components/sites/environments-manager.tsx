@@ -8,7 +8,7 @@ import { Alert, Badge, Button } from "../ui/primitives";
 import { TextField } from "../ui/fields";
 import { ConfirmButton } from "../ui/confirm-button";
 
-type Environment = { id: string; name: string; kind: string; publicKey: string; scriptHash?: string | null; version?: { number: number } | null };
+type Environment = { id: string; name: string; kind: string; publicKey: string; scriptHash?: string | null; integrity?: string | null };
 
 function Install({ env, origin }: { env: Environment; origin: string }) {
   const [preview, setPreview] = useState<string | null>(null);
@@ -23,9 +23,18 @@ function Install({ env, origin }: { env: Environment; origin: string }) {
         </label>
         <input id={`snippet-${env.id}`} readOnly value={snippet} onFocus={(e) => e.currentTarget.select()} className="w-full rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs" />
         {env.scriptHash ? (
-          <p className="break-all font-mono text-xs text-slate-600">
-            Pinned: {origin}/c/{env.publicKey}.{env.scriptHash}.js (immutable; use with integrity)
-          </p>
+          <>
+            <label className="block text-xs font-medium text-slate-700" htmlFor={`pinned-${env.id}`}>
+              Pinned to the version live now (immutable, with Subresource Integrity)
+            </label>
+            <input
+              id={`pinned-${env.id}`}
+              readOnly
+              onFocus={(e) => e.currentTarget.select()}
+              value={`<script async src="${origin}/c/${env.publicKey}.${env.scriptHash}.js"${env.integrity ? ` integrity="${env.integrity}"` : ""} crossorigin="anonymous"></script>`}
+              className="w-full rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs"
+            />
+          </>
         ) : (
           <p className="text-xs text-amber-800">Nothing is published here yet: the script answers 404 until you publish a version.</p>
         )}

@@ -61,3 +61,12 @@ export async function serveScript(path: string, ifNoneMatch: string | undefined)
 export function forgetCurrentScripts(): void {
   current.clear();
 }
+
+/** The scripts environments serve now, with their SRI values, for the install snippet. */
+export async function liveScripts(environments: { id: string; scriptHash: string | null }[]) {
+  const db = await prisma();
+  const wanted = environments.filter((e) => e.scriptHash).map((e) => ({ environmentId: e.id, hash: e.scriptHash! }));
+  if (!wanted.length) return new Map<string, { hash: string; integrity: string }>();
+  const rows = await db.containerScript.findMany({ where: { OR: wanted }, select: { environmentId: true, hash: true, integrity: true } });
+  return new Map(rows.map((r) => [r.environmentId, { hash: r.hash, integrity: r.integrity }]));
+}

@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { headers } from "next/headers";
 import { originFromHeaders } from "@/lib/api/origin";
+import { liveScripts } from "@/lib/compiler/serve";
 import { requireActor } from "@/lib/auth/session";
 import { getSite } from "@/lib/config/sites";
 import { NotFoundError } from "@/lib/errors";
@@ -21,6 +22,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
     throw error;
   });
   const origin = originFromHeaders(await headers());
+  const scripts = await liveScripts(site.container?.environments ?? []);
   return (
     <>
       <PageHeader title={site.name} description={`${site.hostnames.join(", ")} · ${site.defaultCurrency}`} />
@@ -43,7 +45,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
           {site.container ? (
             <EnvironmentsManager
               containerId={site.container.id}
-              environments={site.container.environments}
+              environments={site.container.environments.map((e) => ({ ...e, integrity: scripts.get(e.id)?.integrity ?? null }))}
               canWrite={can(actor.role, "environment:write")}
               origin={origin}
             />
