@@ -2,7 +2,8 @@
 // Members and roles; invitations by link (no mail server needed).
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { api, type FieldErrors } from "../ui/api";
+import { api } from "../ui/api";
+import { useApiForm } from "../ui/use-api-form";
 import { Alert, Badge, Button, Table, Td, Th, formatDate } from "../ui/primitives";
 import { SelectField, TextField } from "../ui/fields";
 import { ConfirmButton } from "../ui/confirm-button";
@@ -50,22 +51,15 @@ export function MembersManager({ members, invites, canManage, me }: { members: M
   const router = useRouter();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("editor");
-  const [fields, setFields] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { fields, message, run } = useApiForm();
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
 
   async function invite(event: FormEvent) {
     event.preventDefault();
-    const result = await api<{ link: string; email: string }>("POST", "/invites", { email, role });
-    if (!result.ok) {
-      setFields(result.fields);
-      setMessage(Object.keys(result.fields).length ? null : result.message);
-      return;
-    }
-    setFields({});
-    setMessage(null);
+    const created = await run(() => api<{ link: string; email: string }>("POST", "/invites", { email, role }));
+    if (!created) return;
     setEmail("");
-    setLink({ email: result.data.email, url: result.data.link });
+    setLink({ email: created.email, url: created.link });
     router.refresh();
   }
 
@@ -122,7 +116,7 @@ export function MembersManager({ members, invites, canManage, me }: { members: M
               Create invitation link
             </Button>
           </form>
-          {message ? <Alert>{message}</Alert> : null}
+          {message && !Object.keys(fields).length ? <Alert>{message}</Alert> : null}
           {link ? (
             <Alert tone="green">
               <p>

@@ -2,7 +2,8 @@
 // API tokens: create (the secret is shown once), list, revoke.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { api, type FieldErrors } from "../ui/api";
+import { api } from "../ui/api";
+import { useApiForm } from "../ui/use-api-form";
 import { Alert, Badge, Button, EmptyState, Table, Td, Th, formatDate } from "../ui/primitives";
 import { SelectField, TextField } from "../ui/fields";
 import { ConfirmButton } from "../ui/confirm-button";
@@ -24,26 +25,15 @@ export function TokensManager({ tokens, origin }: { tokens: Token[]; origin: str
   const [name, setName] = useState("");
   const [role, setRole] = useState("editor");
   const [expires, setExpires] = useState("90");
-  const [fields, setFields] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { fields, message, run } = useApiForm();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    const result = await api<{ name: string; secret: string }>("POST", "/tokens", {
-      name,
-      role,
-      expiresInDays: expires ? Number(expires) : null,
-    });
-    if (!result.ok) {
-      setFields(result.fields);
-      setMessage(Object.keys(result.fields).length ? null : result.message);
-      return;
-    }
-    setFields({});
-    setMessage(null);
+    const token = await run(() => api<{ name: string; secret: string }>("POST", "/tokens", { name, role, expiresInDays: expires ? Number(expires) : null }));
+    if (!token) return;
     setName("");
-    setCreated({ name: result.data.name, secret: result.data.secret });
+    setCreated({ name: token.name, secret: token.secret });
     router.refresh();
   }
 
@@ -73,7 +63,7 @@ export function TokensManager({ tokens, origin }: { tokens: Token[]; origin: str
           Create token
         </Button>
       </form>
-      {message ? <Alert>{message}</Alert> : null}
+      {message && !Object.keys(fields).length ? <Alert>{message}</Alert> : null}
       {created ? (
         <Alert tone="green">
           <p>
