@@ -18,7 +18,35 @@ function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
 
-export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig {
+/**
+ * Entity ids are 25-character cuids referenced many times over (triggers by events,
+ * variables by mappings, events by destinations): in the script each becomes a short
+ * local id (t0, v3, e1…). Only references inside the script use them.
+ */
+function shortIds(s: Snapshot): (id: string) => string {
+  const map = new Map<string, string>();
+  const add = (prefix: string, items: { id: string }[]) => items.forEach((x, i) => map.set(x.id, `${prefix}${i.toString(36)}`));
+  add("t", s.triggers);
+  add("v", s.variables);
+  add("e", s.events);
+  add("d", s.destinations);
+  return (id) => map.get(id) ?? id;
+}
+
+export function compileConfig(snapshot: Snapshot, target: CompileTarget): RuntimeConfig {
+  const short = shortIds(snapshot);
+  const s: Snapshot = {
+    ...snapshot,
+    triggers: snapshot.triggers.map((t) => ({
+      ...t,
+      id: short(t.id),
+      blockingTriggerIds: t.blockingTriggerIds.map(short),
+      conditions: t.conditions.map((c) => (c.source === "variable" && typeof c.key === "string" ? { ...c, key: short(c.key) } : c)),
+    })),
+    variables: snapshot.variables.map((v) => ({ ...v, id: short(v.id), ...(typeof v.inputVariableId === "string" ? { inputVariableId: short(v.inputVariableId) } : {}) })),
+    events: snapshot.events.map((e) => ({ ...e, id: short(e.id), triggerIds: e.triggerIds.map(short), mappings: Object.fromEntries(Object.entries(e.mappings).map(([k, v]) => [k, short(v)])) })),
+    destinations: snapshot.destinations.map((d) => ({ ...d, id: short(d.id), events: d.events.map((e) => ({ ...e, eventId: short(e.eventId) })) })),
+  };
   const plans = new Map(s.planEvents.map((p) => [p.id, p]));
   const events = s.events.filter((e) => e.enabled);
   const eventIds = new Set(events.map((e) => e.id));

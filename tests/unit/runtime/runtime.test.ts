@@ -144,11 +144,13 @@ describe("configuration in the script", () => {
     s.destinations.push({ id: "d3", name: "Hook", description: "", ownerId: null, platform: "webhook", ids: { url: "https://hooks.example.com/x" }, events: [{ eventId: "e1" }], regions: null, secretsSet: ["signingSecret"] });
     const c = compileConfig(s, { environment: { publicKey: "tp_key", name: "staging", kind: "staging" }, version: 3, collectUrl: "https://t.example.com/api/collect" });
     expect(c.environment).toEqual({ key: "tp_key", name: "staging", kind: "staging", production: false });
-    expect(c.destinations.map((d) => [d.platform, d.events])).toEqual([
-      ["meta", { e1: "Purchase" }],
-      ["ga4", { e1: "purchase" }],
+    // Entity ids become short local ids inside the script, references included.
+    expect(c.destinations.map((d) => [d.id, d.platform, d.events])).toEqual([
+      ["d0", "meta", { e0: "Purchase" }],
+      ["d1", "ga4", { e0: "purchase" }],
     ]);
-    expect(c.events[0]).toMatchObject({ name: "purchase", required: ["value", "currency", "order_id"], triggers: ["t1"] });
+    expect(c.events[0]).toMatchObject({ id: "e0", name: "purchase", required: ["value", "currency", "order_id"], triggers: ["t0"], mappings: { value: "v0", "user_data.email": "v3" } });
+    expect(c.triggers[0]).toMatchObject({ id: "t0", blockers: ["t1"], conditions: [expect.anything(), expect.objectContaining({ source: "variable", key: "v0" })] });
     expect(JSON.stringify(c)).not.toMatch(/secret|accessToken|hooks\.example\.com/);
   });
 });
