@@ -5,7 +5,8 @@
 import type { RuntimeConfig, RuntimeEvent, RuntimeTrigger, RuntimeVariable } from "../lib/compiler/runtime-config";
 import { compare, type Outcome } from "./conditions";
 import { eventIdFor, mapEvent, validate } from "./params";
-import { previewEnabled, previewLater, panel, type Record_ } from "./preview";
+import { loadPanel, previewEnabled, previewLater } from "./preview";
+import type { Record_ } from "./preview-panel";
 import { sender } from "./transport";
 import { isObj, pick, rand, store, type Dict } from "./util";
 import { resolve, type Scope } from "./variables";
@@ -17,11 +18,10 @@ const TYPE: Record<string, Kind> = { data_layer_event: "dle", page_view: "page_v
 export function boot(raw: string): void {
   const w = window as unknown as Dict;
   const debug: Record_[] = [];
-  let show: ((r: Record_) => void) | null = null;
   const report = (r: Record_) => {
     debug.push(r);
     if (debug.length > 200) debug.shift();
-    show?.(r);
+    (w.__tagpipePanel as ((r: Record_) => void) | undefined)?.(r);
   };
   const safe = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => {
     try {
@@ -41,7 +41,7 @@ export function boot(raw: string): void {
     report({ title: "Tagpipe: broken configuration", lines: [String(e)], ok: false });
     return;
   }
-  safe(start)(c, w, api, report, previous?.q ?? [], (f) => (show = f));
+  safe(start)(c, w, api, report, previous?.q ?? []);
 }
 
 function start(
@@ -50,15 +50,14 @@ function start(
   api: Dict & ((...a: unknown[]) => void),
   report: (r: Record_) => void,
   early: ArrayLike<unknown>[],
-  setPanel: (f: (r: Record_) => void) => void,
 ): void {
   // Explanations cost strings and time on every push: they are built only in preview mode.
   let explain = previewEnabled(c.environment.key);
-  if (explain) setPanel(panel());
+  if (explain) loadPanel(c.previewUrl);
   else
     previewLater(c.environment.key, () => {
       explain = true;
-      setPanel(panel());
+      loadPanel(c.previewUrl);
     });
   const vars = new Map<string, RuntimeVariable>(c.variables.map((v) => [v.id, v]));
   // Click ids from first-party cookies join the events when a batch leaves (off the boot path).

@@ -21,7 +21,7 @@ import { injectConfig } from "../lib/compiler/inject";
 import { fixtureSnapshot } from "../tests/fixtures/container-fixture";
 
 const gzip = (s: string) => zlib.gzipSync(s, { level: 9 }).length;
-const target = { environment: { publicKey: "tp_benchbenchbenchbench", name: "production", kind: "production" }, version: 1, collectUrl: "https://tags.example.com/api/collect" };
+const target = { environment: { publicKey: "tp_benchbenchbenchbench", name: "production", kind: "production" }, version: 1, collectUrl: "https://tags.example.com/api/collect", previewUrl: "https://tags.example.com/c/preview.js" };
 const script = async (triggers: number, destinations: number) => injectConfig(await runtimeBundle(), compileConfig(fixtureSnapshot(triggers, destinations), target));
 
 const bundle = await runtimeBundle();

@@ -12,6 +12,8 @@ export type CompileTarget = {
   version: number;
   /** absolute collector URL, e.g. https://tags.example.com/api/collect */
   collectUrl: string;
+  /** absolute URL of the preview panel script, e.g. https://tags.example.com/c/preview.js */
+  previewUrl: string;
 };
 
 function str(v: unknown): string | undefined {
@@ -108,6 +110,7 @@ export function compileConfig(snapshot: Snapshot, target: CompileTarget): Runtim
     container: { id: s.container.id, name: s.container.name, version: target.version },
     environment: { key: target.environment.publicKey, name: target.environment.name, kind: target.environment.kind, production: target.environment.kind === "production" },
     collectUrl: target.collectUrl,
+    previewUrl: target.previewUrl,
     site: { hostnames: s.site.hostnames, currency: s.site.defaultCurrency },
     regions: s.site.regions.map((r) => ({ code: r.code, countries: r.countries, rules: r.rules, currency: r.currency, consent: r.consentDefault })),
     variables,

@@ -16,7 +16,7 @@ export async function compileScript(
   version: number,
   origin: string,
 ): Promise<{ body: string; hash: string; integrity: string }> {
-  const config = compileConfig(snapshot, { environment: env, version, collectUrl: `${origin}${COLLECT_PATH}` });
+  const config = compileConfig(snapshot, { environment: env, version, collectUrl: `${origin}${COLLECT_PATH}`, previewUrl: `${origin}${SCRIPT_PATH}/preview.js` });
   const body = injectConfig(await runtimeBundle(), config);
   return {
     body,

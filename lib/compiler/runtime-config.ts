@@ -97,6 +97,8 @@ export type RuntimeConfig = {
   environment: { key: string; name: string; kind: string; production: boolean };
   /** absolute URL of the collector endpoint (path configurable) */
   collectUrl: string;
+  /** absolute URL of the preview panel's script, loaded only in preview mode */
+  previewUrl: string;
   site: { hostnames: string[]; currency: string };
   regions: RuntimeRegion[];
   variables: RuntimeVariable[];

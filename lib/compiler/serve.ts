@@ -3,6 +3,7 @@
 //   /c/<public key>.<hash>.js  one exact script for ever: immutable, long cache (SRI-pinnable)
 import { prisma } from "../db";
 import { SCRIPT_PATH } from "./publish-script";
+import { previewBundle } from "./bundle";
 
 type Script = { body: string; hash: string; integrity: string };
 const current = new Map<string, { at: number; script: Promise<Script | null> }>();
@@ -29,6 +30,7 @@ export async function serveScript(path: string, ifNoneMatch: string | undefined)
   const publicKey = dot > 0 ? name.slice(0, dot) : name;
   const hash = dot > 0 ? name.slice(dot + 1) : undefined;
   const headers = { "content-type": "application/javascript; charset=utf-8", "access-control-allow-origin": "*", "x-content-type-options": "nosniff" };
+  if (name === "preview") return { status: 200, headers: { ...headers, "cache-control": "public, max-age=300" }, body: await previewBundle() };
   if (!KEY.test(publicKey) || (hash !== undefined && !/^[a-f0-9]{64}$/.test(hash))) {
     return { status: 404, headers: { ...headers, "cache-control": "no-store" }, body: "/* unknown container */" };
   }

@@ -142,7 +142,7 @@ describe("configuration in the script", () => {
   test("the compiled configuration carries public ids and resolved names, never secrets", () => {
     const s = validSnapshot();
     s.destinations.push({ id: "d3", name: "Hook", description: "", ownerId: null, platform: "webhook", ids: { url: "https://hooks.example.com/x" }, events: [{ eventId: "e1" }], regions: null, secretsSet: ["signingSecret"] });
-    const c = compileConfig(s, { environment: { publicKey: "tp_key", name: "staging", kind: "staging" }, version: 3, collectUrl: "https://t.example.com/api/collect" });
+    const c = compileConfig(s, { environment: { publicKey: "tp_key", name: "staging", kind: "staging" }, version: 3, collectUrl: "https://t.example.com/api/collect", previewUrl: "https://t.example.com/c/preview.js" });
     expect(c.environment).toEqual({ key: "tp_key", name: "staging", kind: "staging", production: false });
     // Entity ids become short local ids inside the script, references included.
     expect(c.destinations.map((d) => [d.id, d.platform, d.events])).toEqual([
