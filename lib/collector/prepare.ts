@@ -47,9 +47,12 @@ function eventTime(input: CollectedEventInput, now: number): { time: number; pro
   let ms: number;
   if (typeof raw === "number") ms = raw < 1e11 ? raw * 1000 : raw;
   else ms = /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
+  // A rejected time is stored as the time of receipt: the claimed one may be beyond what a
+  // Date or a PostgreSQL timestamp can hold (1e20, year 275760), and one such event must
+  // not fail the group commit it shares with other requests.
   if (!Number.isFinite(ms)) return { time: now, problem: { field: "event_time", message: "is not a date (unix seconds, milliseconds or ISO 8601)" } };
-  if (ms > now + FUTURE_SKEW_MS) return { time: ms, problem: { field: "event_time", message: "is in the future" } };
-  if (ms < now - MAX_AGE_MS) return { time: ms, problem: { field: "event_time", message: "is older than 7 days" } };
+  if (ms > now + FUTURE_SKEW_MS) return { time: now, problem: { field: "event_time", message: "is in the future" } };
+  if (ms < now - MAX_AGE_MS) return { time: now, problem: { field: "event_time", message: "is older than 7 days" } };
   return { time: ms };
 }
 
