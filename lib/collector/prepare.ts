@@ -142,7 +142,16 @@ function clickIds(pageUrl: string | undefined, now: number): Partial<HashedUserD
 }
 
 const AD_PLATFORMS = new Set(["meta", "tiktok", "ga4", "google_ads", "image_pixel"]);
-const TEST_CAPABLE = new Set(["meta", "tiktok", "ga4"]);
+
+/**
+ * Whether a destination can take test events without them counting as real ones: GA4
+ * has its validation endpoint; Meta and TikTok only with a test_event_code (without one
+ * a test event is indistinguishable from a production one); the others have no test mode.
+ */
+function testable(d: IntakeConfig["destinations"][number]): boolean {
+  if (d.platform === "ga4") return true;
+  return (d.platform === "meta" || d.platform === "tiktok") && !!d.testEventCode;
+}
 
 export function prepareEvent(input: CollectedEventInput, source: "browser" | "server", config: IntakeConfig, ctx: RequestContext, id: string, forwardDelayMs = 0): PreparedEvent {
   const errors: Problem[] = [];
@@ -179,7 +188,7 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
       if (AD_PLATFORMS.has(d.platform) && adConsent !== "granted") continue;
       // Events of non-production environments never reach a production destination:
       // they go as test events where the platform has a test mode, else they are held.
-      const held = test && (d.nonProduction === "hold" || !TEST_CAPABLE.has(d.platform));
+      const held = test && (d.nonProduction === "hold" || !testable(d));
       deliveries.push({
         destinationId: d.id,
         platform: d.platform,
