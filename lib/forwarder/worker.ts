@@ -15,9 +15,16 @@ import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
 import type { Adapter, Job } from "./types";
 
-const LEASE_MS = 60_000;
+function envMs(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/** How long a claim is exclusive: a killed worker's rows are claimed again after it (TAGPIPE_FORWARD_LEASE_MS). */
+const LEASE_MS = envMs("TAGPIPE_FORWARD_LEASE_MS", 60_000);
 const GIVE_UP_MS = 24 * 3600 * 1000;
-const TIMEOUT_MS = 10_000;
+/** A request must end well inside the lease, or another worker could claim its rows and send them again while it is in flight. */
+const TIMEOUT_MS = Math.min(10_000, Math.floor(LEASE_MS / 3));
 
 export type WorkerOptions = { batchSize?: number; idleMs?: number; signal?: AbortSignal; log?: (line: string) => void };
 
