@@ -142,6 +142,8 @@ function clickIds(pageUrl: string | undefined, now: number): Partial<HashedUserD
 }
 
 const AD_PLATFORMS = new Set(["meta", "tiktok", "ga4", "google_ads", "image_pixel"]);
+/** Platforms the forwarder sends to (lib/forwarder/destinations); image pixels fire in the browser only. */
+const SERVER_SIDE = new Set(["meta", "tiktok", "ga4", "google_ads", "webhook"]);
 
 /**
  * Whether a destination can take test events without them counting as real ones: GA4
@@ -183,7 +185,7 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   const deliveries: PreparedEvent["deliveries"] = [];
   if (status === "accepted" && def) {
     for (const d of config.destinations) {
-      if (!d.eventIds.has(def.id)) continue;
+      if (!SERVER_SIDE.has(d.platform) || !d.eventIds.has(def.id)) continue;
       if (d.regions && !(region && d.regions.includes(region))) continue;
       if (AD_PLATFORMS.has(d.platform) && adConsent !== "granted") continue;
       // Events of non-production environments never reach a production destination:
