@@ -97,19 +97,38 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
   }
 }
 
-/** Groups claimed rows into requests: per destination, test flag and adapter group key, within maxBatch. */
-export function batches(rows: Row[]): { adapter: Adapter; destinationId: string; jobs: Job[] }[] {
+function jobOf(r: Row): Job {
+  return {
+    deliveryId: r.id,
+    destinationId: r.destinationId,
+    eventName: r.eventName,
+    target: r.target,
+    event: { name: r.name, eventId: r.eventId, orderId: r.orderId, params: r.params, userData: r.userData, context: r.context, eventTime: new Date(r.eventTime), source: r.source },
+  };
+}
+
+/**
+ * Groups claimed rows into requests: per destination, test flag and adapter group key,
+ * within maxBatch. Rows no request can carry — a platform without an adapter, an event
+ * the platform would refuse — come back as `refused` with the reason, to be dead-lettered
+ * at once: left out silently they would be claimed again after every lease, and sent in
+ * a batch they would make the platform refuse every other event with them.
+ */
+export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationId: string; jobs: Job[] }[]; refused: { id: string; reason: string }[] } {
   const groups = new Map<string, { adapter: Adapter; destinationId: string; jobs: Job[] }[]>();
+  const refused: { id: string; reason: string }[] = [];
   for (const r of rows) {
     const adapter = ADAPTERS[r.platform];
-    if (!adapter) continue;
-    const job: Job = {
-      deliveryId: r.id,
-      destinationId: r.destinationId,
-      eventName: r.eventName,
-      target: r.target,
-      event: { name: r.name, eventId: r.eventId, orderId: r.orderId, params: r.params, userData: r.userData, context: r.context, eventTime: new Date(r.eventTime), source: r.source },
-    };
+    if (!adapter) {
+      refused.push({ id: r.id, reason: `no server-side delivery for the platform ${r.platform}` });
+      continue;
+    }
+    const job = jobOf(r);
+    const reason = adapter.refuse?.(job);
+    if (reason) {
+      refused.push({ id: r.id, reason });
+      continue;
+    }
     const key = `${r.destinationId}|${r.target.test}|${adapter.groupKey?.(job) ?? ""}`;
     const list = groups.get(key) ?? [];
     const last = list.at(-1);
@@ -117,7 +136,7 @@ export function batches(rows: Row[]): { adapter: Adapter; destinationId: string;
     else list.push({ adapter, destinationId: r.destinationId, jobs: [job] });
     groups.set(key, list);
   }
-  return [...groups.values()].flat();
+  return { groups: [...groups.values()].flat(), refused };
 }
 
 async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Promise<void> {
@@ -163,9 +182,10 @@ export async function forwardOnce(batchSize = 2000): Promise<number> {
   const db = await database();
   const rows = await db.transaction((sql) => claim(sql, batchSize));
   if (rows.length === 0) return 0;
-  const groups = batches(rows);
+  const { groups, refused } = batches(rows);
   const secrets = await secretsFor(db.sql, [...new Set(rows.map((r) => r.destinationId))]);
   const results = await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})));
+  results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "fail", status: null, response: r.reason })));
   await record(db.sql, results, new Map(rows.map((r) => [r.id, r])));
   return rows.length;
 }

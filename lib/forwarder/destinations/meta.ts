@@ -2,9 +2,16 @@
 // https://developers.facebook.com/docs/marketing-api/conversions-api
 import { baseUrl, compact, contentIds, items, num, type Adapter } from "../types";
 
+/** Meta refuses the whole request when one event carries no customer information parameter. */
+const CUSTOMER_INFORMATION = ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "external_id", "client_ip_address", "client_user_agent", "fbp", "fbc"] as const;
+
 export const meta: Adapter = {
   platform: "meta",
   maxBatch: 1000,
+  refuse(job) {
+    const u = job.event.userData;
+    return CUSTOMER_INFORMATION.some((k) => u[k]) ? null : "Meta needs at least one customer information parameter (email, phone, external_id, fbp/fbc, IP address or user agent); the event has none";
+  },
   build(jobs, secrets) {
     const pixelId = jobs[0].target.ids.pixelId;
     if (!pixelId) return { error: "the destination has no pixel id" };
