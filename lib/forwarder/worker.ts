@@ -145,11 +145,16 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
   const retry: { id: string; at: string; status: number | null; error: string }[] = [];
   const dead: { id: string; status: number | null; error: string }[] = [];
   for (const r of results) {
+    // One backoff per request, not per row: the rows of a failed batch come due together
+    // and are sent as one batch again, instead of scattering over the jitter window into
+    // as many small requests.
+    const attempts = Math.max(...r.ids.map((id) => rows.get(id)!.attempts));
+    const at = r.outcome === "retry" ? new Date(now + backoffMs(attempts, r.retryAfter)).toISOString() : "";
     for (const id of r.ids) {
       const row = rows.get(id)!;
       if (r.outcome === "ok") delivered.push(id);
       else if (r.outcome === "fail" || now - new Date(row.firstAttemptAt ?? now).getTime() > GIVE_UP_MS) dead.push({ id, status: r.status, error: r.response });
-      else retry.push({ id, at: new Date(now + backoffMs(row.attempts, r.retryAfter)).toISOString(), status: r.status, error: r.response });
+      else retry.push({ id, at, status: r.status, error: r.response });
     }
   }
   if (delivered.length) {
