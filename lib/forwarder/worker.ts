@@ -179,7 +179,16 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
 /** Secrets per destination, read once per round (they are encrypted at rest). */
 async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<string, Record<string, string>>> {
   const rows = await sql.query<{ id: string; secrets: string | null }>(`SELECT id, secrets FROM "Destination" WHERE id = ANY($1::text[])`, [destinationIds]);
-  return new Map(rows.map((r) => [r.id, readSecrets(r)]));
+  return new Map(
+    rows.map((r) => {
+      try {
+        return [r.id, readSecrets(r)];
+      } catch {
+        // AES-GCM says only "unable to authenticate data": say what it means here.
+        throw new Error(`cannot decrypt the secrets of destination ${r.id}: this process's TAGPIPE_ENCRYPTION_KEY is not the one the server stored them with`);
+      }
+    }),
+  );
 }
 
 /** One round: claim, send, record. Returns how many deliveries it handled. */
