@@ -23,6 +23,8 @@ export type Platform = "meta" | "tiktok" | "ga4" | "google_ads" | "webhook";
 
 export type Received = {
   platform: Platform;
+  /** Who sent it, when the sender's base URL was env(sender): /_sender/<name> before the platform's path. */
+  sender?: string;
   method: string;
   path: string;
   query: Record<string, string>;
@@ -42,7 +44,7 @@ export type Received = {
 };
 
 /** How the next requests fail: an HTTP status (with Retry-After), or TikTok's 200 + error code. */
-export type Failure = { status: number; retryAfter?: number; tiktokCode?: number; message?: string };
+export type Failure = { status: number; retryAfter?: number; tiktokCode?: number; message?: string; metaCode?: number; transient?: boolean };
 
 type Script = { failure: Failure; remaining: number };
 
@@ -157,6 +159,7 @@ export class StandIn {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://stand-in");
+    const tagged = /^\/_sender\/([^/]+)(\/.*)$/.exec(url.pathname);
     let body: unknown = null;
     try {
       body = raw ? JSON.parse(raw) : null;
@@ -165,8 +168,9 @@ export class StandIn {
     }
     const record: Received = {
       platform: this.platform,
+      ...(tagged ? { sender: tagged[1] } : {}),
       method: req.method ?? "",
-      path: url.pathname,
+      path: tagged ? tagged[2] : url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
       raw,
@@ -263,7 +267,8 @@ function rejection(platform: Platform, f: Failure): { status: number; headers: R
     return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ code: 40002, message, request_id: trace(), data: {} }), ok: false };
   }
   if (platform === "meta") {
-    const error = { message, type: f.status >= 500 ? "FacebookApiException" : "OAuthException", code: f.status === 429 ? 4 : f.status >= 500 ? 2 : 100, fbtrace_id: trace() };
+    const code = f.metaCode ?? (f.status === 429 ? 4 : f.status >= 500 ? 2 : 100);
+    const error = { message, type: f.status >= 500 ? "FacebookApiException" : "OAuthException", code, ...(f.transient !== undefined ? { is_transient: f.transient } : {}), fbtrace_id: trace() };
     return { status: f.status, headers, body: JSON.stringify({ error }), ok: false };
   }
   if (platform === "google_ads") {
@@ -454,13 +459,14 @@ export class StandIns {
     return Promise.all(this.all().map((s) => s.close())).then(() => undefined);
   }
 
-  /** TAGPIPE_*_BASE_URL for the server and workers. */
-  env(): Record<string, string> {
+  /** TAGPIPE_*_BASE_URL for the server and workers; with `sender`, each request records who sent it. */
+  env(sender?: string): Record<string, string> {
+    const tag = sender ? `/_sender/${encodeURIComponent(sender)}` : "";
     return {
-      TAGPIPE_META_BASE_URL: this.meta.url,
-      TAGPIPE_TIKTOK_BASE_URL: this.tiktok.url,
-      TAGPIPE_GA4_BASE_URL: this.ga4.url,
-      TAGPIPE_GOOGLE_ADS_BASE_URL: this.googleAds.url,
+      TAGPIPE_META_BASE_URL: this.meta.url + tag,
+      TAGPIPE_TIKTOK_BASE_URL: this.tiktok.url + tag,
+      TAGPIPE_GA4_BASE_URL: this.ga4.url + tag,
+      TAGPIPE_GOOGLE_ADS_BASE_URL: this.googleAds.url + tag,
     };
   }
 

@@ -139,6 +139,15 @@ describe.each(["postgres", "pglite"] as const)("failing destinations on %s", (ba
     expect(standIns.meta.sentCounts().size).toBe(4);
   });
 
+  it("Meta's throttling and transient errors are retried even when they come as a 400", async () => {
+    standIns.meta.fail({ status: 400, metaCode: 4, message: "(#4) Application request limit reached" }, 1).fail({ status: 400, metaCode: 100, transient: true, message: "Please retry" }, 1);
+    const e = purchase();
+    expectOutcome(await send([e]), "accepted");
+    await standIns.meta.waitForDelivered([e.event_id], 20_000);
+    expect(standIns.meta.received.filter((r) => r.eventIds.includes(e.event_id)).map((r) => r.status)).toEqual([400, 400, 200]);
+    expect(standIns.meta.deliveredCounts().get(e.event_id)).toBe(1);
+  });
+
   it("a destination whose access token was never set dead-letters with that reason and sends nothing", async () => {
     const other = await createPipeline(collector.url, [{ platform: "meta", pixelId: "99887766554", accessToken: null }], { team: p.team });
     const e = purchase();
