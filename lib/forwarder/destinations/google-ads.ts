@@ -31,7 +31,7 @@ export const googleAds: Adapter = {
         currencyCode: typeof p.currency === "string" ? p.currency : undefined,
         orderId: event.orderId ?? undefined,
         gclid: u.gclid,
-        userIdentifiers: [...(u.em ? [{ hashedEmail: u.em }] : []), ...(u.ph_e164 ? [{ hashedPhoneNumber: u.ph_e164 }] : [])],
+        userIdentifiers: [...(u.em_google || u.em ? [{ hashedEmail: u.em_google ?? u.em }] : []), ...(u.ph_e164 ? [{ hashedPhoneNumber: u.ph_e164 }] : [])],
       });
     });
     return {
