@@ -200,6 +200,22 @@ describe.each(["postgres", "pglite"] as const)("hostile input on %s", (backend) 
     for (const id of rejectedIds) expect(standIns.meta.sentCounts().has(id) || standIns.webhook.sentCounts().has(id)).toBe(false);
   });
 
+  it("a rotated server key is refused at once, though the collector caches keys", async () => {
+    const other = await createPipeline(collector.url, [{ platform: "webhook", url: `${standIns.webhook.url}/hooks/rotated` }], { team: p.team });
+    const old = other.production.serverKey;
+    // Warm the collector's cache with the old key.
+    // (Rejected events, so that the final count of accepted ones stays exact.)
+    const warm = await sendServerEvents(collector.url, old, [{ ...ok(), params: { value: -1 } }]);
+    expect(warm.status).toBe(202);
+    const rotated = await p.team.owner.patch(`/environments/${other.production.id}`, { rotateServerKey: true });
+    expect(rotated.status).toBe(200);
+    const refused = await sendServerEvents(collector.url, old, [ok()]);
+    expect(refused.status, refused.text).toBe(401);
+    const accepted = await sendServerEvents(collector.url, rotated.body.serverKey, [{ ...ok(), params: { value: -2 } }]);
+    expect(accepted.status, accepted.text).toBe(202);
+    rejectedIds.push(warm.body.results[0].event_id, accepted.body.results[0].event_id);
+  });
+
   it("the server stayed up, logged no failure, and stored nothing from the corpus", async () => {
     const sentinel = ok();
     expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, [sentinel]), "accepted");
