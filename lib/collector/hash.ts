@@ -96,7 +96,8 @@ export function hashUserData(raw: CollectedEventInput["user_data"] = {}): Hashed
     em: hashed(raw.email, normalizeEmail),
     em_google: raw.email && normalizeEmailForGoogle(raw.email) !== normalizeEmail(raw.email) ? hashed(raw.email, normalizeEmailForGoogle) : undefined,
     ph: hashed(raw.phone, phoneDigits),
-    ph_e164: raw.phone && !SHA256.test(raw.phone.trim()) ? hashed(raw.phone, (v) => `+${phoneDigits(v)}`) : undefined,
+    // A phone without digits ("n/a") must not become the hash of a bare "+", shared by all.
+    ph_e164: raw.phone && !SHA256.test(raw.phone.trim()) ? hashed(raw.phone, (v) => (phoneDigits(v) ? `+${phoneDigits(v)}` : "")) : undefined,
     fn: hashed(raw.first_name, normalizeName),
     ln: hashed(raw.last_name, normalizeName),
     ct: hashed(raw.city, normalizeCity),
