@@ -1,7 +1,8 @@
 // User data: normalized as the platforms document, then SHA-256 hashed, at intake, so raw
 // PII is never stored, logged or forwarded. Values that already look like a SHA-256 (64
 // hex characters) pass through, lower-cased.
-//   email        trim, lower-case                                  (Meta em, TikTok email, GA4 sha256_email_address)
+//   email        trim, lower-case                                  (Meta em, TikTok email)
+//                ... and no dots before @gmail.com / @googlemail.com (em_google: GA4 sha256_email_address, Google Ads)
 //   phone        digits only with country code; "ph" without "+"   (Meta ph) and "ph_e164" with "+" (TikTok, GA4, Google Ads)
 //   names, city  lower-case, no punctuation (city: no spaces)      (Meta fn/ln/ct, GA4 address)
 //   state        lower-case, letters only                          (Meta st)
@@ -27,6 +28,13 @@ function hashed(value: string | undefined, normalize: (v: string) => string): st
 }
 
 export const normalizeEmail = (v: string) => v.trim().toLowerCase();
+/** Google's rule adds one step: the dots of a gmail.com or googlemail.com local part go. */
+export function normalizeEmailForGoogle(v: string): string {
+  const email = normalizeEmail(v);
+  const at = email.lastIndexOf("@");
+  const domain = email.slice(at + 1);
+  return at > 0 && (domain === "gmail.com" || domain === "googlemail.com") ? `${email.slice(0, at).replace(/\./g, "")}@${domain}` : email;
+}
 export const normalizeName = (v: string) => v.toLowerCase().normalize("NFC").replace(/[\p{P}\p{S}]/gu, "").replace(/\s+/g, " ").trim();
 export const normalizeCity = (v: string) => normalizeName(v).replace(/\s+/g, "");
 export const normalizeState = (v: string) => v.toLowerCase().replace(/[^\p{L}]/gu, "");
@@ -60,6 +68,8 @@ export function normalizePhone(v: string, country?: string): string {
 
 export type HashedUserData = {
   em?: string;
+  /** Only when Google's normalization differs from em (a dotted Gmail address). */
+  em_google?: string;
   ph?: string;
   ph_e164?: string;
   fn?: string;
@@ -84,8 +94,10 @@ export function hashUserData(raw: CollectedEventInput["user_data"] = {}): Hashed
   const phoneDigits = (v: string) => normalizePhone(v, country);
   const out: HashedUserData = {
     em: hashed(raw.email, normalizeEmail),
+    em_google: raw.email && normalizeEmailForGoogle(raw.email) !== normalizeEmail(raw.email) ? hashed(raw.email, normalizeEmailForGoogle) : undefined,
     ph: hashed(raw.phone, phoneDigits),
-    ph_e164: raw.phone && !SHA256.test(raw.phone.trim()) ? hashed(raw.phone, (v) => `+${phoneDigits(v)}`) : undefined,
+    // A phone without digits ("n/a") must not become the hash of a bare "+", shared by all.
+    ph_e164: raw.phone && !SHA256.test(raw.phone.trim()) ? hashed(raw.phone, (v) => (phoneDigits(v) ? `+${phoneDigits(v)}` : "")) : undefined,
     fn: hashed(raw.first_name, normalizeName),
     ln: hashed(raw.last_name, normalizeName),
     ct: hashed(raw.city, normalizeCity),

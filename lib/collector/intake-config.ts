@@ -32,8 +32,19 @@ export type IntakeConfig = {
 
 const TTL_MS = 3_000;
 type Entry = { at: number; config: Promise<IntakeConfig | null> };
-const byPublicKey = new Map<string, Entry>();
-const byServerKey = new Map<string, Entry>();
+type Caches = { byPublicKey: Map<string, Entry>; byServerKey: Map<string, Entry> };
+
+// On globalThis, not in module scope: server.ts (which answers the collector's paths) and
+// Next's bundled routes (which publish versions and rotate keys) are separate module
+// graphs in one process. With module-scoped maps, forgetIntakeConfigs() after a publish
+// or a key rotation cleared the routes' copy only, and the collector went on accepting a
+// rotated server key, and using the previous version, for up to TTL_MS.
+const CACHES = Symbol.for("tagpipe.intakeConfigs");
+function caches(): Caches {
+  const holder = globalThis as { [CACHES]?: Caches };
+  holder[CACHES] ??= { byPublicKey: new Map(), byServerKey: new Map() };
+  return holder[CACHES];
+}
 
 export function intakeFromSnapshot(
   env: { id: string; name: string; teamId: string; kind: string; siteId: string; hostnames: string[] },
@@ -107,15 +118,15 @@ function cached(map: Map<string, Entry>, key: string, loader: () => Promise<Inta
 }
 
 export function intakeByPublicKey(publicKey: string): Promise<IntakeConfig | null> {
-  return cached(byPublicKey, publicKey, () => load({ publicKey }));
+  return cached(caches().byPublicKey, publicKey, () => load({ publicKey }));
 }
 
 export function intakeByServerKeyHash(hash: string): Promise<IntakeConfig | null> {
-  return cached(byServerKey, hash, () => load({ serverKeyHash: hash }));
+  return cached(caches().byServerKey, hash, () => load({ serverKeyHash: hash }));
 }
 
 /** After a publish or key change, forget what was cached (this process). */
 export function forgetIntakeConfigs(): void {
-  byPublicKey.clear();
-  byServerKey.clear();
+  caches().byPublicKey.clear();
+  caches().byServerKey.clear();
 }

@@ -47,9 +47,12 @@ function eventTime(input: CollectedEventInput, now: number): { time: number; pro
   let ms: number;
   if (typeof raw === "number") ms = raw < 1e11 ? raw * 1000 : raw;
   else ms = /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
+  // A rejected time is stored as the time of receipt: the claimed one may be beyond what a
+  // Date or a PostgreSQL timestamp can hold (1e20, year 275760), and one such event must
+  // not fail the group commit it shares with other requests.
   if (!Number.isFinite(ms)) return { time: now, problem: { field: "event_time", message: "is not a date (unix seconds, milliseconds or ISO 8601)" } };
-  if (ms > now + FUTURE_SKEW_MS) return { time: ms, problem: { field: "event_time", message: "is in the future" } };
-  if (ms < now - MAX_AGE_MS) return { time: ms, problem: { field: "event_time", message: "is older than 7 days" } };
+  if (ms > now + FUTURE_SKEW_MS) return { time: now, problem: { field: "event_time", message: "is in the future" } };
+  if (ms < now - MAX_AGE_MS) return { time: now, problem: { field: "event_time", message: "is older than 7 days" } };
   return { time: ms };
 }
 
@@ -139,7 +142,18 @@ function clickIds(pageUrl: string | undefined, now: number): Partial<HashedUserD
 }
 
 const AD_PLATFORMS = new Set(["meta", "tiktok", "ga4", "google_ads", "image_pixel"]);
-const TEST_CAPABLE = new Set(["meta", "tiktok", "ga4"]);
+/** Platforms the forwarder sends to (lib/forwarder/destinations); image pixels fire in the browser only. */
+const SERVER_SIDE = new Set(["meta", "tiktok", "ga4", "google_ads", "webhook"]);
+
+/**
+ * Whether a destination can take test events without them counting as real ones: GA4
+ * has its validation endpoint; Meta and TikTok only with a test_event_code (without one
+ * a test event is indistinguishable from a production one); the others have no test mode.
+ */
+function testable(d: IntakeConfig["destinations"][number]): boolean {
+  if (d.platform === "ga4") return true;
+  return (d.platform === "meta" || d.platform === "tiktok") && !!d.testEventCode;
+}
 
 export function prepareEvent(input: CollectedEventInput, source: "browser" | "server", config: IntakeConfig, ctx: RequestContext, id: string, forwardDelayMs = 0): PreparedEvent {
   const errors: Problem[] = [];
@@ -171,12 +185,12 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   const deliveries: PreparedEvent["deliveries"] = [];
   if (status === "accepted" && def) {
     for (const d of config.destinations) {
-      if (!d.eventIds.has(def.id)) continue;
+      if (!SERVER_SIDE.has(d.platform) || !d.eventIds.has(def.id)) continue;
       if (d.regions && !(region && d.regions.includes(region))) continue;
       if (AD_PLATFORMS.has(d.platform) && adConsent !== "granted") continue;
       // Events of non-production environments never reach a production destination:
       // they go as test events where the platform has a test mode, else they are held.
-      const held = test && (d.nonProduction === "hold" || !TEST_CAPABLE.has(d.platform));
+      const held = test && (d.nonProduction === "hold" || !testable(d));
       deliveries.push({
         destinationId: d.id,
         platform: d.platform,

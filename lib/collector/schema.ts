@@ -4,7 +4,14 @@
 // definitions are per event (lib/collector/validate.ts) and stored as rejected.
 import { z } from "zod";
 
-const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+// PostgreSQL stores neither NUL characters (text and jsonb) nor lone UTF-16 surrogates
+// (jsonb): such a string is refused here, naming its field, instead of failing the group
+// commit it would share with other requests.
+const text = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !s.includes("\u0000") && s.isWellFormed(), "must not contain NUL characters or unpaired surrogates");
 
 export const USER_FIELDS = ["email", "phone", "first_name", "last_name", "city", "state", "zip", "country", "external_id"] as const;
 export const CLICK_FIELDS = ["fbp", "fbc", "ttp", "ttclid", "gclid"] as const;

@@ -45,7 +45,10 @@ async function drain(): Promise<void> {
           offset += w.items.length;
         }
       } catch (error) {
-        for (const w of batch) w.reject(error);
+        if (batch.length === 1) batch[0].reject(error);
+        // One request's data can fail the transaction shared by all: commit each request
+        // on its own, so only the one at fault (if any) is refused.
+        else for (const w of batch) await commit(w.items).then(w.resolve, w.reject);
       }
     }
   } finally {

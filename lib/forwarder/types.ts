@@ -28,6 +28,8 @@ export type Adapter = {
   maxBatch: number;
   /** Jobs that may share one request must share this key (GA4: one client per request). */
   groupKey?: (job: Job) => string;
+  /** Why the platform would refuse this event whatever we do (no identifier at all), or null. Checked before batching. */
+  refuse?(job: Job): string | null;
   /** The request for a batch, or why it cannot be sent (a missing secret: dead-lettered with that reason). */
   build(jobs: Job[], secrets: Record<string, string>): HttpRequest | { error: string };
   /** Platforms that answer 200 with an error code in the body override the status check. */

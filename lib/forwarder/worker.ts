@@ -15,9 +15,16 @@ import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
 import type { Adapter, Job } from "./types";
 
-const LEASE_MS = 60_000;
+function envMs(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/** How long a claim is exclusive: a killed worker's rows are claimed again after it (TAGPIPE_FORWARD_LEASE_MS). */
+const LEASE_MS = envMs("TAGPIPE_FORWARD_LEASE_MS", 60_000);
 const GIVE_UP_MS = 24 * 3600 * 1000;
-const TIMEOUT_MS = 10_000;
+/** A request must end well inside the lease, or another worker could claim its rows and send them again while it is in flight. */
+const TIMEOUT_MS = Math.min(10_000, Math.floor(LEASE_MS / 3));
 
 export type WorkerOptions = { batchSize?: number; idleMs?: number; signal?: AbortSignal; log?: (line: string) => void };
 
@@ -90,19 +97,38 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
   }
 }
 
-/** Groups claimed rows into requests: per destination, test flag and adapter group key, within maxBatch. */
-export function batches(rows: Row[]): { adapter: Adapter; destinationId: string; jobs: Job[] }[] {
+function jobOf(r: Row): Job {
+  return {
+    deliveryId: r.id,
+    destinationId: r.destinationId,
+    eventName: r.eventName,
+    target: r.target,
+    event: { name: r.name, eventId: r.eventId, orderId: r.orderId, params: r.params, userData: r.userData, context: r.context, eventTime: new Date(r.eventTime), source: r.source },
+  };
+}
+
+/**
+ * Groups claimed rows into requests: per destination, test flag and adapter group key,
+ * within maxBatch. Rows no request can carry — a platform without an adapter, an event
+ * the platform would refuse — come back as `refused` with the reason, to be dead-lettered
+ * at once: left out silently they would be claimed again after every lease, and sent in
+ * a batch they would make the platform refuse every other event with them.
+ */
+export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationId: string; jobs: Job[] }[]; refused: { id: string; reason: string }[] } {
   const groups = new Map<string, { adapter: Adapter; destinationId: string; jobs: Job[] }[]>();
+  const refused: { id: string; reason: string }[] = [];
   for (const r of rows) {
     const adapter = ADAPTERS[r.platform];
-    if (!adapter) continue;
-    const job: Job = {
-      deliveryId: r.id,
-      destinationId: r.destinationId,
-      eventName: r.eventName,
-      target: r.target,
-      event: { name: r.name, eventId: r.eventId, orderId: r.orderId, params: r.params, userData: r.userData, context: r.context, eventTime: new Date(r.eventTime), source: r.source },
-    };
+    if (!adapter) {
+      refused.push({ id: r.id, reason: `no server-side delivery for the platform ${r.platform}` });
+      continue;
+    }
+    const job = jobOf(r);
+    const reason = adapter.refuse?.(job);
+    if (reason) {
+      refused.push({ id: r.id, reason });
+      continue;
+    }
     const key = `${r.destinationId}|${r.target.test}|${adapter.groupKey?.(job) ?? ""}`;
     const list = groups.get(key) ?? [];
     const last = list.at(-1);
@@ -110,7 +136,7 @@ export function batches(rows: Row[]): { adapter: Adapter; destinationId: string;
     else list.push({ adapter, destinationId: r.destinationId, jobs: [job] });
     groups.set(key, list);
   }
-  return [...groups.values()].flat();
+  return { groups: [...groups.values()].flat(), refused };
 }
 
 async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Promise<void> {
@@ -119,11 +145,16 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
   const retry: { id: string; at: string; status: number | null; error: string }[] = [];
   const dead: { id: string; status: number | null; error: string }[] = [];
   for (const r of results) {
+    // One backoff per request, not per row: the rows of a failed batch come due together
+    // and are sent as one batch again, instead of scattering over the jitter window into
+    // as many small requests.
+    const attempts = Math.max(...r.ids.map((id) => rows.get(id)!.attempts));
+    const at = r.outcome === "retry" ? new Date(now + backoffMs(attempts, r.retryAfter)).toISOString() : "";
     for (const id of r.ids) {
       const row = rows.get(id)!;
       if (r.outcome === "ok") delivered.push(id);
       else if (r.outcome === "fail" || now - new Date(row.firstAttemptAt ?? now).getTime() > GIVE_UP_MS) dead.push({ id, status: r.status, error: r.response });
-      else retry.push({ id, at: new Date(now + backoffMs(row.attempts, r.retryAfter)).toISOString(), status: r.status, error: r.response });
+      else retry.push({ id, at, status: r.status, error: r.response });
     }
   }
   if (delivered.length) {
@@ -148,7 +179,16 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
 /** Secrets per destination, read once per round (they are encrypted at rest). */
 async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<string, Record<string, string>>> {
   const rows = await sql.query<{ id: string; secrets: string | null }>(`SELECT id, secrets FROM "Destination" WHERE id = ANY($1::text[])`, [destinationIds]);
-  return new Map(rows.map((r) => [r.id, readSecrets(r)]));
+  return new Map(
+    rows.map((r) => {
+      try {
+        return [r.id, readSecrets(r)];
+      } catch {
+        // AES-GCM says only "unable to authenticate data": say what it means here.
+        throw new Error(`cannot decrypt the secrets of destination ${r.id}: this process's TAGPIPE_ENCRYPTION_KEY is not the one the server stored them with`);
+      }
+    }),
+  );
 }
 
 /** One round: claim, send, record. Returns how many deliveries it handled. */
@@ -156,9 +196,10 @@ export async function forwardOnce(batchSize = 2000): Promise<number> {
   const db = await database();
   const rows = await db.transaction((sql) => claim(sql, batchSize));
   if (rows.length === 0) return 0;
-  const groups = batches(rows);
+  const { groups, refused } = batches(rows);
   const secrets = await secretsFor(db.sql, [...new Set(rows.map((r) => r.destinationId))]);
   const results = await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})));
+  results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "fail", status: null, response: r.reason })));
   await record(db.sql, results, new Map(rows.map((r) => [r.id, r])));
   return rows.length;
 }

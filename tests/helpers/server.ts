@@ -23,6 +23,12 @@ export type ServerOptions = {
   databaseUrl?: string;
   /** Extra environment, e.g. { TAGPIPE_OPEN_SIGNUP: "1" }. */
   env?: Record<string, string>;
+  /** Reuse this data dir (a restart after a kill) instead of a fresh one; it is then left in place. */
+  dataDir?: string;
+  /** Fixed port (a restart on the same URL); a free one otherwise. */
+  port?: number;
+  /** Append to the log file (a restart) instead of starting it afresh. */
+  appendLog?: boolean;
 };
 
 export type RunningServer = {
@@ -31,7 +37,10 @@ export type RunningServer = {
   url: string;
   dataDir: string;
   logFile: string;
+  pid: number;
   stop(): Promise<void>;
+  /** Kills the server's process group with `signal` (SIGKILL: no shutdown at all) and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 };
 
 const live = new Set<ChildProcess>();
@@ -95,10 +104,11 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
   installExitHook();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   // Each server gets its own data dir: PGlite's files, and the generated auth secret.
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tagpipe-it-${options.name}-`));
+  const ownDataDir = !options.dataDir;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `tagpipe-it-${options.name}-`));
   const logFile = path.join(ARTIFACTS, `server-${options.name}.log`);
-  const log = fs.createWriteStream(logFile);
-  const port = await freePort();
+  const log = fs.createWriteStream(logFile, { flags: options.appendLog ? "a" : "w" });
+  const port = options.port ?? (await freePort());
   const env = serverEnv({
     TAGPIPE_DIST_DIR: options.distDir,
     PORT: String(port),
@@ -132,7 +142,13 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
       await exited;
     }
     log.end();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
+    stopping = true;
+    killGroup(child, signal);
+    await exited;
+    log.end();
   };
 
   try {
@@ -158,9 +174,74 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
     child.once("exit", (code, signal) => {
       if (!stopping) console.error(`[tests] server ${options.name} (${url}) exited during the tests: code ${code}, signal ${signal}; see ${logFile}`);
     });
-    return { name: options.name, backend: options.backend, url, dataDir, logFile, stop };
+    return { name: options.name, backend: options.backend, url, dataDir, logFile, pid: child.pid!, stop, kill };
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`);
   }
+}
+
+export type RunningWorker = {
+  pid: number;
+  /** Everything the worker printed. */
+  output(): string;
+  /** SIGTERM (a clean stop, finishing the round) and wait. */
+  stop(): Promise<void>;
+  /** Kill with `signal` (SIGKILL: mid-batch, no clean-up) and wait. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+};
+
+/** `npm run worker` (scripts/worker.ts): a forwarder process of its own against a PostgreSQL database. */
+export async function startWorker(options: { name: string; databaseUrl: string; env?: Record<string, string> }, timeoutMs = 30_000): Promise<RunningWorker> {
+  installExitHook();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const logFile = path.join(ARTIFACTS, `worker-${options.name}.log`);
+  const log = fs.createWriteStream(logFile);
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    cwd: ROOT,
+    env: serverEnv({ DATABASE_URL: options.databaseUrl, ...options.env }),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(child);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  void exited.then(() => live.delete(child));
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    log.write(chunk);
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const end = async (signal: NodeJS.Signals) => {
+    killGroup(child, signal);
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000)))]);
+    clearTimeout(timer);
+    if (!done) {
+      killGroup(child, "SIGKILL");
+      await exited;
+    }
+    log.end();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker ${options.name} not ready after ${timeoutMs} ms`)), timeoutMs);
+      const check = () => {
+        if (/\[worker\] forwarding/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on("data", check);
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`worker ${options.name} exited before it was ready (code ${code}, signal ${signal}): ${output}`));
+      });
+    });
+  } catch (error) {
+    await end("SIGKILL");
+    throw error;
+  }
+  return { pid: child.pid!, output: () => output, stop: () => end("SIGTERM"), kill: (signal = "SIGKILL") => end(signal) };
 }

@@ -29,7 +29,7 @@ export const ga4: Adapter = {
       client_id: clientId(jobs[0]),
       timestamp_micros: jobs[0].event.eventTime.getTime() * 1000,
       user_data: compact({
-        sha256_email_address: u.em ? [u.em] : undefined,
+        sha256_email_address: u.em_google || u.em ? [(u.em_google ?? u.em)!] : undefined,
         sha256_phone_number: u.ph_e164 ? [u.ph_e164] : undefined,
         address: u.fn || u.ln ? [compact({ sha256_first_name: u.fn, sha256_last_name: u.ln })] : undefined,
       }),

@@ -10,6 +10,10 @@ function adsTime(d: Date): string {
 export const googleAds: Adapter = {
   platform: "google_ads",
   maxBatch: 2000,
+  refuse(job) {
+    const u = job.event.userData;
+    return u.gclid || u.em || u.ph_e164 ? null : "Google Ads needs a gclid or a hashed email or phone to attribute the conversion; the event has none";
+  },
   build(jobs, secrets) {
     const conversionId = jobs[0].target.ids.conversionId;
     const label = jobs[0].target.ids.conversionLabel;
@@ -27,7 +31,7 @@ export const googleAds: Adapter = {
         currencyCode: typeof p.currency === "string" ? p.currency : undefined,
         orderId: event.orderId ?? undefined,
         gclid: u.gclid,
-        userIdentifiers: [...(u.em ? [{ hashedEmail: u.em }] : []), ...(u.ph_e164 ? [{ hashedPhoneNumber: u.ph_e164 }] : [])],
+        userIdentifiers: [...(u.em_google || u.em ? [{ hashedEmail: u.em_google ?? u.em }] : []), ...(u.ph_e164 ? [{ hashedPhoneNumber: u.ph_e164 }] : [])],
       });
     });
     return {

@@ -2,9 +2,23 @@
 // https://developers.facebook.com/docs/marketing-api/conversions-api
 import { baseUrl, compact, contentIds, items, num, type Adapter } from "../types";
 
+/** Meta refuses the whole request when one event carries no customer information parameter. */
+const CUSTOMER_INFORMATION = ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "external_id", "client_ip_address", "client_user_agent", "fbp", "fbc"] as const;
+
+/**
+ * Graph API errors that say "wait and retry" whatever the HTTP status (throttling often
+ * comes as a 400): 1 unknown, 2 service, 4 app rate limit, 17 user rate limit, 32 page
+ * rate limit, 341 application limit, 613 call rate limit; and any error marked transient.
+ */
+const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
+
 export const meta: Adapter = {
   platform: "meta",
   maxBatch: 1000,
+  refuse(job) {
+    const u = job.event.userData;
+    return CUSTOMER_INFORMATION.some((k) => u[k]) ? null : "Meta needs at least one customer information parameter (email, phone, external_id, fbp/fbc, IP address or user agent); the event has none";
+  },
   build(jobs, secrets) {
     const pixelId = jobs[0].target.ids.pixelId;
     if (!pixelId) return { error: "the destination has no pixel id" };
@@ -54,5 +68,16 @@ export const meta: Adapter = {
       headers: { "content-type": "application/json" },
       body: JSON.stringify(compact({ data, access_token: secrets.accessToken, test_event_code: testCode })),
     };
+  },
+  outcome(status, body) {
+    if (status >= 200 && status < 300) return "ok";
+    if (status === 429 || status >= 500) return "retry";
+    try {
+      const error = (JSON.parse(body) as { error?: { code?: number; is_transient?: boolean } }).error;
+      if (error?.is_transient === true || (error?.code !== undefined && TRANSIENT_CODES.has(error.code))) return "retry";
+    } catch {
+      // not Graph API JSON: an ordinary 4xx
+    }
+    return "fail";
   },
 };

@@ -1,0 +1,104 @@
+// A Tagpipe server of a collector spec's own: the shared servers of the global setup don't
+// know the stand-ins' base URLs, so each collector spec starts its own, on a fresh
+// PostgreSQL database or a fresh PGlite data dir, with the stand-ins' URLs, high intake
+// rate limits and a short forward delay in its environment. Teardown stops the server,
+// drops the database and removes the data dir, also after a failed start.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type pg from "pg";
+import { createDatabase, dropDatabase, queryDatabase } from "./postgres";
+import { startServer, type Backend, type RunningServer } from "./server";
+import type { StandIns } from "./stand-ins";
+
+export type Collector = {
+  backend: Backend;
+  url: string;
+  /** The PostgreSQL database's URL (postgres backend), for workers and direct queries. */
+  databaseUrl: string | null;
+  server: RunningServer;
+  /** Everything the server printed so far (stdout and stderr). */
+  logs(): string;
+  /**
+   * Rows of a query against the server's database. PostgreSQL: at any time. PGlite: a data
+   * directory belongs to one process, so this stops the server first (for good).
+   */
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<R[]>;
+  /** SIGKILLs the server and starts it again on the same database (and port). */
+  restart(kill?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/** Environment every collector spec runs with; `env` adds or overrides. */
+export function collectorEnv(standIns: StandIns | null, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    TAGPIPE_OPEN_SIGNUP: "1",
+    TAGPIPE_FORWARD_DELAY_MS: "200",
+    TAGPIPE_COLLECT_RATE_PER_IP: "100000",
+    TAGPIPE_COLLECT_RATE_PER_KEY: "1000000",
+    ...(standIns ? standIns.env() : {}),
+    ...env,
+  };
+}
+
+export async function startCollector(options: { name: string; backend: Backend; distDir: string; standIns: StandIns | null; env?: Record<string, string> }): Promise<Collector> {
+  const database = options.backend === "postgres" ? await createDatabase(options.name.replace(/[^a-z0-9]/g, "").slice(0, 20)) : null;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tagpipe-col-${options.name}-`));
+  const env = collectorEnv(options.standIns, options.env);
+  let server: RunningServer | null = null;
+  let stopped = false;
+  const boot = (port?: number) =>
+    startServer({ name: options.name, backend: options.backend, distDir: options.distDir, databaseUrl: database?.url, env, dataDir, port, appendLog: port !== undefined });
+
+  const stop = async () => {
+    if (server && !stopped) await server.stop();
+    stopped = true;
+    if (database) await dropDatabase(database.name);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    server = await boot();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    backend: options.backend,
+    get url() {
+      return server!.url;
+    },
+    databaseUrl: database?.url ?? null,
+    get server() {
+      return server!;
+    },
+    logs: () => {
+      try {
+        return fs.readFileSync(server!.logFile, "utf8");
+      } catch {
+        return "";
+      }
+    },
+    async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
+      if (database) return queryDatabase<R>(database.url, sql, values);
+      if (!stopped) {
+        await server!.stop();
+        stopped = true;
+      }
+      const { PGlite } = await import("@electric-sql/pglite");
+      const db = await PGlite.create(path.join(dataDir, "pglite"));
+      try {
+        return (await db.query<R>(sql, values)).rows;
+      } finally {
+        await db.close();
+      }
+    },
+    async restart(signal: NodeJS.Signals = "SIGKILL") {
+      const port = Number(new URL(server!.url).port);
+      await server!.kill(signal);
+      server = await boot(port);
+    },
+    stop,
+  };
+}

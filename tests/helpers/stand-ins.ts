@@ -1,0 +1,494 @@
+// Local stand-ins for the platforms the forwarder talks to: plain node:http servers on
+// 127.0.0.1 that speak each platform's documented contract (paths, headers, payload
+// shape), record everything they receive, count every event_id, and can be scripted to
+// fail the way the real ones do. The forwarder reaches them through the base-URL
+// settings (TAGPIPE_META_BASE_URL …); the webhook through its configured URL.
+//
+//   Meta CAPI      POST /{version}/{pixel_id}/events            JSON { data[], access_token, test_event_code? }
+//                  200 { events_received, fbtrace_id }; errors 4xx/5xx { error: { message, type, code, fbtrace_id } }
+//   TikTok         POST /open_api/v1.3/event/track/             Access-Token header; { event_source, event_source_id, data[] }
+//                  HTTP 200 always for API errors: { code: 0 | <error code>, message, request_id }
+//   GA4 MP         POST /mp/collect?measurement_id&api_secret   204, whatever the payload (GA4 never says)
+//                  POST /debug/mp/collect?…                     200 { validationMessages: [] }
+//   Google Ads     POST /{version}/customers/{id}:uploadClickConversions  developer-token + Bearer; 200 { results[] }
+//   Webhook        POST /hooks/…                                X-Tagpipe-Timestamp + X-Tagpipe-Signature (HMAC-SHA256)
+//
+// A contract violation is answered the way the platform would (Meta 400, TikTok code
+// 40002, …) and recorded in `violations`, which every spec asserts to be empty.
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type Platform = "meta" | "tiktok" | "ga4" | "google_ads" | "webhook";
+
+export type Received = {
+  platform: Platform;
+  /** Who sent it, when the sender's base URL was env(sender): /_sender/<name> before the platform's path. */
+  sender?: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: http.IncomingHttpHeaders;
+  raw: string;
+  body: unknown;
+  /** event_ids in this request, in order */
+  eventIds: string[];
+  /** when the request arrived (ms since epoch) */
+  at: number;
+  /** what the stand-in answered; null while pending or when the client went away first */
+  status: number | null;
+  /** true when the answer reached a live connection and said "accepted" */
+  acknowledged: boolean;
+  /** why the stand-in answered with a failure (scripted, or a contract violation) */
+  failure?: string;
+};
+
+/** How the next requests fail: an HTTP status (with Retry-After), or TikTok's 200 + error code. */
+export type Failure = { status: number; retryAfter?: number; tiktokCode?: number; message?: string; metaCode?: number; transient?: boolean };
+
+type Script = { failure: Failure; remaining: number };
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+const HEX64 = /^[a-f0-9]{64}$/;
+
+export class StandIn {
+  readonly received: Received[] = [];
+  readonly violations: string[] = [];
+  url = "";
+  /** Milliseconds to wait before answering (a slow platform). */
+  delayMs = 0;
+  /** Secret the webhook stand-in verifies signatures with. */
+  webhookSecret = "";
+  private scripts: Script[] = [];
+  private server: http.Server | null = null;
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly platform: Platform) {}
+
+  /**
+   * Fails the next `times` requests with `failure` (Infinity: until recover()). Scripts
+   * queue: fail({500}, 2) then fail({429, retryAfter: 2}, 1) answers 500, 500, 429, then 200.
+   */
+  fail(failure: Failure, times = Infinity): this {
+    this.scripts.push({ failure, remaining: times });
+    return this;
+  }
+
+  /** Answers normally again (drops every queued failure). */
+  recover(): this {
+    this.scripts = [];
+    return this;
+  }
+
+  /** Every event_id → how many requests carried it (sent), whatever was answered. */
+  sentCounts(): Map<string, number> {
+    return count(this.received.flatMap((r) => r.eventIds));
+  }
+
+  /** Every event_id → how many accepting answers reached the sender. Exactly-once means all 1. */
+  deliveredCounts(): Map<string, number> {
+    return count(this.received.filter((r) => r.acknowledged).flatMap((r) => r.eventIds));
+  }
+
+  /** Requests that were answered with success. */
+  acknowledged(): Received[] {
+    return this.received.filter((r) => r.acknowledged);
+  }
+
+  /** The parsed bodies of the data[]/events[] entries of every acknowledged request. */
+  deliveredEvents(): Record<string, unknown>[] {
+    return this.acknowledged().flatMap((r) => entries(this.platform, r.body));
+  }
+
+  /** Resolves once `predicate` holds (checked on every request), or rejects after timeoutMs. */
+  async waitFor(predicate: () => boolean, timeoutMs = 20_000, what = "the stand-in's condition"): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.platform} stand-in: timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Waits until every given event_id was delivered (acknowledged) at least once. */
+  waitForDelivered(eventIds: string[], timeoutMs = 20_000): Promise<void> {
+    return this.waitFor(
+      () => {
+        const delivered = this.deliveredCounts();
+        return eventIds.every((id) => delivered.has(id));
+      },
+      timeoutMs,
+      `${eventIds.length} event_ids to be delivered (have ${eventIds.filter((id) => this.deliveredCounts().has(id)).length})`,
+    );
+  }
+
+  /** Forgets what was received (scripts stay). */
+  reset(): void {
+    this.received.length = 0;
+    this.violations.length = 0;
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    const server = this.server;
+    this.server = null;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private notify(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    const tagged = /^\/_sender\/([^/]+)(\/.*)$/.exec(url.pathname);
+    let body: unknown = null;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      body = raw;
+    }
+    const record: Received = {
+      platform: this.platform,
+      ...(tagged ? { sender: tagged[1] } : {}),
+      method: req.method ?? "",
+      path: tagged ? tagged[2] : url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      raw,
+      body,
+      eventIds: entries(this.platform, body)
+        .map((e) => e.event_id ?? (e.params as Record<string, unknown> | undefined)?.event_id)
+        .filter((id): id is string => typeof id === "string"),
+      at: Date.now(),
+      status: null,
+      acknowledged: false,
+    };
+    this.received.push(record);
+    // The client may go away while we wait (a killed worker): then nothing was answered.
+    let gone = false;
+    res.on("close", () => {
+      if (!res.writableFinished) gone = true;
+    });
+    if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+
+    const problems = req.method === "POST" ? check(this.platform, record, this.webhookSecret) : [`${req.method} is not POST`];
+    let answer: { status: number; headers: Record<string, string>; body: string; ok: boolean };
+    const script = this.scripts[0];
+    if (problems.length) {
+      this.violations.push(...problems.map((p) => `${this.platform} ${record.path}: ${p}`));
+      record.failure = problems.join("; ");
+      answer = rejection(this.platform, { status: 400, message: problems.join("; ") });
+    } else if (script) {
+      if (--script.remaining <= 0) this.scripts.shift();
+      record.failure = `scripted ${script.failure.status}${script.failure.tiktokCode ? ` code ${script.failure.tiktokCode}` : ""}`;
+      answer = rejection(this.platform, script.failure);
+    } else {
+      answer = success(this.platform, record);
+    }
+
+    if (gone || res.destroyed) {
+      this.notify();
+      return;
+    }
+    record.status = answer.status;
+    res.on("finish", () => {
+      record.acknowledged = answer.ok;
+      this.notify();
+    });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  }
+}
+
+function count(ids: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}
+
+/** The per-event entries of a platform's request body. */
+function entries(platform: Platform, body: unknown): Record<string, unknown>[] {
+  if (!body || typeof body !== "object") return [];
+  const b = body as Record<string, unknown>;
+  const list = platform === "meta" || platform === "tiktok" ? b.data : platform === "ga4" || platform === "webhook" ? b.events : b.conversions;
+  if (!Array.isArray(list)) return [];
+  if (platform === "google_ads") {
+    // Google Ads has no event_id: the order id identifies a conversion.
+    return list.map((c: Record<string, unknown>) => ({ ...c, event_id: c.orderId }));
+  }
+  return list as Record<string, unknown>[];
+}
+
+function success(platform: Platform, r: Received): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
+  const n = entries(platform, r.body).length;
+  switch (platform) {
+    case "meta":
+      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ events_received: n, messages: [], fbtrace_id: trace() }), ok: true };
+    case "tiktok":
+      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ code: 0, message: "OK", request_id: trace(), data: {} }), ok: true };
+    case "ga4":
+      return r.path.startsWith("/debug/")
+        ? { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ validationMessages: [] }), ok: true }
+        : { status: 204, headers: {}, body: "", ok: true };
+    case "google_ads":
+      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ results: entries(platform, r.body).map((c) => ({ orderId: c.orderId })) }), ok: true };
+    case "webhook":
+      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ received: n }), ok: true };
+  }
+}
+
+function rejection(platform: Platform, f: Failure): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
+  const headers: Record<string, string> = { ...JSON_HEADERS, ...(f.retryAfter !== undefined ? { "retry-after": String(f.retryAfter) } : {}) };
+  const message = f.message ?? (f.status === 429 ? "Too many requests" : f.status >= 500 ? "An unexpected error has occurred. Please retry your request later." : "Invalid parameter");
+  if (platform === "tiktok" && f.tiktokCode !== undefined) {
+    return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ code: f.tiktokCode, message, request_id: trace(), data: {} }), ok: false };
+  }
+  if (platform === "tiktok" && f.status === 400) {
+    // TikTok reports bad requests inside a 200.
+    return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ code: 40002, message, request_id: trace(), data: {} }), ok: false };
+  }
+  if (platform === "meta") {
+    const code = f.metaCode ?? (f.status === 429 ? 4 : f.status >= 500 ? 2 : 100);
+    const error = { message, type: f.status >= 500 ? "FacebookApiException" : "OAuthException", code, ...(f.transient !== undefined ? { is_transient: f.transient } : {}), fbtrace_id: trace() };
+    return { status: f.status, headers, body: JSON.stringify({ error }), ok: false };
+  }
+  if (platform === "google_ads") {
+    return { status: f.status, headers, body: JSON.stringify({ error: { code: f.status, message, status: f.status === 429 ? "RESOURCE_EXHAUSTED" : f.status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT" } }), ok: false };
+  }
+  return { status: f.status, headers, body: JSON.stringify({ error: message }), ok: false };
+}
+
+function trace(): string {
+  return crypto.randomBytes(8).toString("base64url");
+}
+
+// ---- contract checks: what each platform documents, as far as a sender can get it wrong ----
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+const now = () => Math.floor(Date.now() / 1000);
+
+function checkTime(where: string, t: unknown, problems: string[]): void {
+  if (typeof t !== "number" || !Number.isInteger(t)) problems.push(`${where}.event_time must be a unix time in seconds`);
+  else if (t > now() + 60) problems.push(`${where}.event_time is in the future`);
+  else if (t < now() - 7 * 24 * 3600) problems.push(`${where}.event_time is older than 7 days`);
+}
+
+function checkHashes(where: string, o: Record<string, unknown>, fields: string[], problems: string[], asList: boolean): void {
+  for (const f of fields) {
+    const v = o[f];
+    if (v === undefined) continue;
+    const list = asList ? v : [v];
+    if (!Array.isArray(list) || list.length === 0) problems.push(`${where}.${f} must be ${asList ? "a list of " : ""}SHA-256 hashes`);
+    else for (const h of list) if (typeof h !== "string" || !HEX64.test(h)) problems.push(`${where}.${f} must be a lower-case SHA-256 hex digest`);
+  }
+}
+
+function check(platform: Platform, r: Received, webhookSecret: string): string[] {
+  const problems: string[] = [];
+  const b = r.body;
+  if (!isObject(b)) return ["the body is not a JSON object"];
+  if (!String(r.headers["content-type"] ?? "").startsWith("application/json")) problems.push("content-type must be application/json");
+  switch (platform) {
+    case "meta": {
+      if (!/^\/v\d+\.\d+\/\d{5,20}\/events$/.test(r.path)) problems.push("the path must be /{api-version}/{pixel_id}/events");
+      if (typeof b.access_token !== "string" && !r.query.access_token) problems.push("access_token is missing");
+      if (b.test_event_code !== undefined && (typeof b.test_event_code !== "string" || !b.test_event_code)) problems.push("test_event_code must be a non-empty string");
+      if (!Array.isArray(b.data) || b.data.length === 0 || b.data.length > 1000) {
+        problems.push("data must hold 1 to 1000 events");
+        break;
+      }
+      b.data.forEach((e: unknown, i: number) => {
+        const w = `data[${i}]`;
+        if (!isObject(e)) return problems.push(`${w} is not an object`);
+        if (typeof e.event_name !== "string" || !e.event_name) problems.push(`${w}.event_name is required`);
+        checkTime(w, e.event_time, problems);
+        if (e.event_id !== undefined && typeof e.event_id !== "string") problems.push(`${w}.event_id must be a string`);
+        if (!["website", "app", "email", "phone_call", "chat", "physical_store", "system_generated", "business_messaging", "other"].includes(String(e.action_source))) problems.push(`${w}.action_source is not one of Meta's values`);
+        // (Meta asks website events for event_source_url and client_user_agent, but accepts
+        // events without them: they only count less for optimisation.)
+        if (!isObject(e.user_data)) return problems.push(`${w}.user_data is required`);
+        const u = e.user_data;
+        checkHashes(`${w}.user_data`, u, ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "external_id"], problems, true);
+        const identifying = ["em", "ph", "external_id", "fbp", "fbc", "client_ip_address"].some((k) => u[k] !== undefined);
+        if (!identifying) problems.push(`${w}.user_data needs at least one customer information parameter`);
+        if (u.fbc !== undefined && !/^fb\.\d\.\d+\..+$/.test(String(u.fbc))) problems.push(`${w}.user_data.fbc must be fb.<subdomain>.<creation ms>.<fbclid>`);
+        if (e.custom_data !== undefined) {
+          if (!isObject(e.custom_data)) return problems.push(`${w}.custom_data must be an object`);
+          const c = e.custom_data;
+          if (c.value !== undefined && typeof c.value !== "number") problems.push(`${w}.custom_data.value must be a number`);
+          if (c.currency !== undefined && !/^[A-Z]{3}$/.test(String(c.currency))) problems.push(`${w}.custom_data.currency must be an ISO 4217 code`);
+          if (e.event_name === "Purchase" && (typeof c.value !== "number" || c.currency === undefined)) problems.push(`${w}: Purchase needs custom_data.value and currency`);
+          if (c.content_ids !== undefined && !(Array.isArray(c.content_ids) && c.content_ids.every((x) => typeof x === "string"))) problems.push(`${w}.custom_data.content_ids must be a list of strings`);
+          if (c.order_id !== undefined && (typeof c.order_id !== "string" || !c.order_id)) problems.push(`${w}.custom_data.order_id must be a non-empty string`);
+        }
+      });
+      break;
+    }
+    case "tiktok": {
+      if (r.path !== "/open_api/v1.3/event/track/") problems.push("the path must be /open_api/v1.3/event/track/");
+      if (!r.headers["access-token"]) problems.push("the Access-Token header is missing");
+      if (b.event_source !== "web") problems.push('event_source must be "web"');
+      if (typeof b.event_source_id !== "string" || !b.event_source_id) problems.push("event_source_id (the pixel code) is required");
+      if (!Array.isArray(b.data) || b.data.length === 0 || b.data.length > 1000) {
+        problems.push("data must hold 1 to 1000 events");
+        break;
+      }
+      b.data.forEach((e: unknown, i: number) => {
+        const w = `data[${i}]`;
+        if (!isObject(e)) return problems.push(`${w} is not an object`);
+        if (typeof e.event !== "string" || !e.event) problems.push(`${w}.event is required`);
+        checkTime(w, e.event_time, problems);
+        if (typeof e.event_id !== "string") problems.push(`${w}.event_id is required for deduplication`);
+        if (e.user !== undefined) {
+          if (!isObject(e.user)) return problems.push(`${w}.user must be an object`);
+          checkHashes(`${w}.user`, e.user, ["email", "phone", "external_id"], problems, false);
+        }
+        if (e.properties !== undefined && isObject(e.properties)) {
+          const p = e.properties;
+          if (p.value !== undefined && typeof p.value !== "number") problems.push(`${w}.properties.value must be a number`);
+          if (p.currency !== undefined && !/^[A-Z]{3}$/.test(String(p.currency))) problems.push(`${w}.properties.currency must be an ISO 4217 code`);
+        }
+      });
+      break;
+    }
+    case "ga4": {
+      if (r.path !== "/mp/collect" && r.path !== "/debug/mp/collect") problems.push("the path must be /mp/collect or /debug/mp/collect");
+      if (!/^G-[A-Z0-9]+$/.test(r.query.measurement_id ?? "")) problems.push("measurement_id is missing from the query");
+      if (!r.query.api_secret) problems.push("api_secret is missing from the query");
+      if (typeof b.client_id !== "string" || !b.client_id) problems.push("client_id is required");
+      if (!Array.isArray(b.events) || b.events.length === 0 || b.events.length > 25) {
+        problems.push("events must hold 1 to 25 events");
+        break;
+      }
+      if (b.user_data !== undefined && isObject(b.user_data)) {
+        checkHashes("user_data", b.user_data, ["sha256_email_address", "sha256_phone_number"], problems, true);
+      }
+      b.events.forEach((e: unknown, i: number) => {
+        const w = `events[${i}]`;
+        if (!isObject(e)) return problems.push(`${w} is not an object`);
+        if (typeof e.name !== "string" || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(e.name)) problems.push(`${w}.name is not a valid GA4 event name`);
+        const p = e.params;
+        if (p === undefined) return;
+        if (!isObject(p)) return problems.push(`${w}.params must be an object`);
+        if (Object.keys(p).length > 25) problems.push(`${w}.params has more than 25 parameters`);
+        if ("transaction_id" in p && (typeof p.transaction_id !== "string" || !p.transaction_id.trim())) problems.push(`${w}.params.transaction_id must not be empty`);
+        if (p.value !== undefined && typeof p.value !== "number") problems.push(`${w}.params.value must be a number`);
+        if (p.value !== undefined && p.currency === undefined) problems.push(`${w}.params: value needs currency`);
+      });
+      break;
+    }
+    case "google_ads": {
+      if (!/^\/v\d+\/customers\/\d+:uploadClickConversions$/.test(r.path)) problems.push("the path must be /{version}/customers/{customer_id}:uploadClickConversions");
+      if (!r.headers["developer-token"]) problems.push("the developer-token header is missing");
+      if (!/^Bearer \S+$/.test(String(r.headers.authorization ?? ""))) problems.push("the Authorization: Bearer header is missing");
+      if (b.partialFailure !== true) problems.push("partialFailure must be true");
+      if (!Array.isArray(b.conversions) || b.conversions.length === 0 || b.conversions.length > 2000) {
+        problems.push("conversions must hold 1 to 2000 conversions");
+        break;
+      }
+      b.conversions.forEach((c: unknown, i: number) => {
+        const w = `conversions[${i}]`;
+        if (!isObject(c)) return problems.push(`${w} is not an object`);
+        if (!/^customers\/\d+\/conversionActions\/[^/]+$/.test(String(c.conversionAction))) problems.push(`${w}.conversionAction must be customers/{id}/conversionActions/{id}`);
+        if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/.test(String(c.conversionDateTime))) problems.push(`${w}.conversionDateTime must be yyyy-mm-dd hh:mm:ss+hh:mm`);
+        if (c.orderId !== undefined && (typeof c.orderId !== "string" || !c.orderId)) problems.push(`${w}.orderId must be a non-empty string`);
+        if (c.conversionValue !== undefined && typeof c.conversionValue !== "number") problems.push(`${w}.conversionValue must be a number`);
+        const ids = c.userIdentifiers;
+        if (ids !== undefined) {
+          if (!Array.isArray(ids)) problems.push(`${w}.userIdentifiers must be a list`);
+          else ids.forEach((u, j) => isObject(u) && checkHashes(`${w}.userIdentifiers[${j}]`, u, ["hashedEmail", "hashedPhoneNumber"], problems, false));
+        }
+        if (c.gclid === undefined && (!Array.isArray(ids) || ids.length === 0)) problems.push(`${w} needs a gclid or user identifiers`);
+      });
+      break;
+    }
+    case "webhook": {
+      const timestamp = String(r.headers["x-tagpipe-timestamp"] ?? "");
+      const signature = String(r.headers["x-tagpipe-signature"] ?? "");
+      if (!/^\d+$/.test(timestamp) || Math.abs(now() - Number(timestamp)) > 300) problems.push("X-Tagpipe-Timestamp is missing or not fresh");
+      if (webhookSecret) {
+        const expected = `sha256=${crypto.createHmac("sha256", webhookSecret).update(`${timestamp}.${r.raw}`).digest("hex")}`;
+        const a = Buffer.from(signature);
+        const e = Buffer.from(expected);
+        if (a.length !== e.length || !crypto.timingSafeEqual(a, e)) problems.push("X-Tagpipe-Signature does not match the body");
+      }
+      if (!Array.isArray(b.events) || b.events.length === 0) problems.push("events must be a non-empty list");
+      break;
+    }
+  }
+  return problems;
+}
+
+/** The five stand-ins and the server environment that points the forwarder at them. */
+export class StandIns {
+  readonly meta = new StandIn("meta");
+  readonly tiktok = new StandIn("tiktok");
+  readonly ga4 = new StandIn("ga4");
+  readonly googleAds = new StandIn("google_ads");
+  readonly webhook = new StandIn("webhook");
+
+  all(): StandIn[] {
+    return [this.meta, this.tiktok, this.ga4, this.googleAds, this.webhook];
+  }
+
+  async start(): Promise<this> {
+    await Promise.all(this.all().map((s) => s.start()));
+    return this;
+  }
+
+  close(): Promise<void> {
+    return Promise.all(this.all().map((s) => s.close())).then(() => undefined);
+  }
+
+  /** TAGPIPE_*_BASE_URL for the server and workers; with `sender`, each request records who sent it. */
+  env(sender?: string): Record<string, string> {
+    const tag = sender ? `/_sender/${encodeURIComponent(sender)}` : "";
+    return {
+      TAGPIPE_META_BASE_URL: this.meta.url + tag,
+      TAGPIPE_TIKTOK_BASE_URL: this.tiktok.url + tag,
+      TAGPIPE_GA4_BASE_URL: this.ga4.url + tag,
+      TAGPIPE_GOOGLE_ADS_BASE_URL: this.googleAds.url + tag,
+    };
+  }
+
+  /** Every contract violation any stand-in saw. */
+  violations(): string[] {
+    return this.all().flatMap((s) => s.violations);
+  }
+
+  /** Every raw request body any stand-in received (for PII scans). */
+  rawBodies(): string[] {
+    return this.all().flatMap((s) => s.received.map((r) => `${r.path}?${new URLSearchParams(r.query)}\n${JSON.stringify(r.headers)}\n${r.raw}`));
+  }
+
+  reset(): void {
+    for (const s of this.all()) {
+      s.reset();
+      s.recover();
+      s.delayMs = 0;
+    }
+  }
+}
+
+export function startStandIns(): Promise<StandIns> {
+  return new StandIns().start();
+}

@@ -1,0 +1,151 @@
+// Raw PII never lands anywhere: not in the database (every collector row scanned as
+// text), not in the server's output, not in what the platforms receive. What they
+// receive are SHA-256 digests of each platform's published normalization, computed here
+// from the normalized strings independently of lib/collector/hash.ts.
+import crypto from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Json } from "../helpers/api";
+import { startCollector, type Collector } from "../helpers/collector";
+import { allDestinations, collect, createPipeline, expectOutcome, purchase, sendServerEvents, type Pipeline } from "../helpers/pipeline";
+import { startStandIns, type StandIns } from "../helpers/stand-ins";
+
+const sha = (s: string) => crypto.createHash("sha256").update(s, "utf8").digest("hex");
+
+const RAW = {
+  email: "  Jane.Doe+Shop@Example.COM ",
+  gmail: "John.Q.Smith@GMail.com",
+  phone: "+49 (0)30 9876-5432",
+  firstName: "Zoë",
+  lastName: "O'Brien-Smith",
+  city: "Frankfurt am Main",
+  zip: "SW1A 1AA",
+  externalId: "cust-8812-xq",
+};
+
+/** Every form a leak could take: as sent, trimmed, lower-cased, digits only, E.164. */
+const NEEDLES = [
+  "Jane.Doe+Shop@Example.COM",
+  "jane.doe+shop@example.com",
+  "jane.doe",
+  "John.Q.Smith",
+  "john.q.smith",
+  "johnqsmith@gmail.com",
+  "+49 (0)30 9876-5432",
+  "9876-5432",
+  "98765432",
+  "+493098765432",
+  "Zoë",
+  "zoë",
+  "O'Brien",
+  "obriensmith",
+  "o'brien",
+  "Frankfurt",
+  "frankfurtammain",
+  "SW1A",
+  "sw1a1aa",
+  "cust-8812-xq",
+  "test@example.com",
+  "5551234567",
+];
+
+describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
+  let standIns: StandIns;
+  let collector: Collector;
+  let p: Pipeline;
+  const sent: { browser: string; server: string; gmail: string; simple: string } = { browser: "", server: "", gmail: "", simple: "" };
+
+  beforeAll(async () => {
+    standIns = await startStandIns();
+    collector = await startCollector({ name: `pii-${backend}`, backend, distDir: inject("distDir"), standIns });
+    p = await createPipeline(collector.url, allDestinations(standIns));
+
+    const full = { email: RAW.email, phone: RAW.phone, first_name: RAW.firstName, last_name: RAW.lastName, city: RAW.city, zip: RAW.zip, country: "GB", external_id: RAW.externalId };
+    const browser = purchase({ user_data: full, page: { url: `https://${p.hostname}/checkout/thanks` } });
+    const server = purchase({ user_data: { ...full, country: "de" } });
+    const gmail = purchase({ user_data: { email: RAW.gmail } });
+    const simple = purchase({ user_data: { email: "test@example.com", phone: "+1 (555) 123-4567" } });
+    Object.assign(sent, { browser: browser.event_id, server: server.event_id, gmail: gmail.event_id, simple: simple.event_id });
+    expectOutcome(await collect(collector.url, { publicKey: p.production.publicKey, origin: p.origin }, [browser]), "accepted");
+    expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, [server, gmail, simple]), "accepted");
+    // PII in events that are rejected, refused or dead-lettered must not leak either.
+    expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, [purchase({ params: { value: -1 }, user_data: full })]), "rejected");
+    const refused = await sendServerEvents(collector.url, p.production.serverKey, [{ ...purchase({ user_data: full }), unknown_field: RAW.email }]);
+    expect(refused.status).toBe(422);
+    expect(refused.text).not.toContain("Jane.Doe");
+    const ids = [browser, server, gmail, simple].map((e) => e.event_id);
+    for (const s of [standIns.meta, standIns.tiktok, standIns.ga4, standIns.webhook]) await s.waitForDelivered(ids);
+    await standIns.googleAds.waitFor(() => standIns.googleAds.deliveredEvents().length >= 4, 20_000, "four Google Ads conversions");
+  });
+
+  afterAll(async () => {
+    await collector?.stop();
+    await standIns?.close();
+  });
+
+  const metaEvent = (id: string) => standIns.meta.deliveredEvents().find((e) => e.event_id === id) as Json;
+  const tiktokEvent = (id: string) => standIns.tiktok.deliveredEvents().find((e) => e.event_id === id) as Json;
+  const ga4Request = (id: string) => standIns.ga4.acknowledged().find((r) => r.eventIds.includes(id))!.body as Json;
+
+  it("Meta gets each field hashed per its rules (trimmed, lower-cased; phone digits with country code; names without punctuation; city without spaces)", () => {
+    const u = metaEvent(sent.browser).user_data;
+    expect(u.em).toEqual([sha("jane.doe+shop@example.com")]);
+    // "(0)" is the trunk prefix written beside an international number: it goes.
+    expect(u.ph).toEqual([sha("493098765432")]);
+    expect(u.fn).toEqual([sha("zoë")]);
+    expect(u.ln).toEqual([sha("obriensmith")]);
+    expect(u.ct).toEqual([sha("frankfurtammain")]);
+    expect(u.zp).toEqual([sha("sw1a1aa")]);
+    expect(u.country).toEqual([sha("gb")]);
+    expect(u.external_id).toEqual([sha("cust-8812-xq")]);
+    expect(metaEvent(sent.server).user_data.country).toEqual([sha("de")]);
+    // The published example: sha256("test@example.com").
+    expect(metaEvent(sent.simple).user_data.em).toEqual(["973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b"]);
+    expect(metaEvent(sent.simple).user_data.ph).toEqual([sha("15551234567")]);
+    // Meta keeps the dots of a Gmail address.
+    expect(metaEvent(sent.gmail).user_data.em).toEqual([sha("john.q.smith@gmail.com")]);
+  });
+
+  it("TikTok gets the email and the E.164 phone hashed", () => {
+    const user = tiktokEvent(sent.browser).user;
+    expect(user.email).toBe(sha("jane.doe+shop@example.com"));
+    expect(user.phone).toBe(sha("+493098765432"));
+    expect(user.external_id).toBe(sha("cust-8812-xq"));
+    expect(tiktokEvent(sent.simple).user.phone).toBe(sha("+15551234567"));
+  });
+
+  it("GA4 and Google Ads get Google's normalization: E.164 phone, and no dots in a Gmail local part", () => {
+    expect(ga4Request(sent.browser).user_data).toMatchObject({
+      sha256_email_address: [sha("jane.doe+shop@example.com")],
+      sha256_phone_number: [sha("+493098765432")],
+      address: [{ sha256_first_name: sha("zoë"), sha256_last_name: sha("obriensmith") }],
+    });
+    expect(ga4Request(sent.gmail).user_data.sha256_email_address).toEqual([sha("johnqsmith@gmail.com")]);
+    const ads = standIns.googleAds.deliveredEvents() as Json[];
+    const identifiers = ads.flatMap((c) => c.userIdentifiers);
+    expect(identifiers).toContainEqual({ hashedEmail: sha("johnqsmith@gmail.com") });
+    expect(identifiers).toContainEqual({ hashedEmail: sha("jane.doe+shop@example.com") });
+    expect(identifiers).toContainEqual({ hashedPhoneNumber: sha("+493098765432") });
+  });
+
+  it("no raw PII in anything the platforms received", () => {
+    const payloads = standIns.rawBodies().join("\n");
+    expect(payloads.length).toBeGreaterThan(1000);
+    for (const needle of NEEDLES) expect(payloads, needle).not.toContain(needle);
+  });
+
+  it("no raw PII in the server's output, and none in the database (every collector row as text)", async () => {
+    const logs = collector.logs();
+    expect(logs).toContain("[tagpipe] ready");
+    for (const needle of NEEDLES) expect(logs, needle).not.toContain(needle);
+    const tables = ["CollectedEvent", "Delivery", "DedupKey"];
+    let scanned = 0;
+    for (const table of tables) {
+      const rows = await collector.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${table}" t`);
+      scanned += rows.length;
+      const text = rows.map((r) => r.row).join("\n");
+      for (const needle of NEEDLES) expect(text, `${needle} in ${table}`).not.toContain(needle);
+    }
+    // Five events stored (one of them rejected) with their deliveries and keys.
+    expect(scanned).toBeGreaterThan(5 + 4 * 5);
+  });
+});

@@ -1,0 +1,158 @@
+// Forwarder processes of their own (`npm run worker`, scripts/worker.ts) beside a server
+// that forwards nothing itself (TAGPIPE_WORKER=0), on PostgreSQL: two workers at once
+// never send one delivery twice, and a worker SIGKILLed mid-batch loses nothing — its
+// claimed rows come back when the lease ends (TAGPIPE_FORWARD_LEASE_MS, shortened here)
+// and another worker delivers them.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { startCollector, type Collector } from "../helpers/collector";
+import { createPipeline, expectOutcome, purchase, sendServerEvents, type Pipeline } from "../helpers/pipeline";
+import { startWorker, type RunningWorker } from "../helpers/server";
+import { startStandIns, type StandIns } from "../helpers/stand-ins";
+
+const LEASE_MS = 6000;
+/** Workers decrypt destination secrets with the server's key. */
+const ENCRYPTION_KEY = randomBytes(32).toString("base64");
+
+describe("forwarder workers on PostgreSQL", () => {
+  let standIns: StandIns;
+  let collector: Collector;
+  let p: Pipeline;
+  const workers: RunningWorker[] = [];
+
+  const worker = async (name: string) => {
+    const w = await startWorker({ name, databaseUrl: collector.databaseUrl!, env: { ...standIns.env(name), TAGPIPE_FORWARD_LEASE_MS: String(LEASE_MS), TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY } });
+    workers.push(w);
+    return w;
+  };
+
+  /** Accepts `n` purchases through the server API, 500 per request; answers their event_ids. */
+  async function accept(n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i += 500) {
+      const events = Array.from({ length: Math.min(500, n - i) }, () => purchase());
+      expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, events), "accepted", events.length);
+      ids.push(...events.map((e) => e.event_id));
+    }
+    return ids;
+  }
+
+  async function deliveryStates(ids: string[]) {
+    return collector.query<{ status: string; attempts: number; eventId: string }>(
+      `SELECT d.status, d.attempts, e."eventId" FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId" WHERE e."eventId" = ANY($1::text[])`,
+      [ids],
+    );
+  }
+
+  beforeAll(async () => {
+    standIns = await startStandIns();
+    collector = await startCollector({ name: "workers-postgres", backend: "postgres", distDir: inject("distDir"), standIns, env: { TAGPIPE_WORKER: "0", TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY } });
+    p = await createPipeline(collector.url, [{ platform: "meta" }]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    expect(standIns.violations(), "contract violations at the stand-ins").toEqual([]);
+    standIns.reset();
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.kill()));
+    await collector?.stop();
+    await standIns?.close();
+  });
+
+  it("with TAGPIPE_WORKER=0 the server forwards nothing itself", async () => {
+    const ids = await accept(3);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(standIns.meta.received).toEqual([]);
+    expect((await deliveryStates(ids)).map((d) => d.status)).toEqual(["pending", "pending", "pending"]);
+    // A worker picks them up.
+    await worker("w0");
+    await standIns.meta.waitForDelivered(ids);
+  });
+
+  it("a worker without the server's encryption key refuses to start, saying why", async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-keyless-"));
+    try {
+      const started = startWorker({ name: "keyless", databaseUrl: collector.databaseUrl!, env: { ...standIns.env("keyless"), TAGPIPE_DATA_DIR: empty } });
+      // Should it start after all, it must not go on claiming rows for the next tests.
+      void started.then((w) => workers.push(w), () => undefined);
+      await expect(started).rejects.toThrow(/TAGPIPE_ENCRYPTION_KEY/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it("two workers at once: every delivery sent exactly once, both workers sending", { timeout: 90_000 }, async () => {
+    const ids = await accept(5000);
+    // A slow platform keeps both workers' requests in flight at the same time.
+    standIns.meta.delayMs = 150;
+    await Promise.all([worker("a"), worker("b")]);
+    await standIns.meta.waitForDelivered(ids, 60_000);
+
+    const sent = standIns.meta.sentCounts();
+    const delivered = standIns.meta.deliveredCounts();
+    for (const id of ids) {
+      expect(sent.get(id), `${id} sent`).toBe(1);
+      expect(delivered.get(id), `${id} delivered`).toBe(1);
+    }
+    expect(sent.size).toBe(ids.length);
+    const bySender = new Map<string, number>();
+    for (const r of standIns.meta.received) bySender.set(r.sender!, (bySender.get(r.sender!) ?? 0) + r.eventIds.length);
+    expect([...bySender.keys()].sort()).toEqual(["a", "b"]);
+    expect(bySender.get("a")! + bySender.get("b")!).toBe(ids.length);
+
+    const states = await deliveryStates(ids);
+    expect(states).toHaveLength(ids.length);
+    expect(states.every((d) => d.status === "delivered" && d.attempts === 1)).toBe(true);
+  });
+
+  it("a worker SIGKILLed mid-batch: nothing lost, nothing delivered twice; its batch is resent once after the lease", { timeout: 90_000 }, async () => {
+    const ids = await accept(1500);
+    standIns.meta.delayMs = 1000;
+    const doomed = await worker("doomed");
+    // Kill it while its first requests are in flight at the platform (before any answer).
+    await standIns.meta.waitFor(() => standIns.meta.received.some((r) => r.sender === "doomed"), 20_000, "the doomed worker's first request");
+    const killedAt = Date.now();
+    await doomed.kill("SIGKILL");
+    const inFlight = standIns.meta.received.filter((r) => r.sender === "doomed");
+    expect(inFlight.length).toBeGreaterThan(0);
+
+    // Events accepted after the kill were never claimed: the next worker sends them at once.
+    const later = await accept(500);
+    standIns.meta.delayMs = 0;
+    await worker("rescuer");
+    await standIns.meta.waitForDelivered(later, 20_000);
+    ids.push(...later);
+    await standIns.meta.waitForDelivered(ids, 60_000);
+    // Give the stand-in a moment to see the dead connections of the killed worker.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+
+    // No answer reached the killed worker.
+    const fromDoomed = standIns.meta.received.filter((r) => r.sender === "doomed");
+    expect(fromDoomed.every((r) => !r.acknowledged)).toBe(true);
+    const abandoned = new Set(fromDoomed.flatMap((r) => r.eventIds));
+    for (const id of later) expect(abandoned.has(id)).toBe(false);
+
+    const sent = standIns.meta.sentCounts();
+    const delivered = standIns.meta.deliveredCounts();
+    for (const id of ids) {
+      // Nothing lost, nothing delivered twice.
+      expect(delivered.get(id), `${id} delivered`).toBe(1);
+      // Sent twice only if it was in the killed worker's requests: same event_id, which
+      // the platform deduplicates.
+      expect(sent.get(id), `${id} sent`).toBe(abandoned.has(id) ? 2 : 1);
+    }
+    // The killed worker's rows waited for their lease to end before anyone resent them.
+    const resent = standIns.meta.received.filter((r) => r.sender === "rescuer" && r.eventIds.some((id) => abandoned.has(id)));
+    expect(Math.min(...resent.map((r) => r.at)) - killedAt).toBeGreaterThanOrEqual(LEASE_MS - 2000);
+
+    const states = await deliveryStates(ids);
+    expect(states.every((d) => d.status === "delivered")).toBe(true);
+    for (const d of states) expect(d.attempts, d.eventId).toBe(abandoned.has(d.eventId) ? 2 : 1);
+  });
+});

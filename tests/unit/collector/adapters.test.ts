@@ -1,0 +1,264 @@
+// The destination adapters (lib/forwarder/destinations/*): the request each builds for a
+// batch, checked against the platform's documented contract, and how each reads the
+// platform's answer.
+import crypto from "node:crypto";
+import { describe, expect, test } from "vitest";
+import { sha256 } from "../../../lib/collector/hash";
+import { ga4 } from "../../../lib/forwarder/destinations/ga4";
+import { googleAds } from "../../../lib/forwarder/destinations/google-ads";
+import { meta } from "../../../lib/forwarder/destinations/meta";
+import { tiktok } from "../../../lib/forwarder/destinations/tiktok";
+import { signWebhook, webhook } from "../../../lib/forwarder/destinations/webhook";
+import type { HttpRequest, Job } from "../../../lib/forwarder/types";
+
+const TIME = new Date("2026-06-15T12:00:00.000Z");
+const EM = sha256("test@example.com");
+const PH = sha256("15551234567");
+const PH_E164 = sha256("+15551234567");
+
+function job(extra: { ids?: Record<string, string>; test?: boolean; testEventCode?: string; eventName?: string; event?: Partial<Job["event"]> } = {}): Job {
+  return {
+    deliveryId: `d-${Math.random()}`,
+    destinationId: "dest-1",
+    eventName: extra.eventName ?? "Purchase",
+    target: { ids: extra.ids ?? {}, test: extra.test ?? false, ...(extra.testEventCode ? { testEventCode: extra.testEventCode } : {}) },
+    event: {
+      name: "purchase",
+      eventId: "evt-1",
+      orderId: "order-1",
+      params: { value: 49.9, currency: "EUR", order_id: "order-1", content_ids: ["sku-1", "sku-2"], contents: [{ id: "sku-1", quantity: 2, price: 9.95 }, { id: "sku-2", quantity: 1, price: 30 }], num_items: 3 },
+      userData: { em: EM, ph: PH, ph_e164: PH_E164, fn: sha256("mary"), ln: sha256("obrien"), external_id: sha256("c-1"), client_ip_address: "203.0.113.7", client_user_agent: "Mozilla/5.0", fbp: "fb.1.1700000000000.1", fbc: "fb.1.1700000000000.IwAR", ttclid: "E.C.P", gclid: "Cj0K" },
+      context: { url: "https://shop.example.com/thanks", referrer: "https://shop.example.com/cart" },
+      eventTime: TIME,
+      source: "both",
+      ...extra.event,
+    },
+  };
+}
+
+function request(r: HttpRequest | { error: string }): HttpRequest & { json: Record<string, unknown> & { [k: string]: unknown } } {
+  if ("error" in r) throw new Error(r.error);
+  return { ...r, json: JSON.parse(r.body) };
+}
+
+describe("Meta Conversions API", () => {
+  const ids = { pixelId: "1234567890" };
+
+  test("POST /{version}/{pixel_id}/events with data[] of the documented fields and the access token", () => {
+    const r = request(meta.build([job({ ids })], { accessToken: "EAAB" }));
+    expect(r.url).toBe("https://graph.facebook.com/v21.0/1234567890/events");
+    expect(r.headers["content-type"]).toBe("application/json");
+    expect(r.json.access_token).toBe("EAAB");
+    expect(r.json.test_event_code).toBeUndefined();
+    expect(r.json.data).toEqual([
+      {
+        event_name: "Purchase",
+        event_time: Math.floor(TIME.getTime() / 1000),
+        event_id: "evt-1",
+        action_source: "website",
+        event_source_url: "https://shop.example.com/thanks",
+        user_data: { em: [EM], ph: [PH], fn: [sha256("mary")], ln: [sha256("obrien")], external_id: [sha256("c-1")], client_ip_address: "203.0.113.7", client_user_agent: "Mozilla/5.0", fbp: "fb.1.1700000000000.1", fbc: "fb.1.1700000000000.IwAR" },
+        custom_data: {
+          value: 49.9,
+          currency: "EUR",
+          content_ids: ["sku-1", "sku-2"],
+          content_type: "product",
+          contents: [{ id: "sku-1", quantity: 2, item_price: 9.95 }, { id: "sku-2", quantity: 1, item_price: 30 }],
+          order_id: "order-1",
+          num_items: 3,
+        },
+      },
+    ]);
+  });
+
+  test("test events carry the destination's test_event_code; production ones never do", () => {
+    expect(request(meta.build([job({ ids, test: true, testEventCode: "TEST42" })], { accessToken: "t" })).json.test_event_code).toBe("TEST42");
+    expect(request(meta.build([job({ ids, test: false, testEventCode: "TEST42" })], { accessToken: "t" })).json.test_event_code).toBeUndefined();
+  });
+
+  test("the base URL comes from TAGPIPE_META_BASE_URL; a batch keeps its order", () => {
+    process.env.TAGPIPE_META_BASE_URL = "http://127.0.0.1:9/";
+    try {
+      const jobs = [1, 2, 3].map((i) => job({ ids, event: { eventId: `e${i}` } }));
+      const r = request(meta.build(jobs, { accessToken: "t" }));
+      expect(r.url).toBe("http://127.0.0.1:9/v21.0/1234567890/events");
+      expect((r.json.data as { event_id: string }[]).map((d) => d.event_id)).toEqual(["e1", "e2", "e3"]);
+    } finally {
+      delete process.env.TAGPIPE_META_BASE_URL;
+    }
+  });
+
+  test("without a pixel id or an access token there is nothing to send, and it says why", () => {
+    expect(meta.build([job()], { accessToken: "t" })).toEqual({ error: "the destination has no pixel id" });
+    expect(meta.build([job({ ids })], {})).toEqual({ error: "no Conversions API access token is set for this destination" });
+  });
+
+  test("an event without any customer information parameter is refused before batching", () => {
+    expect(meta.refuse!(job({ event: { userData: {} } }))).toMatch(/customer information parameter/);
+    expect(meta.refuse!(job({ event: { userData: { fbp: "fb.1.1.1" } } }))).toBeNull();
+  });
+
+  test("answers: 2xx ok; 429 and 5xx retry; throttling and transient errors retry even as 400; other 4xx fail", () => {
+    const graph = (code: number, transient?: boolean) => JSON.stringify({ error: { message: "m", type: "OAuthException", code, ...(transient !== undefined ? { is_transient: transient } : {}), fbtrace_id: "x" } });
+    expect(meta.outcome!(200, '{"events_received":1}')).toBe("ok");
+    expect(meta.outcome!(500, graph(2))).toBe("retry");
+    expect(meta.outcome!(429, "")).toBe("retry");
+    for (const code of [1, 2, 4, 17, 32, 341, 613]) expect(meta.outcome!(400, graph(code)), String(code)).toBe("retry");
+    expect(meta.outcome!(400, graph(100, true))).toBe("retry");
+    expect(meta.outcome!(400, graph(100))).toBe("fail");
+    expect(meta.outcome!(400, graph(190, false))).toBe("fail");
+    expect(meta.outcome!(403, "<html>Forbidden</html>")).toBe("fail");
+  });
+});
+
+describe("TikTok Events API", () => {
+  const ids = { pixelCode: "C4PIXEL0001" };
+
+  test("POST /open_api/v1.3/event/track/ with the Access-Token header and data[] of event, event_time, event_id, user, page, properties", () => {
+    const r = request(tiktok.build([job({ ids, eventName: "CompletePayment" })], { accessToken: "tt" }));
+    expect(r.url).toBe("https://business-api.tiktok.com/open_api/v1.3/event/track/");
+    expect(r.headers).toEqual({ "content-type": "application/json", "Access-Token": "tt" });
+    expect(r.json).toEqual({
+      event_source: "web",
+      event_source_id: "C4PIXEL0001",
+      data: [
+        {
+          event: "CompletePayment",
+          event_time: Math.floor(TIME.getTime() / 1000),
+          event_id: "evt-1",
+          user: { email: EM, phone: PH_E164, external_id: sha256("c-1"), ip: "203.0.113.7", user_agent: "Mozilla/5.0", ttclid: "E.C.P" },
+          page: { url: "https://shop.example.com/thanks", referrer: "https://shop.example.com/cart" },
+          properties: {
+            value: 49.9,
+            currency: "EUR",
+            content_ids: ["sku-1", "sku-2"],
+            contents: [{ content_id: "sku-1", quantity: 2, price: 9.95 }, { content_id: "sku-2", quantity: 1, price: 30 }],
+            content_type: "product",
+            order_id: "order-1",
+          },
+        },
+      ],
+    });
+    expect(request(tiktok.build([job({ ids, test: true, testEventCode: "TEST9" })], { accessToken: "tt" })).json.test_event_code).toBe("TEST9");
+  });
+
+  test("errors come inside a 200: code 0 ok, rate limits and internal errors retry, the rest fail", () => {
+    expect(tiktok.outcome!(200, '{"code":0,"message":"OK"}')).toBe("ok");
+    expect(tiktok.outcome!(200, '{"code":40100,"message":"Too many requests"}')).toBe("retry");
+    expect(tiktok.outcome!(200, '{"code":50002,"message":"Internal"}')).toBe("retry");
+    expect(tiktok.outcome!(200, '{"code":40002,"message":"Invalid"}')).toBe("fail");
+    expect(tiktok.outcome!(200, "<html>gateway</html>")).toBe("retry");
+    expect(tiktok.outcome!(503, "")).toBe("retry");
+    expect(tiktok.outcome!(401, "")).toBe("fail");
+  });
+});
+
+describe("GA4 Measurement Protocol", () => {
+  const ids = { measurementId: "G-ABC123" };
+
+  test("POST /mp/collect?measurement_id&api_secret with a client id, hashed user data and the events", () => {
+    const r = request(ga4.build([job({ ids, eventName: "purchase" })], { apiSecret: "s3cret" }));
+    const url = new URL(r.url);
+    expect(url.origin + url.pathname).toBe("https://www.google-analytics.com/mp/collect");
+    expect(Object.fromEntries(url.searchParams)).toEqual({ measurement_id: "G-ABC123", api_secret: "s3cret" });
+    expect(r.json.client_id).toMatch(/^\d+\.\d+$/);
+    expect(r.json.timestamp_micros).toBe(TIME.getTime() * 1000);
+    expect(r.json.user_data).toEqual({ sha256_email_address: [EM], sha256_phone_number: [PH_E164], address: [{ sha256_first_name: sha256("mary"), sha256_last_name: sha256("obrien") }] });
+    expect(r.json.events).toEqual([
+      {
+        name: "purchase",
+        params: {
+          value: 49.9,
+          currency: "EUR",
+          transaction_id: "order-1",
+          items: [{ item_id: "sku-1", quantity: 2, price: 9.95 }, { item_id: "sku-2", quantity: 1, price: 30 }],
+          event_id: "evt-1",
+          page_location: "https://shop.example.com/thanks",
+          engagement_time_msec: 1,
+        },
+      },
+    ]);
+  });
+
+  test("never an empty transaction_id: without an order id the parameter is absent", () => {
+    for (const orderId of [null, ""]) {
+      const r = request(ga4.build([job({ ids, event: { orderId } })], { apiSecret: "s" }));
+      expect((r.json.events as { params: object }[])[0].params).not.toHaveProperty("transaction_id");
+    }
+  });
+
+  test("test events go to the validation endpoint /debug/mp/collect", () => {
+    expect(new URL(request(ga4.build([job({ ids, test: true })], { apiSecret: "s" })).url).pathname).toBe("/debug/mp/collect");
+  });
+
+  test("Google's email hash (no dots in a Gmail local part) is preferred when there is one", () => {
+    const r = request(ga4.build([job({ ids, event: { userData: { em: "a".repeat(64), em_google: "b".repeat(64) } } })], { apiSecret: "s" }));
+    expect((r.json.user_data as Record<string, unknown>).sha256_email_address).toEqual(["b".repeat(64)]);
+  });
+
+  test("at most 25 events per request; one client per request", () => {
+    expect(ga4.maxBatch).toBe(25);
+    const a = job({ ids, event: { userData: { em: EM } } });
+    const b = job({ ids, event: { userData: { em: PH } } });
+    expect(ga4.groupKey!(a)).not.toBe(ga4.groupKey!(b));
+    expect(ga4.groupKey!(a)).toBe(ga4.groupKey!(job({ ids, event: { eventId: "other", userData: { em: EM } } })));
+  });
+
+  test("without a measurement id or API secret it says why", () => {
+    expect(ga4.build([job()], { apiSecret: "s" })).toEqual({ error: "the destination has no measurement id" });
+    expect(ga4.build([job({ ids })], {})).toEqual({ error: "no Measurement Protocol API secret is set for this destination" });
+  });
+});
+
+describe("Google Ads enhanced conversions", () => {
+  const ids = { conversionId: "AW-123456789", conversionLabel: "AbC-d_12" };
+
+  test("POST /{version}/customers/{id}:uploadClickConversions with the developer token, bearer and partial failure", () => {
+    const r = request(googleAds.build([job({ ids })], { developerToken: "dev", oauthToken: "ya29" }));
+    expect(r.url).toBe("https://googleads.googleapis.com/v17/customers/123456789:uploadClickConversions");
+    expect(r.headers).toEqual({ "content-type": "application/json", "developer-token": "dev", authorization: "Bearer ya29" });
+    expect(r.json).toEqual({
+      conversions: [
+        {
+          conversionAction: "customers/123456789/conversionActions/AbC-d_12",
+          conversionDateTime: "2026-06-15 12:00:00+00:00",
+          conversionValue: 49.9,
+          currencyCode: "EUR",
+          orderId: "order-1",
+          gclid: "Cj0K",
+          userIdentifiers: [{ hashedEmail: EM }, { hashedPhoneNumber: PH_E164 }],
+        },
+      ],
+      partialFailure: true,
+    });
+  });
+
+  test("a conversion without gclid or user identifiers is refused; missing settings say why", () => {
+    expect(googleAds.refuse!(job({ event: { userData: { fbp: "x" } } }))).toMatch(/gclid/);
+    expect(googleAds.refuse!(job({ event: { userData: { em: EM } } }))).toBeNull();
+    expect(googleAds.build([job()], { developerToken: "d", oauthToken: "o" })).toEqual({ error: "the destination needs its conversion id and label" });
+    expect(googleAds.build([job({ ids })], { developerToken: "d" })).toEqual({ error: "the developer token and OAuth token must both be set" });
+  });
+});
+
+describe("webhook", () => {
+  test("JSON events with hashed user data, signed with HMAC-SHA256 over '<timestamp>.<body>'", () => {
+    const r = request(webhook.build([job({ ids: { url: "https://hooks.example.com/in" }, test: true })], { signingSecret: "whsec" }));
+    expect(r.url).toBe("https://hooks.example.com/in");
+    const timestamp = r.headers["x-tagpipe-timestamp"];
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(5);
+    const expected = `sha256=${crypto.createHmac("sha256", "whsec").update(`${timestamp}.${r.body}`).digest("hex")}`;
+    expect(r.headers["x-tagpipe-signature"]).toBe(expected);
+    expect(signWebhook("whsec", timestamp, r.body)).toBe(expected);
+    // A receiver checking against a tampered body or another secret fails.
+    expect(signWebhook("whsec", timestamp, r.body.replace("49.9", "4990"))).not.toBe(expected);
+    expect(signWebhook("other", timestamp, r.body)).not.toBe(expected);
+    const [event] = (r.json as { events: Record<string, unknown>[] }).events;
+    expect(event).toMatchObject({ event_id: "evt-1", name: "Purchase", order_id: "order-1", source: "both", test: true, user_data: { em: EM } });
+    expect(event.event_time).toBe(Math.floor(TIME.getTime() / 1000));
+  });
+
+  test("without a URL there is nothing to send", () => {
+    expect(webhook.build([job()], {})).toEqual({ error: "the destination has no URL" });
+  });
+});
