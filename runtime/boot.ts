@@ -95,7 +95,11 @@ function start(
     const lines = explain ? [`event_id ${eventId}`, `params ${JSON.stringify(params)}`] : [];
     const dispatch = () => {
       const ad = consentNow();
-      if (!errors.length && ad === "granted") {
+      // Non-production containers never fire production pixels: their events go to the
+      // collector only, marked test, and the server routes them to test endpoints.
+      if (!c.environment.production) {
+        if (explain) lines.push("pixels not fired: non-production environment");
+      } else if (!errors.length && ad === "granted") {
         for (const d of c.destinations) {
           const name = d.events[event.id];
           if (!name || !d.browser || (d.regions && !(region && d.regions.includes(region.code)))) continue;

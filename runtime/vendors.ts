@@ -20,17 +20,46 @@ function script(src: string): void {
   document.head.appendChild(s);
 }
 
-/** A queueing stub with the vendor's calling convention, until its real code arrives. */
-function stub(name: string, src: string, queueKey = "queue"): Fn {
-  if (typeof w[name] === "function" || (name === "ttq" && w.ttq)) return w[name] as Fn;
+/**
+ * Meta's queue stub, as its own snippet defines it: calls queue until fbevents.js arrives
+ * and installs callMethod, which then receives every call.
+ */
+function metaStub(): Fn {
+  if (typeof w.fbq === "function") return w.fbq as Fn;
+  const n = function (...args: unknown[]) {
+    if (n.callMethod) (n.callMethod as Fn)(...args);
+    else (n.queue as unknown[]).push(args);
+  } as Fn;
+  n.push = n;
+  n.loaded = true;
+  n.version = "2.0";
+  n.queue = [];
+  w.fbq = n;
+  w._fbq ??= n;
+  script("https://connect.facebook.net/en_US/fbevents.js");
+  return n;
+}
+
+/** TikTok's queue stub, as its snippet defines it: methods that queue until events.js arrives. */
+function tiktokStub(code: string): Fn {
+  if (w.ttq) return w.ttq as Fn;
   const q: unknown[] = [];
-  const f = ((...args: unknown[]) => void q.push(args)) as Fn;
-  f[queueKey] = q;
-  f.push = f;
-  f.loaded = true;
-  w[name] = f;
-  script(src);
-  return f;
+  const ttq = q as unknown as Fn;
+  const methods = ["page", "track", "identify", "instances", "debug", "on", "off", "once", "ready", "alias", "group", "enableCookie", "disableCookie", "holdConsent", "revokeConsent", "grantConsent"];
+  const setter = (target: Dict, method: string) => {
+    target[method] = (...args: unknown[]) => void q.push([method, ...args]);
+  };
+  methods.forEach((m) => setter(ttq, m));
+  ttq.instance = (id: string) => {
+    const inst: Dict = {};
+    methods.forEach((m) => (inst[m] = (...args: unknown[]) => void q.push([m, ...args, { instance: id }])));
+    return inst;
+  };
+  ttq.load = (id: string) => script(`https://analytics.tiktok.com/i18n/pixel/events.js?sdkid=${encodeURIComponent(id)}&lib=ttq`);
+  w.ttq = ttq;
+  w.TiktokAnalyticsObject = "ttq";
+  void code;
+  return ttq;
 }
 
 function items(p: Dict): Dict[] {
@@ -50,22 +79,25 @@ export function fire(d: RuntimeDestination, name: string, eventId: string, p: Di
   };
   switch (d.platform) {
     case "meta": {
-      const fbq = stub("fbq", "https://connect.facebook.net/en_US/fbevents.js");
+      const fbq = metaStub();
       once(`m${ids.pixelId}`, () => fbq("init", ids.pixelId));
       const contents = items(p).map((i) => ({ id: String(i.item_id ?? i.id), quantity: Number(i.quantity ?? 1) }));
       const data: Dict = { value: p.value, currency: p.currency, content_ids: p.content_ids, content_type: p.content_ids ? "product" : undefined, contents: contents.length ? contents : undefined, num_items: p.num_items, order_id: p.order_id };
-      fbq(META_STANDARD.includes(name) ? "track" : "trackCustom", name, clean(data), { eventID: eventId });
+      // trackSingle: with two Meta pixels on a page, each gets the event once, not twice.
+      fbq(META_STANDARD.includes(name) ? "trackSingle" : "trackSingleCustom", ids.pixelId, name, clean(data), { eventID: eventId });
       return `fbq ${name}`;
     }
     case "tiktok": {
-      const ttq = stub("ttq", `https://analytics.tiktok.com/i18n/pixel/events.js?sdkid=${encodeURIComponent(ids.pixelCode)}`, "_q");
+      const ttq = tiktokStub(ids.pixelCode);
       once(`t${ids.pixelCode}`, () => (ttq.load as Fn | undefined)?.(ids.pixelCode));
+      // One pixel's instance, so a second TikTok pixel on the page does not count it too.
+      const pixel = (typeof ttq.instance === "function" ? (ttq.instance as (id: string) => Dict)(ids.pixelCode) : ttq) as Dict;
       if (pageView) {
-        (ttq.page as Fn | undefined)?.();
+        (pixel.page as Fn | undefined)?.();
         return "ttq page";
       }
       const contents = items(p).map((i) => ({ content_id: String(i.item_id ?? i.id), quantity: Number(i.quantity ?? 1), price: i.price }));
-      (ttq.track as Fn)(name, clean({ value: p.value, currency: p.currency, contents: contents.length ? contents : undefined, content_type: "product", order_id: p.order_id }), { event_id: eventId });
+      (pixel.track as Fn)(name, clean({ value: p.value, currency: p.currency, contents: contents.length ? contents : undefined, content_type: "product", order_id: p.order_id }), { event_id: eventId });
       return `ttq ${name}`;
     }
     case "ga4":

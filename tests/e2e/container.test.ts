@@ -24,13 +24,15 @@ let containerId = "";
 type Call = unknown[];
 type Beacon = { key: string; events: Json[] };
 
-function page(scriptKey: string, early = ""): string {
+function page(scriptKey: string, early = "", standIns = true): string {
   return `<!doctype html><html><head><title>Fixture shop</title>
 <script>
   window.calls = [];
+  ${standIns ? "" : "/*"}
   window.fbq = function () { calls.push(["fbq"].concat([].slice.call(arguments))); };
   window.ttq = { load: function (id) { calls.push(["ttq.load", id]); }, page: function () { calls.push(["ttq.page"]); }, track: function () { calls.push(["ttq.track"].concat([].slice.call(arguments))); } };
   window.gtag = function () { calls.push(["gtag"].concat([].slice.call(arguments))); };
+  ${standIns ? "" : "*/"}
   window.dataLayer = window.dataLayer || [];
   ${early}
 </script>
@@ -125,7 +127,7 @@ beforeAll(async () => {
         ? `window.tagpipe = function () { (tagpipe.q = tagpipe.q || []).push(arguments); }; tagpipe("config", {region: "eu"});`
         : "";
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(page(url.searchParams.get("env") === "staging" ? stagingKey : key, early));
+    res.end(page(url.searchParams.get("env") === "staging" ? stagingKey : key, early, url.pathname !== "/plain"));
   });
   await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
@@ -139,7 +141,7 @@ afterAll(async () => {
 
 /**
  * A shop page whose collector beacons are recorded as they leave: the page's sendBeacon is
- * wrapped (CDP does not expose a beacon's Blob body), then the real one sends it.
+ * wrapped (CDP does not expose a beacon's body), then the real one sends it.
  */
 async function openShop(path: string): Promise<{ page: Page; beacons: () => Promise<Beacon[]>; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
@@ -148,7 +150,8 @@ async function openShop(path: string): Promise<{ page: Page; beacons: () => Prom
     w.__beacons = [];
     const original = navigator.sendBeacon.bind(navigator);
     navigator.sendBeacon = (url, data) => {
-      if (data instanceof Blob) void data.text().then((t) => w.__beacons.push(t));
+      if (typeof data === "string") w.__beacons.push(data);
+      else if (data instanceof Blob) void data.text().then((t) => w.__beacons.push(t));
       return original(url, data);
     };
   });
@@ -176,11 +179,13 @@ describe("the container on a storefront", () => {
     await expect.poll(async () => (await events(beacons)).length).toBe(3);
     const c = await calls(p);
     expect(c.filter((x) => x[0] === "fbq" && x[1] === "init")).toEqual([["fbq", "init", "1234567890"]]);
-    const meta = c.filter((x) => x[0] === "fbq" && x[1] === "track");
-    expect(meta.map((x) => x[2])).toEqual(["PageView", "ViewContent", "AddToCart"]);
+    // trackSingle: the event goes to this destination's pixel only.
+    const meta = c.filter((x) => x[0] === "fbq" && x[1] === "trackSingle");
+    expect(meta.every((x) => x[2] === "1234567890")).toBe(true);
+    expect(meta.map((x) => x[3])).toEqual(["PageView", "ViewContent", "AddToCart"]);
     const cart = (await events(beacons)).find((x) => x.name === "add_to_cart");
     expect(cart.params).toEqual({ value: 19.5, currency: "USD", content_ids: ["sku-9"] });
-    expect(meta[2][4]).toEqual({ eventID: cart.event_id });
+    expect(meta[2][5]).toEqual({ eventID: cart.event_id });
     const tiktok = c.filter((x) => x[0] === "ttq.track");
     expect(tiktok).toEqual([["ttq.track", "AddToCart", expect.objectContaining({ value: 19.5, currency: "USD" }), { event_id: cart.event_id }]]);
     expect(c.filter((x) => x[0] === "gtag" && x[1] === "event")).toEqual([]);
@@ -198,9 +203,10 @@ describe("the container on a storefront", () => {
     // Raw user data goes only to the first-party collector, which hashes it on arrival.
     expect(purchase.user_data.email).toBe("Ada@Example.com");
     const c = await calls(p);
-    expect(c.find((x) => x[0] === "fbq" && x[2] === "Purchase")).toEqual([
+    expect(c.find((x) => x[0] === "fbq" && x[3] === "Purchase")).toEqual([
       "fbq",
-      "track",
+      "trackSingle",
+      "1234567890",
       "Purchase",
       expect.objectContaining({ value: 59.9, currency: "EUR", order_id: "1001", content_ids: ["sku-1"] }),
       { eventID: "order-1001" },
@@ -213,7 +219,7 @@ describe("the container on a storefront", () => {
     await flush(p);
     // A fresh page: its beacons hold the page view only.
     await expect.poll(async () => (await events(beacons)).map((x) => x.name)).toEqual(["page_view"]);
-    expect((await calls(p)).filter((x) => x[2] === "Purchase" || x[1] === "CompletePayment")).toEqual([]);
+    expect((await calls(p)).filter((x) => x[3] === "Purchase" || x[1] === "CompletePayment")).toEqual([]);
     await screenshot(p, "storefront-thanks");
   });
 
@@ -231,7 +237,7 @@ describe("the container on a storefront", () => {
       ["page_view", "eu", "granted"],
       ["purchase", "eu", "granted"],
     ]);
-    expect((await calls(p)).filter((x) => x[1] === "track").map((x) => x[2])).toEqual(["PageView", "Purchase"]);
+    expect((await calls(p)).filter((x) => x[1] === "trackSingle").map((x) => x[3])).toEqual(["PageView", "Purchase"]);
   });
 
   test("an SPA route change, a click and a form submit fire their events; blocked and invalid events are not sent to pixels", async () => {
@@ -251,7 +257,32 @@ describe("the container on a storefront", () => {
     const invalid = (await events(beacons)).find((x) => x.name === "purchase");
     expect(invalid.errors).toEqual(expect.arrayContaining(["order_id is required", "content_ids is required"]));
     const c = await calls(p);
-    expect(c.filter((x) => x[1] === "track").map((x) => x[2])).toEqual(["PageView", "PageView", "CompleteRegistration", "Lead"]);
+    expect(c.filter((x) => x[1] === "trackSingle").map((x) => x[3])).toEqual(["PageView", "PageView", "CompleteRegistration", "Lead"]);
+    expect(errors).toEqual([]);
+  });
+
+  test("without the vendors' code on the page, their documented stubs queue the calls and their scripts load", async () => {
+    const { page: p, errors } = await openShop("/plain");
+    await p.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ event: "add_to_cart", ecommerce: { value: 4, currency: "EUR", items: [{ item_id: "s" }] } }));
+    const state = await p.evaluate(() => {
+      const w = window as unknown as { fbq: { queue: unknown[][]; version: string }; ttq: unknown[][]; dataLayer: unknown[] };
+      return {
+        fbq: w.fbq.queue.map((args) => Array.from(args).slice(0, 3)),
+        version: w.fbq.version,
+        ttq: Array.from(w.ttq).map((args) => Array.from(args).slice(0, 2)),
+        scripts: Array.from(document.scripts).map((s) => s.src).filter((src) => !src.includes("/c/")),
+      };
+    });
+    expect(state.version).toBe("2.0");
+    expect(state.fbq).toEqual([
+      ["init", "1234567890"],
+      ["trackSingle", "1234567890", "PageView"],
+      ["trackSingle", "1234567890", "AddToCart"],
+    ]);
+    expect(state.ttq).toEqual([["track", "AddToCart"]]);
+    expect(state.scripts).toEqual(expect.arrayContaining([expect.stringContaining("connect.facebook.net/en_US/fbevents.js"), expect.stringContaining("analytics.tiktok.com/i18n/pixel/events.js")]));
+    // GA4 fires on purchases only: its code is not loaded for this page.
+    expect(state.scripts.some((src) => src.includes("googletagmanager"))).toBe(false);
     expect(errors).toEqual([]);
   });
 
@@ -270,6 +301,8 @@ describe("the container on a storefront", () => {
     await expect.poll(async () => (await events(beacons)).length).toBe(1);
     expect((await beacons())[0].key).toBe(stagingKey);
     expect((await events(beacons))[0].test).toBe(true);
+    // A staging container never fires the production pixels.
+    expect(await calls(p)).toEqual([]);
   });
 
   test("the collector accepted the storefront's events", async () => {
