@@ -31,7 +31,12 @@ export function writeEvents(items: Item[]): Promise<EventOutcome[]> {
 async function drain(): Promise<void> {
   running++;
   try {
-    while (queue.length) {
+    for (;;) {
+      // Let this turn of the event loop read every request that has arrived before taking
+      // the batch. Without it, a database that answers without real I/O (embedded PGlite
+      // resolves in microtasks) commits each request on its own: no group commit at all.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!queue.length) break;
       let taken = 0;
       let cut = 0;
       while (cut < queue.length && (taken === 0 || taken + queue[cut].items.length <= MAX_BATCH_EVENTS)) taken += queue[cut++].items.length;

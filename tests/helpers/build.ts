@@ -10,15 +10,16 @@ export function testDistDir(): string {
   return process.env.TAGPIPE_DIST_DIR || ".next";
 }
 
-/** Builds into distDir unless its BUILD_ID is newer than every source. */
-export function ensureBuild(distDir: string): void {
+/** Builds into distDir unless its BUILD_ID is newer than every source; `log` takes the progress lines. */
+export function ensureBuild(distDir: string, log: (line: string) => void = console.log): void {
   if (!buildIsStale(ROOT, distDir)) return;
-  console.log(`[tests] no build, or sources changed since it: next build into ${distDir}`);
+  log(`[tests] no build, or sources changed since it: next build into ${distDir}`);
   const started = Date.now();
   execFileSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], {
     cwd: ROOT,
-    stdio: "inherit",
+    // The build's output goes where `log` writes: a caller printing figures on stdout keeps it clean.
+    stdio: ["ignore", log === console.log ? "inherit" : 2, "inherit"],
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", TAGPIPE_DIST_DIR: distDir },
   });
-  console.log(`[tests] built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`[tests] built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -29,6 +29,8 @@ export type ServerOptions = {
   port?: number;
   /** Append to the log file (a restart) instead of starting it afresh. */
   appendLog?: boolean;
+  /** Extra node flags (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
+  nodeArgs?: string[];
 };
 
 export type RunningServer = {
@@ -119,7 +121,7 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
     ...options.env,
   });
 
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
     cwd: ROOT,
     env,
     detached: true,

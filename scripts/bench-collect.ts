@@ -1,0 +1,336 @@
+// npm run bench:collect – the collector's figures, each printed on its own line as
+// name=value (progress goes to stderr):
+//
+//   ceiling_rps               a bare node:http server answering 204, same load, same run
+//   pg_single_events_per_s    POST /api/collect, one purchase per request, 50 connections
+//   pg_batch20_events_per_s   the same with 20 purchases per request
+//   pg_p50_ms, pg_p99_ms      latency at half the single-event maximum (autocannon overallRate)
+//   pglite_…                  the same four on the embedded PGlite database
+//   forward_events_per_s      a worker (scripts/worker.ts) draining the outbox to a local
+//                             Meta stand-in, in batches, recording each delivery's state
+//
+// It starts its own servers (the production build, like the integration tests: a stale
+// one is rebuilt) on a temporary PostgreSQL database it creates and drops and on a
+// temporary PGlite directory, with high intake rate limits, and publishes a container
+// through the REST API. Every event is a valid purchase with a unique event_id and
+// order_id. Settings: BENCH_SECONDS (per measurement, default 6), BENCH_CONNECTIONS (50),
+// TEST_POSTGRES_URL (the maintenance database), TAGPIPE_DIST_DIR, BENCH_PROFILE=<dir>
+// (write the servers' --cpu-prof profiles there), BENCH_ONLY=pg|pglite.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import { ensureBuild, testDistDir } from "../tests/helpers/build";
+import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
+import { freePort, startServer, startWorker, type RunningServer, type RunningWorker } from "../tests/helpers/server";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ONLY = process.env.BENCH_ONLY;
+const PROFILE_DIR = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : null;
+const ENCRYPTION_KEY = randomBytes(32).toString("base64");
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const figure = (name: string, value: number) => process.stdout.write(`${name}=${Number.isInteger(value) ? value : value.toFixed(2)}\n`);
+
+// ---- cleanup: everything started is stopped, even on failure or Ctrl-C ----------------
+
+const cleanups: (() => Promise<unknown>)[] = [];
+async function cleanup() {
+  for (const fn of cleanups.splice(0).reverse()) await fn().catch((e) => log(`cleanup: ${(e as Error).message}`));
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cleanup().then(() => process.exit(130)));
+
+// ---- a tiny REST client: sign up, sign in, token, then the pipeline --------------------
+
+class Api {
+  cookies = new Map<string, string>();
+  token: string | null = null;
+  constructor(readonly base: string) {}
+
+  private keep(response: Response) {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair.indexOf("=");
+      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+  }
+
+  async call(method: string, p: string, body?: unknown): Promise<Record<string, unknown> & { id: string }> {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    else {
+      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+      headers.origin = this.base;
+    }
+    const response = await fetch(new URL(`/api/v1${p}`, this.base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${p} → ${response.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text);
+  }
+
+  async signIn(email: string, password: string) {
+    const csrf = await fetch(new URL("/api/auth/csrf", this.base));
+    this.keep(csrf);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const response = await fetch(new URL("/api/auth/callback/credentials", this.base), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${this.base}/` }).toString(),
+    });
+    this.keep(response);
+    if (![...this.cookies.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in failed: ${response.status}`);
+  }
+}
+
+type Pipeline = { publicKey: string; origin: string };
+
+/** A team, a site, the purchase event mapped, a Meta destination at the stand-in, published to production. */
+async function publishPipeline(base: string): Promise<Pipeline> {
+  const api = new Api(base);
+  const id = randomBytes(4).toString("hex");
+  const email = `bench-${id}@example.test`;
+  const password = `bench-${id}-password`;
+  await api.call("POST", "/signup", { email, password, name: "Bench", teamName: `Bench ${id}` });
+  await api.signIn(email, password);
+  api.token = (await api.call("POST", "/tokens", { name: `bench-${id}`, role: "owner" })).secret as string;
+  const hostname = `shop-${id}.example.com`;
+  const site = await api.call("POST", "/sites", { name: `Bench shop ${id}`, hostnames: [hostname], defaultCurrency: "EUR" });
+  const container = site.container as { id: string; environments: { kind: string; id: string; publicKey: string }[] };
+  const plan = await api.call("POST", "/plan/events", { preset: "purchase" });
+  const variable = async (name: string, p: string) => (await api.call("POST", `/containers/${container.id}/variables`, { name, definition: { kind: "data_layer", path: p } })).id;
+  const mappings = {
+    value: await variable("value", "ecommerce.value"),
+    currency: await variable("currency", "ecommerce.currency"),
+    order_id: await variable("order", "ecommerce.transaction_id"),
+    content_ids: await variable("items", "ecommerce.items[].item_id"),
+  };
+  const event = await api.call("POST", `/containers/${container.id}/events`, { planEventId: plan.id, mappings });
+  await api.call("POST", `/containers/${container.id}/destinations`, {
+    name: "Meta",
+    definition: { platform: "meta", ids: { pixelId: "1234567890" }, events: [{ eventId: event.id }] },
+    secrets: { accessToken: "bench-token" },
+  });
+  const version = await api.call("POST", `/containers/${container.id}/versions`, { note: "bench" });
+  const production = container.environments.find((e) => e.kind === "production")!;
+  await api.call("POST", `/versions/${version.id}/publish`, { environmentId: production.id });
+  return { publicKey: production.publicKey, origin: `https://${hostname}` };
+}
+
+// ---- load -----------------------------------------------------------------------------
+
+// Unique event_ids and order_ids: this run's prefix and a counter. (autocannon's
+// idReplacement puts one id in every [<id>] of a request and miscounts Content-Length.)
+const RUN = randomBytes(4).toString("hex");
+let sequence = 0;
+function body(publicKey: string, events: number): string {
+  let list = "";
+  for (let i = 0; i < events; i++) {
+    const id = `${RUN}-${++sequence}`;
+    list += `${i ? "," : ""}{"event_id":"${id}","name":"purchase","params":{"value":49.9,"currency":"EUR","order_id":"o-${id}","content_ids":["sku-1","sku-2"]},"user_data":{"email":"buyer@example.com"},"page":{"url":"https://shop.example.com/thanks"}}`;
+  }
+  return `{"key":"${publicKey}","events":[${list}]}`;
+}
+
+// ---- where the CPU goes: /proc accounting per measurement (on stderr) -----------------
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** CPU milliseconds (user + system) of a process and its threads, or of every process named `name`. */
+function cpuMs(select: { pid: number } | { name: string }): number {
+  const pids = "pid" in select ? [String(select.pid)] : fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      if ("name" in select && !stat.includes(`(${select.name})`)) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * TICK_MS;
+}
+
+type Meter = { server: number | null; postgres: boolean };
+let meter: Meter = { server: null, postgres: false };
+
+function sampleCpu(): { server: number; postgres: number; loadGenerator: number; total: number } {
+  const total = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/).slice(1, 9).map(Number);
+  const busy = total[0] + total[1] + total[2] + total[5] + total[6] + total[7];
+  return {
+    server: meter.server ? cpuMs({ pid: meter.server }) : 0,
+    postgres: meter.postgres ? cpuMs({ name: "postgres" }) : 0,
+    loadGenerator: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    total: busy * TICK_MS,
+  };
+}
+
+type Load = { url: string; pipeline: Pipeline; events: number; seconds: number; rate?: number; label?: string };
+
+async function load({ url, pipeline, events, seconds, rate, label }: Load) {
+  const before = sampleCpu();
+  const result = await autocannon({
+    url: `${url}/api/collect`,
+    method: "POST",
+    connections: CONNECTIONS,
+    duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
+    headers: { "content-type": "text/plain;charset=UTF-8", origin: pipeline.origin, "user-agent": "Mozilla/5.0 (bench) Chrome/130.0" },
+    requests: [{ setupRequest: (request) => ({ ...request, body: body(pipeline.publicKey, events) }) }],
+  });
+  const ok = result["2xx"];
+  const failed = result.non2xx + result.errors + result.timeouts;
+  if (failed) log(`  ${failed} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  if (label) {
+    const after = sampleCpu();
+    const perEvent = (ms: number) => ((ms * 1000) / Math.max(1, ok * events)).toFixed(0);
+    const wall = (result.duration || seconds) * 1000;
+    const share = (ms: number) => `${((100 * ms) / wall).toFixed(0)}% of a core`;
+    const [srv, pgc, gen, all] = [after.server - before.server, after.postgres - before.postgres, after.loadGenerator - before.loadGenerator, after.total - before.total];
+    log(
+      `  ${label}: ${Math.round(ok / (result.duration || seconds))} requests/s; CPU per event: server ${perEvent(srv)} µs (${share(srv)}), PostgreSQL ${perEvent(pgc)} µs (${share(pgc)}), ` +
+        `load generator ${perEvent(gen)} µs (${share(gen)}); machine busy ${((100 * all) / (wall * os.cpus().length)).toFixed(0)}% of ${os.cpus().length} cores`,
+    );
+  }
+  return { requestsPerSecond: ok / (result.duration || seconds), eventsPerSecond: (ok * events) / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99, failed };
+}
+
+/** The same load against a bare node:http server in its own process: the ceiling. */
+async function ceiling(): Promise<number> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ["-e", `require("node:http").createServer((q,s)=>{q.resume();q.on("end",()=>{s.writeHead(204);s.end()})}).listen(${port},"127.0.0.1",()=>console.log("up"))`], { stdio: ["ignore", "pipe", "inherit"] });
+  cleanups.push(async () => child.kill("SIGKILL"));
+  await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const pipeline = { publicKey: "tp_ceiling", origin: "https://shop.example.com" };
+  await load({ url, pipeline, events: 1, seconds: 1 });
+  meter = { server: child.pid!, postgres: false };
+  const r = await load({ url, pipeline, events: 1, seconds: SECONDS, label: "ceiling" });
+  child.kill("SIGKILL");
+  return r.requestsPerSecond;
+}
+
+async function serverFor(name: string, backend: "postgres" | "pglite", databaseUrl: string | undefined, extra: Record<string, string> = {}): Promise<RunningServer> {
+  const env: Record<string, string> = {
+    TAGPIPE_OPEN_SIGNUP: "1",
+    TAGPIPE_COLLECT_RATE_PER_IP: "100000000",
+    TAGPIPE_COLLECT_RATE_PER_KEY: "100000000",
+    TAGPIPE_FORWARD_DELAY_MS: "0",
+    TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    // Intake alone: the forwarder is measured on its own.
+    TAGPIPE_WORKER: "0",
+    ...extra,
+  };
+  // One profile per thread (the module loader has its own), named CPU.<date>.<pid>.<tid>….
+  const nodeArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [];
+  const server = await startServer({ name: `bench-${name}`, backend, distDir: testDistDir(), databaseUrl, env, nodeArgs });
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+async function intake(prefix: string, server: RunningServer): Promise<{ pipeline: Pipeline }> {
+  const pipeline = await publishPipeline(server.url);
+  log(`${prefix}: warming up`);
+  await load({ url: server.url, pipeline, events: 1, seconds: 2 });
+  meter = { server: server.pid, postgres: prefix === "pg" };
+  const single = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: `${prefix} single` });
+  figure(`${prefix}_single_events_per_s`, Math.round(single.eventsPerSecond));
+  const batch = await load({ url: server.url, pipeline, events: 20, seconds: SECONDS, label: `${prefix} batch20` });
+  figure(`${prefix}_batch20_events_per_s`, Math.round(batch.eventsPerSecond));
+  const half = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, rate: Math.max(1, Math.round(single.requestsPerSecond / 2)), label: `${prefix} half load` });
+  log(`${prefix}: half load ${Math.round(single.requestsPerSecond / 2)} requests/s → answered ${Math.round(half.requestsPerSecond)}/s`);
+  figure(`${prefix}_p50_ms`, half.p50);
+  figure(`${prefix}_p99_ms`, half.p99);
+  return { pipeline };
+}
+
+/** A minimal Meta stand-in: checks the path and counts data[] entries. */
+async function metaStandIn(): Promise<{ url: string; events: () => number; close: () => Promise<void> }> {
+  let events = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const ok = req.method === "POST" && /^\/v\d+\.\d+\/\d+\/events$/.test(req.url ?? "");
+      const n = ok ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { data: unknown[] }).data.length : 0;
+      events += n;
+      res.writeHead(ok ? 200 : 400, { "content-type": "application/json" });
+      res.end(JSON.stringify(ok ? { events_received: n, fbtrace_id: "bench" } : { error: { message: "bad path", code: 100 } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, events: () => events, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The outbox left by the PostgreSQL runs, drained by one worker process to the Meta stand-in. */
+async function forward(databaseUrl: string): Promise<number> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  cleanups.push(() => db.end());
+  const count = async (status: string) => Number((await db.query(`SELECT count(*) AS n FROM "Delivery" WHERE status = $1`, [status])).rows[0].n);
+  const backlog = await count("pending");
+  const stand = await metaStandIn();
+  cleanups.push(() => stand.close());
+  log(`forward: ${backlog} pending deliveries`);
+  const started = Date.now();
+  const worker: RunningWorker = await startWorker({ name: "bench-worker", databaseUrl, env: { TAGPIPE_META_BASE_URL: stand.url, TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY } });
+  cleanups.push(() => worker.stop());
+  // Up to SECONDS + a few, or until drained; the rate counts recorded states, not requests.
+  const deadline = started + (SECONDS + 4) * 1000;
+  let delivered = 0;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    delivered = await count("delivered");
+    if (delivered >= backlog) break;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  await worker.stop();
+  log(`forward: ${delivered} delivered (stand-in saw ${stand.events()}) in ${seconds.toFixed(1)} s, worker start included`);
+  const dead = await count("dead");
+  if (dead) log(`forward: ${dead} dead-lettered`);
+  return delivered / seconds;
+}
+
+async function main() {
+  const started = Date.now();
+  if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true });
+  ensureBuild(testDistDir(), log);
+  log(`${os.cpus().length} CPUs, ${CONNECTIONS} connections, ${SECONDS} s per measurement`);
+
+  log("ceiling: bare node:http answering 204");
+  figure("ceiling_rps", Math.round(await ceiling()));
+
+  let pgUrl: string | null = null;
+  if (ONLY !== "pglite") {
+    const database = await createDatabase("bench");
+    cleanups.push(() => dropDatabase(database.name));
+    pgUrl = database.url;
+    const server = await serverFor("pg", "postgres", database.url);
+    log(`PostgreSQL: ${server.url} on ${database.name}`);
+    await intake("pg", server);
+    await server.stop();
+  }
+  if (ONLY !== "pg") {
+    const server = await serverFor("pglite", "pglite", undefined);
+    log(`PGlite: ${server.url}`);
+    await intake("pglite", server);
+    await server.stop();
+  }
+  if (pgUrl) figure("forward_events_per_s", Math.round(await forward(pgUrl)));
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s${PROFILE_DIR ? `; profiles in ${PROFILE_DIR}` : ""}`);
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());
