@@ -280,20 +280,32 @@ async function forward(databaseUrl: string): Promise<number> {
   const stand = await metaStandIn();
   cleanups.push(() => stand.close());
   log(`forward: ${backlog} pending deliveries`);
-  const started = Date.now();
-  const worker: RunningWorker = await startWorker({ name: "bench-worker", databaseUrl, env: { TAGPIPE_META_BASE_URL: stand.url, TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY } });
+  const nodeArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "worker")}`] : [];
+  const booting = Date.now();
+  const worker: RunningWorker = await startWorker({ name: "bench-worker", databaseUrl, env: { TAGPIPE_META_BASE_URL: stand.url, TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, ...(process.env.TAGPIPE_FORWARD_CONCURRENCY ? { TAGPIPE_FORWARD_CONCURRENCY: process.env.TAGPIPE_FORWARD_CONCURRENCY } : {}) }, nodeArgs });
   cleanups.push(() => worker.stop());
-  // Up to SECONDS + a few, or until drained; the rate counts recorded states, not requests.
+  // Measured from the moment the worker says it is forwarding (its start-up is not
+  // forwarding), for up to SECONDS + a few or until drained; the rate counts recorded
+  // states (status = delivered), not requests.
+  const started = Date.now();
+  const cpuBefore = { worker: cpuMs({ pid: worker.pid }), pg: cpuMs({ name: "postgres" }), bench: process.cpuUsage() };
+  const already = await count("delivered");
+  log(`forward: worker ready in ${((started - booting) / 1000).toFixed(1)} s`);
   const deadline = started + (SECONDS + 4) * 1000;
   let delivered = 0;
   while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    delivered = await count("delivered");
-    if (delivered >= backlog) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    delivered = (await count("delivered")) - already;
+    if (delivered + already >= backlog) break;
   }
   const seconds = (Date.now() - started) / 1000;
+  const workerMs = cpuMs({ pid: worker.pid }) - cpuBefore.worker;
+  const pgMs = cpuMs({ name: "postgres" }) - cpuBefore.pg;
+  const standMs = (process.cpuUsage(cpuBefore.bench).user + process.cpuUsage(cpuBefore.bench).system) / 1000;
   await worker.stop();
-  log(`forward: ${delivered} delivered (stand-in saw ${stand.events()}) in ${seconds.toFixed(1)} s, worker start included`);
+  const perEvent = (ms: number) => ((ms * 1000) / Math.max(1, delivered)).toFixed(0);
+  log(`forward: CPU per delivered event: worker ${perEvent(workerMs)} µs, PostgreSQL ${perEvent(pgMs)} µs, Meta stand-in and polling ${perEvent(standMs)} µs`);
+  log(`forward: ${delivered} delivered (stand-in saw ${stand.events()}) in ${seconds.toFixed(1)} s`);
   const dead = await count("dead");
   if (dead) log(`forward: ${dead} dead-lettered`);
   return delivered / seconds;

@@ -28,7 +28,8 @@ export type PreparedEvent = {
   name: string;
   eventId: string;
   orderId: string | null;
-  source: "browser" | "server";
+  /** "both": a browser and a server copy folded together in one group commit (writer.ts). */
+  source: "browser" | "server" | "both";
   params: Record<string, unknown>;
   userData: HashedUserData;
   context: { url?: string; referrer?: string; title?: string };

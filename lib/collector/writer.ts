@@ -1,7 +1,7 @@
 // Durable writes with group commit: every request waiting while a transaction commits
-// joins the next one, which writes all their events with a handful of multi-row
-// statements (unnest arrays, no ORM round trip per event). A request is answered only
-// after its transaction committed, so an acknowledged event is on disk.
+// joins the next one, which writes all their events with two or three multi-row
+// statements (no ORM round trip per event). A request is answered only after its
+// transaction committed, so an acknowledged event is on disk.
 //
 // Dedup is a unique key, not a read-then-write: INSERT … ON CONFLICT on DedupKey decides,
 // inside the transaction, which events are new, so racing copies still count once. An
@@ -63,10 +63,31 @@ async function drain(): Promise<void> {
 
 const keyOf = (envId: string, name: string, key: string) => `${envId}\u0000${name}\u0000${key}`;
 
+/**
+ * A later copy of an event in the same batch, folded into the first: the same rules as
+ * the merge with a stored event (the server's fields win; the event records both sources).
+ */
+function fold(first: PreparedEvent, copy: PreparedEvent): void {
+  const serverWins = copy.source === "server";
+  first.params = serverWins ? { ...first.params, ...copy.params } : { ...copy.params, ...first.params };
+  first.userData = serverWins ? { ...first.userData, ...copy.userData } : { ...copy.userData, ...first.userData };
+  first.context = { ...copy.context, ...first.context };
+  if (first.source !== copy.source) first.source = "both";
+}
+
 async function commit(items: Item[]): Promise<EventOutcome[]> {
   const db = await database();
   return db.transaction((sql) => commitIn(sql, items));
 }
+
+// Rows travel as one JSON parameter per statement, unpacked by json_to_recordset:
+// JSON.stringify is native, where node-pg's array parameters escape every element in
+// JavaScript, and a few large parameters bind faster than twenty arrays.
+const EVENT_COLUMNS = `id text, "teamId" text, "siteId" text, "environmentId" text, "environmentKind" text, "versionNumber" int, name text,
+  "eventId" text, "orderId" text, source text, status text, errors jsonb, params jsonb, "userData" jsonb, context jsonb, consent jsonb,
+  region text, test boolean, "eventTime" timestamptz, "receivedAt" timestamptz`;
+const EVENT_FIELDS = `id, "teamId", "siteId", "environmentId", "environmentKind", "versionNumber", name, "eventId", "orderId", source, status,
+  errors, params, "userData", context, consent, region, test, "eventTime", "receivedAt"`;
 
 async function commitIn(sql: Sql, items: Item[]): Promise<EventOutcome[]> {
   const now = Date.now();
@@ -74,19 +95,19 @@ async function commitIn(sql: Sql, items: Item[]): Promise<EventOutcome[]> {
     event.status === "rejected" ? { event_id: event.eventId, status: "rejected", errors: event.errors } : { event_id: event.eventId, status: "accepted" },
   );
 
-  // Within the batch, the first copy of a key claims it; later copies are duplicates.
-  const claimedInBatch = new Set<string>();
+  // Within the batch, the first copy of a key claims it; later copies fold into it.
+  const firstByKey = new Map<string, number>();
   const candidates: number[] = [];
-  const duplicatesOf: { index: number; key: string }[] = [];
   items.forEach(({ env, event }, i) => {
     if (event.status !== "accepted") return;
     const keys = event.keys.map((k) => keyOf(env.environmentId, event.name, k));
-    const hit = keys.find((k) => claimedInBatch.has(k));
-    if (hit) {
-      duplicatesOf.push({ index: i, key: hit });
+    const hit = keys.find((k) => firstByKey.has(k));
+    if (hit !== undefined) {
+      fold(items[firstByKey.get(hit)!].event, event);
+      outcomes[i] = { event_id: event.eventId, status: "duplicate" };
       return;
     }
-    keys.forEach((k) => claimedInBatch.add(k));
+    keys.forEach((k) => firstByKey.set(k, i));
     candidates.push(i);
   });
 
@@ -94,132 +115,115 @@ async function commitIn(sql: Sql, items: Item[]): Promise<EventOutcome[]> {
   const won = new Set<string>();
   if (candidates.length) {
     // Sorted, so concurrent transactions take key locks in one order and cannot deadlock.
-    const rowsToClaim = candidates
+    const claims = candidates
       .flatMap((i) => items[i].event.keys.map((k) => ({ e: items[i].env.environmentId, n: items[i].event.name, k, c: items[i].event.id })))
       .sort((a, b) => (a.e < b.e ? -1 : a.e > b.e ? 1 : a.n < b.n ? -1 : a.n > b.n ? 1 : a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-    const envIds = rowsToClaim.map((r) => r.e);
-    const names = rowsToClaim.map((r) => r.n);
-    const keys = rowsToClaim.map((r) => r.k);
-    const eventIds = rowsToClaim.map((r) => r.c);
     const rows = await sql.query<{ environmentId: string; name: string; key: string }>(
       `INSERT INTO "DedupKey" ("environmentId", "name", "key", "collectedEventId", "expiresAt")
-       SELECT e, n, k, c, $5::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(e, n, k, c)
+       SELECT e, n, k, c, $2::timestamptz FROM json_to_recordset($1::json) AS t(e text, n text, k text, c text) ORDER BY e, n, k
        ON CONFLICT ("environmentId", "name", "key") DO UPDATE
          SET "collectedEventId" = EXCLUDED."collectedEventId", "expiresAt" = EXCLUDED."expiresAt"
          WHERE "DedupKey"."expiresAt" < now()
        RETURNING "environmentId", "name", "key"`,
-      [envIds, names, keys, eventIds, new Date(now + DEDUP_WINDOW_MS).toISOString()],
+      [JSON.stringify(claims), new Date(now + DEDUP_WINDOW_MS).toISOString()],
     );
     for (const r of rows) won.add(keyOf(r.environmentId, r.name, r.key));
   }
 
-  // 2. An event is new only if it won all its keys (event_id and, for purchases, order_id).
+  // 2. An event is new only if it won all its keys (event_id and, for purchases, order_id);
+  //    one that lost any gives back those it won, and merges into the owner of the first it lost.
   const fresh: number[] = [];
-  const freshSet = new Set<number>();
   const release: { e: string; n: string; k: string }[] = [];
+  const merges: { e: string; n: string; k: string; source: string; params: unknown; userData: unknown; context: unknown }[] = [];
   for (const i of candidates) {
     const { env, event } = items[i];
     const keys = event.keys.map((k) => keyOf(env.environmentId, event.name, k));
-    if (keys.every((k) => won.has(k))) {
+    const lost = keys.findIndex((k) => !won.has(k));
+    if (lost < 0) {
       fresh.push(i);
-      freshSet.add(i);
+      continue;
     }
-    else {
-      const lost = keys.find((k) => !won.has(k))!;
-      duplicatesOf.push({ index: i, key: lost });
-      event.keys.forEach((k, j) => {
-        if (won.has(keys[j])) release.push({ e: env.environmentId, n: event.name, k });
-      });
-    }
+    outcomes[i] = { event_id: event.eventId, status: "duplicate" };
+    merges.push({ e: env.environmentId, n: event.name, k: event.keys[lost], source: event.source, params: event.params, userData: event.userData, context: event.context });
+    event.keys.forEach((k, j) => {
+      if (won.has(keys[j])) release.push({ e: env.environmentId, n: event.name, k });
+    });
   }
   if (release.length) {
     await sql.query(
-      `DELETE FROM "DedupKey" d USING unnest($1::text[], $2::text[], $3::text[]) AS t(e, n, k)
+      `DELETE FROM "DedupKey" d USING json_to_recordset($1::json) AS t(e text, n text, k text)
        WHERE d."environmentId" = t.e AND d."name" = t.n AND d."key" = t.k`,
-      [release.map((r) => r.e), release.map((r) => r.n), release.map((r) => r.k)],
+      [JSON.stringify(release)],
     );
   }
 
-  // 3. Store new accepted events and every rejected one (with its reasons).
-  const stored = items.map((_, i) => i).filter((i) => items[i].event.status === "rejected" || freshSet.has(i));
+  // 3. One statement: store the new accepted events and every rejected one (with its
+  //    reasons), their outbox rows (one per destination), and the merges of duplicates
+  //    into their stored events (the server's fields win; the event records both sources).
+  const receivedAt = new Date(now).toISOString();
+  const stored = [...items.filter((it) => it.event.status === "rejected"), ...fresh.map((i) => items[i])].map(({ env, event }) => ({
+    id: event.id,
+    teamId: env.teamId,
+    siteId: env.siteId,
+    environmentId: env.environmentId,
+    environmentKind: env.kind,
+    versionNumber: env.versionNumber,
+    name: event.name,
+    eventId: event.eventId,
+    orderId: event.orderId,
+    source: event.source,
+    status: event.status,
+    errors: event.errors,
+    params: event.params,
+    userData: event.userData,
+    context: event.context,
+    consent: event.consent,
+    region: event.region,
+    test: event.test,
+    eventTime: event.eventTime.toISOString(),
+    receivedAt,
+  }));
+  const deliveries = fresh.flatMap((i) =>
+    items[i].event.deliveries.map((d) => ({
+      teamId: items[i].env.teamId,
+      collectedEventId: items[i].event.id,
+      destinationId: d.destinationId,
+      platform: d.platform,
+      status: d.status,
+      nextAttemptAt: new Date(now + d.delayMs).toISOString(),
+      eventName: d.eventName,
+      target: d.target,
+    })),
+  );
+  const parts: string[] = [];
+  const params: string[] = [];
   if (stored.length) {
-    const col = <T,>(f: (it: Item) => T) => stored.map((i) => f(items[i]));
-    await sql.query(
-      `INSERT INTO "CollectedEvent" ("id", "teamId", "siteId", "environmentId", "environmentKind", "versionNumber", "name", "eventId", "orderId",
-         "source", "status", "errors", "params", "userData", "context", "consent", "region", "test", "eventTime", "receivedAt")
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[],
-         $10::text[], $11::text[], $12::jsonb[], $13::jsonb[], $14::jsonb[], $15::jsonb[], $16::jsonb[], $17::text[], $18::boolean[], $19::timestamptz[], $20::timestamptz[])`,
-      [
-        col((it) => it.event.id),
-        col((it) => it.env.teamId),
-        col((it) => it.env.siteId),
-        col((it) => it.env.environmentId),
-        col((it) => it.env.kind),
-        col((it) => it.env.versionNumber),
-        col((it) => it.event.name),
-        col((it) => it.event.eventId),
-        col((it) => it.event.orderId),
-        col((it) => it.event.source),
-        col((it) => it.event.status),
-        col((it) => JSON.stringify(it.event.errors)),
-        col((it) => JSON.stringify(it.event.params)),
-        col((it) => JSON.stringify(it.event.userData)),
-        col((it) => JSON.stringify(it.event.context)),
-        col((it) => JSON.stringify(it.event.consent)),
-        col((it) => it.event.region),
-        col((it) => it.event.test),
-        col((it) => it.event.eventTime.toISOString()),
-        col(() => new Date(now).toISOString()),
-      ],
-    );
+    params.push(JSON.stringify(stored));
+    parts.push(`stored AS (
+      INSERT INTO "CollectedEvent" (${EVENT_FIELDS})
+      SELECT ${EVENT_FIELDS} FROM json_to_recordset($${params.length}::json) AS t(${EVENT_COLUMNS}))`);
   }
-
-  // 4. The outbox: one delivery per destination of each new event.
-  const deliveries = fresh.flatMap((i) => items[i].event.deliveries.map((d) => ({ item: items[i], d })));
   if (deliveries.length) {
-    await sql.query(
-      `INSERT INTO "Delivery" ("teamId", "collectedEventId", "destinationId", "platform", "status", "nextAttemptAt", "eventName", "target")
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[])`,
-      [
-        deliveries.map((x) => x.item.env.teamId),
-        deliveries.map((x) => x.item.event.id),
-        deliveries.map((x) => x.d.destinationId),
-        deliveries.map((x) => x.d.platform),
-        deliveries.map((x) => x.d.status),
-        deliveries.map((x) => new Date(now + x.d.delayMs).toISOString()),
-        deliveries.map((x) => x.d.eventName),
-        deliveries.map((x) => JSON.stringify(x.d.target)),
-      ],
-    );
+    params.push(JSON.stringify(deliveries));
+    parts.push(`outbox AS (
+      INSERT INTO "Delivery" ("teamId", "collectedEventId", "destinationId", "platform", "status", "nextAttemptAt", "eventName", "target")
+      SELECT "teamId", "collectedEventId", "destinationId", platform, status, "nextAttemptAt", "eventName", target
+      FROM json_to_recordset($${params.length}::json) AS t("teamId" text, "collectedEventId" text, "destinationId" text, platform text, status text, "nextAttemptAt" timestamptz, "eventName" text, target jsonb))`);
   }
-
-  // 5. Duplicates: counted once, forwarded once; a server copy enriches a browser copy
-  //    (its fields win) and the stored event records that both arrived.
-  if (duplicatesOf.length) {
-    const merge = duplicatesOf.map(({ index, key }) => {
-      const [e, n, k] = key.split("\u0000");
-      return { e, n, k, event: items[index].event };
-    });
-    await sql.query(
-      `UPDATE "CollectedEvent" c SET
-         "source" = CASE WHEN c."source" = t.src THEN c."source" ELSE 'both' END,
-         "params" = CASE WHEN t.src = 'server' THEN c."params" || t.params ELSE t.params || c."params" END,
-         "userData" = CASE WHEN t.src = 'server' THEN c."userData" || t.ud ELSE t.ud || c."userData" END,
-         "context" = t.ctx || c."context"
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::jsonb[]) AS t(e, n, k, src, params, ud, ctx)
-       JOIN "DedupKey" d ON d."environmentId" = t.e AND d."name" = t.n AND d."key" = t.k
-       WHERE c."id" = d."collectedEventId"`,
-      [
-        merge.map((m) => m.e),
-        merge.map((m) => m.n),
-        merge.map((m) => m.k),
-        merge.map((m) => m.event.source),
-        merge.map((m) => JSON.stringify(m.event.params)),
-        merge.map((m) => JSON.stringify(m.event.userData)),
-        merge.map((m) => JSON.stringify(m.event.context)),
-      ],
-    );
-    for (const { index } of duplicatesOf) outcomes[index] = { event_id: items[index].event.eventId, status: "duplicate" };
+  if (merges.length) {
+    // Merges target events of earlier transactions only: copies within this batch were
+    // folded above, since a statement cannot update rows it inserts.
+    params.push(JSON.stringify(merges));
+    parts.push(`merged AS (
+      UPDATE "CollectedEvent" c SET
+        "source" = CASE WHEN c."source" = t.source THEN c."source" ELSE 'both' END,
+        "params" = CASE WHEN t.source <> 'browser' THEN c."params" || t.params ELSE t.params || c."params" END,
+        "userData" = CASE WHEN t.source <> 'browser' THEN c."userData" || t."userData" ELSE t."userData" || c."userData" END,
+        "context" = t.context || c."context"
+      FROM json_to_recordset($${params.length}::json) AS t(e text, n text, k text, source text, params jsonb, "userData" jsonb, context jsonb)
+      JOIN "DedupKey" d ON d."environmentId" = t.e AND d."name" = t.n AND d."key" = t.k
+      WHERE c."id" = d."collectedEventId")`);
   }
+  if (parts.length) await sql.query(`WITH ${parts.join(",\n")} SELECT 1`, params);
   return outcomes;
 }

@@ -26,7 +26,7 @@ const GIVE_UP_MS = 24 * 3600 * 1000;
 /** A request must end well inside the lease, or another worker could claim its rows and send them again while it is in flight. */
 const TIMEOUT_MS = Math.min(10_000, Math.floor(LEASE_MS / 3));
 
-export type WorkerOptions = { batchSize?: number; idleMs?: number; signal?: AbortSignal; log?: (line: string) => void };
+export type WorkerOptions = { batchSize?: number; idleMs?: number; concurrency?: number; signal?: AbortSignal; log?: (line: string) => void };
 
 type Row = {
   id: string;
@@ -204,16 +204,25 @@ export async function forwardOnce(batchSize = 2000): Promise<number> {
   return rows.length;
 }
 
-/** Runs rounds until aborted; sleeps when there is nothing due. */
+/**
+ * Runs rounds until aborted; sleeps when there is nothing due. Several rounds run at once
+ * (TAGPIPE_FORWARD_CONCURRENCY, default 3): a round mostly waits — for its claim, the
+ * platforms, its record — and the claims' SKIP LOCKED and leases keep concurrent rounds
+ * from ever taking the same delivery, as they do for separate workers.
+ */
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const idle = options.idleMs ?? 250;
-  while (!options.signal?.aborted) {
-    let handled = 0;
-    try {
-      handled = await forwardOnce(options.batchSize);
-    } catch (error) {
-      options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
+  const concurrency = options.concurrency ?? envMs("TAGPIPE_FORWARD_CONCURRENCY", 3);
+  const loop = async () => {
+    while (!options.signal?.aborted) {
+      let handled = 0;
+      try {
+        handled = await forwardOnce(options.batchSize);
+      } catch (error) {
+        options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (handled === 0) await new Promise((resolve) => setTimeout(resolve, idle));
     }
-    if (handled === 0) await new Promise((resolve) => setTimeout(resolve, idle));
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.floor(concurrency)) }, loop));
 }

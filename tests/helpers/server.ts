@@ -194,12 +194,12 @@ export type RunningWorker = {
 };
 
 /** `npm run worker` (scripts/worker.ts): a forwarder process of its own against a PostgreSQL database. */
-export async function startWorker(options: { name: string; databaseUrl: string; env?: Record<string, string> }, timeoutMs = 30_000): Promise<RunningWorker> {
+export async function startWorker(options: { name: string; databaseUrl: string; env?: Record<string, string>; nodeArgs?: string[] }, timeoutMs = 30_000): Promise<RunningWorker> {
   installExitHook();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const logFile = path.join(ARTIFACTS, `worker-${options.name}.log`);
   const log = fs.createWriteStream(logFile);
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "scripts/worker.ts"], {
     cwd: ROOT,
     env: serverEnv({ DATABASE_URL: options.databaseUrl, ...options.env }),
     detached: true,
