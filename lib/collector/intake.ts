@@ -27,10 +27,15 @@ export type IntakeRequest = {
 
 const BOT = /bot\b|crawler|spider|crawling|slurp|bingpreview|facebookexternalhit|headlesschrome\/.*lighthouse|python-requests|go-http-client|wget\//i;
 
-function envInt(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
+function envInt(name: string, fallback: number, min = 1): number {
+  const raw = process.env[name];
+  const v = Number(raw);
+  return raw !== undefined && raw.trim() !== "" && Number.isFinite(v) && v >= min ? v : fallback;
 }
+
+/** TAGPIPE_FORWARD_DELAY_MS: 0 is a valid setting (forward browser events at once). */
+let forwardDelay: number | undefined;
+const forwardDelayMs = () => (forwardDelay ??= envInt("TAGPIPE_FORWARD_DELAY_MS", 2_000, 0));
 
 type Limits = { perIp: RateLimiterMemory; perKey: RateLimiterMemory };
 const LIMITS = Symbol.for("tagpipe.collectLimits");
@@ -94,7 +99,7 @@ export function originAllowed(origin: string | undefined, hostnames: string[]): 
 
 async function accept(config: IntakeConfig, events: z.infer<typeof browserBatch>["events"], source: "browser" | "server", req: IntakeRequest) {
   const ctx: RequestContext = { ip: req.ip, userAgent: req.userAgent, referer: req.referer, country: req.country, now: Date.now() };
-  const delay = envInt("TAGPIPE_FORWARD_DELAY_MS", 2_000);
+  const delay = forwardDelayMs();
   const items = events.map((e) => ({
     env: { environmentId: config.environmentId, teamId: config.teamId, siteId: config.siteId, kind: config.kind, versionNumber: config.versionNumber },
     event: prepareEvent(e, source, config, ctx, crypto.randomUUID(), delay),
