@@ -5,6 +5,7 @@ import * as s from "../schemas/resources";
 import * as c from "../schemas/config";
 import { importFile } from "../config/transfer";
 import { deliveryReplay } from "../schemas/deliveries";
+import { serverBatch } from "../collector/schema";
 import type { Permission } from "../rbac/permissions";
 import { ROLES, can } from "../rbac/permissions";
 
@@ -165,6 +166,25 @@ export function openApiDocument(serverUrl: string) {
       },
     };
   }
+  // The backend door of the collector: answered by server.ts, authenticated by an
+  // environment's server key, not by an API token, so it sits outside OPERATIONS.
+  paths["/events"] = {
+    post: {
+      summary: "Send events from a backend (orders, sign-ups, refunds); 202 after they are committed",
+      description: "Authenticate with the environment's server key (PATCH /environments/{id} with rotateServerKey). Same event shape as the browser collector; up to 1000 events, 1 MB.",
+      security: [{ serverKey: [] }],
+      requestBody: { required: true, content: { "application/json": { schema: jsonSchema(serverBatch, schemas) } } },
+      responses: {
+        "202": { description: "Committed: a result per event (accepted, duplicate, rejected with errors)", content: { "application/json": { schema: { type: "object" } } } },
+        "400": errorResponse("Malformed JSON or nesting deeper than 8"),
+        "401": errorResponse("No or unknown server key"),
+        "413": errorResponse("Body over 1 MB"),
+        "415": errorResponse("Body is not application/json"),
+        "422": errorResponse("A field is invalid or unknown; `fields` names each"),
+        "429": errorResponse("Too many requests for this environment"),
+      },
+    },
+  };
   return {
     openapi: "3.0.3",
     info: {
@@ -177,6 +197,7 @@ export function openApiDocument(serverUrl: string) {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "An API token created under Settings → API tokens" },
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+        serverKey: { type: "http", scheme: "bearer", description: "An environment's server key (tps_…), for POST /events only" },
       },
       schemas,
     },

@@ -7,18 +7,32 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const doc = openApiDocument("https://tagpipe.example") as Json;
 
 describe("openApiDocument", () => {
+  it("documents the backend collector door, authenticated by a server key, with its strict event schema", () => {
+    const doc = openApiDocument("https://tags.example.com") as unknown as {
+      paths: Record<string, Record<string, { security: unknown; responses: Record<string, unknown>; requestBody: { content: { "application/json": { schema: { $ref: string } } } } }>>;
+      components: { schemas: Record<string, { additionalProperties?: boolean; required?: string[] }>; securitySchemes: Record<string, unknown> };
+    };
+    const post = doc.paths["/events"].post;
+    expect(post.security).toEqual([{ serverKey: [] }]);
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["202", "401", "413", "422"]));
+    expect(post.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/ServerEvents");
+    expect(doc.components.schemas.ServerEvents).toMatchObject({ additionalProperties: false, required: ["events"] });
+    expect(doc.components.securitySchemes.serverKey).toBeDefined();
+  });
+
   it("is an OpenAPI 3.0 document for this server", () => {
     expect(doc.openapi).toBe("3.0.3");
     expect(doc.info).toMatchObject({ title: "Tagpipe API", version: "1" });
     expect(doc.servers).toEqual([{ url: "https://tagpipe.example/api/v1" }]);
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearer", "session"]);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearer", "serverKey", "session"]);
   });
 
   it("has each operation exactly once, with its success status", () => {
     const keys = OPERATIONS.map((op) => `${op.method} ${op.path}`);
     expect(new Set(keys).size).toBe(keys.length);
     const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods as Json).map((m) => `${m} ${path}`));
-    expect(documented.sort()).toEqual([...keys].sort());
+    // Plus the collector's backend door, which server.ts answers outside OPERATIONS.
+    expect(documented.sort()).toEqual([...keys, "post /events"].sort());
     for (const op of OPERATIONS) {
       const responses = doc.paths[op.path][op.method].responses;
       const success = op.noContent ? "204" : op.created ? "201" : "200";
