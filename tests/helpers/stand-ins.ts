@@ -10,7 +10,10 @@
 //                  HTTP 200 always for API errors: { code: 0 | <error code>, message, request_id }
 //   GA4 MP         POST /mp/collect?measurement_id&api_secret   204, whatever the payload (GA4 never says)
 //                  POST /debug/mp/collect?…                     200 { validationMessages: [] }
-//   Google Ads     POST /{version}/customers/{id}:uploadClickConversions  developer-token + Bearer; 200 { results[] }
+//   Google Ads     POST /{version}/customers/{id}:uploadClickConversions  developer-token + Bearer; 200 { results[], jobId }
+//                  partialFailure: true, so refused conversions come inside a 200: { partialFailureError:
+//                  { code, message, details: [{ errors: [{ errorCode, message, location: { fieldPathElements:
+//                  [{ fieldName: "conversions", index }] } }] }] }, results[] } with an empty result per refused one
 //   Webhook        POST /hooks/…                                X-Tagpipe-Timestamp + X-Tagpipe-Signature (HMAC-SHA256)
 //
 // A contract violation is answered the way the platform would (Meta 400, TikTok code
@@ -41,12 +44,19 @@ export type Received = {
   acknowledged: boolean;
   /** why the stand-in answered with a failure (scripted, or a contract violation) */
   failure?: string;
+  /** event_ids the platform refused inside an accepted answer (Google Ads' partial failure): not delivered */
+  refusedIds: string[];
 };
+
+/** A Google Ads error for one conversion of an upload, as partialFailureError lists it. */
+export type AdsError = { errorCode: Record<string, string>; message: string; /** the conversion's field at fault, e.g. "gclid" */ field?: string };
 
 /** How the next requests fail: an HTTP status (with Retry-After), or TikTok's 200 + error code. */
 export type Failure = { status: number; retryAfter?: number; tiktokCode?: number; message?: string; metaCode?: number; transient?: boolean };
 
 type Script = { failure: Failure; remaining: number };
+/** Google Ads conversions to refuse, by order id. */
+type Refusals = Map<string, { error: AdsError; remaining: number }>;
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 const HEX64 = /^[a-f0-9]{64}$/;
@@ -60,6 +70,7 @@ export class StandIn {
   /** Secret the webhook stand-in verifies signatures with. */
   webhookSecret = "";
   private scripts: Script[] = [];
+  private refusals: Refusals = new Map();
   private server: http.Server | null = null;
   private waiters: (() => void)[] = [];
 
@@ -74,9 +85,20 @@ export class StandIn {
     return this;
   }
 
+  /**
+   * Google Ads: the conversion with this order id is refused inside a 200 (partial
+   * failure) in the next `times` uploads that carry it (Infinity: until recover()); the
+   * other conversions of those uploads are taken.
+   */
+  refuseConversion(orderId: string, error: AdsError, times = Infinity): this {
+    this.refusals.set(orderId, { error, remaining: times });
+    return this;
+  }
+
   /** Answers normally again (drops every queued failure). */
   recover(): this {
     this.scripts = [];
+    this.refusals.clear();
     return this;
   }
 
@@ -87,7 +109,7 @@ export class StandIn {
 
   /** Every event_id → how many accepting answers reached the sender. Exactly-once means all 1. */
   deliveredCounts(): Map<string, number> {
-    return count(this.received.filter((r) => r.acknowledged).flatMap((r) => r.eventIds));
+    return count(this.received.filter((r) => r.acknowledged).flatMap((r) => r.eventIds.filter((id) => !r.refusedIds.includes(id))));
   }
 
   /** Requests that were answered with success. */
@@ -95,9 +117,9 @@ export class StandIn {
     return this.received.filter((r) => r.acknowledged);
   }
 
-  /** The parsed bodies of the data[]/events[] entries of every acknowledged request. */
+  /** The parsed bodies of the data[]/events[] entries of every acknowledged request (less the ones refused inside it). */
   deliveredEvents(): Record<string, unknown>[] {
-    return this.acknowledged().flatMap((r) => entries(this.platform, r.body));
+    return this.acknowledged().flatMap((r) => entries(this.platform, r.body).filter((e) => !r.refusedIds.includes(e.event_id as string)));
   }
 
   /** Resolves once `predicate` holds (checked on every request), or rejects after timeoutMs. */
@@ -181,6 +203,7 @@ export class StandIn {
       at: Date.now(),
       status: null,
       acknowledged: false,
+      refusedIds: [],
     };
     this.received.push(record);
     // The client may go away while we wait (a killed worker): then nothing was answered.
@@ -202,7 +225,7 @@ export class StandIn {
       record.failure = `scripted ${script.failure.status}${script.failure.tiktokCode ? ` code ${script.failure.tiktokCode}` : ""}`;
       answer = rejection(this.platform, script.failure);
     } else {
-      answer = success(this.platform, record);
+      answer = success(this.platform, record, this.refusals);
     }
 
     if (gone || res.destroyed) {
@@ -238,7 +261,7 @@ function entries(platform: Platform, body: unknown): Record<string, unknown>[] {
   return list as Record<string, unknown>[];
 }
 
-function success(platform: Platform, r: Received): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
+function success(platform: Platform, r: Received, refusals: Refusals): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
   const n = entries(platform, r.body).length;
   switch (platform) {
     case "meta":
@@ -250,10 +273,44 @@ function success(platform: Platform, r: Received): { status: number; headers: Re
         ? { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ validationMessages: [] }), ok: true }
         : { status: 204, headers: {}, body: "", ok: true };
     case "google_ads":
-      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ results: entries(platform, r.body).map((c) => ({ orderId: c.orderId })) }), ok: true };
+      return adsAnswer(r, refusals);
     case "webhook":
       return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ received: n }), ok: true };
   }
+}
+
+/**
+ * An uploadClickConversions answer: a ClickConversionResult per conversion, or, for the
+ * ones refused, an empty result and an error in partialFailureError located by index.
+ */
+function adsAnswer(r: Received, refusals: Refusals): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
+  const errors: Record<string, unknown>[] = [];
+  const results = entries("google_ads", r.body).map((c, index) => {
+    const refusal = refusals.get(String(c.orderId));
+    if (refusal && refusal.remaining > 0) {
+      refusal.remaining -= 1;
+      r.refusedIds.push(String(c.orderId));
+      const path = [{ fieldName: "conversions", index }, ...(refusal.error.field ? [{ fieldName: refusal.error.field }] : [])];
+      errors.push({ errorCode: refusal.error.errorCode, message: refusal.error.message, location: { fieldPathElements: path } });
+      return {};
+    }
+    return compactResult({ gclid: c.gclid, conversionAction: c.conversionAction, conversionDateTime: c.conversionDateTime, userIdentifiers: c.userIdentifiers });
+  });
+  const jobId = String(1 + Math.floor(Math.random() * 2 ** 31));
+  if (!errors.length) return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ results, jobId }), ok: true };
+  r.failure = `partial failure: ${r.refusedIds.join(", ")}`;
+  const where = (e: Record<string, unknown>) =>
+    ((e.location as { fieldPathElements: { fieldName: string; index?: number }[] }).fieldPathElements).map((p) => (p.index !== undefined ? `${p.fieldName}[${p.index}]` : p.fieldName)).join(".");
+  const partialFailureError = {
+    code: 3,
+    message: errors.map((e) => `${e.message}, at ${where(e)}`).join("; "),
+    details: [{ "@type": "type.googleapis.com/google.ads.googleads.v21.errors.GoogleAdsFailure", errors, requestId: trace() }],
+  };
+  return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ partialFailureError, results, jobId }), ok: true };
+}
+
+function compactResult(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 function rejection(platform: Platform, f: Failure): { status: number; headers: Record<string, string>; body: string; ok: boolean } {

@@ -241,6 +241,71 @@ describe("Google Ads enhanced conversions", () => {
   });
 });
 
+describe("Google Ads partial failure (a 200 that refuses some conversions)", () => {
+  /** An error as Google lists it in partialFailureError.details[].errors[]. */
+  const adsError = (index: number, errorCode: Record<string, string>, message: string, field?: string) => ({
+    errorCode,
+    message,
+    trigger: { stringValue: "x" },
+    location: { fieldPathElements: [{ fieldName: "conversions", index }, ...(field ? [{ fieldName: field }] : [])] },
+  });
+  const answer = (errors: object[], results?: object[]) =>
+    JSON.stringify({
+      partialFailureError: {
+        code: 3,
+        message: "Multiple errors in ‘details’. First error: The imported gclid could not be decoded., at conversions[0].gclid",
+        details: [{ "@type": "type.googleapis.com/google.ads.googleads.v21.errors.GoogleAdsFailure", errors, requestId: "r-1" }],
+      },
+      ...(results ? { results } : {}),
+      jobId: "42",
+    });
+  const taken = { gclid: "Cj0K", conversionAction: "customers/1/conversionActions/2", conversionDateTime: "2026-06-15 12:00:00+00:00" };
+
+  test("without partialFailureError every conversion was taken", () => {
+    expect(googleAds.outcome!(200, JSON.stringify({ results: [taken, taken], jobId: "1" }), 2)).toBe("ok");
+  });
+
+  test("the conversions named by index fail with Google's reason, transient ones retry, the others are delivered", () => {
+    const body = answer(
+      [
+        adsError(0, { conversionUploadError: "UNPARSEABLE_GCLID" }, "The imported gclid could not be decoded.", "gclid"),
+        adsError(2, { conversionUploadError: "TOO_RECENT_EVENT" }, "The click associated with the given identifier occurred less than 6 hours ago."),
+        adsError(3, { internalError: "TRANSIENT_ERROR" }, "Google Ads API encountered an unexpected transient error."),
+      ],
+      [{}, taken, {}, {}, taken],
+    );
+    expect(googleAds.outcome!(200, body, 5)).toEqual([
+      { outcome: "fail", reason: "Google Ads refused the conversion: UNPARSEABLE_GCLID at gclid: The imported gclid could not be decoded." },
+      { outcome: "ok" },
+      // Google asks to retry after 6 hours.
+      { outcome: "retry", reason: "Google Ads refused the conversion: TOO_RECENT_EVENT: The click associated with the given identifier occurred less than 6 hours ago.", retryAfter: "21600" },
+      { outcome: "retry", reason: "Google Ads refused the conversion: TRANSIENT_ERROR: Google Ads API encountered an unexpected transient error." },
+      { outcome: "ok" },
+    ]);
+  });
+
+  test("a permanent error wins over a transient one for the same conversion", () => {
+    const body = answer([adsError(1, { internalError: "TRANSIENT_ERROR" }, "retry"), adsError(1, { conversionUploadError: "EXPIRED_EVENT" }, "too old"), adsError(1, { internalError: "TRANSIENT_ERROR" }, "retry")]);
+    expect(googleAds.outcome!(200, body, 2)).toEqual([{ outcome: "ok" }, { outcome: "fail", reason: "Google Ads refused the conversion: EXPIRED_EVENT: too old" }]);
+  });
+
+  test("an empty result marks a refused conversion even without a located error; nothing attributable fails the batch", () => {
+    const unlocated = { errorCode: { conversionUploadError: "CLICK_NOT_FOUND" }, message: "not found" };
+    expect(googleAds.outcome!(200, answer([unlocated], [taken, {}]), 2)).toEqual([{ outcome: "ok" }, { outcome: "fail", reason: expect.stringMatching(/^Google Ads refused the conversion: Multiple errors/) }]);
+    expect(googleAds.outcome!(200, answer([unlocated]), 2)).toBe("fail");
+    // An index outside the batch attributes nothing.
+    expect(googleAds.outcome!(200, answer([adsError(7, { conversionUploadError: "EXPIRED_EVENT" }, "x")]), 2)).toBe("fail");
+  });
+
+  test("request-level answers: 429 and 5xx retry, other 4xx fail, a 200 that is not JSON counts as taken", () => {
+    expect(googleAds.outcome!(429, JSON.stringify({ error: { code: 429, status: "RESOURCE_EXHAUSTED" } }), 1)).toBe("retry");
+    expect(googleAds.outcome!(503, "", 1)).toBe("retry");
+    expect(googleAds.outcome!(400, JSON.stringify({ error: { code: 400, status: "INVALID_ARGUMENT" } }), 1)).toBe("fail");
+    expect(googleAds.outcome!(401, "", 1)).toBe("fail");
+    expect(googleAds.outcome!(200, "", 1)).toBe("ok");
+  });
+});
+
 describe("webhook", () => {
   test("JSON events with hashed user data, signed with HMAC-SHA256 over '<timestamp>.<body>'", () => {
     const r = request(webhook.build([job({ ids: { url: "https://hooks.example.com/in" }, test: true })], { signingSecret: "whsec" }));

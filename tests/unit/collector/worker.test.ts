@@ -2,7 +2,7 @@
 // claimed outbox rows are grouped into requests.
 import { describe, expect, test } from "vitest";
 import { sha256 } from "../../../lib/collector/hash";
-import { backoffMs, batches } from "../../../lib/forwarder/worker";
+import { backoffMs, batches, perEvent } from "../../../lib/forwarder/worker";
 
 type Row = Parameters<typeof batches>[0][number];
 
@@ -107,5 +107,28 @@ describe("batches", () => {
       { id: anonymous.id, reason: expect.stringMatching(/customer information parameter/) },
       { id: noGclid.id, reason: expect.stringMatching(/gclid/) },
     ]);
+  });
+});
+
+describe("perEvent (a request accepted with some events refused)", () => {
+  test("the accepted events are delivered as one; the refused ones keep their reason, grouped so a retry is one batch", () => {
+    const results = perEvent(
+      ["a", "b", "c", "d", "e"],
+      [{ outcome: "ok" }, { outcome: "fail", reason: "bad gclid" }, { outcome: "retry", reason: "transient" }, { outcome: "ok" }, { outcome: "retry", reason: "transient" }],
+      200,
+      '{"partialFailureError":{}}',
+    );
+    expect(results).toEqual([
+      { ids: ["a", "d"], outcome: "ok", status: 200, response: '{"partialFailureError":{}}', retryAfter: null },
+      { ids: ["b"], outcome: "fail", status: 200, response: "bad gclid", retryAfter: null },
+      { ids: ["c", "e"], outcome: "retry", status: 200, response: "transient", retryAfter: null },
+    ]);
+  });
+
+  test("a retry hint travels with its events; events without a verdict are never counted as delivered", () => {
+    const results = perEvent(["a", "b", "c"], [{ outcome: "retry", reason: "too recent", retryAfter: "21600" }, { outcome: "ok" }], 200, "{}");
+    expect(results).toContainEqual({ ids: ["a"], outcome: "retry", status: 200, response: "too recent", retryAfter: "21600" });
+    expect(results).toContainEqual({ ids: ["c"], outcome: "fail", status: 200, response: "the platform's answer did not cover this event", retryAfter: null });
+    expect(results.find((r) => r.outcome === "ok")!.ids).toEqual(["b"]);
   });
 });
