@@ -13,7 +13,7 @@ export type DestinationSpec =
   | { platform: "tiktok"; pixelCode?: string; accessToken?: string; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "ga4"; measurementId?: string; apiSecret?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; nonProduction?: "test" | "hold"; regions?: string[] }
-  | { platform: "webhook"; url: string; signingSecret?: string; nonProduction?: "test" | "hold"; regions?: string[] };
+  | { platform: "webhook"; url: string; signingSecret: string; nonProduction?: "test" | "hold"; regions?: string[] };
 
 export type Pipeline = {
   team: Team;
@@ -61,7 +61,7 @@ function destinationBody(spec: DestinationSpec, eventIds: string[]) {
         secrets: { developerToken: "dev-token", oauthToken: "ya29.oauth" },
       };
     case "webhook":
-      return { definition: { platform: "webhook", ids: { url: spec.url }, ...common }, secrets: spec.signingSecret ? { signingSecret: spec.signingSecret } : {} };
+      return { definition: { platform: "webhook", ids: { url: spec.url }, ...common }, secrets: { signingSecret: spec.signingSecret } };
   }
 }
 

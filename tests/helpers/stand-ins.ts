@@ -482,7 +482,9 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       const timestamp = String(r.headers["x-tagpipe-timestamp"] ?? "");
       const signature = String(r.headers["x-tagpipe-signature"] ?? "");
       if (!/^\d+$/.test(timestamp) || Math.abs(now() - Number(timestamp)) > 300) problems.push("X-Tagpipe-Timestamp is missing or not fresh");
-      if (webhookSecret) {
+      // Webhooks are always signed; with the secret known, the signature is checked too.
+      if (!/^sha256=[a-f0-9]{64}$/.test(signature)) problems.push("X-Tagpipe-Signature is missing or not sha256=<hex>");
+      else if (webhookSecret) {
         const expected = `sha256=${crypto.createHmac("sha256", webhookSecret).update(`${timestamp}.${r.raw}`).digest("hex")}`;
         const a = Buffer.from(signature);
         const e = Buffer.from(expected);

@@ -70,6 +70,23 @@ describe("validateSnapshot", () => {
     s.triggers[1].conditions.push({ source: "region", operator: "equals", value: "apac", negate: false, ignoreCase: false });
     expect(problemsOf(s)).toEqual(["trigger:Internal traffic:conditions.1.value"]);
   });
+
+  test("a webhook without its signing secret is refused, naming the field; with it, it passes", () => {
+    const s = validSnapshot();
+    s.destinations.push({ id: "d3", name: "Hook", description: "", ownerId: null, platform: "webhook", ids: { url: "https://hooks.example.com/in" }, events: [{ eventId: "e1" }], regions: null, nonProduction: "hold", secretsSet: [] });
+    const [problem, ...rest] = validateSnapshot(s);
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ entityType: "destination", entityId: "d3", entityName: "Hook", field: "secrets.signingSecret" });
+    expect(problem.message).toBe("HMAC signing secret is required: every webhook request is signed with it (X-Tagpipe-Signature), so the receiver can refuse forgeries");
+    s.destinations[2].secretsSet = ["signingSecret"];
+    expect(validateSnapshot(s)).toEqual([]);
+  });
+
+  test("platforms whose secrets are optional in a draft are not refused for a missing one", () => {
+    const s = validSnapshot();
+    s.destinations[0].secretsSet = [];
+    expect(validateSnapshot(s)).toEqual([]);
+  });
 });
 
 describe("diffSnapshots", () => {

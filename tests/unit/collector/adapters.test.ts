@@ -323,7 +323,27 @@ describe("webhook", () => {
     expect(event.event_time).toBe(Math.floor(TIME.getTime() / 1000));
   });
 
-  test("without a URL there is nothing to send", () => {
-    expect(webhook.build([job()], {})).toEqual({ error: "the destination has no URL" });
+  test("without a URL there is nothing to send; without a signing secret nothing is sent unsigned", () => {
+    expect(webhook.build([job()], { signingSecret: "whsec" })).toEqual({ error: "the destination has no URL" });
+    const ids = { url: "https://hooks.example.com/in" };
+    for (const secrets of [{}, { signingSecret: "" }] as Record<string, string>[]) {
+      expect(webhook.build([job({ ids })], secrets)).toEqual({ error: "no HMAC signing secret is set for this destination: webhooks are only sent signed" });
+    }
+  });
+
+  test("a receiver verifies the signature as the README shows", () => {
+    const r = request(webhook.build([job({ ids: { url: "https://hooks.example.com/in" } })], { signingSecret: "whsec" }));
+    // The receiver the README shows: recompute over the raw body, compare in constant time, refuse stale timestamps.
+    const verify = (secret: string, headers: Record<string, string>, rawBody: string, nowSeconds = Math.floor(Date.now() / 1000)) => {
+      const timestamp = headers["x-tagpipe-timestamp"];
+      const signature = headers["x-tagpipe-signature"] ?? "";
+      if (!/^\d+$/.test(timestamp ?? "") || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
+      const expected = `sha256=${crypto.createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest("hex")}`;
+      return signature.length === expected.length && crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+    };
+    expect(verify("whsec", r.headers, r.body)).toBe(true);
+    expect(verify("whsec", r.headers, r.body.replace("evt-1", "evt-2"))).toBe(false);
+    expect(verify("whsec", r.headers, r.body, Math.floor(Date.now() / 1000) + 600)).toBe(false);
+    expect(verify("wrong", r.headers, r.body)).toBe(false);
   });
 });
