@@ -178,7 +178,13 @@ export class StandIn {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      // The sender died mid-body (a SIGKILLed worker): no request reached the platform. Left
+      // uncaught, the "aborted" error would fail the run as an unhandled rejection.
+      return;
+    }
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://stand-in");
     const tagged = /^\/_sender\/([^/]+)(\/.*)$/.exec(url.pathname);
