@@ -205,6 +205,9 @@ export const PLATFORM_FIELDS: Record<DestinationPlatform, { ids: { key: string; 
     ids: [
       { key: "conversionId", label: "Conversion ID", pattern: /^AW-\d{6,15}$/, hint: "AW-123456789" },
       { key: "conversionLabel", label: "Conversion label", pattern: /^[A-Za-z0-9_-]{4,40}$/, hint: "from the conversion action's tag setup" },
+      // The API knows neither of the tag's ids: uploads name the account and the conversion action by their numbers.
+      { key: "customerId", label: "Customer ID", pattern: /^\d{3}-?\d{3}-?\d{4}$/, hint: "the Google Ads account that owns the conversion action, 123-456-7890" },
+      { key: "conversionActionId", label: "Conversion action ID", pattern: /^\d{1,20}$/, hint: "digits: the ctId in the conversion action's URL in Google Ads" },
     ],
     secrets: [{ key: "developerToken", label: "Developer token" }, { key: "oauthToken", label: "OAuth access token" }],
   },

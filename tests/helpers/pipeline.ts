@@ -12,7 +12,7 @@ export type DestinationSpec =
   | { platform: "meta"; pixelId?: string; accessToken?: string | null; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "tiktok"; pixelCode?: string; accessToken?: string; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "ga4"; measurementId?: string; apiSecret?: string; nonProduction?: "test" | "hold"; regions?: string[] }
-  | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; nonProduction?: "test" | "hold"; regions?: string[] }
+  | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; customerId?: string; conversionActionId?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "webhook"; url: string; signingSecret: string; nonProduction?: "test" | "hold"; regions?: string[] };
 
 export type Pipeline = {
@@ -57,7 +57,11 @@ function destinationBody(spec: DestinationSpec, eventIds: string[]) {
       return { definition: { platform: "ga4", ids: { measurementId: spec.measurementId ?? "G-TESTMEASURE1" }, ...common }, secrets: { apiSecret: spec.apiSecret ?? "ga4-api-secret" } };
     case "google_ads":
       return {
-        definition: { platform: "google_ads", ids: { conversionId: spec.conversionId ?? "AW-123456789", conversionLabel: spec.conversionLabel ?? "AbCdEfGh12" }, ...common },
+        definition: {
+          platform: "google_ads",
+          ids: { conversionId: spec.conversionId ?? "AW-123456789", conversionLabel: spec.conversionLabel ?? "AbCdEfGh12", customerId: spec.customerId ?? "123-456-7890", conversionActionId: spec.conversionActionId ?? "987654321" },
+          ...common,
+        },
         secrets: { developerToken: "dev-token", oauthToken: "ya29.oauth" },
       };
     case "webhook":

@@ -347,6 +347,8 @@ function trace(): string {
 // ---- contract checks: what each platform documents, as far as a sender can get it wrong ----
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+/** Event names GA4 keeps for itself (Measurement Protocol reference, "reserved names"). */
+const GA4_RESERVED = new Set(["ad_activeview", "ad_click", "ad_exposure", "ad_impression", "ad_query", "ad_reward", "adunit_exposure", "app_background", "app_clear_data", "app_exception", "app_remove", "app_store_refund", "app_store_subscription_cancel", "app_store_subscription_convert", "app_store_subscription_renew", "app_update", "app_upgrade", "dynamic_link_app_open", "dynamic_link_app_update", "dynamic_link_first_open", "error", "first_open", "first_visit", "in_app_purchase", "notification_dismiss", "notification_foreground", "notification_open", "notification_receive", "os_update", "session_start", "session_start_with_rollout", "user_engagement"]);
 const now = () => Math.floor(Date.now() / 1000);
 
 function checkTime(where: string, t: unknown, problems: string[]): void {
@@ -449,10 +451,22 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
         const w = `events[${i}]`;
         if (!isObject(e)) return problems.push(`${w} is not an object`);
         if (typeof e.name !== "string" || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(e.name)) problems.push(`${w}.name is not a valid GA4 event name`);
+        else if (GA4_RESERVED.has(e.name) || /^(firebase_|ga_|google_|gtag\.)/.test(e.name)) problems.push(`${w}.name is reserved by GA4`);
+        // Event-level timestamps override the request's; either may go back 72 hours at most.
+        const micros = e.timestamp_micros ?? b.timestamp_micros;
+        if (micros !== undefined) {
+          if (typeof micros !== "number" || !Number.isInteger(micros) || micros < 1e15) problems.push(`${w}.timestamp_micros must be unix microseconds`);
+          else if (micros > (Date.now() + 60_000) * 1000 || micros < (Date.now() - 72 * 3600_000) * 1000) problems.push(`${w}.timestamp_micros is not within the last 72 hours`);
+        }
         const p = e.params;
         if (p === undefined) return;
         if (!isObject(p)) return problems.push(`${w}.params must be an object`);
         if (Object.keys(p).length > 25) problems.push(`${w}.params has more than 25 parameters`);
+        for (const [k, v] of Object.entries(p)) {
+          if (k.length > 40) problems.push(`${w}.params.${k.slice(0, 40)}…: parameter names have at most 40 characters`);
+          if (typeof v === "string" && v.length > (k === "page_location" ? 1000 : 100)) problems.push(`${w}.params.${k} is longer than GA4 takes`);
+        }
+        if (Array.isArray(p.items)) p.items.forEach((item, j) => isObject(item) && typeof item.item_id === "string" && item.item_id.length > 100 && problems.push(`${w}.params.items[${j}].item_id is longer than 100 characters`));
         if ("transaction_id" in p && (typeof p.transaction_id !== "string" || !p.transaction_id.trim())) problems.push(`${w}.params.transaction_id must not be empty`);
         if (p.value !== undefined && typeof p.value !== "number") problems.push(`${w}.params.value must be a number`);
         if (p.value !== undefined && p.currency === undefined) problems.push(`${w}.params: value needs currency`);
@@ -471,7 +485,9 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       b.conversions.forEach((c: unknown, i: number) => {
         const w = `conversions[${i}]`;
         if (!isObject(c)) return problems.push(`${w} is not an object`);
-        if (!/^customers\/\d+\/conversionActions\/[^/]+$/.test(String(c.conversionAction))) problems.push(`${w}.conversionAction must be customers/{id}/conversionActions/{id}`);
+        const customer = /^\/v\d+\/customers\/(\d+):/.exec(r.path)?.[1];
+        if (!/^customers\/\d+\/conversionActions\/\d+$/.test(String(c.conversionAction))) problems.push(`${w}.conversionAction must be customers/{customer_id}/conversionActions/{conversion_action_id}, both numbers`);
+        else if (customer && !String(c.conversionAction).startsWith(`customers/${customer}/`)) problems.push(`${w}.conversionAction belongs to another customer than the request's`);
         if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/.test(String(c.conversionDateTime))) problems.push(`${w}.conversionDateTime must be yyyy-mm-dd hh:mm:ss+hh:mm`);
         if (c.orderId !== undefined && (typeof c.orderId !== "string" || !c.orderId)) problems.push(`${w}.orderId must be a non-empty string`);
         if (c.conversionValue !== undefined && typeof c.conversionValue !== "number") problems.push(`${w}.conversionValue must be a number`);

@@ -82,6 +82,20 @@ describe("validateSnapshot", () => {
     expect(validateSnapshot(s)).toEqual([]);
   });
 
+  test("a Google Ads destination needs the ids the API knows: customer ID and conversion action ID, beside the tag's", () => {
+    const s = validSnapshot();
+    const ads = { id: "d4", name: "Ads", description: "", ownerId: null, platform: "google_ads", events: [{ eventId: "e1" }], regions: null, nonProduction: "hold", secretsSet: ["developerToken", "oauthToken"] };
+    s.destinations.push({ ...ads, ids: { conversionId: "AW-123456789", conversionLabel: "AbCdEfGh12" } });
+    expect(problemsOf(s)).toEqual(["destination:Ads:ids.customerId", "destination:Ads:ids.conversionActionId"]);
+    s.destinations[2].ids = { conversionId: "AW-123456789", conversionLabel: "AbCdEfGh12", customerId: "AW-123456789", conversionActionId: "AbCdEfGh12" };
+    expect(validateSnapshot(s).map((p) => p.message)).toEqual([
+      "Customer ID looks wrong: expected the Google Ads account that owns the conversion action, 123-456-7890",
+      "Conversion action ID looks wrong: expected digits: the ctId in the conversion action's URL in Google Ads",
+    ]);
+    s.destinations[2].ids = { conversionId: "AW-123456789", conversionLabel: "AbCdEfGh12", customerId: "123-456-7890", conversionActionId: "987654321" };
+    expect(validateSnapshot(s)).toEqual([]);
+  });
+
   test("platforms whose secrets are optional in a draft are not refused for a missing one", () => {
     const s = validSnapshot();
     s.destinations[0].secretsSet = [];

@@ -1,6 +1,8 @@
-// Google Ads enhanced conversions: POST /{version}/customers/{customer}:uploadClickConversions
-// with the developer-token header and an OAuth bearer; each conversion carries its
-// order_id and the hashed user identifiers.
+// Google Ads enhanced conversions: POST /{version}/customers/{customer_id}:uploadClickConversions
+// with the developer-token header and an OAuth bearer; each conversion names its
+// conversion action as customers/{customer_id}/conversionActions/{conversion_action_id}
+// and carries its order_id and the hashed user identifiers. The API takes the account's
+// customer ID and the action's numeric ID, not the tag's AW- conversion ID and label.
 //
 // The upload runs with partialFailure: true (the method requires it), so an HTTP 200 may
 // still refuse some conversions: `partialFailureError` lists each failed conversion by its
@@ -22,17 +24,16 @@ export const googleAds: Adapter = {
     return u.gclid || u.em || u.ph_e164 ? null : "Google Ads needs a gclid or a hashed email or phone to attribute the conversion; the event has none";
   },
   build(jobs, secrets) {
-    const conversionId = jobs[0].target.ids.conversionId;
-    const label = jobs[0].target.ids.conversionLabel;
-    if (!conversionId || !label) return { error: "the destination needs its conversion id and label" };
+    const customer = (jobs[0].target.ids.customerId ?? "").replace(/\D/g, "");
+    const action = jobs[0].target.ids.conversionActionId;
+    if (!customer || !action) return { error: "the destination needs its Google Ads customer ID and conversion action ID for uploads" };
     if (!secrets.developerToken || !secrets.oauthToken) return { error: "the developer token and OAuth token must both be set" };
-    const customer = conversionId.replace(/\D/g, "");
-    const version = process.env.TAGPIPE_GOOGLE_ADS_API_VERSION || "v17";
+    const version = process.env.TAGPIPE_GOOGLE_ADS_API_VERSION || "v26";
     const conversions = jobs.map(({ event }) => {
       const u = event.userData;
       const p = event.params;
       return compact({
-        conversionAction: `customers/${customer}/conversionActions/${label}`,
+        conversionAction: `customers/${customer}/conversionActions/${action}`,
         conversionDateTime: adsTime(event.eventTime),
         conversionValue: num(p.value),
         currencyCode: typeof p.currency === "string" ? p.currency : undefined,

@@ -82,7 +82,9 @@ describe("batches", () => {
 
   test("GA4: at most 25 events per request, and one client per request", () => {
     const sameVisitor = { em: sha256("same@example.com") };
-    const rows = [...Array.from({ length: 60 }, () => row("ga4", { userData: sameVisitor })), row("ga4"), row("ga4")];
+    // Recent events: GA4 takes none older than 72 hours.
+    const recent = { eventTime: new Date(Date.now() - 60_000) };
+    const rows = [...Array.from({ length: 60 }, () => row("ga4", { userData: sameVisitor, ...recent })), row("ga4", recent), row("ga4", recent)];
     const { groups } = batches(rows);
     expect(groups.map((g) => g.jobs.length).sort((a, b) => b - a)).toEqual([25, 25, 10, 1, 1]);
     for (const g of groups) expect(new Set(g.jobs.map((j) => j.event.userData.em)).size).toBe(1);
