@@ -59,7 +59,7 @@ function destinationBody(spec: DestinationSpec, eventIds: string[]) {
       return {
         definition: {
           platform: "google_ads",
-          ids: { conversionId: spec.conversionId ?? "AW-123456789", conversionLabel: spec.conversionLabel ?? "AbCdEfGh12", customerId: spec.customerId ?? "123-456-7890", conversionActionId: spec.conversionActionId ?? "987654321" },
+          ids: { conversionId: spec.conversionId ?? "AW-123456789", conversionLabel: spec.conversionLabel ?? "AbCdEfGh12", customerId: spec.customerId ?? "123-456-7890", conversionActionId: spec.conversionActionId ?? "424242424" },
           ...common,
         },
         secrets: { developerToken: "dev-token", oauthToken: "ya29.oauth" },
