@@ -9,7 +9,8 @@
 //
 // Retries: timeouts, network errors, 5xx and 429 back off exponentially with jitter
 // (honouring Retry-After); other 4xx are dead-lettered with the response at once; a
-// delivery failing for 24 hours is dead-lettered too. Dead letters can be replayed.
+// delivery failing for 24 hours is dead-lettered too. Dead letters can be replayed. An
+// answer that judges each event (Google Ads' partial failure) is recorded per event.
 import { database, type Sql } from "../db";
 import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
