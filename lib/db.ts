@@ -50,7 +50,7 @@ async function open(): Promise<Database> {
         const client = await pool.connect();
         try {
           await client.query("BEGIN");
-          const result = await work({ query: async (text, params) => (await client.query(text, params as unknown[])).rows });
+          const result = await work({ query: async (text, params, name) => (await client.query({ text, values: params as unknown[], name })).rows });
           await client.query("COMMIT");
           return result;
         } catch (error) {
