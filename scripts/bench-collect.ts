@@ -282,7 +282,7 @@ async function forward(databaseUrl: string): Promise<number> {
   log(`forward: ${backlog} pending deliveries`);
   const nodeArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "worker")}`] : [];
   const booting = Date.now();
-  const worker: RunningWorker = await startWorker({ name: "bench-worker", databaseUrl, env: { TAGPIPE_META_BASE_URL: stand.url, TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, ...(process.env.TAGPIPE_FORWARD_CONCURRENCY ? { TAGPIPE_FORWARD_CONCURRENCY: process.env.TAGPIPE_FORWARD_CONCURRENCY } : {}) }, nodeArgs });
+  const worker: RunningWorker = await startWorker({ name: "bench-worker", databaseUrl, env: { TAGPIPE_META_BASE_URL: stand.url, TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, ...Object.fromEntries(["TAGPIPE_FORWARD_CONCURRENCY", "TAGPIPE_FORWARD_BATCH"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!])) }, nodeArgs });
   cleanups.push(() => worker.stop());
   // Measured from the moment the worker says it is forwarding (its start-up is not
   // forwarding), for up to SECONDS + a few or until drained; the rate counts recorded

@@ -65,13 +65,18 @@ const EVENT_COLUMNS = `e.name, e."eventId", e."orderId", e.params, e."userData",
 /** PostgreSQL: due rows locked by the caller's open transaction; attempts and firstAttemptAt as of this attempt. */
 async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
   return sql.query<Row>(
-    `SELECT d.id, d."destinationId", d.platform, d."eventName", d.target, d.attempts + 1 AS attempts,
+    // The lock is taken on ids alone: rows skipped because another round holds them cost an
+    // index probe, not a join with their events.
+    `WITH due AS (
+       SELECT id FROM "Delivery"
+       WHERE status = 'pending' AND "nextAttemptAt" <= now()
+       ORDER BY "nextAttemptAt"
+       LIMIT $1
+       FOR UPDATE SKIP LOCKED
+     )
+     SELECT d.id, d."destinationId", d.platform, d."eventName", d.target, d.attempts + 1 AS attempts,
             COALESCE(d."firstAttemptAt", now()) AS "firstAttemptAt", ${EVENT_COLUMNS}
-     FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId"
-     WHERE d.status = 'pending' AND d."nextAttemptAt" <= now()
-     ORDER BY d."nextAttemptAt"
-     LIMIT $1
-     FOR UPDATE OF d SKIP LOCKED`,
+     FROM due JOIN "Delivery" d ON d.id = due.id JOIN "CollectedEvent" e ON e.id = d."collectedEventId"`,
     [limit],
     "tagpipe_forward_claim",
   );
@@ -252,11 +257,12 @@ export async function forwardOnce(batchSize = 2000): Promise<number> {
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const idle = options.idleMs ?? 250;
   const concurrency = options.concurrency ?? envMs("TAGPIPE_FORWARD_CONCURRENCY", 3);
+  const batchSize = options.batchSize ?? envMs("TAGPIPE_FORWARD_BATCH", 2000);
   const loop = async () => {
     while (!options.signal?.aborted) {
       let handled = 0;
       try {
-        handled = await forwardOnce(options.batchSize);
+        handled = await forwardOnce(batchSize);
       } catch (error) {
         options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
       }
