@@ -90,7 +90,7 @@ describe("validation against the published version", () => {
 
   test("a rejected event claims no dedup keys and creates no deliveries", () => {
     const e = prepare(purchase({ params: { value: -1, currency: "EUR", order_id: "o" } }));
-    expect(e).toMatchObject({ status: "rejected", keys: [], deliveries: [] });
+    expect(e).toMatchObject({ status: "rejected", eventKey: null, orderKey: null, deliveries: [] });
   });
 
   test("only purchases dedup by order id", () => {
