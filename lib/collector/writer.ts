@@ -11,6 +11,7 @@
 // the copy merges into it (the server's fields win; the event records both sources).
 import { database, type Sql } from "../db";
 import { DEDUP_WINDOW_MS, type PreparedEvent } from "./prepare";
+import { uuidv7 } from "./ids";
 
 export type EventOutcome = { event_id: string; status: "accepted" | "duplicate" | "rejected"; errors?: { field: string; message: string }[] };
 
@@ -183,6 +184,7 @@ async function insert(sql: Sql, items: Item[]): Promise<Set<string>> {
   }));
   const deliveries = sorted.flatMap(({ env, event }) =>
     event.deliveries.map((d) => ({
+      id: uuidv7(now),
       teamId: env.teamId,
       collectedEventId: event.id,
       destinationId: d.destinationId,
@@ -200,9 +202,9 @@ async function insert(sql: Sql, items: Item[]): Promise<Set<string>> {
        ON CONFLICT DO NOTHING
        RETURNING id
      ), outbox AS (
-       INSERT INTO "Delivery" ("teamId", "collectedEventId", "destinationId", "platform", "status", "nextAttemptAt", "eventName", "target")
-       SELECT d."teamId", d."collectedEventId", d."destinationId", d.platform, d.status, d."nextAttemptAt", d."eventName", d.target
-       FROM jsonb_to_recordset($2::jsonb) AS d("teamId" text, "collectedEventId" text, "destinationId" text, platform text, status text, "nextAttemptAt" timestamptz, "eventName" text, target jsonb)
+       INSERT INTO "Delivery" (id, "teamId", "collectedEventId", "destinationId", "platform", "status", "nextAttemptAt", "eventName", "target")
+       SELECT d.id, d."teamId", d."collectedEventId", d."destinationId", d.platform, d.status, d."nextAttemptAt", d."eventName", d.target
+       FROM jsonb_to_recordset($2::jsonb) AS d(id text, "teamId" text, "collectedEventId" text, "destinationId" text, platform text, status text, "nextAttemptAt" timestamptz, "eventName" text, target jsonb)
        JOIN stored ON stored.id = d."collectedEventId"
      )
      SELECT id FROM stored`,
