@@ -11,7 +11,10 @@ import { PrismaClient } from "./generated/prisma/client";
 import { dataDir, env } from "./env";
 
 /** Plain SQL, for the hot paths (collector, forwarder) where an ORM round trip per event costs too much. */
-export type Sql = { query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> };
+export type Sql = {
+  /** `name`: a prepared statement, parsed and planned once per connection (PostgreSQL; PGlite ignores it). */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<T[]>;
+};
 
 export type Database = {
   kind: "pglite" | "postgres";
@@ -37,7 +40,7 @@ async function open(): Promise<Database> {
     const prisma = new PrismaClient({ adapter });
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     pool.on("error", (error) => console.error("[db] idle connection error:", error.message));
-    const sql: Sql = { query: async (text, params) => (await pool.query(text, params as unknown[])).rows };
+    const sql: Sql = { query: async (text, params, name) => (await pool.query({ text, values: params as unknown[], name })).rows };
     return {
       kind: "postgres",
       prisma,
@@ -47,7 +50,7 @@ async function open(): Promise<Database> {
         const client = await pool.connect();
         try {
           await client.query("BEGIN");
-          const result = await work({ query: async (text, params) => (await client.query(text, params as unknown[])).rows });
+          const result = await work({ query: async (text, params, name) => (await client.query({ text, values: params as unknown[], name })).rows });
           await client.query("COMMIT");
           return result;
         } catch (error) {

@@ -6,6 +6,10 @@
 //   pg_batch20_events_per_s   the same with 20 purchases per request
 //   pg_p50_ms, pg_p99_ms      latency at half the single-event maximum (autocannon overallRate)
 //   pglite_…                  the same four on the embedded PGlite database
+//   lean_single_events_per_s, lean_batch20_events_per_s
+//                             the issue's lean sketch (scripts/lean-collector.mjs: no
+//                             validation, hashing or outbox) on the same database: what
+//                             this machine allows, to read the collector's figures against
 //   forward_events_per_s      a worker (scripts/worker.ts) draining the outbox to a local
 //                             Meta stand-in, in batches, recording each delivery's state
 //
@@ -217,6 +221,21 @@ async function ceiling(): Promise<number> {
   return r.requestsPerSecond;
 }
 
+/** The issue's lean sketch (scripts/lean-collector.mjs) on the same PostgreSQL: what the machine allows. */
+async function leanSketch(databaseUrl: string): Promise<void> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [path.join(process.cwd(), "scripts", "lean-collector.mjs"), String(port), databaseUrl], { stdio: ["ignore", "pipe", "inherit"] });
+  cleanups.push(async () => child.kill("SIGKILL"));
+  await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const pipeline = { publicKey: "tp_lean", origin: "https://shop.example.com" };
+  await load({ url, pipeline, events: 1, seconds: 1 });
+  meter = { server: child.pid!, postgres: true };
+  figure("lean_single_events_per_s", Math.round((await load({ url, pipeline, events: 1, seconds: SECONDS, label: "lean single" })).eventsPerSecond));
+  figure("lean_batch20_events_per_s", Math.round((await load({ url, pipeline, events: 20, seconds: SECONDS, label: "lean batch20" })).eventsPerSecond));
+  child.kill("SIGKILL");
+}
+
 async function serverFor(name: string, backend: "postgres" | "pglite", databaseUrl: string | undefined, extra: Record<string, string> = {}): Promise<RunningServer> {
   const env: Record<string, string> = {
     TAGPIPE_OPEN_SIGNUP: "1",
@@ -282,7 +301,7 @@ async function forward(databaseUrl: string): Promise<number> {
   log(`forward: ${backlog} pending deliveries`);
   const nodeArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "worker")}`] : [];
   const booting = Date.now();
-  const worker: RunningWorker = await startWorker({ name: "bench-worker", databaseUrl, env: { TAGPIPE_META_BASE_URL: stand.url, TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, ...(process.env.TAGPIPE_FORWARD_CONCURRENCY ? { TAGPIPE_FORWARD_CONCURRENCY: process.env.TAGPIPE_FORWARD_CONCURRENCY } : {}) }, nodeArgs });
+  const worker: RunningWorker = await startWorker({ name: "bench-worker", databaseUrl, env: { TAGPIPE_META_BASE_URL: stand.url, TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, ...Object.fromEntries(["TAGPIPE_FORWARD_CONCURRENCY", "TAGPIPE_FORWARD_BATCH"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!])) }, nodeArgs });
   cleanups.push(() => worker.stop());
   // Measured from the moment the worker says it is forwarding (its start-up is not
   // forwarding), for up to SECONDS + a few or until drained; the rate counts recorded
@@ -329,6 +348,9 @@ async function main() {
     log(`PostgreSQL: ${server.url} on ${database.name}`);
     await intake("pg", server);
     await server.stop();
+    // After the server's migrations: its own table beside the schema's.
+    log("lean sketch: node:http + JSON.parse + one multi-row INSERT … ON CONFLICT per group commit");
+    await leanSketch(database.url);
   }
   if (ONLY !== "pg") {
     const server = await serverFor("pglite", "pglite", undefined);

@@ -3,7 +3,6 @@
 // /api/v1/events with the environment's server key. Both answer 202 only after the
 // events are committed, with a result per event. Free of Node's request objects:
 // server.ts adapts HTTP to these calls.
-import crypto from "node:crypto";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { z } from "zod";
 import { fieldProblems } from "../schemas/problems";
@@ -12,6 +11,7 @@ import { browserBatch, serverBatch, tooDeep } from "./schema";
 import { intakeByPublicKey, intakeByServerKeyHash, type IntakeConfig } from "./intake-config";
 import { prepareEvent, type RequestContext } from "./prepare";
 import { writeEvents } from "./writer";
+import { uuidv7 } from "./ids";
 
 export const MAX_COLLECT_BYTES = 64 * 1024;
 export const MAX_SERVER_BYTES = 1024 * 1024;
@@ -102,7 +102,7 @@ async function accept(config: IntakeConfig, events: z.infer<typeof browserBatch>
   const delay = forwardDelayMs();
   const items = events.map((e) => ({
     env: { environmentId: config.environmentId, teamId: config.teamId, siteId: config.siteId, kind: config.kind, versionNumber: config.versionNumber },
-    event: prepareEvent(e, source, config, ctx, crypto.randomUUID(), delay),
+    event: prepareEvent(e, source, config, ctx, uuidv7(ctx.now), delay),
   }));
   const results = await writeEvents(items);
   return {

@@ -38,8 +38,9 @@ export type PreparedEvent = {
   region: string | null;
   test: boolean;
   eventTime: Date;
-  /** dedup keys: the event_id, plus order:<order_id> for purchases */
-  keys: string[];
+  /** Dedup keys of an accepted event: its event_id, and its order_id if it is a purchase. */
+  eventKey: string | null;
+  orderKey: string | null;
   deliveries: { destinationId: string; platform: string; eventName: string; target: { ids: Record<string, string>; testEventCode?: string; test: boolean }; status: "pending" | "held"; delayMs: number }[];
 };
 
@@ -221,7 +222,8 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
     region,
     test,
     eventTime: new Date(time.time),
-    keys: status === "accepted" ? [input.event_id, ...(input.name === "purchase" && orderId ? [`order:${orderId}`] : [])] : [],
+    eventKey: status === "accepted" ? input.event_id : null,
+    orderKey: status === "accepted" && input.name === "purchase" ? orderId : null,
     deliveries,
   };
 }

@@ -31,9 +31,3 @@ export async function replayDeliveries(actor: Actor, filter: { ids?: string[]; d
     return { replayed: count };
   });
 }
-
-/** Drops expired dedup keys (older than the 48 h window). */
-export async function pruneDedupKeys(): Promise<number> {
-  const db = await prisma();
-  return db.dedupKey.deleteMany({ where: { expiresAt: { lt: new Date() } } }).then((r) => r.count);
-}

@@ -1,11 +1,17 @@
 // The forwarder: claims due deliveries from the outbox, batches them per destination
 // within the platform's limits, sends them, and records the outcome.
 //
-// Claiming takes a lease: rows are picked with FOR UPDATE SKIP LOCKED (so two workers
-// never claim the same delivery) and pushed `LEASE_MS` into the future in the same
-// statement; the claim commits at once and no lock is held while HTTP is in flight. A
-// worker killed mid-batch leaves its rows to be claimed again when the lease ends —
-// nothing is lost; the platforms deduplicate the resend by event_id.
+// Claiming on PostgreSQL locks: a round's transaction picks due rows with FOR UPDATE SKIP
+// LOCKED (so any number of workers never claim the same delivery), keeps them locked
+// while their requests are in flight, and records the outcomes before it commits — one
+// write per delivery. A worker killed mid-batch loses its connection, PostgreSQL rolls
+// the transaction back, and the rows are due again at once: nothing is lost; the
+// platforms deduplicate a resend by event_id.
+//
+// Claiming on embedded PGlite takes a lease instead (one connection, which an open
+// transaction would hold for the whole round): rows are picked the same way and pushed
+// `LEASE_MS` into the future in the same statement, committed at once; a killed worker's
+// rows are claimed again when the lease ends.
 //
 // Retries: timeouts, network errors, 5xx and 429 back off exponentially with jitter
 // (honouring Retry-After); other 4xx are dead-lettered with the response at once; a
@@ -21,7 +27,7 @@ function envMs(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-/** How long a claim is exclusive: a killed worker's rows are claimed again after it (TAGPIPE_FORWARD_LEASE_MS). */
+/** PGlite: how long a claim is exclusive; a killed worker's rows are claimed again after it (TAGPIPE_FORWARD_LEASE_MS). */
 const LEASE_MS = envMs("TAGPIPE_FORWARD_LEASE_MS", 60_000);
 const GIVE_UP_MS = 24 * 3600 * 1000;
 /** A request must end well inside the lease, or another worker could claim its rows and send them again while it is in flight. */
@@ -55,7 +61,30 @@ export function backoffMs(attempts: number, retryAfter?: string | null): number 
   return Math.max(jittered, Number.isFinite(hinted) ? hinted : 0);
 }
 
-async function claim(sql: Sql, limit: number): Promise<Row[]> {
+const EVENT_COLUMNS = `e.name, e."eventId", e."orderId", e.params, e."userData", e.context, e."eventTime", e.source`;
+
+/** PostgreSQL: due rows locked by the caller's open transaction; attempts and firstAttemptAt as of this attempt. */
+async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
+  return sql.query<Row>(
+    // The lock is taken on ids alone: rows skipped because another round holds them cost an
+    // index probe, not a join with their events.
+    `WITH due AS (
+       SELECT id FROM "Delivery"
+       WHERE status = 'pending' AND "nextAttemptAt" <= now()
+       ORDER BY "nextAttemptAt"
+       LIMIT $1
+       FOR UPDATE SKIP LOCKED
+     )
+     SELECT d.id, d."destinationId", d.platform, d."eventName", d.target, d.attempts + 1 AS attempts,
+            COALESCE(d."firstAttemptAt", now()) AS "firstAttemptAt", ${EVENT_COLUMNS}
+     FROM due JOIN "Delivery" d ON d.id = due.id JOIN "CollectedEvent" e ON e.id = d."collectedEventId"`,
+    [limit],
+    "tagpipe_forward_claim",
+  );
+}
+
+/** PGlite: due rows leased to this round for LEASE_MS, committed at once. */
+async function claimLeased(sql: Sql, limit: number): Promise<Row[]> {
   return sql.query<Row>(
     `WITH due AS (
        SELECT id FROM "Delivery"
@@ -69,8 +98,7 @@ async function claim(sql: Sql, limit: number): Promise<Row[]> {
        FROM due WHERE d.id = due.id
        RETURNING d.*
      )
-     SELECT c.id, c."destinationId", c.platform, c."eventName", c.target, c.attempts, c."firstAttemptAt",
-            e.name, e."eventId", e."orderId", e.params, e."userData", e.context, e."eventTime", e.source
+     SELECT c.id, c."destinationId", c.platform, c."eventName", c.target, c.attempts, c."firstAttemptAt", ${EVENT_COLUMNS}
      FROM claimed c JOIN "CollectedEvent" e ON e.id = c."collectedEventId"`,
     [limit, String(LEASE_MS)],
   );
@@ -165,7 +193,12 @@ export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationI
   return { groups: [...groups.values()].flat(), refused };
 }
 
-async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Promise<void> {
+/**
+ * Writes the outcomes. `counted`: the claim already counted the attempt (a lease); a
+ * locked claim counts it here, in the same write.
+ */
+async function record(sql: Sql, results: Result[], rows: Map<string, Row>, counted: boolean): Promise<void> {
+  const attempt = counted ? "" : `, attempts = d.attempts + 1, "firstAttemptAt" = COALESCE(d."firstAttemptAt", now())`;
   const now = Date.now();
   const delivered: string[] = [];
   const retry: { id: string; at: string; status: number | null; error: string }[] = [];
@@ -184,18 +217,18 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
     }
   }
   if (delivered.length) {
-    await sql.query(`UPDATE "Delivery" SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL WHERE id = ANY($1::text[])`, [delivered]);
+    await sql.query(`UPDATE "Delivery" d SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL${attempt} WHERE id = ANY($1::text[])`, [delivered]);
   }
   if (retry.length) {
     await sql.query(
-      `UPDATE "Delivery" d SET "nextAttemptAt" = t.at, "lastStatus" = t.status, "lastError" = t.error
+      `UPDATE "Delivery" d SET "nextAttemptAt" = t.at, "lastStatus" = t.status, "lastError" = t.error${attempt}
        FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[]) AS t(id, at, status, error) WHERE d.id = t.id`,
       [retry.map((r) => r.id), retry.map((r) => r.at), retry.map((r) => r.status), retry.map((r) => r.error)],
     );
   }
   if (dead.length) {
     await sql.query(
-      `UPDATE "Delivery" d SET status = 'dead', "lastStatus" = t.status, "lastError" = t.error, "lastResponse" = t.error
+      `UPDATE "Delivery" d SET status = 'dead', "lastStatus" = t.status, "lastError" = t.error, "lastResponse" = t.error${attempt}
        FROM unnest($1::text[], $2::int[], $3::text[]) AS t(id, status, error) WHERE d.id = t.id`,
       [dead.map((r) => r.id), dead.map((r) => r.status), dead.map((r) => r.error)],
     );
@@ -217,33 +250,45 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
   );
 }
 
+/** Sends claimed rows and records the outcomes. */
+async function deliver(sql: Sql, rows: Row[], counted: boolean): Promise<void> {
+  const { groups, refused } = batches(rows);
+  const secrets = await secretsFor(sql, [...new Set(rows.map((r) => r.destinationId))]);
+  const results = (await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})))).flat();
+  results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "fail", status: null, response: r.reason })));
+  await record(sql, results, new Map(rows.map((r) => [r.id, r])), counted);
+}
+
 /** One round: claim, send, record. Returns how many deliveries it handled. */
 export async function forwardOnce(batchSize = 2000): Promise<number> {
   const db = await database();
-  const rows = await db.transaction((sql) => claim(sql, batchSize));
-  if (rows.length === 0) return 0;
-  const { groups, refused } = batches(rows);
-  const secrets = await secretsFor(db.sql, [...new Set(rows.map((r) => r.destinationId))]);
-  const results = (await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})))).flat();
-  results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "fail", status: null, response: r.reason })));
-  await record(db.sql, results, new Map(rows.map((r) => [r.id, r])));
+  if (db.kind === "postgres") {
+    return db.transaction(async (sql) => {
+      const rows = await claimLocked(sql, batchSize);
+      if (rows.length) await deliver(sql, rows, false);
+      return rows.length;
+    });
+  }
+  const rows = await claimLeased(db.sql, batchSize);
+  if (rows.length) await deliver(db.sql, rows, true);
   return rows.length;
 }
 
 /**
  * Runs rounds until aborted; sleeps when there is nothing due. Several rounds run at once
  * (TAGPIPE_FORWARD_CONCURRENCY, default 3): a round mostly waits — for its claim, the
- * platforms, its record — and the claims' SKIP LOCKED and leases keep concurrent rounds
- * from ever taking the same delivery, as they do for separate workers.
+ * platforms, its record — and the claims' SKIP LOCKED (and PGlite's leases) keep
+ * concurrent rounds from ever taking the same delivery, as they do for separate workers.
  */
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const idle = options.idleMs ?? 250;
   const concurrency = options.concurrency ?? envMs("TAGPIPE_FORWARD_CONCURRENCY", 3);
+  const batchSize = options.batchSize ?? envMs("TAGPIPE_FORWARD_BATCH", 2000);
   const loop = async () => {
     while (!options.signal?.aborted) {
       let handled = 0;
       try {
-        handled = await forwardOnce(options.batchSize);
+        handled = await forwardOnce(batchSize);
       } catch (error) {
         options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
       }

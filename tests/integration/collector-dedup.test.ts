@@ -170,3 +170,53 @@ describe.each(["postgres", "pglite"] as const)("deduplication on %s", (backend) 
     expect(outbox[0].n).toBe(expectedRows.length * DESTINATIONS);
   });
 });
+
+// The window is 48 hours from the first copy's receipt. Aging a stored event means writing
+// its receivedAt, so this runs where rows can be written while the server runs: PostgreSQL.
+describe("the 48-hour dedup window on postgres", () => {
+  let collector: Collector;
+  let p: Pipeline;
+  const server = (events: unknown[]) => sendServerEvents(collector.url, p.production.serverKey, events);
+  const age = (eventId: string, hours: number) =>
+    collector.query(`UPDATE "CollectedEvent" SET "receivedAt" = now() - make_interval(hours => $2) WHERE "eventId" = $1`, [eventId, hours]);
+
+  beforeAll(async () => {
+    collector = await startCollector({ name: "dedup-window", backend: "postgres", distDir: inject("distDir"), standIns: null });
+    p = await createPipeline(collector.url, []);
+  });
+  afterAll(async () => {
+    await collector?.stop();
+  });
+
+  it("a copy within 48 hours is a duplicate; after 48 hours it is a new event, and the old one keeps its row", async () => {
+    const first = purchase();
+    expectOutcome(await server([first]), "accepted");
+    await age(first.event_id, 47);
+    expectOutcome(await server([first]), "duplicate");
+    await age(first.event_id, 49);
+    expectOutcome(await server([first]), "accepted");
+    // The new copy now owns the keys: a further copy is its duplicate.
+    expectOutcome(await server([first]), "duplicate");
+    const rows = await collector.query<{ eventKey: string | null; orderKey: string | null }>(
+      `SELECT "eventKey", "orderKey" FROM "CollectedEvent" WHERE "eventId" = $1 ORDER BY "receivedAt"`,
+      [first.event_id],
+    );
+    expect(rows).toEqual([
+      { eventKey: null, orderKey: null },
+      { eventKey: first.event_id, orderKey: first.params.order_id },
+    ]);
+  });
+
+  it("an order_id is taken over after 48 hours too, and only then", async () => {
+    const first = purchase();
+    const order = first.params.order_id as string;
+    expectOutcome(await server([first]), "accepted");
+    await age(first.event_id, 47);
+    expectOutcome(await server([purchase({ params: { order_id: order } })]), "duplicate");
+    await age(first.event_id, 49);
+    const later = purchase({ params: { order_id: order } });
+    expectOutcome(await server([later]), "accepted");
+    const owners = await collector.query<{ eventId: string }>(`SELECT "eventId" FROM "CollectedEvent" WHERE "orderKey" = $1`, [order]);
+    expect(owners).toEqual([{ eventId: later.event_id }]);
+  });
+});

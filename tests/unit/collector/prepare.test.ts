@@ -45,7 +45,7 @@ describe("validation against the published version", () => {
   test("a valid purchase is accepted, keyed by event_id and order_id", () => {
     const e = prepare(purchase());
     expect(e).toMatchObject({ status: "accepted", errors: [], eventId: "evt-1", orderId: "o-1", name: "purchase", source: "server" });
-    expect(e.keys).toEqual(["evt-1", "order:o-1"]);
+    expect([e.eventKey, e.orderKey]).toEqual(["evt-1", "o-1"]);
   });
 
   test("each broken rule is named by its field", () => {
@@ -91,7 +91,7 @@ describe("validation against the published version", () => {
 
   test("a rejected event claims no dedup keys and creates no deliveries", () => {
     const e = prepare(purchase({ params: { value: -1, currency: "EUR", order_id: "o" } }));
-    expect(e).toMatchObject({ status: "rejected", keys: [], deliveries: [] });
+    expect(e).toMatchObject({ status: "rejected", eventKey: null, orderKey: null, deliveries: [] });
   });
 
   test("only purchases dedup by order id", () => {
@@ -100,7 +100,7 @@ describe("validation against the published version", () => {
     snap.events.push({ ...snap.events[0], id: "e2", name: "lead", planEventId: "p2", mappings: {} });
     const config = intakeFromSnapshot(env("production"), { number: 1, snapshot: snap });
     const lead = prepareEvent({ event_id: "l1", name: "lead", params: { order_id: "o-9" } }, "server", config, ctx, "id", 0);
-    expect(lead.keys).toEqual(["l1"]);
+    expect([lead.eventKey, lead.orderKey]).toEqual(["l1", null]);
   });
 });
 
