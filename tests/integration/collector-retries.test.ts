@@ -22,7 +22,9 @@ describe.each(["postgres", "pglite"] as const)("failing destinations on %s", (ba
 
   beforeAll(async () => {
     standIns = await startStandIns();
-    collector = await startCollector({ name: `retries-${backend}`, backend, distDir: inject("distDir"), standIns });
+    // One round at a time: concurrent rounds may split the events of one request between
+    // them, and the scripted failures below answer requests, not events.
+    collector = await startCollector({ name: `retries-${backend}`, backend, distDir: inject("distDir"), standIns, env: { TAGPIPE_FORWARD_CONCURRENCY: "1" } });
     p = await createPipeline(collector.url, allDestinations(standIns));
   });
 
@@ -165,11 +167,10 @@ describe.each(["postgres", "pglite"] as const)("failing destinations on %s", (ba
     expect(dead).toMatchObject({ attempts: 1, lastStatus: 200 });
     expect(dead.lastError).toBe("Google Ads refused the conversion: UNPARSEABLE_GCLID at gclid: The imported gclid could not be decoded.");
 
-    // The first upload carried all four in one request, answered 200 with a partial failure.
-    const [first] = standIns.googleAds.received.filter((r) => r.eventIds.includes(order(refused)));
-    expect(first.eventIds.sort()).toEqual(events.map(order).sort());
-    expect(first.status).toBe(200);
-    expect(first.refusedIds.sort()).toEqual([order(refused), order(transient)].sort());
+    // Every upload was answered 200; the two refusals came inside those answers.
+    const uploads = standIns.googleAds.received.filter((r) => r.eventIds.some((id) => events.map(order).includes(id)));
+    expect(uploads.map((r) => r.status).every((s) => s === 200)).toBe(true);
+    expect(uploads.flatMap((r) => r.refusedIds).sort()).toEqual([order(refused), order(transient)].sort());
     const sent = standIns.googleAds.sentCounts();
     expect(sent.get(order(transient))).toBe(2);
     for (const e of taken) expect(sent.get(order(e)), order(e)).toBe(1);
