@@ -116,7 +116,7 @@ export function DestinationEditor({
               onChange={(e) => setSecrets({ ...secrets, [s.key]: e.target.value })}
               error={f(`secrets.${s.key}`)}
               placeholder={isSet(s.key) ? "•••••••• set — type to replace" : "not set"}
-              hint="Secret: stays on the server, encrypted; never shown again"
+              hint={`${s.required ? "Required. " : ""}Secret: stays on the server, encrypted; never shown again`}
             />
             {isSet(s.key) ? (
               <label className="mt-1 inline-flex items-center gap-1.5 text-xs text-slate-600">

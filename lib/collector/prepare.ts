@@ -3,6 +3,7 @@
 // dedup keys and the deliveries it creates. Pure: no I/O, so it is unit-tested directly.
 import { isCurrency } from "../schemas/common";
 import { hashUserData, type HashedUserData } from "./hash";
+import { redactText, redactUrl, scrubParams } from "./redact";
 import type { CollectedEventInput } from "./schema";
 import type { IntakeConfig } from "./intake-config";
 
@@ -162,7 +163,8 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   const time = eventTime(input, ctx.now);
   if (time.problem) errors.push(time.problem);
   const def = config.events.get(input.name);
-  const params = { ...input.params };
+  // Raw PII outside user_data (an email pushed as a parameter) is hashed before anything else sees it.
+  const params = { ...scrubParams(input.params) };
   if (typeof params.currency === "string") params.currency = params.currency.trim().toUpperCase();
   if (config.versionNumber === null) errors.push({ field: "key", message: "no version is published to this environment" });
   else errors.push(...validateParams(input.name, params, def));
@@ -214,7 +216,8 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
     source,
     params,
     userData,
-    context: { ...(pageUrl ? { url: pageUrl } : {}), ...(input.page?.referrer ? { referrer: input.page.referrer } : {}), ...(input.page?.title ? { title: input.page.title } : {}) },
+    // Region and click ids were read from the URL as it came; what is kept has no PII in it.
+    context: { ...(pageUrl ? { url: redactUrl(pageUrl) } : {}), ...(input.page?.referrer ? { referrer: redactUrl(input.page.referrer) } : {}), ...(input.page?.title ? { title: redactText(input.page.title) } : {}) },
     consent: { ...(input.consent ?? {}), ...(input.consent?.ad_storage ? {} : { ad_storage: adConsent }) },
     region,
     test,

@@ -32,9 +32,19 @@ export type Adapter = {
   refuse?(job: Job): string | null;
   /** The request for a batch, or why it cannot be sent (a missing secret: dead-lettered with that reason). */
   build(jobs: Job[], secrets: Record<string, string>): HttpRequest | { error: string };
-  /** Platforms that answer 200 with an error code in the body override the status check. */
-  outcome?(status: number, body: string): "ok" | "retry" | "fail";
+  /**
+   * Platforms that answer 200 with an error code in the body override the status check.
+   * One outcome covers the whole request; a list (one verdict per job, in batch order)
+   * is for platforms that accept a request yet refuse some of its events (Google Ads'
+   * partial failure). `count`: how many events the request carried.
+   */
+  outcome?(status: number, body: string, count?: number): Outcome | Verdict[];
 };
+
+export type Outcome = "ok" | "retry" | "fail";
+
+/** What the platform said about one event of an accepted request: why it failed, and when to try again (a Retry-After value). */
+export type Verdict = { outcome: Outcome; reason?: string; retryAfter?: string };
 
 export function baseUrl(name: string, fallback: string): string {
   return (process.env[name] || fallback).replace(/\/$/, "");

@@ -15,11 +15,12 @@
 //
 // Retries: timeouts, network errors, 5xx and 429 back off exponentially with jitter
 // (honouring Retry-After); other 4xx are dead-lettered with the response at once; a
-// delivery failing for 24 hours is dead-lettered too. Dead letters can be replayed.
+// delivery failing for 24 hours is dead-lettered too. Dead letters can be replayed. An
+// answer that judges each event (Google Ads' partial failure) is recorded per event.
 import { database, type Sql } from "../db";
 import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
-import type { Adapter, Job } from "./types";
+import type { Adapter, Job, Outcome, Verdict } from "./types";
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -103,26 +104,51 @@ async function claimLeased(sql: Sql, limit: number): Promise<Row[]> {
   );
 }
 
-type Result = { ids: string[]; outcome: "ok" | "retry" | "fail"; status: number | null; response: string; retryAfter?: string | null };
+type Result = { ids: string[]; outcome: Outcome; status: number | null; response: string; retryAfter?: string | null };
 
-async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, string>): Promise<Result> {
+/** What is kept of an answer in the outbox row (the adapter reads all of it: per-event errors of a full batch run long). */
+const STORED_RESPONSE_CHARS = 2000;
+
+async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, string>): Promise<Result[]> {
   const ids = jobs.map((j) => j.deliveryId);
   const request = adapter.build(jobs, secrets);
-  if ("error" in request) return { ids, outcome: "fail", status: null, response: request.error };
+  if ("error" in request) return [{ ids, outcome: "fail", status: null, response: request.error }];
   try {
     const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const text = (await response.text()).slice(0, 2000);
+    const text = await response.text();
+    const retryAfter = response.headers.get("retry-after");
+    const stored = text.slice(0, STORED_RESPONSE_CHARS);
     const outcome = adapter.outcome
-      ? adapter.outcome(response.status, text)
+      ? adapter.outcome(response.status, text, jobs.length)
       : response.ok
         ? "ok"
         : response.status === 429 || response.status >= 500
           ? "retry"
           : "fail";
-    return { ids, outcome, status: response.status, response: text, retryAfter: response.headers.get("retry-after") };
+    if (typeof outcome === "string") return [{ ids, outcome, status: response.status, response: stored, retryAfter }];
+    return perEvent(ids, outcome, response.status, stored);
   } catch (error) {
-    return { ids, outcome: "retry", status: null, response: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return [{ ids, outcome: "retry", status: null, response: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }];
   }
+}
+
+/**
+ * A request the platform accepted with some events refused: the accepted ones are
+ * delivered, the refused ones retried or dead-lettered with their own reason. Events
+ * refused for the same reason stay one result, so a retry sends them as one batch again.
+ * Events the verdicts do not cover count as refused: nothing is recorded as delivered on
+ * a guess.
+ */
+export function perEvent(ids: string[], verdicts: Verdict[], status: number, response: string): Result[] {
+  const results = new Map<string, Result>();
+  ids.forEach((id, i) => {
+    const v = verdicts[i] ?? { outcome: "fail", reason: "the platform's answer did not cover this event" };
+    const key = JSON.stringify([v.outcome, v.reason, v.retryAfter]);
+    const result = results.get(key) ?? { ids: [], outcome: v.outcome, status, response: v.outcome === "ok" ? response : (v.reason ?? response).slice(0, STORED_RESPONSE_CHARS), retryAfter: v.retryAfter ?? null };
+    result.ids.push(id);
+    results.set(key, result);
+  });
+  return [...results.values()];
 }
 
 function jobOf(r: Row): Job {
@@ -228,7 +254,7 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
 async function deliver(sql: Sql, rows: Row[], counted: boolean): Promise<void> {
   const { groups, refused } = batches(rows);
   const secrets = await secretsFor(sql, [...new Set(rows.map((r) => r.destinationId))]);
-  const results = await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})));
+  const results = (await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})))).flat();
   results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "fail", status: null, response: r.reason })));
   await record(sql, results, new Map(rows.map((r) => [r.id, r])), counted);
 }

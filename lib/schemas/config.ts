@@ -193,8 +193,11 @@ export type VariableDefinition = z.infer<typeof variableDefinition>;
 export const DESTINATION_PLATFORMS = ["meta", "tiktok", "ga4", "google_ads", "image_pixel", "webhook"] as const;
 export type DestinationPlatform = (typeof DESTINATION_PLATFORMS)[number];
 
-/** Public ids each platform needs (they reach the browser) and its secret fields (they never do). */
-export const PLATFORM_FIELDS: Record<DestinationPlatform, { ids: { key: string; label: string; pattern?: RegExp; hint: string }[]; secrets: { key: string; label: string }[] }> = {
+/**
+ * Public ids each platform needs (they reach the browser) and its secret fields (they
+ * never do). A `required` secret must be set before a version may include the destination.
+ */
+export const PLATFORM_FIELDS: Record<DestinationPlatform, { ids: { key: string; label: string; pattern?: RegExp; hint: string }[]; secrets: { key: string; label: string; required?: string }[] }> = {
   meta: { ids: [{ key: "pixelId", label: "Pixel ID", pattern: /^\d{5,20}$/, hint: "digits, from Events Manager" }], secrets: [{ key: "accessToken", label: "Conversions API access token" }] },
   tiktok: { ids: [{ key: "pixelCode", label: "Pixel code", pattern: /^[A-Z0-9]{10,30}$/, hint: "upper-case letters and digits, from TikTok Events Manager" }], secrets: [{ key: "accessToken", label: "Events API access token" }] },
   ga4: { ids: [{ key: "measurementId", label: "Measurement ID", pattern: /^G-[A-Z0-9]{4,20}$/, hint: "G-XXXXXXX" }], secrets: [{ key: "apiSecret", label: "Measurement Protocol API secret" }] },
@@ -202,11 +205,14 @@ export const PLATFORM_FIELDS: Record<DestinationPlatform, { ids: { key: string; 
     ids: [
       { key: "conversionId", label: "Conversion ID", pattern: /^AW-\d{6,15}$/, hint: "AW-123456789" },
       { key: "conversionLabel", label: "Conversion label", pattern: /^[A-Za-z0-9_-]{4,40}$/, hint: "from the conversion action's tag setup" },
+      // The API knows neither of the tag's ids: uploads name the account and the conversion action by their numbers.
+      { key: "customerId", label: "Customer ID", pattern: /^\d{3}-?\d{3}-?\d{4}$/, hint: "the Google Ads account that owns the conversion action, 123-456-7890" },
+      { key: "conversionActionId", label: "Conversion action ID", pattern: /^\d{1,20}$/, hint: "digits: the ctId in the conversion action's URL in Google Ads" },
     ],
     secrets: [{ key: "developerToken", label: "Developer token" }, { key: "oauthToken", label: "OAuth access token" }],
   },
   image_pixel: { ids: [{ key: "urlTemplate", label: "URL template", pattern: /^https:\/\/[^\s]+$/, hint: "https://…?ev={event}&v={value}&id={event_id}" }], secrets: [] },
-  webhook: { ids: [{ key: "url", label: "Webhook URL", pattern: /^https?:\/\/[^\s]+$/, hint: "https://… receives signed JSON" }], secrets: [{ key: "signingSecret", label: "HMAC signing secret" }] },
+  webhook: { ids: [{ key: "url", label: "Webhook URL", pattern: /^https?:\/\/[^\s]+$/, hint: "https://… receives signed JSON" }], secrets: [{ key: "signingSecret", label: "HMAC signing secret", required: "every webhook request is signed with it (X-Tagpipe-Signature), so the receiver can refuse forgeries" }] },
 };
 
 export const destinationDefinition = z.strictObject({

@@ -100,6 +100,9 @@ export function validateSnapshot(s: Snapshot): Problem[] {
       if (!value) add(`ids.${f.key}`, `${f.label} is missing (${f.hint})`);
       else if (f.pattern && !f.pattern.test(value)) add(`ids.${f.key}`, `${f.label} looks wrong: expected ${f.hint}`);
     }
+    for (const secret of fields?.secrets ?? []) {
+      if (secret.required && !d.secretsSet.includes(secret.key)) add(`secrets.${secret.key}`, `${secret.label} is required: ${secret.required}`);
+    }
     d.events.forEach((e, i) => {
       if (!eventIds.has(e.eventId)) add(`events.${i}.eventId`, "refers to an event that is not in this container");
     });

@@ -138,14 +138,20 @@ export async function signUp(base: string, overrides: Partial<Credentials> = {})
   return { ...credentials, teamId: body.teamId };
 }
 
-// The server throttles sign-in attempts per client IP (30 a minute), and every test runs
-// on this machine. Each attempt therefore connects from its own loopback address
-// (127.0.0.2–127.0.0.254, all of which reach the server on 127.0.0.1), unless a test
-// pins one to exercise that throttle.
-let nextHost = 2 + (process.pid % 250);
+// The server throttles sign-in attempts per client IP (30 a minute, blocked for a minute
+// after), as in production, and every test runs on this machine, two files at a time, each
+// in a process of its own (vitest's forks pool). So each attempt connects from a loopback
+// address (all of 127.0.0.0/8 reaches the server on 127.0.0.1) that belongs to this
+// process: 127.<pid's second byte>.<pid's low byte>.<2–254, in turn>. Two processes never
+// share one — when they walked the same 127.0.0.x cycle, the throttle test's blocked
+// address failed the other file's next sign-in there — and one process comes back to an
+// address only after 252 other attempts. A test that pins one (the throttle test) has it
+// to itself.
+const OWN_PREFIX = `127.${(process.pid >> 8) & 255}.${process.pid & 255}`;
+let nextHost = 1;
 export function loopbackAddress(): string {
   nextHost = nextHost >= 254 ? 2 : nextHost + 1;
-  return `127.0.0.${nextHost}`;
+  return `${OWN_PREFIX}.${nextHost}`;
 }
 
 /** A POST over node:http, from a chosen local address (fetch cannot choose one). */

@@ -12,8 +12,8 @@ export type DestinationSpec =
   | { platform: "meta"; pixelId?: string; accessToken?: string | null; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "tiktok"; pixelCode?: string; accessToken?: string; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "ga4"; measurementId?: string; apiSecret?: string; nonProduction?: "test" | "hold"; regions?: string[] }
-  | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; nonProduction?: "test" | "hold"; regions?: string[] }
-  | { platform: "webhook"; url: string; signingSecret?: string; nonProduction?: "test" | "hold"; regions?: string[] };
+  | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; customerId?: string; conversionActionId?: string; nonProduction?: "test" | "hold"; regions?: string[] }
+  | { platform: "webhook"; url: string; signingSecret: string; nonProduction?: "test" | "hold"; regions?: string[] };
 
 export type Pipeline = {
   team: Team;
@@ -57,11 +57,15 @@ function destinationBody(spec: DestinationSpec, eventIds: string[]) {
       return { definition: { platform: "ga4", ids: { measurementId: spec.measurementId ?? "G-TESTMEASURE1" }, ...common }, secrets: { apiSecret: spec.apiSecret ?? "ga4-api-secret" } };
     case "google_ads":
       return {
-        definition: { platform: "google_ads", ids: { conversionId: spec.conversionId ?? "AW-123456789", conversionLabel: spec.conversionLabel ?? "AbCdEfGh12" }, ...common },
+        definition: {
+          platform: "google_ads",
+          ids: { conversionId: spec.conversionId ?? "AW-123456789", conversionLabel: spec.conversionLabel ?? "AbCdEfGh12", customerId: spec.customerId ?? "123-456-7890", conversionActionId: spec.conversionActionId ?? "424242424" },
+          ...common,
+        },
         secrets: { developerToken: "dev-token", oauthToken: "ya29.oauth" },
       };
     case "webhook":
-      return { definition: { platform: "webhook", ids: { url: spec.url }, ...common }, secrets: spec.signingSecret ? { signingSecret: spec.signingSecret } : {} };
+      return { definition: { platform: "webhook", ids: { url: spec.url }, ...common }, secrets: { signingSecret: spec.signingSecret } };
   }
 }
 

@@ -10,7 +10,10 @@
 //                  HTTP 200 always for API errors: { code: 0 | <error code>, message, request_id }
 //   GA4 MP         POST /mp/collect?measurement_id&api_secret   204, whatever the payload (GA4 never says)
 //                  POST /debug/mp/collect?…                     200 { validationMessages: [] }
-//   Google Ads     POST /{version}/customers/{id}:uploadClickConversions  developer-token + Bearer; 200 { results[] }
+//   Google Ads     POST /{version}/customers/{id}:uploadClickConversions  developer-token + Bearer; 200 { results[], jobId }
+//                  partialFailure: true, so refused conversions come inside a 200: { partialFailureError:
+//                  { code, message, details: [{ errors: [{ errorCode, message, location: { fieldPathElements:
+//                  [{ fieldName: "conversions", index }] } }] }] }, results[] } with an empty result per refused one
 //   Webhook        POST /hooks/…                                X-Tagpipe-Timestamp + X-Tagpipe-Signature (HMAC-SHA256)
 //
 // A contract violation is answered the way the platform would (Meta 400, TikTok code
@@ -41,12 +44,19 @@ export type Received = {
   acknowledged: boolean;
   /** why the stand-in answered with a failure (scripted, or a contract violation) */
   failure?: string;
+  /** event_ids the platform refused inside an accepted answer (Google Ads' partial failure): not delivered */
+  refusedIds: string[];
 };
+
+/** A Google Ads error for one conversion of an upload, as partialFailureError lists it. */
+export type AdsError = { errorCode: Record<string, string>; message: string; /** the conversion's field at fault, e.g. "gclid" */ field?: string };
 
 /** How the next requests fail: an HTTP status (with Retry-After), or TikTok's 200 + error code. */
 export type Failure = { status: number; retryAfter?: number; tiktokCode?: number; message?: string; metaCode?: number; transient?: boolean };
 
 type Script = { failure: Failure; remaining: number };
+/** Google Ads conversions to refuse, by order id. */
+type Refusals = Map<string, { error: AdsError; remaining: number }>;
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 const HEX64 = /^[a-f0-9]{64}$/;
@@ -60,6 +70,7 @@ export class StandIn {
   /** Secret the webhook stand-in verifies signatures with. */
   webhookSecret = "";
   private scripts: Script[] = [];
+  private refusals: Refusals = new Map();
   private server: http.Server | null = null;
   private waiters: (() => void)[] = [];
 
@@ -74,9 +85,20 @@ export class StandIn {
     return this;
   }
 
+  /**
+   * Google Ads: the conversion with this order id is refused inside a 200 (partial
+   * failure) in the next `times` uploads that carry it (Infinity: until recover()); the
+   * other conversions of those uploads are taken.
+   */
+  refuseConversion(orderId: string, error: AdsError, times = Infinity): this {
+    this.refusals.set(orderId, { error, remaining: times });
+    return this;
+  }
+
   /** Answers normally again (drops every queued failure). */
   recover(): this {
     this.scripts = [];
+    this.refusals.clear();
     return this;
   }
 
@@ -87,7 +109,7 @@ export class StandIn {
 
   /** Every event_id → how many accepting answers reached the sender. Exactly-once means all 1. */
   deliveredCounts(): Map<string, number> {
-    return count(this.received.filter((r) => r.acknowledged).flatMap((r) => r.eventIds));
+    return count(this.received.filter((r) => r.acknowledged).flatMap((r) => r.eventIds.filter((id) => !r.refusedIds.includes(id))));
   }
 
   /** Requests that were answered with success. */
@@ -95,9 +117,9 @@ export class StandIn {
     return this.received.filter((r) => r.acknowledged);
   }
 
-  /** The parsed bodies of the data[]/events[] entries of every acknowledged request. */
+  /** The parsed bodies of the data[]/events[] entries of every acknowledged request (less the ones refused inside it). */
   deliveredEvents(): Record<string, unknown>[] {
-    return this.acknowledged().flatMap((r) => entries(this.platform, r.body));
+    return this.acknowledged().flatMap((r) => entries(this.platform, r.body).filter((e) => !r.refusedIds.includes(e.event_id as string)));
   }
 
   /** Resolves once `predicate` holds (checked on every request), or rejects after timeoutMs. */
@@ -156,7 +178,13 @@ export class StandIn {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      // The sender died mid-body (a SIGKILLed worker): no request reached the platform. Left
+      // uncaught, the "aborted" error would fail the run as an unhandled rejection.
+      return;
+    }
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://stand-in");
     const tagged = /^\/_sender\/([^/]+)(\/.*)$/.exec(url.pathname);
@@ -181,6 +209,7 @@ export class StandIn {
       at: Date.now(),
       status: null,
       acknowledged: false,
+      refusedIds: [],
     };
     this.received.push(record);
     // The client may go away while we wait (a killed worker): then nothing was answered.
@@ -202,7 +231,7 @@ export class StandIn {
       record.failure = `scripted ${script.failure.status}${script.failure.tiktokCode ? ` code ${script.failure.tiktokCode}` : ""}`;
       answer = rejection(this.platform, script.failure);
     } else {
-      answer = success(this.platform, record);
+      answer = success(this.platform, record, this.refusals);
     }
 
     if (gone || res.destroyed) {
@@ -238,7 +267,7 @@ function entries(platform: Platform, body: unknown): Record<string, unknown>[] {
   return list as Record<string, unknown>[];
 }
 
-function success(platform: Platform, r: Received): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
+function success(platform: Platform, r: Received, refusals: Refusals): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
   const n = entries(platform, r.body).length;
   switch (platform) {
     case "meta":
@@ -250,10 +279,44 @@ function success(platform: Platform, r: Received): { status: number; headers: Re
         ? { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ validationMessages: [] }), ok: true }
         : { status: 204, headers: {}, body: "", ok: true };
     case "google_ads":
-      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ results: entries(platform, r.body).map((c) => ({ orderId: c.orderId })) }), ok: true };
+      return adsAnswer(r, refusals);
     case "webhook":
       return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ received: n }), ok: true };
   }
+}
+
+/**
+ * An uploadClickConversions answer: a ClickConversionResult per conversion, or, for the
+ * ones refused, an empty result and an error in partialFailureError located by index.
+ */
+function adsAnswer(r: Received, refusals: Refusals): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
+  const errors: Record<string, unknown>[] = [];
+  const results = entries("google_ads", r.body).map((c, index) => {
+    const refusal = refusals.get(String(c.orderId));
+    if (refusal && refusal.remaining > 0) {
+      refusal.remaining -= 1;
+      r.refusedIds.push(String(c.orderId));
+      const path = [{ fieldName: "conversions", index }, ...(refusal.error.field ? [{ fieldName: refusal.error.field }] : [])];
+      errors.push({ errorCode: refusal.error.errorCode, message: refusal.error.message, location: { fieldPathElements: path } });
+      return {};
+    }
+    return compactResult({ gclid: c.gclid, conversionAction: c.conversionAction, conversionDateTime: c.conversionDateTime, userIdentifiers: c.userIdentifiers });
+  });
+  const jobId = String(1 + Math.floor(Math.random() * 2 ** 31));
+  if (!errors.length) return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ results, jobId }), ok: true };
+  r.failure = `partial failure: ${r.refusedIds.join(", ")}`;
+  const where = (e: Record<string, unknown>) =>
+    ((e.location as { fieldPathElements: { fieldName: string; index?: number }[] }).fieldPathElements).map((p) => (p.index !== undefined ? `${p.fieldName}[${p.index}]` : p.fieldName)).join(".");
+  const partialFailureError = {
+    code: 3,
+    message: errors.map((e) => `${e.message}, at ${where(e)}`).join("; "),
+    details: [{ "@type": "type.googleapis.com/google.ads.googleads.v21.errors.GoogleAdsFailure", errors, requestId: trace() }],
+  };
+  return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ partialFailureError, results, jobId }), ok: true };
+}
+
+function compactResult(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 function rejection(platform: Platform, f: Failure): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
@@ -284,6 +347,8 @@ function trace(): string {
 // ---- contract checks: what each platform documents, as far as a sender can get it wrong ----
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+/** Event names GA4 keeps for itself (Measurement Protocol reference, "reserved names"). */
+const GA4_RESERVED = new Set(["ad_activeview", "ad_click", "ad_exposure", "ad_impression", "ad_query", "ad_reward", "adunit_exposure", "app_background", "app_clear_data", "app_exception", "app_remove", "app_store_refund", "app_store_subscription_cancel", "app_store_subscription_convert", "app_store_subscription_renew", "app_update", "app_upgrade", "dynamic_link_app_open", "dynamic_link_app_update", "dynamic_link_first_open", "error", "first_open", "first_visit", "in_app_purchase", "notification_dismiss", "notification_foreground", "notification_open", "notification_receive", "os_update", "session_start", "session_start_with_rollout", "user_engagement"]);
 const now = () => Math.floor(Date.now() / 1000);
 
 function checkTime(where: string, t: unknown, problems: string[]): void {
@@ -386,10 +451,22 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
         const w = `events[${i}]`;
         if (!isObject(e)) return problems.push(`${w} is not an object`);
         if (typeof e.name !== "string" || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(e.name)) problems.push(`${w}.name is not a valid GA4 event name`);
+        else if (GA4_RESERVED.has(e.name) || /^(firebase_|ga_|google_|gtag\.)/.test(e.name)) problems.push(`${w}.name is reserved by GA4`);
+        // Event-level timestamps override the request's; either may go back 72 hours at most.
+        const micros = e.timestamp_micros ?? b.timestamp_micros;
+        if (micros !== undefined) {
+          if (typeof micros !== "number" || !Number.isInteger(micros) || micros < 1e15) problems.push(`${w}.timestamp_micros must be unix microseconds`);
+          else if (micros > (Date.now() + 60_000) * 1000 || micros < (Date.now() - 72 * 3600_000) * 1000) problems.push(`${w}.timestamp_micros is not within the last 72 hours`);
+        }
         const p = e.params;
         if (p === undefined) return;
         if (!isObject(p)) return problems.push(`${w}.params must be an object`);
         if (Object.keys(p).length > 25) problems.push(`${w}.params has more than 25 parameters`);
+        for (const [k, v] of Object.entries(p)) {
+          if (k.length > 40) problems.push(`${w}.params.${k.slice(0, 40)}…: parameter names have at most 40 characters`);
+          if (typeof v === "string" && v.length > (k === "page_location" ? 1000 : 100)) problems.push(`${w}.params.${k} is longer than GA4 takes`);
+        }
+        if (Array.isArray(p.items)) p.items.forEach((item, j) => isObject(item) && typeof item.item_id === "string" && item.item_id.length > 100 && problems.push(`${w}.params.items[${j}].item_id is longer than 100 characters`));
         if ("transaction_id" in p && (typeof p.transaction_id !== "string" || !p.transaction_id.trim())) problems.push(`${w}.params.transaction_id must not be empty`);
         if (p.value !== undefined && typeof p.value !== "number") problems.push(`${w}.params.value must be a number`);
         if (p.value !== undefined && p.currency === undefined) problems.push(`${w}.params: value needs currency`);
@@ -408,7 +485,9 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       b.conversions.forEach((c: unknown, i: number) => {
         const w = `conversions[${i}]`;
         if (!isObject(c)) return problems.push(`${w} is not an object`);
-        if (!/^customers\/\d+\/conversionActions\/[^/]+$/.test(String(c.conversionAction))) problems.push(`${w}.conversionAction must be customers/{id}/conversionActions/{id}`);
+        const customer = /^\/v\d+\/customers\/(\d+):/.exec(r.path)?.[1];
+        if (!/^customers\/\d+\/conversionActions\/\d+$/.test(String(c.conversionAction))) problems.push(`${w}.conversionAction must be customers/{customer_id}/conversionActions/{conversion_action_id}, both numbers`);
+        else if (customer && !String(c.conversionAction).startsWith(`customers/${customer}/`)) problems.push(`${w}.conversionAction belongs to another customer than the request's`);
         if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/.test(String(c.conversionDateTime))) problems.push(`${w}.conversionDateTime must be yyyy-mm-dd hh:mm:ss+hh:mm`);
         if (c.orderId !== undefined && (typeof c.orderId !== "string" || !c.orderId)) problems.push(`${w}.orderId must be a non-empty string`);
         if (c.conversionValue !== undefined && typeof c.conversionValue !== "number") problems.push(`${w}.conversionValue must be a number`);
@@ -425,7 +504,9 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       const timestamp = String(r.headers["x-tagpipe-timestamp"] ?? "");
       const signature = String(r.headers["x-tagpipe-signature"] ?? "");
       if (!/^\d+$/.test(timestamp) || Math.abs(now() - Number(timestamp)) > 300) problems.push("X-Tagpipe-Timestamp is missing or not fresh");
-      if (webhookSecret) {
+      // Webhooks are always signed; with the secret known, the signature is checked too.
+      if (!/^sha256=[a-f0-9]{64}$/.test(signature)) problems.push("X-Tagpipe-Signature is missing or not sha256=<hex>");
+      else if (webhookSecret) {
         const expected = `sha256=${crypto.createHmac("sha256", webhookSecret).update(`${timestamp}.${r.raw}`).digest("hex")}`;
         const a = Buffer.from(signature);
         const e = Buffer.from(expected);

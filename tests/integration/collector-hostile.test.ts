@@ -131,7 +131,8 @@ describe.each(["postgres", "pglite"] as const)("hostile input on %s", (backend) 
   beforeAll(async () => {
     standIns = await startStandIns();
     collector = await startCollector({ name: `hostile-${backend}`, backend, distDir: inject("distDir"), standIns });
-    p = await createPipeline(collector.url, [{ platform: "meta" }, { platform: "webhook", url: `${standIns.webhook.url}/hooks/hostile` }]);
+    standIns.webhook.webhookSecret = "whsec-hostile";
+    p = await createPipeline(collector.url, [{ platform: "meta" }, { platform: "webhook", url: `${standIns.webhook.url}/hooks/hostile`, signingSecret: standIns.webhook.webhookSecret }]);
   });
 
   afterAll(async () => {
@@ -201,7 +202,7 @@ describe.each(["postgres", "pglite"] as const)("hostile input on %s", (backend) 
   });
 
   it("a rotated server key is refused at once, though the collector caches keys", async () => {
-    const other = await createPipeline(collector.url, [{ platform: "webhook", url: `${standIns.webhook.url}/hooks/rotated` }], { team: p.team });
+    const other = await createPipeline(collector.url, [{ platform: "webhook", url: `${standIns.webhook.url}/hooks/rotated`, signingSecret: standIns.webhook.webhookSecret }], { team: p.team });
     const old = other.production.serverKey;
     // Warm the collector's cache with the old key.
     // (Rejected events, so that the final count of accepted ones stays exact.)

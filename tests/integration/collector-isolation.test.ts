@@ -81,7 +81,7 @@ describe.each(["postgres", "pglite"] as const)("environment isolation on %s", (b
     await standIns.tiktok.waitForDelivered([e.event_id]);
     const meta = standIns.meta.received.find((r) => r.eventIds.includes(e.event_id))!;
     expect((meta.body as Json).test_event_code).toBeUndefined();
-    expect(meta.path).toBe("/v21.0/1234567890/events");
+    expect(meta.path).toBe("/v26.0/1234567890/events");
     expect((standIns.tiktok.received.find((r) => r.eventIds.includes(e.event_id))!.body as Json).test_event_code).toBeUndefined();
     expect(standIns.ga4.received.find((r) => r.eventIds.includes(e.event_id))!.path).toBe("/mp/collect");
     const hook = standIns.webhook.deliveredEvents().find((x) => x.event_id === e.event_id) as Json;
@@ -110,7 +110,7 @@ describe.each(["postgres", "pglite"] as const)("environment isolation on %s", (b
     const c = purchase();
     expectOutcome(await sendServerEvents(collector.url, codeless.production.serverKey, [c]), "accepted");
     await standIns.meta.waitForDelivered([c.event_id]);
-    expect(standIns.meta.received.find((r) => r.eventIds.includes(c.event_id))!.path).toBe("/v21.0/3333344444/events");
+    expect(standIns.meta.received.find((r) => r.eventIds.includes(c.event_id))!.path).toBe("/v26.0/3333344444/events");
     expect(standIns.meta.sentCounts().has(a.event_id) || standIns.meta.sentCounts().has(b.event_id)).toBe(false);
   });
 

@@ -22,6 +22,16 @@ const RAW = {
   externalId: "cust-8812-xq",
 };
 
+/** PII outside user_data: in params (nested), in the page URL's query and fragment, the referrer and the title. */
+const STRAY = {
+  paramEmail: "Param.Person@Example.net",
+  paramPhone: "+44 20 7946 0958",
+  url: (host: string) => `https://${host}/checkout/thanks?email=url.person%40example.org&phone=%2B4915112345678&first_name=Urlina&fbclid=IwARpii#/done?mail=frag.person@example.org`,
+  referrer: (host: string) => `https://${host}/cart?e-mail=ref.person@example.org&step=2`,
+  title: "Thanks, title.person@example.org",
+};
+const redactedUrl = (host: string) => `https://${host}/checkout/thanks?email=redacted&phone=redacted&first_name=redacted&fbclid=IwARpii#/done?mail=redacted`;
+
 /** Every form a leak could take: as sent, trimmed, lower-cased, digits only, E.164. */
 const NEEDLES = [
   "Jane.Doe+Shop@Example.COM",
@@ -46,13 +56,23 @@ const NEEDLES = [
   "cust-8812-xq",
   "test@example.com",
   "5551234567",
+  "Param.Person",
+  "param.person",
+  "2079460958",
+  "20 7946 0958",
+  "url.person",
+  "4915112345678",
+  "Urlina",
+  "frag.person",
+  "ref.person",
+  "title.person",
 ];
 
 describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
   let standIns: StandIns;
   let collector: Collector;
   let p: Pipeline;
-  const sent: { browser: string; server: string; gmail: string; simple: string } = { browser: "", server: "", gmail: "", simple: "" };
+  const sent: { browser: string; server: string; gmail: string; simple: string; stray: string } = { browser: "", server: "", gmail: "", simple: "", stray: "" };
 
   beforeAll(async () => {
     standIns = await startStandIns();
@@ -64,17 +84,21 @@ describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
     const server = purchase({ user_data: { ...full, country: "de" } });
     const gmail = purchase({ user_data: { email: RAW.gmail } });
     const simple = purchase({ user_data: { email: "test@example.com", phone: "+1 (555) 123-4567" } });
-    Object.assign(sent, { browser: browser.event_id, server: server.event_id, gmail: gmail.event_id, simple: simple.event_id });
-    expectOutcome(await collect(collector.url, { publicKey: p.production.publicKey, origin: p.origin }, [browser]), "accepted");
+    const stray = purchase({
+      params: { contact_email: STRAY.paramEmail, buyer: { phone: STRAY.paramPhone } },
+      page: { url: STRAY.url(p.hostname), referrer: STRAY.referrer(p.hostname), title: STRAY.title },
+    });
+    Object.assign(sent, { browser: browser.event_id, server: server.event_id, gmail: gmail.event_id, simple: simple.event_id, stray: stray.event_id });
+    expectOutcome(await collect(collector.url, { publicKey: p.production.publicKey, origin: p.origin }, [browser, stray]), "accepted");
     expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, [server, gmail, simple]), "accepted");
     // PII in events that are rejected, refused or dead-lettered must not leak either.
     expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, [purchase({ params: { value: -1 }, user_data: full })]), "rejected");
     const refused = await sendServerEvents(collector.url, p.production.serverKey, [{ ...purchase({ user_data: full }), unknown_field: RAW.email }]);
     expect(refused.status).toBe(422);
     expect(refused.text).not.toContain("Jane.Doe");
-    const ids = [browser, server, gmail, simple].map((e) => e.event_id);
+    const ids = [browser, server, gmail, simple, stray].map((e) => e.event_id);
     for (const s of [standIns.meta, standIns.tiktok, standIns.ga4, standIns.webhook]) await s.waitForDelivered(ids);
-    await standIns.googleAds.waitFor(() => standIns.googleAds.deliveredEvents().length >= 4, 20_000, "four Google Ads conversions");
+    await standIns.googleAds.waitFor(() => standIns.googleAds.deliveredEvents().length >= 5, 20_000, "five Google Ads conversions");
   });
 
   afterAll(async () => {
@@ -127,6 +151,18 @@ describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
     expect(identifiers).toContainEqual({ hashedPhoneNumber: sha("+493098765432") });
   });
 
+  it("PII in params, the page URL, the referrer or the title is hashed or redacted before it is stored or sent; click ids stay", () => {
+    const host = p.hostname;
+    expect(metaEvent(sent.stray).event_source_url).toBe(redactedUrl(host));
+    // fbc still comes from the fbclid of the URL as it arrived.
+    expect(metaEvent(sent.stray).user_data.fbc).toMatch(/^fb\.1\.\d+\.IwARpii$/);
+    expect(tiktokEvent(sent.stray).page).toEqual({ url: redactedUrl(host), referrer: `https://${host}/cart?e-mail=redacted&step=2` });
+    expect((ga4Request(sent.stray).events as Json[])[0].params.page_location).toBe(redactedUrl(host));
+    const hooked = standIns.webhook.deliveredEvents().find((e) => e.event_id === sent.stray) as Json;
+    expect(hooked.params).toMatchObject({ contact_email: sha("param.person@example.net"), buyer: { phone: sha("442079460958") } });
+    expect(hooked.page).toEqual({ url: redactedUrl(host), referrer: `https://${host}/cart?e-mail=redacted&step=2`, title: "Thanks, redacted" });
+  });
+
   it("no raw PII in anything the platforms received", () => {
     const payloads = standIns.rawBodies().join("\n");
     expect(payloads.length).toBeGreaterThan(1000);
@@ -145,7 +181,7 @@ describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
       const text = rows.map((r) => r.row).join("\n");
       for (const needle of NEEDLES) expect(text, `${needle} in ${table}`).not.toContain(needle);
     }
-    // Five events stored (one of them rejected); the four accepted ones with a delivery per destination (five).
-    expect(scanned).toBe(5 + 4 * 5);
+    // Six events stored (one of them rejected); the five accepted ones with a delivery per destination (five).
+    expect(scanned).toBe(6 + 5 * 5);
   });
 });

@@ -22,7 +22,9 @@ describe.each(["postgres", "pglite"] as const)("failing destinations on %s", (ba
 
   beforeAll(async () => {
     standIns = await startStandIns();
-    collector = await startCollector({ name: `retries-${backend}`, backend, distDir: inject("distDir"), standIns });
+    // One round at a time: concurrent rounds may split the events of one request between
+    // them, and the scripted failures below answer requests, not events.
+    collector = await startCollector({ name: `retries-${backend}`, backend, distDir: inject("distDir"), standIns, env: { TAGPIPE_FORWARD_CONCURRENCY: "1" } });
     p = await createPipeline(collector.url, allDestinations(standIns));
   });
 
@@ -146,6 +148,44 @@ describe.each(["postgres", "pglite"] as const)("failing destinations on %s", (ba
     await standIns.meta.waitForDelivered([e.event_id], 20_000);
     expect(standIns.meta.received.filter((r) => r.eventIds.includes(e.event_id)).map((r) => r.status)).toEqual([400, 400, 200]);
     expect(standIns.meta.deliveredCounts().get(e.event_id)).toBe(1);
+  });
+
+  it("Google Ads' partial failure (a 200 refusing some conversions): the refused one is dead-lettered with Google's reason, a transient one retried, the rest delivered", async () => {
+    const events = Array.from({ length: 4 }, () => purchase());
+    const [refused, transient, ...taken] = events;
+    const order = (e: (typeof events)[number]) => String(e.params.order_id);
+    standIns.googleAds.refuseConversion(order(refused), { errorCode: { conversionUploadError: "UNPARSEABLE_GCLID" }, message: "The imported gclid could not be decoded.", field: "gclid" });
+    standIns.googleAds.refuseConversion(order(transient), { errorCode: { internalError: "TRANSIENT_ERROR" }, message: "Google Ads API encountered an unexpected transient error." }, 1);
+    expectOutcome(await send(events), "accepted", 4);
+
+    // Google Ads knows conversions by order id.
+    await standIns.googleAds.waitForDelivered([transient, ...taken].map(order), 20_000);
+    const [dead] = await eventually(async () => {
+      const list = await deliveries("&status=dead", [refused.event_id], "google_ads");
+      return list.length ? list : null;
+    });
+    expect(dead).toMatchObject({ attempts: 1, lastStatus: 200 });
+    expect(dead.lastError).toBe("Google Ads refused the conversion: UNPARSEABLE_GCLID at gclid: The imported gclid could not be decoded.");
+
+    // Every upload was answered 200; the two refusals came inside those answers.
+    const uploads = standIns.googleAds.received.filter((r) => r.eventIds.some((id) => events.map(order).includes(id)));
+    expect(uploads.map((r) => r.status).every((s) => s === 200)).toBe(true);
+    expect(uploads.flatMap((r) => r.refusedIds).sort()).toEqual([order(refused), order(transient)].sort());
+    const sent = standIns.googleAds.sentCounts();
+    expect(sent.get(order(transient))).toBe(2);
+    for (const e of taken) expect(sent.get(order(e)), order(e)).toBe(1);
+    // The refused one is not sent again: a second look a while later finds one request.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(standIns.googleAds.sentCounts().get(order(refused))).toBe(1);
+    expect(standIns.googleAds.deliveredCounts().has(order(refused))).toBe(false);
+    for (const e of [transient, ...taken]) expect(standIns.googleAds.deliveredCounts().get(order(e)), order(e)).toBe(1);
+
+    const delivered = await eventually(async () => {
+      const list = await deliveries("&status=delivered", [transient, ...taken].map((e) => e.event_id), "google_ads");
+      return list.length === 3 ? list : null;
+    });
+    const attempts = Object.fromEntries(delivered.map((d) => [d.event.eventId, d.attempts]));
+    expect(attempts).toEqual({ [transient.event_id]: 2, [taken[0].event_id]: 1, [taken[1].event_id]: 1 });
   });
 
   it("a destination whose access token was never set dead-letters with that reason and sends nothing", async () => {

@@ -102,7 +102,7 @@ describe.each(inject("servers"))("cross-team access on $name", ({ url }) => {
     const trigger = expectStatus(await a.owner.post(`/containers/${container}/triggers`, { name: "Page", definition: { type: "page_view" } }), 201);
     const variable = expectStatus(await a.owner.post(`/containers/${container}/variables`, { name: "Const", definition: { kind: "constant", value: "1" } }), 201);
     const destination = expectStatus(
-      await a.owner.post(`/containers/${container}/destinations`, { name: "Hook", definition: { platform: "webhook", ids: { url: "https://hooks.example.test/a" } } }),
+      await a.owner.post(`/containers/${container}/destinations`, { name: "Hook", definition: { platform: "webhook", ids: { url: "https://hooks.example.test/a" } }, secrets: { signingSecret: "whsec-a" } }),
       201,
     );
     const version = expectStatus(await a.owner.post(`/containers/${container}/versions`, { note: "A's" }), 201);

@@ -152,4 +152,15 @@ describe.each(inject("servers"))("versions and publishing on $name", ({ url }) =
     const site = view.sites.find((s: Json) => s.containerId === containerId);
     expect(site).toMatchObject({ used: true, overrides: [{ platform: "meta", plan: "Purchase", site: "CustomPurchase" }], missingRequired: [] });
   });
+
+  it("a webhook without its signing secret cannot be in a version: it would send unsigned requests", async () => {
+    const other = expectStatus(await api.post("/sites", siteBody()), 201).container.id as string;
+    const hook = expectStatus(await api.post(`/containers/${other}/destinations`, { name: "Hook", definition: { platform: "webhook", ids: { url: "https://hooks.example.test/in" } } }), 201);
+    expect(hook.secretsSet).toEqual([]);
+    const refused = expectStatus(await api.post(`/containers/${other}/versions`, { note: "unsigned" }), 422);
+    expect(refused.error.code).toBe("draft_invalid");
+    expect(refused.error.fields).toEqual([{ path: "destinations.Hook.secrets.signingSecret", message: expect.stringMatching(/^HMAC signing secret is required: every webhook request is signed/) }]);
+    expectStatus(await api.patch(`/destinations/${hook.id}`, { revision: hook.revision, secrets: { signingSecret: "whsec-integration" } }), 200);
+    expect(expectStatus(await api.post(`/containers/${other}/versions`, { note: "signed" }), 201).number).toBe(1);
+  });
 });

@@ -70,6 +70,37 @@ describe("validateSnapshot", () => {
     s.triggers[1].conditions.push({ source: "region", operator: "equals", value: "apac", negate: false, ignoreCase: false });
     expect(problemsOf(s)).toEqual(["trigger:Internal traffic:conditions.1.value"]);
   });
+
+  test("a webhook without its signing secret is refused, naming the field; with it, it passes", () => {
+    const s = validSnapshot();
+    s.destinations.push({ id: "d3", name: "Hook", description: "", ownerId: null, platform: "webhook", ids: { url: "https://hooks.example.com/in" }, events: [{ eventId: "e1" }], regions: null, nonProduction: "hold", secretsSet: [] });
+    const [problem, ...rest] = validateSnapshot(s);
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ entityType: "destination", entityId: "d3", entityName: "Hook", field: "secrets.signingSecret" });
+    expect(problem.message).toBe("HMAC signing secret is required: every webhook request is signed with it (X-Tagpipe-Signature), so the receiver can refuse forgeries");
+    s.destinations[2].secretsSet = ["signingSecret"];
+    expect(validateSnapshot(s)).toEqual([]);
+  });
+
+  test("a Google Ads destination needs the ids the API knows: customer ID and conversion action ID, beside the tag's", () => {
+    const s = validSnapshot();
+    const ads = { id: "d4", name: "Ads", description: "", ownerId: null, platform: "google_ads", events: [{ eventId: "e1" }], regions: null, nonProduction: "hold", secretsSet: ["developerToken", "oauthToken"] };
+    s.destinations.push({ ...ads, ids: { conversionId: "AW-123456789", conversionLabel: "AbCdEfGh12" } });
+    expect(problemsOf(s)).toEqual(["destination:Ads:ids.customerId", "destination:Ads:ids.conversionActionId"]);
+    s.destinations[2].ids = { conversionId: "AW-123456789", conversionLabel: "AbCdEfGh12", customerId: "AW-123456789", conversionActionId: "AbCdEfGh12" };
+    expect(validateSnapshot(s).map((p) => p.message)).toEqual([
+      "Customer ID looks wrong: expected the Google Ads account that owns the conversion action, 123-456-7890",
+      "Conversion action ID looks wrong: expected digits: the ctId in the conversion action's URL in Google Ads",
+    ]);
+    s.destinations[2].ids = { conversionId: "AW-123456789", conversionLabel: "AbCdEfGh12", customerId: "123-456-7890", conversionActionId: "987654321" };
+    expect(validateSnapshot(s)).toEqual([]);
+  });
+
+  test("platforms whose secrets are optional in a draft are not refused for a missing one", () => {
+    const s = validSnapshot();
+    s.destinations[0].secretsSet = [];
+    expect(validateSnapshot(s)).toEqual([]);
+  });
 });
 
 describe("diffSnapshots", () => {

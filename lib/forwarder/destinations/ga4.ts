@@ -1,9 +1,36 @@
 // GA4 Measurement Protocol: POST /mp/collect?measurement_id=…&api_secret=…, one client
-// per request, ≤ 25 events. transaction_id only when there is an order id (GA4 counts an
-// empty one as a real transaction). Test events go to the validation endpoint
-// /debug/mp/collect, which never records them.
+// per request, ≤ 25 events, each with its own timestamp_micros. transaction_id only when
+// there is an order id (GA4 counts an empty one as a real transaction). Test events go to
+// the validation endpoint /debug/mp/collect, which never records them and lists what GA4
+// would drop (a validation message dead-letters the event with it).
+//
+// /mp/collect answers 2xx whatever it then drops, so what GA4 would drop is refused here,
+// with the reason: a name that breaks GA4's rules or is reserved, an event more than 72
+// hours old (the furthest GA4 backdates). String values are cut to GA4's lengths (100
+// characters; page_location 1000) rather than dropped.
+// https://developers.google.com/analytics/devguides/collection/protocol/ga4/sending-events
 import crypto from "node:crypto";
 import { baseUrl, compact, items, num, type Adapter, type Job } from "../types";
+
+/** Letters, digits and underscores, starting with a letter, ≤ 40 characters. */
+const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+/** Names GA4 reserves for its own events; these prefixes too. */
+const RESERVED_NAMES = new Set([
+  "ad_activeview", "ad_click", "ad_exposure", "ad_impression", "ad_query", "ad_reward", "adunit_exposure", "app_background",
+  "app_clear_data", "app_exception", "app_remove", "app_store_refund", "app_store_subscription_cancel",
+  "app_store_subscription_convert", "app_store_subscription_renew", "app_update", "app_upgrade", "dynamic_link_app_open",
+  "dynamic_link_app_update", "dynamic_link_first_open", "error", "firebase_campaign", "first_open", "first_visit",
+  "in_app_purchase", "notification_dismiss", "notification_foreground", "notification_open", "notification_receive",
+  "os_update", "session_start", "session_start_with_rollout", "user_engagement",
+]);
+const RESERVED_PREFIXES = ["_", "firebase_", "ga_", "google_", "gtag."];
+/** How far back GA4 takes an event. */
+export const GA4_MAX_AGE_MS = 72 * 3600 * 1000;
+
+/** A string value within GA4's length limit (100 characters unless said otherwise). */
+function clip(v: unknown, max = 100): string | undefined {
+  return typeof v === "string" && v ? v.slice(0, max) : undefined;
+}
 
 /** GA4 needs a client id; without the _ga cookie's, derive a stable one from the visitor. */
 function clientId(job: Job): string {
@@ -18,6 +45,13 @@ export const ga4: Adapter = {
   platform: "ga4",
   maxBatch: 25,
   groupKey: clientId,
+  refuse(job) {
+    const name = job.eventName;
+    if (!EVENT_NAME.test(name)) return `"${name}" is not a GA4 event name (letters, digits and _, starting with a letter, at most 40): GA4 would drop it`;
+    if (RESERVED_NAMES.has(name) || RESERVED_PREFIXES.some((p) => name.startsWith(p))) return `"${name}" is an event name GA4 reserves: GA4 would drop it`;
+    if (Date.now() - job.event.eventTime.getTime() > GA4_MAX_AGE_MS) return "GA4 takes events up to 72 hours old, and this one is older: GA4 would drop it";
+    return null;
+  },
   build(jobs, secrets) {
     const measurementId = jobs[0].target.ids.measurementId;
     if (!measurementId) return { error: "the destination has no measurement id" };
@@ -27,7 +61,6 @@ export const ga4: Adapter = {
     const query = new URLSearchParams({ measurement_id: measurementId, api_secret: secrets.apiSecret });
     const body = compact({
       client_id: clientId(jobs[0]),
-      timestamp_micros: jobs[0].event.eventTime.getTime() * 1000,
       user_data: compact({
         sha256_email_address: u.em_google || u.em ? [(u.em_google ?? u.em)!] : undefined,
         sha256_phone_number: u.ph_e164 ? [u.ph_e164] : undefined,
@@ -35,17 +68,19 @@ export const ga4: Adapter = {
       }),
       events: jobs.map(({ eventName, event }) => {
         const p = event.params;
-        const list = items(p).map((i) => compact({ item_id: i.id, quantity: i.quantity, price: i.price }));
+        const list = items(p).map((i) => compact({ item_id: clip(i.id), quantity: i.quantity, price: i.price }));
         return {
           name: eventName,
+          // Each event its own time: a batch holds up to 25 events of one client, from different moments.
+          timestamp_micros: event.eventTime.getTime() * 1000,
           params: compact({
             value: num(p.value),
             currency: typeof p.currency === "string" ? p.currency : undefined,
-            transaction_id: event.orderId || undefined,
+            transaction_id: clip(event.orderId),
             items: list.length ? list : undefined,
-            search_term: typeof p.search_string === "string" ? p.search_string : undefined,
-            event_id: event.eventId,
-            page_location: event.context.url,
+            search_term: clip(p.search_string),
+            event_id: clip(event.eventId),
+            page_location: clip(event.context.url, 1000),
             engagement_time_msec: 1,
           }),
         };
@@ -56,5 +91,17 @@ export const ga4: Adapter = {
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     };
+  },
+  outcome(status, body) {
+    if (status === 429 || status >= 500) return "retry";
+    if (status < 200 || status >= 300) return "fail";
+    // Only the validation endpoint answers with a body: what it lists, GA4 would have dropped.
+    try {
+      const messages = (JSON.parse(body) as { validationMessages?: unknown[] }).validationMessages;
+      if (Array.isArray(messages) && messages.length) return "fail";
+    } catch {
+      // /mp/collect answers 204 without a body
+    }
+    return "ok";
   },
 };

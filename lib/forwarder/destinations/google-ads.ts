@@ -1,7 +1,16 @@
-// Google Ads enhanced conversions: POST /{version}/customers/{customer}:uploadClickConversions
-// with the developer-token header and an OAuth bearer; each conversion carries its
-// order_id and the hashed user identifiers.
-import { baseUrl, compact, num, type Adapter } from "../types";
+// Google Ads enhanced conversions: POST /{version}/customers/{customer_id}:uploadClickConversions
+// with the developer-token header and an OAuth bearer; each conversion names its
+// conversion action as customers/{customer_id}/conversionActions/{conversion_action_id}
+// and carries its order_id and the hashed user identifiers. The API takes the account's
+// customer ID and the action's numeric ID, not the tag's AW- conversion ID and label.
+//
+// The upload runs with partialFailure: true (the method requires it), so an HTTP 200 may
+// still refuse some conversions: `partialFailureError` lists each failed conversion by its
+// index (errors[].location.fieldPathElements[{ fieldName: "conversions", index }]) and its
+// entry in `results` is empty. Those are retried when Google calls the error transient and
+// dead-lettered with Google's reason otherwise; the rest of the batch is delivered.
+// https://developers.google.com/google-ads/api/docs/best-practices/partial-failures
+import { baseUrl, compact, num, type Adapter, type Verdict } from "../types";
 
 function adsTime(d: Date): string {
   return d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "+00:00");
@@ -15,17 +24,16 @@ export const googleAds: Adapter = {
     return u.gclid || u.em || u.ph_e164 ? null : "Google Ads needs a gclid or a hashed email or phone to attribute the conversion; the event has none";
   },
   build(jobs, secrets) {
-    const conversionId = jobs[0].target.ids.conversionId;
-    const label = jobs[0].target.ids.conversionLabel;
-    if (!conversionId || !label) return { error: "the destination needs its conversion id and label" };
+    const customer = (jobs[0].target.ids.customerId ?? "").replace(/\D/g, "");
+    const action = jobs[0].target.ids.conversionActionId;
+    if (!customer || !action) return { error: "the destination needs its Google Ads customer ID and conversion action ID for uploads" };
     if (!secrets.developerToken || !secrets.oauthToken) return { error: "the developer token and OAuth token must both be set" };
-    const customer = conversionId.replace(/\D/g, "");
-    const version = process.env.TAGPIPE_GOOGLE_ADS_API_VERSION || "v17";
+    const version = process.env.TAGPIPE_GOOGLE_ADS_API_VERSION || "v26";
     const conversions = jobs.map(({ event }) => {
       const u = event.userData;
       const p = event.params;
       return compact({
-        conversionAction: `customers/${customer}/conversionActions/${label}`,
+        conversionAction: `customers/${customer}/conversionActions/${action}`,
         conversionDateTime: adsTime(event.eventTime),
         conversionValue: num(p.value),
         currencyCode: typeof p.currency === "string" ? p.currency : undefined,
@@ -40,4 +48,72 @@ export const googleAds: Adapter = {
       body: JSON.stringify({ conversions, partialFailure: true }),
     };
   },
+  outcome(status, body, count = 1) {
+    if (status === 429 || status >= 500) return "retry";
+    if (status < 200 || status >= 300) return "fail";
+    return partialFailure(body, count);
+  },
 };
+
+/** Per-conversion errors Google documents as worth retrying; the value is the wait it asks for (a Retry-After), if any. */
+const TRANSIENT: Record<string, string | null> = {
+  // "Retry after 6 hours have passed" / "Try importing again in 6 hours."
+  "conversionUploadError.TOO_RECENT_EVENT": String(6 * 3600),
+  "conversionUploadError.TOO_RECENT_CONVERSION_ACTION": String(6 * 3600),
+  "internalError.INTERNAL_ERROR": null,
+  "internalError.TRANSIENT_ERROR": null,
+  "internalError.DEADLINE_EXCEEDED": null,
+  "quotaError.RESOURCE_TEMPORARILY_EXHAUSTED": null,
+  "databaseError.CONCURRENT_MODIFICATION": null,
+};
+
+type FieldPathElement = { fieldName?: string; index?: number };
+type GoogleAdsError = { errorCode?: Record<string, string>; message?: string; location?: { fieldPathElements?: FieldPathElement[] } };
+type UploadResponse = { partialFailureError?: { code?: number; message?: string; details?: { errors?: GoogleAdsError[] }[] }; results?: unknown[] };
+
+/**
+ * A 200's verdict per conversion. Without a partialFailureError every conversion was taken.
+ * With one, a conversion failed when an error's location names its index, or when its
+ * entry in `results` is empty; if no conversion can be told apart, none is trusted.
+ */
+export function partialFailure(body: string, count: number): "ok" | "fail" | Verdict[] {
+  let answer: UploadResponse;
+  try {
+    answer = JSON.parse(body) as UploadResponse;
+  } catch {
+    return "ok";
+  }
+  const failure = answer?.partialFailureError;
+  if (!failure) return "ok";
+  const verdicts: Verdict[] = Array.from({ length: count }, () => ({ outcome: "ok" }));
+  const failed = new Set<number>();
+  for (const detail of failure.details ?? []) {
+    for (const error of detail.errors ?? []) {
+      const path = error.location?.fieldPathElements ?? [];
+      const at = path.findIndex((e) => e.fieldName === "conversions" && Number.isInteger(e.index));
+      const index = at >= 0 ? path[at].index! : -1;
+      if (index < 0 || index >= count) continue;
+      const [kind, code] = Object.entries(error.errorCode ?? {})[0] ?? ["", "UNKNOWN"];
+      const field = path.slice(at + 1).map((e) => (Number.isInteger(e.index) ? `${e.fieldName}[${e.index}]` : e.fieldName)).join(".");
+      const reason = `Google Ads refused the conversion: ${code}${field ? ` at ${field}` : ""}: ${error.message ?? failure.message ?? "no message"}`;
+      const key = `${kind}.${code}`;
+      const transient = key in TRANSIENT;
+      const before = verdicts[index];
+      // One permanent error makes the conversion fail, whatever else was said about it.
+      if (failed.has(index) && before.outcome === "fail") continue;
+      verdicts[index] = transient ? { outcome: "retry", reason, ...(TRANSIENT[key] ? { retryAfter: TRANSIENT[key]! } : {}) } : { outcome: "fail", reason };
+      failed.add(index);
+    }
+  }
+  // Results carry an empty entry for each conversion that failed.
+  if (Array.isArray(answer.results) && answer.results.length === count) {
+    answer.results.forEach((r, i) => {
+      const empty = !r || (typeof r === "object" && Object.keys(r).length === 0);
+      if (empty && !failed.has(i)) {
+        verdicts[i] = { outcome: "fail", reason: `Google Ads refused the conversion: ${failure.message ?? "partial failure"}` };
+        failed.add(i);
+      }
+    });
+  }
+  return failed.size ? verdicts : "fail";
+}

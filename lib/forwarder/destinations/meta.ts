@@ -23,7 +23,7 @@ export const meta: Adapter = {
     const pixelId = jobs[0].target.ids.pixelId;
     if (!pixelId) return { error: "the destination has no pixel id" };
     if (!secrets.accessToken) return { error: "no Conversions API access token is set for this destination" };
-    const version = process.env.TAGPIPE_META_API_VERSION || "v21.0";
+    const version = process.env.TAGPIPE_META_API_VERSION || "v26.0";
     const testCode = jobs[0].target.test ? jobs[0].target.testEventCode : undefined;
     const data = jobs.map(({ eventName, event }) => {
       const u = event.userData;

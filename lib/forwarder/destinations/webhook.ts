@@ -1,6 +1,8 @@
 // A generic webhook: JSON { events: [...] } with user data already hashed, signed with
 // HMAC-SHA256 over "<timestamp>.<body>" in X-Tagpipe-Signature, so the receiver can check
-// it came from us and is fresh.
+// it came from us and is fresh. Always signed: a destination without its signing secret
+// cannot be part of a version, and should the secret be removed later, its deliveries are
+// dead-lettered with that reason rather than sent unsigned.
 import crypto from "node:crypto";
 import type { Adapter } from "../types";
 
@@ -14,6 +16,7 @@ export const webhook: Adapter = {
   build(jobs, secrets) {
     const url = jobs[0].target.ids.url;
     if (!url) return { error: "the destination has no URL" };
+    if (!secrets.signingSecret) return { error: "no HMAC signing secret is set for this destination: webhooks are only sent signed" };
     const body = JSON.stringify({
       events: jobs.map(({ eventName, event, target }) => ({
         event_id: event.eventId,
@@ -33,7 +36,7 @@ export const webhook: Adapter = {
       headers: {
         "content-type": "application/json",
         "x-tagpipe-timestamp": timestamp,
-        ...(secrets.signingSecret ? { "x-tagpipe-signature": signWebhook(secrets.signingSecret, timestamp, body) } : {}),
+        "x-tagpipe-signature": signWebhook(secrets.signingSecret, timestamp, body),
       },
       body,
     };

@@ -46,7 +46,7 @@ describe("Meta Conversions API", () => {
 
   test("POST /{version}/{pixel_id}/events with data[] of the documented fields and the access token", () => {
     const r = request(meta.build([job({ ids })], { accessToken: "EAAB" }));
-    expect(r.url).toBe("https://graph.facebook.com/v21.0/1234567890/events");
+    expect(r.url).toBe("https://graph.facebook.com/v26.0/1234567890/events");
     expect(r.headers["content-type"]).toBe("application/json");
     expect(r.json.access_token).toBe("EAAB");
     expect(r.json.test_event_code).toBeUndefined();
@@ -81,7 +81,7 @@ describe("Meta Conversions API", () => {
     try {
       const jobs = [1, 2, 3].map((i) => job({ ids, event: { eventId: `e${i}` } }));
       const r = request(meta.build(jobs, { accessToken: "t" }));
-      expect(r.url).toBe("http://127.0.0.1:9/v21.0/1234567890/events");
+      expect(r.url).toBe("http://127.0.0.1:9/v26.0/1234567890/events");
       expect((r.json.data as { event_id: string }[]).map((d) => d.event_id)).toEqual(["e1", "e2", "e3"]);
     } finally {
       delete process.env.TAGPIPE_META_BASE_URL;
@@ -162,11 +162,11 @@ describe("GA4 Measurement Protocol", () => {
     expect(url.origin + url.pathname).toBe("https://www.google-analytics.com/mp/collect");
     expect(Object.fromEntries(url.searchParams)).toEqual({ measurement_id: "G-ABC123", api_secret: "s3cret" });
     expect(r.json.client_id).toMatch(/^\d+\.\d+$/);
-    expect(r.json.timestamp_micros).toBe(TIME.getTime() * 1000);
     expect(r.json.user_data).toEqual({ sha256_email_address: [EM], sha256_phone_number: [PH_E164], address: [{ sha256_first_name: sha256("mary"), sha256_last_name: sha256("obrien") }] });
     expect(r.json.events).toEqual([
       {
         name: "purchase",
+        timestamp_micros: TIME.getTime() * 1000,
         params: {
           value: 49.9,
           currency: "EUR",
@@ -191,6 +191,44 @@ describe("GA4 Measurement Protocol", () => {
     expect(new URL(request(ga4.build([job({ ids, test: true })], { apiSecret: "s" })).url).pathname).toBe("/debug/mp/collect");
   });
 
+  test("each event of a batch keeps its own time (timestamp_micros per event)", () => {
+    const later = new Date(TIME.getTime() + 90_000);
+    const r = request(ga4.build([job({ ids }), job({ ids, event: { eventId: "evt-2", eventTime: later } })], { apiSecret: "s" }));
+    expect(r.json).not.toHaveProperty("timestamp_micros");
+    expect((r.json.events as { timestamp_micros: number }[]).map((e) => e.timestamp_micros)).toEqual([TIME.getTime() * 1000, later.getTime() * 1000]);
+  });
+
+  test("string values are cut to GA4's lengths: 100 characters, page_location 1000", () => {
+    const long = (n: number) => "x".repeat(n);
+    const r = request(
+      ga4.build([job({ ids, event: { orderId: long(150), eventId: long(120), params: { search_string: long(300), contents: [{ id: long(200), quantity: 1 }] }, context: { url: `https://shop.example.com/?q=${long(2000)}` } } })], { apiSecret: "s" }),
+    );
+    const params = (r.json.events as { params: Record<string, unknown> }[])[0].params as { transaction_id: string; event_id: string; search_term: string; page_location: string; items: { item_id: string }[] };
+    expect([params.transaction_id.length, params.event_id.length, params.search_term.length, params.items[0].item_id.length, params.page_location.length]).toEqual([100, 100, 100, 100, 1000]);
+  });
+
+  test("what GA4 would drop silently is refused with the reason: a bad or reserved name, an event over 72 hours old", () => {
+    const recent = { eventTime: new Date(Date.now() - 3600_000) };
+    expect(ga4.refuse!(job({ ids, eventName: "purchase", event: recent }))).toBeNull();
+    expect(ga4.refuse!(job({ ids, eventName: "Purchase Complete", event: recent }))).toMatch(/is not a GA4 event name/);
+    expect(ga4.refuse!(job({ ids, eventName: "a".repeat(41), event: recent }))).toMatch(/is not a GA4 event name/);
+    expect(ga4.refuse!(job({ ids, eventName: "_private", event: recent }))).toMatch(/is not a GA4 event name/);
+    for (const name of ["session_start", "first_visit", "user_engagement", "google_purchase", "ga_x", "firebase_x"]) {
+      expect(ga4.refuse!(job({ ids, eventName: name, event: recent })), name).toMatch(/reserves/);
+    }
+    expect(ga4.refuse!(job({ ids, eventName: "purchase", event: { eventTime: new Date(Date.now() - 73 * 3600_000) } }))).toMatch(/72 hours/);
+  });
+
+  test("answers: 2xx ok, 429/5xx retry, other 4xx fail; the validation endpoint's messages fail the test batch with them", () => {
+    expect(ga4.outcome!(204, "")).toBe("ok");
+    expect(ga4.outcome!(200, JSON.stringify({ validationMessages: [] }))).toBe("ok");
+    const messages = { validationMessages: [{ fieldPath: "events", description: "Event at index: [0] has invalid name [purchase!].", validationCode: "NAME_INVALID" }] };
+    expect(ga4.outcome!(200, JSON.stringify(messages))).toBe("fail");
+    expect(ga4.outcome!(503, "")).toBe("retry");
+    expect(ga4.outcome!(429, "")).toBe("retry");
+    expect(ga4.outcome!(400, "")).toBe("fail");
+  });
+
   test("Google's email hash (no dots in a Gmail local part) is preferred when there is one", () => {
     const r = request(ga4.build([job({ ids, event: { userData: { em: "a".repeat(64), em_google: "b".repeat(64) } } })], { apiSecret: "s" }));
     expect((r.json.user_data as Record<string, unknown>).sha256_email_address).toEqual(["b".repeat(64)]);
@@ -211,16 +249,18 @@ describe("GA4 Measurement Protocol", () => {
 });
 
 describe("Google Ads enhanced conversions", () => {
-  const ids = { conversionId: "AW-123456789", conversionLabel: "AbC-d_12" };
+  const ids = { conversionId: "AW-123456789", conversionLabel: "AbC-d_12", customerId: "123-456-7890", conversionActionId: "987654321" };
 
-  test("POST /{version}/customers/{id}:uploadClickConversions with the developer token, bearer and partial failure", () => {
+  test("POST /{version}/customers/{customer id}:uploadClickConversions with the developer token, bearer and partial failure", () => {
     const r = request(googleAds.build([job({ ids })], { developerToken: "dev", oauthToken: "ya29" }));
-    expect(r.url).toBe("https://googleads.googleapis.com/v17/customers/123456789:uploadClickConversions");
+    // The account's customer ID (dashes dropped), not the tag's AW- conversion ID; a version not sunset.
+    expect(r.url).toBe("https://googleads.googleapis.com/v26/customers/1234567890:uploadClickConversions");
     expect(r.headers).toEqual({ "content-type": "application/json", "developer-token": "dev", authorization: "Bearer ya29" });
     expect(r.json).toEqual({
       conversions: [
         {
-          conversionAction: "customers/123456789/conversionActions/AbC-d_12",
+          // The conversion action's numeric ID, not the tag's label.
+          conversionAction: "customers/1234567890/conversionActions/987654321",
           conversionDateTime: "2026-06-15 12:00:00+00:00",
           conversionValue: 49.9,
           currencyCode: "EUR",
@@ -236,8 +276,76 @@ describe("Google Ads enhanced conversions", () => {
   test("a conversion without gclid or user identifiers is refused; missing settings say why", () => {
     expect(googleAds.refuse!(job({ event: { userData: { fbp: "x" } } }))).toMatch(/gclid/);
     expect(googleAds.refuse!(job({ event: { userData: { em: EM } } }))).toBeNull();
-    expect(googleAds.build([job()], { developerToken: "d", oauthToken: "o" })).toEqual({ error: "the destination needs its conversion id and label" });
+    const missing = { error: "the destination needs its Google Ads customer ID and conversion action ID for uploads" };
+    expect(googleAds.build([job()], { developerToken: "d", oauthToken: "o" })).toEqual(missing);
+    // The tag's ids alone do not name an account or a conversion action in the API.
+    expect(googleAds.build([job({ ids: { conversionId: "AW-123456789", conversionLabel: "AbC-d_12" } })], { developerToken: "d", oauthToken: "o" })).toEqual(missing);
     expect(googleAds.build([job({ ids })], { developerToken: "d" })).toEqual({ error: "the developer token and OAuth token must both be set" });
+  });
+});
+
+describe("Google Ads partial failure (a 200 that refuses some conversions)", () => {
+  /** An error as Google lists it in partialFailureError.details[].errors[]. */
+  const adsError = (index: number, errorCode: Record<string, string>, message: string, field?: string) => ({
+    errorCode,
+    message,
+    trigger: { stringValue: "x" },
+    location: { fieldPathElements: [{ fieldName: "conversions", index }, ...(field ? [{ fieldName: field }] : [])] },
+  });
+  const answer = (errors: object[], results?: object[]) =>
+    JSON.stringify({
+      partialFailureError: {
+        code: 3,
+        message: "Multiple errors in ‘details’. First error: The imported gclid could not be decoded., at conversions[0].gclid",
+        details: [{ "@type": "type.googleapis.com/google.ads.googleads.v21.errors.GoogleAdsFailure", errors, requestId: "r-1" }],
+      },
+      ...(results ? { results } : {}),
+      jobId: "42",
+    });
+  const taken = { gclid: "Cj0K", conversionAction: "customers/1/conversionActions/2", conversionDateTime: "2026-06-15 12:00:00+00:00" };
+
+  test("without partialFailureError every conversion was taken", () => {
+    expect(googleAds.outcome!(200, JSON.stringify({ results: [taken, taken], jobId: "1" }), 2)).toBe("ok");
+  });
+
+  test("the conversions named by index fail with Google's reason, transient ones retry, the others are delivered", () => {
+    const body = answer(
+      [
+        adsError(0, { conversionUploadError: "UNPARSEABLE_GCLID" }, "The imported gclid could not be decoded.", "gclid"),
+        adsError(2, { conversionUploadError: "TOO_RECENT_EVENT" }, "The click associated with the given identifier occurred less than 6 hours ago."),
+        adsError(3, { internalError: "TRANSIENT_ERROR" }, "Google Ads API encountered an unexpected transient error."),
+      ],
+      [{}, taken, {}, {}, taken],
+    );
+    expect(googleAds.outcome!(200, body, 5)).toEqual([
+      { outcome: "fail", reason: "Google Ads refused the conversion: UNPARSEABLE_GCLID at gclid: The imported gclid could not be decoded." },
+      { outcome: "ok" },
+      // Google asks to retry after 6 hours.
+      { outcome: "retry", reason: "Google Ads refused the conversion: TOO_RECENT_EVENT: The click associated with the given identifier occurred less than 6 hours ago.", retryAfter: "21600" },
+      { outcome: "retry", reason: "Google Ads refused the conversion: TRANSIENT_ERROR: Google Ads API encountered an unexpected transient error." },
+      { outcome: "ok" },
+    ]);
+  });
+
+  test("a permanent error wins over a transient one for the same conversion", () => {
+    const body = answer([adsError(1, { internalError: "TRANSIENT_ERROR" }, "retry"), adsError(1, { conversionUploadError: "EXPIRED_EVENT" }, "too old"), adsError(1, { internalError: "TRANSIENT_ERROR" }, "retry")]);
+    expect(googleAds.outcome!(200, body, 2)).toEqual([{ outcome: "ok" }, { outcome: "fail", reason: "Google Ads refused the conversion: EXPIRED_EVENT: too old" }]);
+  });
+
+  test("an empty result marks a refused conversion even without a located error; nothing attributable fails the batch", () => {
+    const unlocated = { errorCode: { conversionUploadError: "CLICK_NOT_FOUND" }, message: "not found" };
+    expect(googleAds.outcome!(200, answer([unlocated], [taken, {}]), 2)).toEqual([{ outcome: "ok" }, { outcome: "fail", reason: expect.stringMatching(/^Google Ads refused the conversion: Multiple errors/) }]);
+    expect(googleAds.outcome!(200, answer([unlocated]), 2)).toBe("fail");
+    // An index outside the batch attributes nothing.
+    expect(googleAds.outcome!(200, answer([adsError(7, { conversionUploadError: "EXPIRED_EVENT" }, "x")]), 2)).toBe("fail");
+  });
+
+  test("request-level answers: 429 and 5xx retry, other 4xx fail, a 200 that is not JSON counts as taken", () => {
+    expect(googleAds.outcome!(429, JSON.stringify({ error: { code: 429, status: "RESOURCE_EXHAUSTED" } }), 1)).toBe("retry");
+    expect(googleAds.outcome!(503, "", 1)).toBe("retry");
+    expect(googleAds.outcome!(400, JSON.stringify({ error: { code: 400, status: "INVALID_ARGUMENT" } }), 1)).toBe("fail");
+    expect(googleAds.outcome!(401, "", 1)).toBe("fail");
+    expect(googleAds.outcome!(200, "", 1)).toBe("ok");
   });
 });
 
@@ -258,7 +366,27 @@ describe("webhook", () => {
     expect(event.event_time).toBe(Math.floor(TIME.getTime() / 1000));
   });
 
-  test("without a URL there is nothing to send", () => {
-    expect(webhook.build([job()], {})).toEqual({ error: "the destination has no URL" });
+  test("without a URL there is nothing to send; without a signing secret nothing is sent unsigned", () => {
+    expect(webhook.build([job()], { signingSecret: "whsec" })).toEqual({ error: "the destination has no URL" });
+    const ids = { url: "https://hooks.example.com/in" };
+    for (const secrets of [{}, { signingSecret: "" }] as Record<string, string>[]) {
+      expect(webhook.build([job({ ids })], secrets)).toEqual({ error: "no HMAC signing secret is set for this destination: webhooks are only sent signed" });
+    }
+  });
+
+  test("a receiver verifies the signature as the README shows", () => {
+    const r = request(webhook.build([job({ ids: { url: "https://hooks.example.com/in" } })], { signingSecret: "whsec" }));
+    // The receiver the README shows: recompute over the raw body, compare in constant time, refuse stale timestamps.
+    const verify = (secret: string, headers: Record<string, string>, rawBody: string, nowSeconds = Math.floor(Date.now() / 1000)) => {
+      const timestamp = headers["x-tagpipe-timestamp"];
+      const signature = headers["x-tagpipe-signature"] ?? "";
+      if (!/^\d+$/.test(timestamp ?? "") || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
+      const expected = `sha256=${crypto.createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest("hex")}`;
+      return signature.length === expected.length && crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+    };
+    expect(verify("whsec", r.headers, r.body)).toBe(true);
+    expect(verify("whsec", r.headers, r.body.replace("evt-1", "evt-2"))).toBe(false);
+    expect(verify("whsec", r.headers, r.body, Math.floor(Date.now() / 1000) + 600)).toBe(false);
+    expect(verify("wrong", r.headers, r.body)).toBe(false);
   });
 });

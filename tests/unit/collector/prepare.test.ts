@@ -2,6 +2,7 @@
 // against the published version, region resolution, click ids, and the deliveries an
 // event creates under region, consent and environment rules.
 import { describe, expect, test } from "vitest";
+import { sha256 } from "../../../lib/collector/hash";
 import { intakeFromSnapshot, type IntakeConfig } from "../../../lib/collector/intake-config";
 import { prepareEvent, resolveRegion, type RequestContext } from "../../../lib/collector/prepare";
 import type { CollectedEventInput } from "../../../lib/collector/schema";
@@ -146,6 +147,35 @@ describe("enrichment", () => {
     const e = prepare(purchase({ user_data: { email: "Someone@Example.com", phone: "+1 555 123 4567" } }));
     expect(JSON.stringify(e)).not.toMatch(/someone|555 123|5551234567/i);
     expect(e.userData.em).toMatch(/^[a-f0-9]{64}$/);
+  });
+
+  test("raw PII outside user_data — in params, the page URL, the referrer — is hashed or redacted; region and click ids still read the URL", () => {
+    const e = prepare(
+      purchase({
+        params: { value: 10, currency: "EUR", order_id: "o-1", customer: { email: "Someone@Example.com", phone: "+1 555 123 4567" } },
+        page: {
+          url: "https://shop.example.org/thanks?email=someone%40example.com&phone=%2B15551234567&first_name=Some&fbclid=IwAR9",
+          referrer: "https://shop.example.com/checkout?e-mail=someone@example.com&step=2",
+          title: "Thanks, someone@example.com",
+        },
+      }),
+      "browser",
+    );
+    expect(e.status).toBe("accepted");
+    expect(JSON.stringify(e)).not.toMatch(/someone|555 123|5551234567|first_name=Some/i);
+    expect(e.params.customer).toEqual({ email: sha256("someone@example.com"), phone: sha256("15551234567") });
+    expect(e.context).toEqual({
+      url: "https://shop.example.org/thanks?email=redacted&phone=redacted&first_name=redacted&fbclid=IwAR9",
+      referrer: "https://shop.example.com/checkout?e-mail=redacted&step=2",
+      title: "Thanks, redacted",
+    });
+    expect(e.region).toBe("ch");
+    expect(e.userData.fbc).toBe(`fb.1.${NOW}.IwAR9`);
+  });
+
+  test("without the Referer's PII too, when it stands in for the page URL", () => {
+    const e = prepare(purchase(), "browser", production, { ...ctx, referer: "https://shop.example.com/thanks?mail=someone@example.com&fbclid=F" });
+    expect(e.context.url).toBe("https://shop.example.com/thanks?mail=redacted&fbclid=F");
   });
 });
 

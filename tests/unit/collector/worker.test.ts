@@ -2,7 +2,7 @@
 // claimed outbox rows are grouped into requests.
 import { describe, expect, test } from "vitest";
 import { sha256 } from "../../../lib/collector/hash";
-import { backoffMs, batches } from "../../../lib/forwarder/worker";
+import { backoffMs, batches, perEvent } from "../../../lib/forwarder/worker";
 
 type Row = Parameters<typeof batches>[0][number];
 
@@ -82,7 +82,9 @@ describe("batches", () => {
 
   test("GA4: at most 25 events per request, and one client per request", () => {
     const sameVisitor = { em: sha256("same@example.com") };
-    const rows = [...Array.from({ length: 60 }, () => row("ga4", { userData: sameVisitor })), row("ga4"), row("ga4")];
+    // Recent events: GA4 takes none older than 72 hours.
+    const recent = { eventTime: new Date(Date.now() - 60_000) };
+    const rows = [...Array.from({ length: 60 }, () => row("ga4", { userData: sameVisitor, ...recent })), row("ga4", recent), row("ga4", recent)];
     const { groups } = batches(rows);
     expect(groups.map((g) => g.jobs.length).sort((a, b) => b - a)).toEqual([25, 25, 10, 1, 1]);
     for (const g of groups) expect(new Set(g.jobs.map((j) => j.event.userData.em)).size).toBe(1);
@@ -107,5 +109,28 @@ describe("batches", () => {
       { id: anonymous.id, reason: expect.stringMatching(/customer information parameter/) },
       { id: noGclid.id, reason: expect.stringMatching(/gclid/) },
     ]);
+  });
+});
+
+describe("perEvent (a request accepted with some events refused)", () => {
+  test("the accepted events are delivered as one; the refused ones keep their reason, grouped so a retry is one batch", () => {
+    const results = perEvent(
+      ["a", "b", "c", "d", "e"],
+      [{ outcome: "ok" }, { outcome: "fail", reason: "bad gclid" }, { outcome: "retry", reason: "transient" }, { outcome: "ok" }, { outcome: "retry", reason: "transient" }],
+      200,
+      '{"partialFailureError":{}}',
+    );
+    expect(results).toEqual([
+      { ids: ["a", "d"], outcome: "ok", status: 200, response: '{"partialFailureError":{}}', retryAfter: null },
+      { ids: ["b"], outcome: "fail", status: 200, response: "bad gclid", retryAfter: null },
+      { ids: ["c", "e"], outcome: "retry", status: 200, response: "transient", retryAfter: null },
+    ]);
+  });
+
+  test("a retry hint travels with its events; events without a verdict are never counted as delivered", () => {
+    const results = perEvent(["a", "b", "c"], [{ outcome: "retry", reason: "too recent", retryAfter: "21600" }, { outcome: "ok" }], 200, "{}");
+    expect(results).toContainEqual({ ids: ["a"], outcome: "retry", status: 200, response: "too recent", retryAfter: "21600" });
+    expect(results).toContainEqual({ ids: ["c"], outcome: "fail", status: 200, response: "the platform's answer did not cover this event", retryAfter: null });
+    expect(results.find((r) => r.outcome === "ok")!.ids).toEqual(["b"]);
   });
 });
