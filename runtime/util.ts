@@ -14,7 +14,7 @@ export function pick(source: unknown, path: string): unknown {
       if (many && Array.isArray(child)) next.push(...child);
       else if (!many && child !== undefined) next.push(child);
     }
-    list = list || many;
+    list ||= many;
     values = next;
   }
   return list ? values : values[0];
@@ -28,6 +28,11 @@ export function rand(): string {
   const a = new Uint8Array(12);
   crypto.getRandomValues(a);
   return Array.from(a, (b) => (b < 16 ? "0" : "") + b.toString(16)).join("");
+}
+
+/** A cookie's raw value. */
+export function cookie(name: string): string | undefined {
+  return document.cookie.match(new RegExp(`(?:^|; )${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}=([^;]*)`))?.[1];
 }
 
 /** localStorage that never throws (private mode, quota, disabled storage). */
@@ -47,3 +52,9 @@ export const store = {
     }
   },
 };
+
+/** An image pixel's URL for an event: the template's {event}, {event_id}, {value}, {currency} and {order_id}, URL-encoded, missing ones empty. */
+export function imageUrl(template: string, name: string, eventId: string, p: Dict): string {
+  const values: Dict = { event: name, event_id: eventId, value: p.value, currency: p.currency, order_id: p.order_id };
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] == null ? "" : String(values[k])));
+}
