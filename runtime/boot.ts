@@ -2,17 +2,18 @@
 // evaluates triggers, maps and validates parameters, gives each conversion one event_id,
 // fires the pixels when consent allows, and sends the same event to the collector.
 // Nothing here may throw into the page: every entry point reports and swallows.
-import { Limit, Source, TriggerType, type RuntimeConfig } from "../lib/compiler/runtime-config";
+import { Limit, Source, TriggerType, type RuntimeConfig, type RuntimeRegion } from "../lib/compiler/runtime-config";
 import { compare } from "./conditions";
 import { eventIdFor, mapEvent, validate } from "./params";
 import { preview } from "./preview";
 import { Rec, type Entry } from "./records";
 import { sender } from "./transport";
-import { cookie, isObj, pick, rand, store, type Dict } from "./util";
+import { cookie, isObj, load, pick, rand, save, type Dict } from "./util";
 import { resolve, type Scope } from "./variables";
 import { fire } from "./vendors";
 
 type Command = (cmd: unknown, a?: unknown, b?: unknown) => void;
+type Guard = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => void;
 
 export function boot(raw: string): void {
   const w = window as unknown as Dict;
@@ -22,9 +23,9 @@ export function boot(raw: string): void {
     (w.__tagpipePanel as ((r: Entry) => void) | undefined)?.(r);
   };
   /** f, reporting and swallowing what it throws */
-  const guard =
-    <A extends unknown[]>(f: (...a: A) => void) =>
-    (...a: A) => {
+  const guard: Guard =
+    (f) =>
+    (...a) => {
       try {
         f(...a);
       } catch (e) {
@@ -32,25 +33,21 @@ export function boot(raw: string): void {
       }
     };
   const early = (w.tagpipe as { q?: ArrayLike<unknown>[] } | undefined)?.q ?? [];
-  const api = { command: (() => {}) as Command, flush: () => {} };
-  w.tagpipe = Object.assign(
-    guard((cmd: unknown, a?: unknown, b?: unknown) => api.command(cmd, a, b)),
-    { debug, flush: () => api.flush() },
+  let api: { command: Command; flush(): void } | undefined;
+  // A broken configuration leaves a tagpipe() that swallows calls.
+  const tagpipe = Object.assign(
+    guard((cmd: unknown, a?: unknown, b?: unknown) => api?.command(cmd, a, b)),
+    { debug, flush: () => api?.flush(), config: undefined as RuntimeConfig | undefined },
   );
+  w.tagpipe = tagpipe;
   guard(() => {
-    const config = JSON.parse(raw) as RuntimeConfig;
-    (w.tagpipe as Dict).config = config;
-    start(config, report, guard, api, early);
+    tagpipe.config = JSON.parse(raw) as RuntimeConfig;
+    api = start(tagpipe.config, report, guard, early);
   })();
 }
 
-function start(
-  c: RuntimeConfig,
-  report: (r: Entry) => void,
-  guard: <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => void,
-  api: { command: Command; flush: () => void },
-  early: ArrayLike<unknown>[],
-): void {
+/** Runs the container; returns what tagpipe() and tagpipe.flush() call. */
+function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early: ArrayLike<unknown>[]): { command: Command; flush(): void } {
   const [key, production, collectUrl, previewUrl, currency, regions, vars, triggers, events, destinations] = c;
   // Explanations cost time on every push: the values conditions saw are kept only in preview mode.
   let explain = false;
@@ -66,24 +63,36 @@ function start(
   let user: Dict = {};
   const firedOnce = new Set<number>();
 
-  /** The region's position: the explicit one, else the first whose hostname/path rule matches, else the country's; -1 for none. */
-  const regionAt = (): number => {
-    if (!TAGPIPE_REGIONS) return -1;
-    if (regionCode) return regions.findIndex((r) => r[0] === regionCode);
+  /** The region: the explicit one, else the first whose hostname/path rule matches, else the country's. */
+  const region = (): RuntimeRegion | undefined => {
+    if (!TAGPIPE_REGIONS) return;
+    if (regionCode) return regions.find((r) => r[0] === regionCode);
     const { pathname, hostname } = location;
-    const byRule = regions.findIndex(([, , rules]) =>
-      rules.some(([h, p]) => (!h || h === hostname || (h.startsWith("*.") && hostname.endsWith(h.slice(1)))) && (!p || pathname.startsWith(p))),
+    return (
+      regions.find(([, , rules]) => rules.some(([h, p]) => (!h || h === hostname || (h.startsWith("*.") && hostname.endsWith(h.slice(1)))) && (!p || pathname.startsWith(p)))) ??
+      (country ? regions.find((r) => r[1].includes(country!)) : undefined)
     );
-    return byRule < 0 && country ? regions.findIndex((r) => r[1].includes(country!)) : byRule;
   };
 
   // Consent: "pending" until the visitor chooses where the region denies by default.
   let consent: "granted" | "denied" | undefined;
-  const consentNow = () => consent ?? (regions[regionAt()]?.[4] ? "pending" : "granted");
+  const consentNow = () => consent ?? (region()?.[4] ? "pending" : "granted");
   let waiting: (() => void)[] = [];
 
-  const send = (at: number, eventId: string, params: Dict, mappedUser: Dict, errors: string[], pageView: boolean) => {
-    const region = regionAt();
+  /** Maps, validates and sends one event; once_per_event_id remembers ids across page loads. */
+  const conversion = (at: number, scope: Scope, extra: Dict | null, oncePerId: boolean, pageView: boolean) => {
+    const event = events[at];
+    const [mapped, mappedUser] = mapEvent(event, (v) => resolve(vars[v], scope), region()?.[3] ?? currency);
+    const params = { ...mapped, ...extra };
+    if (typeof params.currency === "string") params.currency = params.currency.toUpperCase();
+    const errors = validate(event, params);
+    const eventId = eventIdFor(event[0], params, rand);
+    if (TAGPIPE_ONCE_PER_EVENT_ID && oncePerId) {
+      const seen = `tp:e:${event[0]}:${eventId}`;
+      if (load(seen)) return report([Rec.counted, at, eventId]);
+      save(seen, "1");
+    }
+    const where = regions.indexOf(region()!);
     const dispatch = () => {
       const granted = consentNow() === "granted";
       const fired: [number, string?][] = [];
@@ -91,7 +100,7 @@ function start(
       // collector only, marked test, and the server routes them to test endpoints.
       if (production && granted && !errors.length)
         destinations.forEach((d, i) => {
-          if (!d[1][at] || (d[2] && !d[2].includes(region))) return;
+          if (!d[1][at] || (d[2] && !d[2].includes(where))) return;
           try {
             fire(d, at, eventId, params, pageView);
             fired.push([i]);
@@ -101,11 +110,11 @@ function start(
         });
       out.add({
         event_id: eventId,
-        name: events[at][0],
+        name: event[0],
         params,
         user_data: { ...user, ...mappedUser },
         page: { url: location.href, referrer: document.referrer || undefined, title: document.title || undefined },
-        region: regions[region]?.[0],
+        region: regions[where]?.[0],
         consent: { ad_storage: granted ? "granted" : "denied" },
         ts: Date.now(),
         test: production ? undefined : true,
@@ -117,21 +126,6 @@ function start(
       if (explain) report([Rec.waiting, at, eventId, params]);
       waiting.push(dispatch);
     } else dispatch();
-  };
-
-  /** Maps and sends one event; once_per_event_id remembers ids across page loads. */
-  const conversion = (at: number, scope: Scope, extra: Dict | null, oncePerId: boolean, pageView: boolean) => {
-    const event = events[at];
-    const mapped = mapEvent(event, (v) => resolve(vars[v], scope), regions[regionAt()]?.[3] ?? currency);
-    const params = extra ? { ...mapped.params, ...extra } : mapped.params;
-    if (extra && typeof params.currency === "string") params.currency = params.currency.toUpperCase();
-    const eventId = eventIdFor(event[0], params, rand);
-    if (oncePerId) {
-      const seen = `tp:e:${event[0]}:${eventId}`;
-      if (store.get(seen)) return report([Rec.counted, at, eventId]);
-      store.set(seen, "1");
-    }
-    send(at, eventId, params, mapped.user, extra ? validate(event, params) : mapped.errors, pageView);
   };
 
   const scopeOf = (push: Dict): Scope => ({ push, state, href: location.href, vars });
@@ -154,11 +148,11 @@ function start(
         if (!ok) break;
         const [source, , , , key] = cond;
         const actual =
-          source === Source.page_url ? location.href
+          TAGPIPE_URL_CONDITION && source === Source.page_url ? location.href
           : source === Source.page_path ? location.pathname
-          : source === Source.hostname ? location.hostname
-          : source === Source.region ? regions[regionAt()]?.[0]
-          : source === Source.variable ? resolve(vars[key as number], scope)
+          : TAGPIPE_HOSTNAME_CONDITION && source === Source.hostname ? location.hostname
+          : TAGPIPE_REGION_CONDITION && source === Source.region ? region()?.[0]
+          : TAGPIPE_VARIABLE_CONDITION && source === Source.variable ? resolve(vars[key as number], scope)
           : (pick(push, key as string) ?? pick(state, key as string));
         if (explain) actuals.push(actual);
         ok = compare(cond, actual);
@@ -169,24 +163,24 @@ function start(
     triggers.forEach(([type, , , limit, blockers = []], i) => {
       if (type !== kind) return;
       const ok = check(i);
-      const blockedBy = ok ? blockers.filter((b) => check(b)) : [];
-      const spent = limit === Limit.once_per_page && firedOnce.has(i);
+      const blockedBy = TAGPIPE_BLOCKING && ok ? blockers.filter((b) => check(b)) : [];
+      const spent = TAGPIPE_ONCE_PER_PAGE && limit === Limit.once_per_page && firedOnce.has(i);
       const fires = ok && !blockedBy.length && !spent;
       if (fires) {
         fired.add(i);
-        if (limit === Limit.once_per_page) firedOnce.add(i);
+        if (TAGPIPE_ONCE_PER_PAGE && limit === Limit.once_per_page) firedOnce.add(i);
       }
       if (explain) report([Rec.trigger, i, push.event, fires, seen[i], blockedBy, spent]);
     });
     events.forEach(([, by], at) => {
       const firing = by.filter((t) => fired.has(t));
-      if (firing.length) conversion(at, scope, null, firing.some((t) => triggers[t][3] === Limit.once_per_event_id), kind === TriggerType.page_view);
+      if (firing.length) conversion(at, scope, null, TAGPIPE_ONCE_PER_EVENT_ID && firing.some((t) => triggers[t][3] === Limit.once_per_event_id), kind === TriggerType.page_view);
     });
   };
 
   const onPush = (item: unknown) => {
-    // gtag() pushes arguments objects: they are not data-layer events.
-    if (!isObj(item) || Object.prototype.toString.call(item) === "[object Arguments]") return;
+    // gtag() pushes arguments objects (iterable, unlike a plain object): they are not data-layer events.
+    if (!isObj(item) || Symbol.iterator in item) return;
     const { event, ...rest } = item;
     // GA4's ecommerce object describes one event; it replaces, never merges into, the last.
     state = { ...state, ...rest };
@@ -217,8 +211,6 @@ function start(
   const queued = Array.from(early, (args) => Array.from(args));
   const replay = (track: boolean) => queued.forEach(([cmd, a, b]) => (cmd === "track") === track && guard(command)(cmd, a, b));
   replay(false);
-  api.command = command;
-  api.flush = out.flush;
 
   guard(occur)(TriggerType.page_view, {});
 
@@ -246,4 +238,5 @@ function start(
   }
   if (TAGPIPE_CLICK) document.addEventListener("click", guard((e: Event) => occur(TriggerType.click, {}, e.target as Element)), true);
   if (TAGPIPE_FORM_SUBMIT) document.addEventListener("submit", guard((e: Event) => occur(TriggerType.form_submit, {}, e.target as Element)), true);
+  return { command, flush: out.flush };
 }

@@ -11,6 +11,8 @@ declare global {
   const TAGPIPE_GA4: boolean;
   const TAGPIPE_GOOGLE_ADS: boolean;
   const TAGPIPE_IMAGE_PIXEL: boolean;
+  /** Meta destinations with events that are custom there (trackSingleCustom) */
+  const TAGPIPE_META_CUSTOM: boolean;
   // Variable kinds (data_layer is always in).
   const TAGPIPE_URL_QUERY: boolean;
   const TAGPIPE_COOKIE: boolean;
@@ -21,6 +23,15 @@ declare global {
   const TAGPIPE_HISTORY_CHANGE: boolean;
   const TAGPIPE_CLICK: boolean;
   const TAGPIPE_FORM_SUBMIT: boolean;
+  // Fire limits (every_time is always in) and blocking triggers.
+  const TAGPIPE_ONCE_PER_PAGE: boolean;
+  const TAGPIPE_ONCE_PER_EVENT_ID: boolean;
+  const TAGPIPE_BLOCKING: boolean;
+  // Condition sources (page_path and data_layer are always in).
+  const TAGPIPE_URL_CONDITION: boolean;
+  const TAGPIPE_HOSTNAME_CONDITION: boolean;
+  const TAGPIPE_VARIABLE_CONDITION: boolean;
+  const TAGPIPE_REGION_CONDITION: boolean;
   // Condition operators (equals, contains, starts_with and ends_with are always in).
   const TAGPIPE_REGEX: boolean;
   const TAGPIPE_COMPARISON: boolean;

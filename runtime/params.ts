@@ -3,9 +3,8 @@
 import type { RuntimeEvent } from "../lib/compiler/runtime-config";
 import type { Dict } from "./util";
 
-export type Mapped = { params: Dict; user: Dict; errors: string[] };
-
-export function mapEvent(event: RuntimeEvent, value: (variable: number) => unknown, defaultCurrency: string | null): Mapped {
+/** The event's parameters and user data from its mappings; the currency normalized, else the default one where a value needs it. */
+export function mapEvent(event: RuntimeEvent, value: (variable: number) => unknown, defaultCurrency: string | null): [params: Dict, user: Dict] {
   const params: Dict = {};
   const user: Dict = {};
   for (const [param, variable] of Object.entries(event[2])) {
@@ -16,9 +15,10 @@ export function mapEvent(event: RuntimeEvent, value: (variable: number) => unkno
   }
   if (params.currency === undefined && defaultCurrency && (params.value !== undefined || event[3]?.includes("currency"))) params.currency = defaultCurrency;
   if (typeof params.currency === "string") params.currency = params.currency.trim().toUpperCase();
-  return { params, user, errors: validate(event, params) };
+  return [params, user];
 }
 
+/** What is wrong with the parameters, one message per problem (these reach the collector and the preview panel). */
 export function validate([name, , , required = [], types = {}]: RuntimeEvent, p: Dict): string[] {
   const errors: string[] = [];
   const { value, currency, content_ids: ids, order_id } = p;

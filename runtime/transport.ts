@@ -1,7 +1,7 @@
 // Sends events to the collector: batched, text/plain (no CORS preflight), ≤ 64 KB per
 // request, flushed on page hide; what could not be sent waits in localStorage for the
 // next page.
-import { store } from "./util";
+import { load, save } from "./util";
 
 const KEY = "tp:q";
 const LIMIT = 60_000;
@@ -12,6 +12,17 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
   let queue: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
 
+  /** What earlier pages could not send; a broken entry is dropped. */
+  const saved = (): unknown[] => {
+    try {
+      return JSON.parse(load(KEY) || "[]");
+    } catch {
+      save(KEY, "[]");
+      return [];
+    }
+  };
+  const keep = (events: unknown[]) => save(KEY, JSON.stringify(saved().concat(events).slice(-50)));
+
   const send = (events: unknown[]) => {
     const body = JSON.stringify({ key: envKey, events, sent_at: Date.now() });
     if (body.length > LIMIT && events.length > 1) {
@@ -20,20 +31,16 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
       send(events.slice(half));
       return;
     }
-    const keep = () => {
-      const saved = JSON.parse(store.get(KEY) || "[]") as unknown[];
-      store.set(KEY, JSON.stringify(saved.concat(events).slice(-50)));
-    };
     try {
       // A string body goes as text/plain (no preflight) and costs far less main-thread
       // time than a Blob.
-      const beacon = navigator.sendBeacon?.(url, body);
-      if (beacon) return;
-      fetch(url, { method: "POST", body, keepalive: true, headers: { "content-type": "text/plain" } }).then((r) => {
-        if (!r.ok && r.status >= 500) keep();
-      }, keep);
+      if (!navigator.sendBeacon?.(url, body))
+        fetch(url, { method: "POST", body, keepalive: true, headers: { "content-type": "text/plain" } }).then(
+          (r) => r.status >= 500 && keep(events),
+          () => keep(events),
+        );
     } catch {
-      keep();
+      keep(events);
     }
   };
 
@@ -49,19 +56,16 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
     }
     send(events);
   };
+  const later = () => (timer ??= setTimeout(flush, delay));
 
   // Events a previous page could not send go next. Read after the page's own work:
   // the first localStorage access of a page can block the main thread for milliseconds.
   setTimeout(() => {
-    try {
-      const saved = JSON.parse(store.get(KEY) || "[]") as unknown[];
-      if (saved.length) {
-        store.set(KEY, "[]");
-        queue = saved.concat(queue);
-        timer ??= setTimeout(flush, delay);
-      }
-    } catch {
-      store.set(KEY, "[]");
+    const earlier = saved();
+    if (earlier.length) {
+      save(KEY, "[]");
+      queue = earlier.concat(queue);
+      later();
     }
   }, delay);
   addEventListener("pagehide", flush);
@@ -69,9 +73,8 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
 
   return {
     add(event) {
-      queue.push(event);
-      if (queue.length >= max) flush();
-      else timer ??= setTimeout(flush, delay);
+      if (queue.push(event) >= max) flush();
+      else later();
     },
     flush,
   };

@@ -35,23 +35,22 @@ export function cookie(name: string): string | undefined {
   return document.cookie.match(new RegExp(`(?:^|; )${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}=([^;]*)`))?.[1];
 }
 
-/** localStorage that never throws (private mode, quota, disabled storage). */
-export const store = {
-  get(k: string): string | null {
-    try {
-      return localStorage.getItem(k);
-    } catch {
-      return null;
-    }
-  },
-  set(k: string, v: string): void {
-    try {
-      localStorage.setItem(k, v);
-    } catch {
-      /* storage unavailable: the feature degrades, the page is unaffected */
-    }
-  },
-};
+/** localStorage that never throws (private mode, quota, disabled storage): the feature degrades, the page is unaffected. */
+export function load(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+export function save(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* see load */
+  }
+}
 
 /** An image pixel's URL for an event: the template's {event}, {event_id}, {value}, {currency} and {order_id}, URL-encoded, missing ones empty. */
 export function imageUrl(template: string, name: string, eventId: string, p: Dict): string {

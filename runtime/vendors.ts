@@ -45,14 +45,12 @@ function tiktokStub(): Fn {
   return ttq;
 }
 
-/** The event's items (GA4's `items`, or the mapped `contents`), objects only. */
-function items(p: Dict): Dict[] {
+/** The event's items (the mapped `contents`, else GA4's `items`; objects only) in a vendor's shape; none: undefined. */
+function items(p: Dict, shape: (item: Dict, id: string, quantity: number) => Dict): Dict[] | undefined {
   const list = p.contents ?? p.items;
-  return Array.isArray(list) ? list.filter((x) => x && typeof x === "object") : [];
+  const out = Array.isArray(list) ? list.filter((x) => x && typeof x === "object").map((i) => shape(i, String(i.item_id ?? i.id), Number(i.quantity ?? 1))) : [];
+  return out.length ? out : undefined;
 }
-
-const itemId = (i: Dict) => String(i.item_id ?? i.id);
-const quantity = (i: Dict) => Number(i.quantity ?? 1);
 
 /** Removes undefined values, which vendors would otherwise receive as keys. */
 function clean(o: Dict): Dict {
@@ -75,10 +73,10 @@ export function fire([platform, names, , id, extra]: RuntimeDestination, at: num
   if (TAGPIPE_META && platform === Platform.meta) {
     const fbq = metaStub();
     once(`m${id}`, () => fbq("init", id));
-    const contents = items(p).map((i) => ({ id: itemId(i), quantity: quantity(i) }));
-    const data = { value, currency, content_ids: p.content_ids, content_type: p.content_ids ? "product" : undefined, contents: contents.length ? contents : undefined, num_items: p.num_items, order_id };
+    const contents = items(p, (_, id, quantity) => ({ id, quantity }));
+    const data = { value, currency, content_ids: p.content_ids, content_type: p.content_ids ? "product" : undefined, contents, num_items: p.num_items, order_id };
     // trackSingle: with two Meta pixels on a page, each gets the event once, not twice.
-    fbq((extra as number[] | undefined)?.includes(at) ? "trackSingleCustom" : "trackSingle", id, name, clean(data), { eventID: eventId });
+    fbq(TAGPIPE_META_CUSTOM && (extra as number[] | undefined)?.includes(at) ? "trackSingleCustom" : "trackSingle", id, name, clean(data), { eventID: eventId });
   }
   if (TAGPIPE_TIKTOK && platform === Platform.tiktok) {
     const ttq = tiktokStub();
@@ -87,8 +85,8 @@ export function fire([platform, names, , id, extra]: RuntimeDestination, at: num
     const pixel = (typeof ttq.instance === "function" ? (ttq.instance as (id: string) => Dict)(id) : ttq) as Dict;
     if (pageView) (pixel.page as Fn | undefined)?.();
     else {
-      const contents = items(p).map((i) => ({ content_id: itemId(i), quantity: quantity(i), price: i.price }));
-      (pixel.track as Fn)(name, clean({ value, currency, contents: contents.length ? contents : undefined, content_type: "product", order_id }), { event_id: eventId });
+      const contents = items(p, (i, content_id, quantity) => ({ content_id, quantity, price: i.price }));
+      (pixel.track as Fn)(name, clean({ value, currency, contents, content_type: "product", order_id }), { event_id: eventId });
     }
   }
   if ((TAGPIPE_GA4 && platform === Platform.ga4) || (TAGPIPE_GOOGLE_ADS && platform === Platform.google_ads)) {
@@ -107,8 +105,8 @@ export function fire([platform, names, , id, extra]: RuntimeDestination, at: num
     const transaction_id = order_id || undefined;
     if (TAGPIPE_GOOGLE_ADS && platform === Platform.google_ads) gtag("event", "conversion", clean({ send_to: `${id}/${extra}`, value, currency, transaction_id }));
     else {
-      const list = items(p).map((i) => clean({ item_id: itemId(i), quantity: i.quantity, price: i.price }));
-      gtag("event", name, clean({ send_to: id, value, currency, transaction_id, items: list.length ? list : undefined, event_id: eventId }));
+      const list = items(p, (i, item_id) => clean({ item_id, quantity: i.quantity, price: i.price }));
+      gtag("event", name, clean({ send_to: id, value, currency, transaction_id, items: list, event_id: eventId }));
     }
   }
   if (TAGPIPE_IMAGE_PIXEL && platform === Platform.image_pixel) new Image().src = imageUrl(id, name, eventId, p);

@@ -132,7 +132,19 @@ describe("per-container features", () => {
 
   test("a configuration turns on what it uses, and only that", () => {
     const f = featuresOf(compileConfig(validSnapshot(), target));
-    expect(Object.entries(f).filter(([, on]) => on).map(([name]) => name).sort()).toEqual(["COMPARISON", "GA4", "LOOKUP", "META", "REGEX", "REGIONS", "URL_QUERY"]);
+    expect(Object.entries(f).filter(([, on]) => on).map(([name]) => name).sort()).toEqual([
+      "BLOCKING",
+      "COMPARISON",
+      "GA4",
+      "HOSTNAME_CONDITION",
+      "LOOKUP",
+      "META",
+      "ONCE_PER_EVENT_ID",
+      "REGEX",
+      "REGIONS",
+      "URL_QUERY",
+      "VARIABLE_CONDITION",
+    ]);
   });
 
   test("a container's bundle drops the code of features it does not use", async () => {

@@ -105,11 +105,13 @@ describe("mapping, validation and event ids", () => {
 
   test("a valid purchase maps its parameters and user data", () => {
     const m = mapEvent(purchase, values([10, "eur", "A-1", ["x"], "a@b.c"]), "USD");
-    expect(m).toEqual({ params: { value: 10, currency: "EUR", order_id: "A-1", content_ids: ["x"] }, user: { email: "a@b.c" }, errors: [] });
+    expect(m).toEqual([{ value: 10, currency: "EUR", order_id: "A-1", content_ids: ["x"] }, { email: "a@b.c" }]);
+    expect(validate(purchase, m[0])).toEqual([]);
   });
 
   test("the region's currency fills a missing one", () => {
-    expect(mapEvent(purchase, values([10, undefined, "A-1", ["x"]]), "SEK").params.currency).toBe("SEK");
+    expect(mapEvent(purchase, values([10, undefined, "A-1", ["x"]]), "SEK")[0].currency).toBe("SEK");
+    expect(mapEvent(purchase, values([undefined, " sek "]), "EUR")[0].currency).toBe("SEK");
   });
 
   test("invalid values are reported, each by name", () => {
