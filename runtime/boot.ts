@@ -35,14 +35,14 @@ export function boot(raw: string): void {
   const early = (w.tagpipe as { q?: ArrayLike<unknown>[] } | undefined)?.q ?? [];
   let api: { command: Command; flush(): void } | undefined;
   // A broken configuration leaves a tagpipe() that swallows calls.
-  const tagpipe = Object.assign(
+  const tagpipe = (w.tagpipe = Object.assign(
     guard((cmd: unknown, a?: unknown, b?: unknown) => api?.command(cmd, a, b)),
-    { debug, flush: () => api?.flush(), config: undefined as RuntimeConfig | undefined },
-  );
-  w.tagpipe = tagpipe;
+    { debug, flush: () => api?.flush() },
+  ));
   guard(() => {
-    tagpipe.config = JSON.parse(raw) as RuntimeConfig;
-    api = start(tagpipe.config, report, guard, early);
+    // The configuration stays readable for the preview panel.
+    const config = ((tagpipe as unknown as Dict).config = JSON.parse(raw) as RuntimeConfig);
+    api = start(config, report, guard, early);
   })();
 }
 

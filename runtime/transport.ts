@@ -5,10 +5,13 @@ import { load, save } from "./util";
 
 const KEY = "tp:q";
 const LIMIT = 60_000;
+/** A batch leaves at this many events, or this long after its first. */
+const MAX = 20;
+const DELAY = 1000;
 
 export type Sender = { add(event: unknown): void; flush(): void };
 
-export function sender(url: string, envKey: string, beforeSend: (events: unknown[]) => void, max = 20, delay = 1000): Sender {
+export function sender(url: string, envKey: string, beforeSend: (events: unknown[]) => void): Sender {
   let queue: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -56,7 +59,7 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
     }
     send(events);
   };
-  const later = () => (timer ??= setTimeout(flush, delay));
+  const later = () => (timer ??= setTimeout(flush, DELAY));
 
   // Events a previous page could not send go next. Read after the page's own work:
   // the first localStorage access of a page can block the main thread for milliseconds.
@@ -67,13 +70,13 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
       queue = earlier.concat(queue);
       later();
     }
-  }, delay);
+  }, DELAY);
   addEventListener("pagehide", flush);
   addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
 
   return {
     add(event) {
-      if (queue.push(event) >= max) flush();
+      if (queue.push(event) >= MAX) flush();
       else later();
     },
     flush,

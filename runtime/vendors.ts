@@ -18,10 +18,7 @@ function metaStub(): Fn {
     if (n.callMethod) (n.callMethod as Fn)(...args);
     else (n.queue as unknown[]).push(args);
   } as Fn;
-  n.push = n;
-  n.loaded = true;
-  n.version = "2.0";
-  n.queue = [];
+  Object.assign(n, { push: n, loaded: true, version: "2.0", queue: [] });
   w.fbq = n;
   w._fbq ??= n;
   loadScript("https://connect.facebook.net/en_US/fbevents.js");

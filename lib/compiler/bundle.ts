@@ -1,7 +1,9 @@
-// The browser runtime (runtime/) bundled by esbuild into one minified IIFE: the generic
-// runtime with every feature, or a container's own with only the features its
-// configuration uses (features.ts), the others' code dropped. Bundles are cached per
-// feature set for the life of the process, so a publish rarely waits for esbuild.
+// The browser runtime (runtime/) bundled by esbuild into one IIFE: the generic runtime
+// with every feature, or a container's own with only the features its configuration uses
+// (features.ts), the others' code dropped. esbuild bundles and drops; terser then
+// compresses and names the variables by frequency, which gzips some 5% smaller than
+// esbuild's own minification. Bundles are cached per feature set for the life of the
+// process, so a publish rarely waits for them.
 import path from "node:path";
 import { ALL_FEATURES, FEATURES, defines, type Features } from "./features";
 
@@ -22,21 +24,22 @@ function bundle(entry: string, features: Features): Promise<string> {
   const hit = cached.get(key);
   if (hit) return hit;
   const built = (async () => {
-    const esbuild = await import("esbuild");
+    const [esbuild, terser] = await Promise.all([import("esbuild"), import("terser")]);
     const result = await esbuild.build({
       entryPoints: [path.join(process.cwd(), "runtime", entry)],
       bundle: true,
       format: "iife",
       // Optional chaining and ?? as written (2020 browsers: Chrome 80, Safari 13.1, Firefox 74).
       target: "es2020",
-      minify: true,
+      minifySyntax: true,
       charset: "utf8",
       write: false,
       legalComments: "none",
       logLevel: "silent",
       define: defines(features),
     });
-    return result.outputFiles[0].text.trim();
+    const minified = await terser.minify(result.outputFiles[0].text, { ecma: 2020, compress: { passes: 1 }, mangle: { toplevel: true }, format: { comments: false } });
+    return minified.code!.trim();
   })();
   built.catch(() => cached.delete(key));
   cached.set(key, built);

@@ -1,14 +1,17 @@
 // Puts data into a bundle as a string literal: the configuration into the runtime, the
-// names into the preview panel. JSON inside a JS string inside a <script>: `<` becomes
-// \u003c (so "</script" cannot close the tag) and U+2028/2029 are escaped (old engines
-// treat them as line breaks in string literals).
+// names into the preview panel. JSON inside a single-quoted JS string inside a <script>:
+// `\` and `'` are escaped (the literal cannot end early), `<` becomes \u003c (so
+// "</script" cannot close the tag) and U+2028/2029 are escaped (old engines treat them as
+// line breaks in string literals); JSON text has no other line breaks. Single quotes
+// because JSON is full of double ones, which would each cost a backslash.
 import type { RuntimeConfig, RuntimeNames } from "./runtime-config";
 
 export const PLACEHOLDER = "__TAGPIPE_CONFIG__";
 export const NAMES_PLACEHOLDER = "__TAGPIPE_NAMES__";
 
 export function configLiteral(data: unknown): string {
-  return JSON.stringify(JSON.stringify(data)).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const json = JSON.stringify(data) ?? "null";
+  return `'${json.replace(/[\\']/g, "\\$&").replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029")}'`;
 }
 
 function inject(bundle: string, placeholder: string, data: unknown): string {

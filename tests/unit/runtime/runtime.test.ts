@@ -136,11 +136,13 @@ describe("mapping, validation and event ids", () => {
 
 describe("configuration in the script", () => {
   test("a configuration string cannot end the script element or break the literal", () => {
-    const nasty = `</script><script>alert(1)</script>"'\\ \u2028\u2029 <b>`;
+    const nasty = `</script><script>alert(1)</script>"'\\ \u2028\u2029 <b> <!-- \${x} \n\r\t\u0000 \\' \\\\'`;
     const config = { v: 1, site: { hostnames: [nasty] } } as unknown as RuntimeConfig;
     const literal = configLiteral(config);
     expect(literal).not.toMatch(/<\/script/i);
-    expect(literal).not.toMatch(/[\u2028\u2029<]/);
+    expect(literal).not.toMatch(/[\u2028\u2029<\n\r]/);
+    // One single-quoted literal: every quote and backslash inside is escaped.
+    expect(literal).toMatch(/^'(?:[^'\\]|\\.)*'$/);
     // Evaluated as the script would: a string literal whose JSON round-trips exactly.
     const script = injectConfig("window.__c = JSON.parse(__TAGPIPE_CONFIG__);", config);
     const sandbox: { window: { __c?: RuntimeConfig } } = { window: {} };
