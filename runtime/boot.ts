@@ -136,14 +136,12 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     const checked: boolean[] = [];
     const seen: unknown[][] = [];
     const check = (i: number): boolean => {
-      if (checked[i] !== undefined) return checked[i];
+      if (TAGPIPE_BLOCKING && i in checked) return checked[i];
       const [type, match, conditions = []] = triggers[i];
       const actuals: unknown[] = (seen[i] = []);
-      let ok =
-        type === kind &&
-        (kind === TriggerType.data_layer_event ? push.event === match
-        : kind === TriggerType.click || kind === TriggerType.form_submit ? !!(match && el?.closest(match))
-        : true);
+      let ok = type === kind;
+      if (kind === TriggerType.data_layer_event) ok &&= push.event === match;
+      if ((TAGPIPE_CLICK && kind === TriggerType.click) || (TAGPIPE_FORM_SUBMIT && kind === TriggerType.form_submit)) ok &&= !!(match && el?.closest(match));
       for (const cond of conditions) {
         if (!ok) break;
         const [source, , , , key] = cond;

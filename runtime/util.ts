@@ -24,15 +24,17 @@ export function isObj(v: unknown): v is Dict {
   return v != null && typeof v === "object" && !Array.isArray(v);
 }
 
+/** A random event id: 96 bits from the platform's CSPRNG, as three numbers. */
 export function rand(): string {
-  const a = new Uint8Array(12);
-  crypto.getRandomValues(a);
-  return Array.from(a, (b) => (b < 16 ? "0" : "") + b.toString(16)).join("");
+  return crypto.getRandomValues(new Uint32Array(3)).join("-");
 }
 
-/** A cookie's raw value. */
+/** A cookie's raw value (document.cookie is "a=1; b=2"). */
 export function cookie(name: string): string | undefined {
-  return document.cookie.match(new RegExp(`(?:^|; )${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}=([^;]*)`))?.[1];
+  return document.cookie
+    .split("; ")
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 }
 
 /** localStorage that never throws (private mode, quota, disabled storage): the feature degrades, the page is unaffected. */

@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest";
 import { compare, regexError } from "../../../runtime/conditions";
 import { coerce, resolve, type Scope } from "../../../runtime/variables";
 import { eventIdFor, mapEvent, validate } from "../../../runtime/params";
-import { pick } from "../../../runtime/util";
+import { cookie, pick, rand } from "../../../runtime/util";
 import { configLiteral, injectConfig } from "../../../lib/compiler/inject";
 import { compileConfig } from "../../../lib/compiler/compile-config";
 import { Coerce, IGNORE_CASE, Limit, NEGATE, Op, Platform, Source, TriggerType, VariableKind, type RuntimeCondition, type RuntimeConfig, type RuntimeEvent, type RuntimeVariable } from "../../../lib/compiler/runtime-config";
@@ -90,6 +90,29 @@ describe("variables", () => {
     expect(coerce(12, Coerce.list)).toEqual(["12"]);
     expect(coerce("", Coerce.string)).toBeUndefined();
     expect(coerce(null, Coerce.auto)).toBeUndefined();
+  });
+});
+
+describe("helpers", () => {
+  test("a cookie's raw value, by its exact name", () => {
+    const g = globalThis as { document?: unknown };
+    const before = g.document;
+    g.document = { cookie: "_fbp=fb.1.2.3; x_fbp=no; tp_preview=tp_k.9%2E; empty=" };
+    try {
+      expect(cookie("_fbp")).toBe("fb.1.2.3");
+      expect(cookie("tp_preview")).toBe("tp_k.9%2E");
+      expect(cookie("empty")).toBe("");
+      expect(cookie("fbp")).toBeUndefined();
+      expect(cookie(".*")).toBeUndefined();
+    } finally {
+      g.document = before;
+    }
+  });
+
+  test("random event ids: 96 bits, never the same", () => {
+    const ids = new Set(Array.from({ length: 1000 }, rand));
+    expect(ids.size).toBe(1000);
+    for (const id of [...ids].slice(0, 20)) expect(id).toMatch(/^\d{1,10}-\d{1,10}-\d{1,10}$/);
   });
 });
 
