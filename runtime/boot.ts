@@ -82,9 +82,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
   /** Maps, validates and sends one event; once_per_event_id remembers ids across page loads. */
   const conversion = (at: number, scope: Scope, extra: Dict | null, oncePerId: boolean, pageView: boolean) => {
     const event = events[at];
-    const [mapped, mappedUser] = mapEvent(event, (v) => resolve(vars[v], scope), region()?.[3] ?? currency);
-    const params = { ...mapped, ...extra };
-    if (typeof params.currency === "string") params.currency = params.currency.toUpperCase();
+    const [params, mappedUser] = mapEvent(event, (v) => resolve(vars[v], scope), region()?.[3] ?? currency, extra);
     const errors = validate(event, params);
     const eventId = eventIdFor(event[0], params, rand);
     if (TAGPIPE_ONCE_PER_EVENT_ID && oncePerId) {

@@ -3,8 +3,12 @@
 import type { RuntimeEvent } from "../lib/compiler/runtime-config";
 import type { Dict } from "./util";
 
-/** The event's parameters and user data from its mappings; the currency normalized, else the default one where a value needs it. */
-export function mapEvent(event: RuntimeEvent, value: (variable: number) => unknown, defaultCurrency: string | null): [params: Dict, user: Dict] {
+/**
+ * The event's parameters and user data: from its mappings (the default currency where a
+ * value needs one), then `extra` (tagpipe("track", name, params)) over them; the currency
+ * trimmed and upper-cased.
+ */
+export function mapEvent(event: RuntimeEvent, value: (variable: number) => unknown, defaultCurrency: string | null, extra?: Dict | null): [params: Dict, user: Dict] {
   const params: Dict = {};
   const user: Dict = {};
   for (const [param, variable] of Object.entries(event[2])) {
@@ -14,6 +18,7 @@ export function mapEvent(event: RuntimeEvent, value: (variable: number) => unkno
     else params[param] = v;
   }
   if (params.currency === undefined && defaultCurrency && (params.value !== undefined || event[3]?.includes("currency"))) params.currency = defaultCurrency;
+  Object.assign(params, extra);
   if (typeof params.currency === "string") params.currency = params.currency.trim().toUpperCase();
   return [params, user];
 }

@@ -24,9 +24,10 @@ let containerId = "";
 type Call = unknown[];
 type Beacon = { key: string; events: Json[] };
 
-function page(scriptKey: string, early = "", standIns = true): string {
+function page(scriptKey: string, early = "", standIns = true, nonce = ""): string {
+  const n = nonce ? ` nonce="${nonce}"` : "";
   return `<!doctype html><html><head><title>Fixture shop</title>
-<script>
+<script${n}>
   window.calls = [];
   ${standIns ? "" : "/*"}
   window.fbq = function () { calls.push(["fbq"].concat([].slice.call(arguments))); };
@@ -36,7 +37,7 @@ function page(scriptKey: string, early = "", standIns = true): string {
   window.dataLayer = window.dataLayer || [];
   ${early}
 </script>
-<script src="${base}/c/${scriptKey}.js"></script>
+<script${n} src="${base}/c/${scriptKey}.js"></script>
 </head><body>
 <h1>Fixture shop</h1>
 <button id="signup">Sign up</button>
@@ -126,8 +127,10 @@ beforeAll(async () => {
       : url.pathname === "/eu"
         ? `window.tagpipe = function () { (tagpipe.q = tagpipe.q || []).push(arguments); }; tagpipe("config", {region: "eu"});`
         : "";
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(page(url.searchParams.get("env") === "staging" ? stagingKey : key, early, url.pathname !== "/plain"));
+    // /csp: a nonce-based Content-Security-Policy, as a strict storefront sends it.
+    const nonce = url.pathname === "/csp" ? "e2e-nonce-7Qx" : "";
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", ...(nonce ? { "content-security-policy": `script-src 'nonce-${nonce}'` } : {}) });
+    res.end(page(url.searchParams.get("env") === "staging" ? stagingKey : key, early, url.pathname !== "/plain" && !nonce, nonce));
   });
   await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
@@ -283,6 +286,20 @@ describe("the container on a storefront", () => {
     expect(state.scripts).toEqual(expect.arrayContaining([expect.stringContaining("connect.facebook.net/en_US/fbevents.js"), expect.stringContaining("analytics.tiktok.com/i18n/pixel/events.js")]));
     // GA4 fires on purchases only: its code is not loaded for this page.
     expect(state.scripts.some((src) => src.includes("googletagmanager"))).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  test("under a nonce-based CSP, the vendor code the container loads carries the page's nonce", async () => {
+    const { page: p, beacons, errors } = await openShop("/csp");
+    await p.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ event: "add_to_cart", ecommerce: { value: 4, currency: "EUR", items: [{ item_id: "s" }] } }));
+    await flush(p);
+    await expect.poll(async () => (await events(beacons)).map((x) => x.name)).toEqual(["page_view", "add_to_cart"]);
+    const loaded = await p.evaluate(() =>
+      Array.from(document.scripts)
+        .filter((s) => /fbevents|analytics\.tiktok/.test(s.src))
+        .map((s) => s.nonce),
+    );
+    expect(loaded).toEqual(["e2e-nonce-7Qx", "e2e-nonce-7Qx"]);
     expect(errors).toEqual([]);
   });
 

@@ -137,6 +137,12 @@ describe("mapping, validation and event ids", () => {
     expect(mapEvent(purchase, values([undefined, " sek "]), "EUR")[0].currency).toBe("SEK");
   });
 
+  test("tracked parameters go over the mapped ones, their currency normalized too", () => {
+    const [params, user] = mapEvent(purchase, values([10, "eur", "A-1"]), "USD", { value: 12, currency: " sek ", coupon: "X" });
+    expect(params).toEqual({ value: 12, currency: "SEK", order_id: "A-1", coupon: "X" });
+    expect(user).toEqual({});
+  });
+
   test("invalid values are reported, each by name", () => {
     expect(validate(purchase, { value: -1, currency: "euro", content_ids: [] })).toEqual([
       "order_id is required",
