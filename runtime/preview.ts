@@ -22,7 +22,8 @@ export function preview(envKey: string, panelUrl: string, enable: () => void): v
     loadScript(panelUrl);
   };
   try {
-    const token = new URLSearchParams(location.search).get("tagpipe_preview");
+    // Most pages have no preview link: they skip parsing the query.
+    const token = location.search.includes("tagpipe_preview=") && new URLSearchParams(location.search).get("tagpipe_preview");
     if (token) {
       document.cookie = `tp_preview=${encodeURIComponent(token)}; path=/; SameSite=Lax`;
       if (valid(token, envKey)) return on();

@@ -312,6 +312,25 @@ describe("the container on a storefront", () => {
     expect(await p.locator("img[src=x]").count()).toBe(0);
   });
 
+  test("entity names stay out of the container script; the preview panel of its version brings them", async () => {
+    const script = await (await fetch(`${base}/c/${key}.js`)).text();
+    expect(script).toContain("1234567890");
+    expect(script).not.toContain("E2E purchase");
+    expect(script).not.toContain("E2E Meta");
+    const panelUrl = /'\[(?:[^,]*,){3}"([^"]+)"/.exec(script)?.[1];
+    expect(panelUrl).toBe(`${base}/c/${key}.1.preview.js`);
+    const panel = await fetch(panelUrl!);
+    expect(panel.status).toBe(200);
+    expect(panel.headers.get("access-control-allow-origin")).toBe("*");
+    const body = await panel.text();
+    expect(body).toContain("E2E internal orders");
+    expect(body).toContain("E2E Meta");
+    // Names are data here too: the nasty trigger name cannot end a script element.
+    expect(body).not.toContain("</script>");
+    expect((await fetch(`${base}/c/${key}.99.preview.js`)).status).toBe(404);
+    expect((await fetch(`${base}/c/tp_nobodynobodynobody.1.preview.js`)).status).toBe(404);
+  });
+
   test("a staging container marks its events as test events", async () => {
     const { page: p, beacons } = await openShop("/shop/?env=staging");
     await flush(p);
