@@ -42,12 +42,12 @@ export function boot(raw: string): void {
   guard(() => {
     // The configuration stays readable for the preview panel.
     const config = ((tagpipe as unknown as Dict).config = JSON.parse(raw) as RuntimeConfig);
-    api = start(config, report, guard, early);
+    start(config, report, guard, early, (command, flush) => (api = { command, flush }));
   })();
 }
 
-/** Runs the container; returns what tagpipe() and tagpipe.flush() call. */
-function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early: ArrayLike<unknown>[]): { command: Command; flush(): void } {
+/** Runs the container; `expose` gets what tagpipe() and tagpipe.flush() call, before any event is handled. */
+function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early: ArrayLike<unknown>[], expose: (command: Command, flush: () => void) => void): void {
   const [key, production, collectUrl, previewUrl, currency, regions, vars, triggers, events, destinations] = c;
   // Explanations cost time on every push: the values conditions saw are kept only in preview mode.
   let explain = false;
@@ -207,6 +207,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
   const queued = Array.from(early, (args) => Array.from(args));
   const replay = (track: boolean) => queued.forEach(([cmd, a, b]) => (cmd === "track") === track && guard(command)(cmd, a, b));
   replay(false);
+  expose(command, out.flush);
 
   guard(occur)(TriggerType.page_view, {});
 
@@ -234,5 +235,4 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
   }
   if (TAGPIPE_CLICK) document.addEventListener("click", guard((e: Event) => occur(TriggerType.click, {}, e.target as Element)), true);
   if (TAGPIPE_FORM_SUBMIT) document.addEventListener("submit", guard((e: Event) => occur(TriggerType.form_submit, {}, e.target as Element)), true);
-  return { command, flush: out.flush };
 }

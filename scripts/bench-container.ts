@@ -23,7 +23,7 @@ import { injectConfig } from "../lib/compiler/inject";
 import { fixtureSnapshot } from "../tests/fixtures/container-fixture";
 
 const gzip = (s: string) => zlib.gzipSync(s, { level: 9 }).length;
-const target = { environment: { publicKey: "tp_benchbenchbenchbench", name: "production", kind: "production" }, version: 1, collectUrl: "https://tags.example.com/api/collect", previewUrl: "https://tags.example.com/c/tp_benchbenchbenchbench.1.preview.js" };
+const target = { environment: { publicKey: "tp_benchbenchbenchbench", name: "production", kind: "production" }, collectUrl: "https://tags.example.com/api/collect", previewUrl: "https://tags.example.com/c/tp_benchbenchbenchbench.1.preview.js" };
 const script = async (triggers: number, destinations: number) => {
   const config = compileConfig(fixtureSnapshot(triggers, destinations), target);
   return injectConfig(await runtimeBundle(featuresOf(config)), config);

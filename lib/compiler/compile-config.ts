@@ -25,7 +25,6 @@ import {
 
 export type CompileTarget = {
   environment: { publicKey: string; name: string; kind: string };
-  version: number;
   /** absolute collector URL, e.g. https://tags.example.com/api/collect */
   collectUrl: string;
   /** absolute URL of this version's preview panel, e.g. https://tags.example.com/c/<key>.3.preview.js */
@@ -47,7 +46,8 @@ function browserDestinations(s: Snapshot) {
 
 /** An enum's code for a draft name; -1 for a name this runtime does not know (it never matches). */
 function code<E extends Record<string, string | number>>(e: E, name: unknown, fallback = -1): number {
-  const c = typeof name === "string" && Number.isNaN(Number(name)) ? e[name] : undefined;
+  // Only member names map to numbers (the reverse entries and inherited keys do not).
+  const c = typeof name === "string" ? e[name] : undefined;
   return typeof c === "number" ? c : fallback;
 }
 

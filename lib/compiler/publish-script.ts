@@ -22,7 +22,7 @@ export async function compileScript(
   version: number,
   origin: string,
 ): Promise<{ body: string; hash: string; integrity: string }> {
-  const config = compileConfig(snapshot, { environment: env, version, collectUrl: `${origin}${COLLECT_PATH}`, previewUrl: `${origin}${previewPath(env.publicKey, version)}` });
+  const config = compileConfig(snapshot, { environment: env, collectUrl: `${origin}${COLLECT_PATH}`, previewUrl: `${origin}${previewPath(env.publicKey, version)}` });
   const body = injectConfig(await runtimeBundle(featuresOf(config)), config);
   return {
     body,

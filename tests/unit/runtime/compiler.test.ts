@@ -16,7 +16,6 @@ import { validSnapshot } from "../../fixtures/snapshot";
 
 const target: CompileTarget = {
   environment: { publicKey: "tp_key", name: "production", kind: "production" },
-  version: 3,
   collectUrl: "https://t.example.com/api/collect",
   previewUrl: "https://t.example.com/c/tp_key.3.preview.js",
 };
@@ -165,7 +164,7 @@ describe("per-container features", () => {
 describe("the preview panel's sentences", () => {
   const snapshot: Snapshot = validSnapshot();
   const config: RuntimeConfig = compileConfig(snapshot, target);
-  const names = compileNames(snapshot, target);
+  const names = compileNames(snapshot, { ...target, version: 3 });
 
   test("a trigger: each condition with the value it saw, and what blocked it", () => {
     expect(explain([Rec.trigger, 0, "purchase", false, ["/checkout/thanks", 0], [1], false], config, names)).toEqual({

@@ -187,7 +187,7 @@ describe("configuration in the script", () => {
   test("the compiled configuration carries public ids and resolved names, never secrets", () => {
     const s = validSnapshot();
     s.destinations.push({ id: "d3", name: "Hook", description: "", ownerId: null, platform: "webhook", ids: { url: "https://hooks.example.com/x" }, events: [{ eventId: "e1" }], regions: null, secretsSet: ["signingSecret"] });
-    const c = compileConfig(s, { environment: { publicKey: "tp_key", name: "staging", kind: "staging" }, version: 3, collectUrl: "https://t.example.com/api/collect", previewUrl: "https://t.example.com/c/tp_key.3.preview.js" });
+    const c = compileConfig(s, { environment: { publicKey: "tp_key", name: "staging", kind: "staging" }, collectUrl: "https://t.example.com/api/collect", previewUrl: "https://t.example.com/c/tp_key.3.preview.js" });
     expect(c.slice(0, 5)).toEqual(["tp_key", 0, "https://t.example.com/api/collect", "https://t.example.com/c/tp_key.3.preview.js", "EUR"]);
     // References are positions: event 0 is fired by trigger 0 and sent to Meta (destination 0) as Purchase.
     expect(c[9]).toEqual([
