@@ -69,7 +69,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     if (regionCode) return regions.find((r) => r[0] === regionCode);
     const { pathname, hostname } = location;
     return (
-      regions.find(([, , rules]) => rules.some(([h, p]) => (!h || h === hostname || (h.startsWith("*.") && hostname.endsWith(h.slice(1)))) && (!p || pathname.startsWith(p)))) ??
+      regions.find(([, , rules]) => rules.some(([h, p]) => (!h || h === hostname || (h[0] === "." && hostname.endsWith(h))) && (!p || pathname.startsWith(p)))) ??
       (country ? regions.find((r) => r[1].includes(country!)) : undefined)
     );
   };
@@ -161,7 +161,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
       const ok = check(i);
       const blockedBy = TAGPIPE_BLOCKING && ok ? blockers.filter((b) => check(b)) : [];
       const spent = TAGPIPE_ONCE_PER_PAGE && limit === Limit.once_per_page && firedOnce.has(i);
-      const fires = ok && !blockedBy.length && !spent;
+      const fires = ok && !(TAGPIPE_BLOCKING && blockedBy.length) && !spent;
       if (fires) {
         fired.add(i);
         if (TAGPIPE_ONCE_PER_PAGE && limit === Limit.once_per_page) firedOnce.add(i);

@@ -15,12 +15,11 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
   let queue: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** What earlier pages could not send; a broken entry is dropped. */
+  /** What earlier pages could not send; a broken entry counts as nothing (the next save replaces it). */
   const saved = (): unknown[] => {
     try {
       return JSON.parse(load(KEY) || "[]");
     } catch {
-      save(KEY, "[]");
       return [];
     }
   };
@@ -59,7 +58,16 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
     }
     send(events);
   };
-  const later = () => (timer ??= setTimeout(flush, DELAY));
+  let listening = false;
+  /** Flushes in DELAY, or when the page hides; the listeners join with the first event waiting. */
+  const later = () => {
+    if (!listening) {
+      listening = true;
+      addEventListener("pagehide", flush);
+      addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
+    }
+    timer ??= setTimeout(flush, DELAY);
+  };
 
   // Events a previous page could not send go next. Read after the page's own work:
   // the first localStorage access of a page can block the main thread for milliseconds.
@@ -71,8 +79,6 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
       later();
     }
   }, DELAY);
-  addEventListener("pagehide", flush);
-  addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
 
   return {
     add(event) {

@@ -83,7 +83,8 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
   const regions = s.site.regions.map((r): RuntimeRegion => [
     r.code,
     r.countries,
-    r.rules.map((x) => trim([x.hostname ?? "", x.pathPrefix || undefined] as [string, string?], 1)),
+    // A wildcard hostname (*.example.com) becomes its suffix (.example.com).
+    r.rules.map((x) => trim([(x.hostname ?? "").replace(/^\*\./, "."), x.pathPrefix || undefined] as [string, string?], 1)),
     r.currency,
     r.consentDefault === "denied" ? 1 : 0,
   ]);

@@ -81,7 +81,7 @@ export type RuntimeDestination = [
 export type RuntimeRegion = [
   code: string,
   countries: string[],
-  /** hostname "" or *.domain; path prefix absent: any */
+  /** hostname: exact, ".example.com" for *.example.com, "" for any; path prefix absent: any */
   rules: [hostname: string, pathPrefix?: string][],
   currency: string | null,
   /** 1: ad storage is denied until the visitor chooses */

@@ -91,7 +91,7 @@ describe("compact configuration", () => {
     const [, , , , , regions, , , , destinations] = compileConfig(s, target);
     expect(regions).toEqual([
       ["eu", ["DE", "FR"], [], "EUR", 1],
-      ["us", ["US"], [["*.example.us"], ["", "/us"]], "USD", 0],
+      ["us", ["US"], [[".example.us"], ["", "/us"]], "USD", 0],
     ]);
     expect(destinations).toEqual([
       [Platform.meta, ["BigOrder"], null, "1234567890", [0]],
