@@ -1,9 +1,10 @@
 // The browser runtime (runtime/) bundled by esbuild into one IIFE: the generic runtime
 // with every feature, or a container's own with only the features its configuration uses
-// (features.ts), the others' code dropped. esbuild bundles and drops; terser then
-// compresses and names the variables by frequency, which gzips some 5% smaller than
-// esbuild's own minification. Bundles are cached per feature set for the life of the
-// process, so a publish rarely waits for them.
+// (features.ts), the others' code dropped. esbuild bundles, drops and minifies; terser
+// then compresses again and names the variables by frequency, which gzips some 5%
+// smaller than esbuild alone (and takes ~100 ms on esbuild's output, against ~200 ms on
+// unminified code). Bundles are cached per feature set for the life of the process, so a
+// publish rarely waits for them.
 import path from "node:path";
 import { ALL_FEATURES, FEATURES, defines, type Features } from "./features";
 
@@ -31,7 +32,7 @@ function bundle(entry: string, features: Features): Promise<string> {
       format: "iife",
       // Optional chaining and ?? as written (2020 browsers: Chrome 80, Safari 13.1, Firefox 74).
       target: "es2020",
-      minifySyntax: true,
+      minify: true,
       charset: "utf8",
       write: false,
       legalComments: "none",
