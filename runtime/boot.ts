@@ -54,7 +54,8 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
   preview(key, previewUrl, () => (explain = true));
   // Click ids from first-party cookies join the events when a batch leaves (off the boot path).
   const out = sender(collectUrl, key, (batch) => {
-    const ids = { fbp: cookie("_fbp"), fbc: cookie("_fbc"), ttp: cookie("_ttp") };
+    const jar = document.cookie;
+    const ids = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
     for (const e of batch as { user_data: Dict }[]) Object.assign(e.user_data, ids);
   });
   let state: Dict = {};
@@ -126,7 +127,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     } else dispatch();
   };
 
-  const scopeOf = (push: Dict): Scope => ({ push, state, href: location.href, vars });
+  const scopeOf = (push: Dict): Scope => ({ push, state, vars });
 
   const occur = (kind: TriggerType, push: Dict, el?: Element | null) => {
     const scope = scopeOf(push);

@@ -29,9 +29,9 @@ export function rand(): string {
   return crypto.getRandomValues(new Uint32Array(3)).join("-");
 }
 
-/** A cookie's raw value (document.cookie is "a=1; b=2"). */
-export function cookie(name: string): string | undefined {
-  return document.cookie
+/** A cookie's raw value (document.cookie is "a=1; b=2"; each read of it is a call out of the renderer). */
+export function cookie(name: string, jar = document.cookie): string | undefined {
+  return jar
     .split("; ")
     .find((c) => c.startsWith(`${name}=`))
     ?.slice(name.length + 1);

@@ -2,15 +2,15 @@
 import { Coerce, VariableKind, type RuntimeVariable } from "../lib/compiler/runtime-config";
 import { cookie, pick } from "./util";
 
-/** What variables read: the current push, the data layer's accumulated state, the page's URL; `vars` for lookups. */
-export type Scope = { push: unknown; state: unknown; href: string; vars: RuntimeVariable[] };
+/** What variables read besides the page: the current push, the data layer's accumulated state; `vars` for lookups. */
+export type Scope = { push: unknown; state: unknown; vars: RuntimeVariable[] };
 
 function raw([kind, , arg, arg2]: RuntimeVariable, scope: Scope, depth: number): unknown {
   if (kind === VariableKind.data_layer) {
     const own = pick(scope.push, arg as string);
     return own === undefined || (Array.isArray(own) && !own.length) ? pick(scope.state, arg as string) : own;
   }
-  if (TAGPIPE_URL_QUERY && kind === VariableKind.url_query) return new URL(scope.href).searchParams.get(arg as string) ?? undefined;
+  if (TAGPIPE_URL_QUERY && kind === VariableKind.url_query) return new URLSearchParams(location.search).get(arg as string) ?? undefined;
   if (TAGPIPE_COOKIE && kind === VariableKind.cookie) {
     const v = cookie(arg as string);
     return v === undefined ? v : decodeURIComponent(v);

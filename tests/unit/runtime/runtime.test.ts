@@ -52,7 +52,18 @@ describe("conditions", () => {
 });
 
 describe("variables", () => {
-  const scope = (push: unknown, state: unknown = {}, vars: RuntimeVariable[] = [], href = "https://shop.example.com/p?utm_source=fb&x=1"): Scope => ({ push, state, href, vars });
+  const scope = (push: unknown, state: unknown = {}, vars: RuntimeVariable[] = []): Scope => ({ push, state, vars });
+  /** The page's query, as location.search would give it. */
+  const onPage = <T>(search: string, f: () => T): T => {
+    const g = globalThis as { location?: unknown };
+    const before = g.location;
+    g.location = { search };
+    try {
+      return f();
+    } finally {
+      g.location = before;
+    }
+  };
 
   test("data-layer paths, the GA4 items shape, and the accumulated state", () => {
     const push = { ecommerce: { value: "12.50", items: [{ item_id: "a" }, { item_id: "b" }, { sku: "no id" }] } };
@@ -67,9 +78,9 @@ describe("variables", () => {
     const source: RuntimeVariable = [VariableKind.url_query, Coerce.auto, "utm_source"];
     const lookup: RuntimeVariable = [VariableKind.lookup, Coerce.auto, 0, [["fb", "meta"], ["tt", "tiktok"]], "other"];
     const vars = [source, lookup];
-    expect(resolve(source, scope({}, {}, vars))).toBe("fb");
-    expect(resolve(lookup, scope({}, {}, vars))).toBe("meta");
-    expect(resolve(lookup, scope({}, {}, vars, "https://shop.example.com/?utm_source=mail"))).toBe("other");
+    expect(onPage("?utm_source=fb&x=1", () => resolve(source, scope({}, {}, vars)))).toBe("fb");
+    expect(onPage("?utm_source=fb&x=1", () => resolve(lookup, scope({}, {}, vars)))).toBe("meta");
+    expect(onPage("?utm_source=mail", () => resolve(lookup, scope({}, {}, vars)))).toBe("other");
     expect(resolve([VariableKind.constant, Coerce.auto, "EUR"], scope({}))).toBe("EUR");
     expect(resolve([VariableKind.constant, Coerce.auto, null], scope({}))).toBeUndefined();
     expect(resolve([VariableKind.data_layer, Coerce.number, "missing", null, "7"], scope({}))).toBe(7);
