@@ -114,7 +114,7 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
     });
     const limit = code(Limit, t.fireLimit ?? "every_time", Limit.every_time);
     const blockers = t.blockingTriggerIds.map(triggerAt).filter((i) => i >= 0);
-    return trim([type, typeof match === "string" && match !== "" ? match : null, conditions, limit || undefined, blockers], 2) as RuntimeTrigger;
+    return trim([type, typeof match === "string" && match !== "" ? match : null, conditions, limit || undefined, blockers], 2);
   });
 
   const compiledEvents = events.map((e): RuntimeEvent => {

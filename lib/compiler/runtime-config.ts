@@ -32,8 +32,8 @@ export type RuntimeCondition = [
 
 export type RuntimeTrigger = [
   type: TriggerType,
-  /** data_layer_event: the pushed `event`; click and form_submit: a CSS selector; else "" */
-  match: string,
+  /** data_layer_event: the pushed `event`; click and form_submit: a CSS selector; else null */
+  match: string | null,
   conditions?: RuntimeCondition[],
   limit?: Limit,
   /** triggers that, when they match the same occurrence, stop this one */
