@@ -22,6 +22,8 @@ export default defineConfig({
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
         },
+        // The browser runtime's per-container switches (declared in runtime/features.ts), all on.
+        define: Object.fromEntries([...fs.readFileSync(new URL("runtime/features.ts", import.meta.url), "utf8").matchAll(/const (TAGPIPE_\w+): boolean/g)].map((m) => [m[1], "true"])),
       },
       {
         extends: true,

@@ -2,219 +2,189 @@
 // evaluates triggers, maps and validates parameters, gives each conversion one event_id,
 // fires the pixels when consent allows, and sends the same event to the collector.
 // Nothing here may throw into the page: every entry point reports and swallows.
-import type { RuntimeConfig, RuntimeEvent, RuntimeTrigger, RuntimeVariable } from "../lib/compiler/runtime-config";
-import { compare, type Outcome } from "./conditions";
+import { Limit, Source, TriggerType, type RuntimeConfig, type RuntimeRegion } from "../lib/compiler/runtime-config";
+import { compare } from "./conditions";
 import { eventIdFor, mapEvent, validate } from "./params";
-import { loadPanel, previewEnabled, previewLater } from "./preview";
-import type { Record_ } from "./preview-panel";
+import { preview } from "./preview";
+import { Rec, type Entry } from "./records";
 import { sender } from "./transport";
-import { isObj, pick, rand, store, type Dict } from "./util";
+import { cookie, isObj, load, pick, rand, save, type Dict } from "./util";
 import { resolve, type Scope } from "./variables";
 import { fire } from "./vendors";
 
-type Kind = "page_view" | "dle" | "history" | "click" | "submit";
-const TYPE: Record<string, Kind> = { data_layer_event: "dle", page_view: "page_view", history_change: "history", click: "click", form_submit: "submit" };
+type Command = (cmd: unknown, a?: unknown, b?: unknown) => void;
+type Guard = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => void;
 
 export function boot(raw: string): void {
   const w = window as unknown as Dict;
-  const debug: Record_[] = [];
-  const report = (r: Record_) => {
-    debug.push(r);
-    if (debug.length > 200) debug.shift();
-    (w.__tagpipePanel as ((r: Record_) => void) | undefined)?.(r);
+  const debug: Entry[] = [];
+  const report = (r: Entry) => {
+    if (debug.push(r) > 200) debug.shift();
+    (w.__tagpipePanel as ((r: Entry) => void) | undefined)?.(r);
   };
-  const safe = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => {
-    try {
-      f(...a);
-    } catch (e) {
-      report({ title: "Tagpipe error (swallowed)", lines: [String((e as Error)?.message ?? e)], ok: false });
-    }
-  };
-  const previous = w.tagpipe as { q?: ArrayLike<unknown>[] } | undefined;
-  const api = Object.assign(safe(() => {}), { debug }) as unknown as Dict & ((...a: unknown[]) => void);
-  w.tagpipe = api;
-
-  let c: RuntimeConfig;
-  try {
-    c = JSON.parse(raw) as RuntimeConfig;
-  } catch (e) {
-    report({ title: "Tagpipe: broken configuration", lines: [String(e)], ok: false });
-    return;
-  }
-  safe(start)(c, w, api, report, previous?.q ?? []);
+  /** f, reporting and swallowing what it throws */
+  const guard: Guard =
+    (f) =>
+    (...a) => {
+      try {
+        f(...a);
+      } catch (e) {
+        report([Rec.error, String((e as Error)?.message ?? e)]);
+      }
+    };
+  const early = (w.tagpipe as { q?: ArrayLike<unknown>[] } | undefined)?.q ?? [];
+  let api: { command: Command; flush(): void } | undefined;
+  // A broken configuration leaves a tagpipe() that swallows calls.
+  const tagpipe = (w.tagpipe = Object.assign(
+    guard((cmd: unknown, a?: unknown, b?: unknown) => api?.command(cmd, a, b)),
+    { debug, flush: () => api?.flush() },
+  ));
+  guard(() => {
+    // The configuration stays readable for the preview panel.
+    const config = ((tagpipe as unknown as Dict).config = JSON.parse(raw) as RuntimeConfig);
+    start(config, report, guard, early, (command, flush) => (api = { command, flush }));
+  })();
 }
 
-function start(
-  c: RuntimeConfig,
-  w: Dict,
-  api: Dict & ((...a: unknown[]) => void),
-  report: (r: Record_) => void,
-  early: ArrayLike<unknown>[],
-): void {
-  // Explanations cost strings and time on every push: they are built only in preview mode.
-  let explain = previewEnabled(c.environment.key);
-  if (explain) loadPanel(c.previewUrl);
-  else
-    previewLater(c.environment.key, () => {
-      explain = true;
-      loadPanel(c.previewUrl);
-    });
-  const vars = new Map<string, RuntimeVariable>(c.variables.map((v) => [v.id, v]));
+/** Runs the container; `expose` gets what tagpipe() and tagpipe.flush() call, before any event is handled. */
+function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early: ArrayLike<unknown>[], expose: (command: Command, flush: () => void) => void): void {
+  const [key, production, collectUrl, previewUrl, currency, regions, vars, triggers, events, destinations] = c;
+  // Explanations cost time on every push: the values conditions saw are kept only in preview mode.
+  let explain = false;
+  preview(key, previewUrl, () => (explain = true));
   // Click ids from first-party cookies join the events when a batch leaves (off the boot path).
-  const out = sender(c.collectUrl, c.environment.key, (events) => {
+  const out = sender(collectUrl, key, (batch) => {
     const jar = document.cookie;
-    const get = (name: string) => jar.match(new RegExp(`(?:^|; )${name}=([^;]*)`))?.[1];
-    const ids = { fbp: get("_fbp"), fbc: get("_fbc"), ttp: get("_ttp") };
-    for (const e of events as { user_data: Dict }[]) Object.assign(e.user_data, ids);
+    const ids = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
+    for (const e of batch as { user_data: Dict }[]) Object.assign(e.user_data, ids);
   });
   let state: Dict = {};
-  let regionCode: string | null = null;
+  let regionCode: string | undefined;
   let country: string | undefined;
   let user: Dict = {};
-  const firedOnce = new Set<string>();
+  const firedOnce = new Set<number>();
 
-  const findRegion = () => {
-    if (regionCode) return c.regions.find((r) => r.code === regionCode) ?? null;
-    const path = location.pathname;
-    const host = location.hostname;
+  /** The region: the explicit one, else the first whose hostname/path rule matches, else the country's. */
+  const region = (): RuntimeRegion | undefined => {
+    if (!TAGPIPE_REGIONS) return;
+    if (regionCode) return regions.find((r) => r[0] === regionCode);
+    const { pathname, hostname } = location;
     return (
-      c.regions.find((r) => r.rules.some((x) => (!x.hostname || x.hostname === host || (x.hostname.startsWith("*.") && host.endsWith(x.hostname.slice(1)))) && (!x.pathPrefix || path.startsWith(x.pathPrefix)))) ??
-      (country ? c.regions.find((r) => r.countries.includes(country!)) : undefined) ??
-      null
+      regions.find(([, , rules]) => rules.some(([h, p]) => (!h || h === hostname || (h[0] === "." && hostname.endsWith(h))) && (!p || pathname.startsWith(p)))) ??
+      (country ? regions.find((r) => r[1].includes(country!)) : undefined)
     );
   };
 
   // Consent: "pending" until the visitor chooses where the region denies by default.
-  let consent: "granted" | "denied" | "pending" | null = null;
-  const consentNow = () => consent ?? (findRegion()?.consent === "denied" ? "pending" : "granted");
+  let consent: "granted" | "denied" | undefined;
+  const consentNow = () => consent ?? (region()?.[4] ? "pending" : "granted");
   let waiting: (() => void)[] = [];
 
-  const send = (event: RuntimeEvent, params: Dict, mappedUser: Dict, errors: string[], pageView: boolean) => {
-    const eventId = eventIdFor(event.name, params, rand);
-    const region = findRegion();
-    const lines = explain ? [`event_id ${eventId}`, `params ${JSON.stringify(params)}`] : [];
+  /** Maps, validates and sends one event; once_per_event_id remembers ids across page loads. */
+  const conversion = (at: number, scope: Scope, extra: Dict | null, oncePerId: boolean, pageView: boolean) => {
+    const event = events[at];
+    const [params, mappedUser] = mapEvent(event, (v) => resolve(vars[v], scope), region()?.[3] ?? currency, extra);
+    const errors = validate(event, params);
+    const eventId = eventIdFor(event[0], params, rand);
+    if (TAGPIPE_ONCE_PER_EVENT_ID && oncePerId) {
+      const seen = `tp:e:${event[0]}:${eventId}`;
+      if (load(seen)) return report([Rec.counted, at, eventId]);
+      save(seen, "1");
+    }
+    const where = regions.indexOf(region()!);
     const dispatch = () => {
-      const ad = consentNow();
+      const granted = consentNow() === "granted";
+      const fired: [number, string?][] = [];
       // Non-production containers never fire production pixels: their events go to the
       // collector only, marked test, and the server routes them to test endpoints.
-      if (!c.environment.production) {
-        if (explain) lines.push("pixels not fired: non-production environment");
-      } else if (!errors.length && ad === "granted") {
-        for (const d of c.destinations) {
-          const name = d.events[event.id];
-          if (!name || !d.browser || (d.regions && !(region && d.regions.includes(region.code)))) continue;
+      if (production && granted && !errors.length)
+        destinations.forEach((d, i) => {
+          if (!d[1][at] || (d[2] && !d[2].includes(where))) return;
           try {
-            const what = fire(d, name, eventId, params, pageView);
-            if (explain) lines.push(`→ ${what} (${d.name})`);
+            fire(d, at, eventId, params, pageView);
+            fired.push([i]);
           } catch (e) {
-            lines.push(`✗ ${d.name}: ${(e as Error).message}`);
+            fired.push([i, String((e as Error)?.message ?? e)]);
           }
-        }
-      } else if (!errors.length) lines.push(`pixels not fired: consent ${ad}`);
+        });
       out.add({
         event_id: eventId,
-        name: event.name,
+        name: event[0],
         params,
         user_data: { ...user, ...mappedUser },
         page: { url: location.href, referrer: document.referrer || undefined, title: document.title || undefined },
-        ...(region ? { region: region.code } : {}),
-        consent: { ad_storage: ad === "granted" ? "granted" : "denied" },
+        region: regions[where]?.[0],
+        consent: { ad_storage: granted ? "granted" : "denied" },
         ts: Date.now(),
-        ...(c.environment.production ? {} : { test: true }),
-        ...(errors.length ? { errors } : {}),
+        test: production ? undefined : true,
+        errors: errors.length ? errors : undefined,
       });
-      if (explain) lines.push("→ collector");
-      if (explain || errors.length) report({ title: `${errors.length ? "✗" : "✓"} ${event.name}`, lines: errors.length ? [...lines, ...errors.map((e) => `invalid: ${e}`)] : lines, ok: !errors.length });
+      if (explain || errors.length) report([Rec.event, at, eventId, params, errors, granted, fired, pageView]);
     };
     if (consentNow() === "pending") {
-      if (explain) report({ title: `… ${event.name} waits for consent`, lines, ok: true });
+      if (explain) report([Rec.waiting, at, eventId, params]);
       waiting.push(dispatch);
     } else dispatch();
-    return eventId;
   };
 
-  /** Maps and sends one event; once_per_event_id remembers ids across page loads. */
-  const conversion = (event: RuntimeEvent, scope: Scope, extra: Dict | null, oncePerId: boolean, pageView: boolean) => {
-    const region = findRegion();
-    const mapped = mapEvent(event, (id) => (vars.get(id) ? resolve(vars.get(id)!, scope, vars) : undefined), region?.currency ?? c.site.currency);
-    const params = extra ? { ...mapped.params, ...extra } : mapped.params;
-    if (extra && typeof params.currency === "string") params.currency = params.currency.toUpperCase();
-    const errors = extra ? validate(event, params) : mapped.errors;
-    if (oncePerId) {
-      const id = eventIdFor(event.name, params, rand);
-      const key = `tp:e:${event.id}:${id}`;
-      if (store.get(key)) {
-        report({ title: `– ${event.name} already counted`, lines: [`event_id ${id} was sent before (once per event id)`], ok: true });
-        return;
-      }
-      store.set(key, "1");
-    }
-    send(event, params, mapped.user, errors, pageView);
-  };
+  const scopeOf = (push: Dict): Scope => ({ push, state, vars });
 
-  const occur = (kind: Kind, push: Dict | null, el?: Element | null) => {
-    const scope: Scope = { push: push ?? {}, state, url: new URL(location.href), doc: document };
-    const results = new Map<string, { ok: boolean; why: string[] }>();
-    const check = (t: RuntimeTrigger) => {
-      const hit = results.get(t.id);
-      if (hit) return hit;
-      const why: string[] = [];
-      let ok = TYPE[t.type] === kind;
-      if (ok && kind === "dle") ok = push?.event === t.eventName;
-      if (ok && (kind === "click" || kind === "submit")) ok = !!(el && t.selector && el.closest(t.selector));
-      if (ok) {
-        for (const cond of t.conditions) {
-          const actual =
-            cond.source === "page_url" ? location.href
-            : cond.source === "page_path" ? location.pathname
-            : cond.source === "hostname" ? location.hostname
-            : cond.source === "region" ? findRegion()?.code
-            : cond.source === "variable" ? (vars.get(cond.key!) ? resolve(vars.get(cond.key!)!, scope, vars) : undefined)
-            : (pick(push, cond.key!) ?? pick(state, cond.key!));
-          const o: Outcome = compare(cond, actual);
-          if (explain) why.push(`${o.ok ? "✓" : "✗"} ${cond.source}${cond.key ? ` ${cond.key}` : ""} ${cond.not ? "not " : ""}${cond.op} ${JSON.stringify(cond.value)} (was ${JSON.stringify(actual)})${o.error ? ` ${o.error}` : ""}`);
-          if (!o.ok) {
-            ok = false;
-            break;
-          }
-        }
+  const occur = (kind: TriggerType, push: Dict, el?: Element | null) => {
+    const scope = scopeOf(push);
+    // Each trigger is checked once per occurrence, also when it blocks others.
+    const checked: boolean[] = [];
+    const seen: unknown[][] = [];
+    const check = (i: number): boolean => {
+      if (TAGPIPE_BLOCKING && i in checked) return checked[i];
+      const [type, match, conditions = []] = triggers[i];
+      const actuals: unknown[] = (seen[i] = []);
+      let ok = type === kind;
+      if (kind === TriggerType.data_layer_event) ok &&= push.event === match;
+      if ((TAGPIPE_CLICK && kind === TriggerType.click) || (TAGPIPE_FORM_SUBMIT && kind === TriggerType.form_submit)) ok &&= !!(match && el?.closest(match));
+      for (const cond of conditions) {
+        if (!ok) break;
+        const [source, , , , key] = cond;
+        const actual =
+          TAGPIPE_URL_CONDITION && source === Source.page_url ? location.href
+          : source === Source.page_path ? location.pathname
+          : TAGPIPE_HOSTNAME_CONDITION && source === Source.hostname ? location.hostname
+          : TAGPIPE_REGION_CONDITION && source === Source.region ? region()?.[0]
+          : TAGPIPE_VARIABLE_CONDITION && source === Source.variable ? resolve(vars[key as number], scope)
+          : (pick(push, key as string) ?? pick(state, key as string));
+        if (explain) actuals.push(actual);
+        ok = compare(cond, actual);
       }
-      const r = { ok, why };
-      results.set(t.id, r);
-      return r;
+      return (checked[i] = ok);
     };
-    const fired = new Set<string>();
-    for (const t of c.triggers) {
-      if (TYPE[t.type] !== kind) continue;
-      const r = check(t);
-      const blockedBy = r.ok ? t.blockers.filter((b) => c.triggers.some((x) => x.id === b && check(x).ok)) : [];
-      const spent = t.limit === "once_per_page" && firedOnce.has(t.id);
-      const fires = r.ok && !blockedBy.length && !spent;
+    const fired = new Set<number>();
+    triggers.forEach(([type, , , limit, blockers = []], i) => {
+      if (type !== kind) return;
+      const ok = check(i);
+      const blockedBy = TAGPIPE_BLOCKING && ok ? blockers.filter((b) => check(b)) : [];
+      const spent = TAGPIPE_ONCE_PER_PAGE && limit === Limit.once_per_page && firedOnce.has(i);
+      const fires = ok && !(TAGPIPE_BLOCKING && blockedBy.length) && !spent;
       if (fires) {
-        fired.add(t.id);
-        if (t.limit === "once_per_page") firedOnce.add(t.id);
+        fired.add(i);
+        if (TAGPIPE_ONCE_PER_PAGE && limit === Limit.once_per_page) firedOnce.add(i);
       }
-      if (explain) report({
-        title: `${fires ? "✓" : "✗"} trigger ${t.name}${kind === "dle" ? ` on ${String(push?.event)}` : ` on ${kind}`}`,
-        lines: [...r.why, ...(blockedBy.length ? [`blocked by ${blockedBy.join(", ")}`] : []), ...(spent ? ["already fired on this page"] : [])],
-        ok: fires,
-      });
-    }
-    for (const e of c.events) {
-      const by = c.triggers.filter((t) => fired.has(t.id) && e.triggers.includes(t.id));
-      if (by.length) conversion(e, scope, null, by.some((t) => t.limit === "once_per_event_id"), kind === "page_view");
-    }
+      if (explain) report([Rec.trigger, i, push.event, fires, seen[i], blockedBy, spent]);
+    });
+    events.forEach(([, by], at) => {
+      const firing = by.filter((t) => fired.has(t));
+      if (firing.length) conversion(at, scope, null, TAGPIPE_ONCE_PER_EVENT_ID && firing.some((t) => triggers[t][3] === Limit.once_per_event_id), kind === TriggerType.page_view);
+    });
   };
 
   const onPush = (item: unknown) => {
-    if (!isObj(item) || Object.prototype.toString.call(item) === "[object Arguments]") return;
+    // gtag() pushes arguments objects (iterable, unlike a plain object): they are not data-layer events.
+    if (!isObj(item) || Symbol.iterator in item) return;
     const { event, ...rest } = item;
     // GA4's ecommerce object describes one event; it replaces, never merges into, the last.
     state = { ...state, ...rest };
-    if (typeof event === "string") occur("dle", item);
+    if (typeof event === "string") occur(TriggerType.data_layer_event, item);
   };
 
-  const command = (cmd: unknown, a?: unknown, b?: unknown) => {
+  const command: Command = (cmd, a, b) => {
     if (cmd === "consent" && isObj(a)) {
       const v = a.ad_storage;
       if (v === "granted" || v === "denied") {
@@ -228,54 +198,42 @@ function start(
       if (typeof a.country === "string") country = a.country.toUpperCase();
       if (isObj(a.user)) user = { ...user, ...a.user };
     } else if (cmd === "track" && typeof a === "string") {
-      const e = c.events.find((x) => x.name === a);
-      if (!e) report({ title: `✗ track ${a}`, lines: ["no such event in this container"], ok: false });
-      else conversion(e, { push: {}, state, url: new URL(location.href), doc: document }, isObj(b) ? b : {}, false, false);
+      const at = events.findIndex((e) => e[0] === a);
+      if (at < 0) report([Rec.unknown, a]);
+      else conversion(at, scopeOf({}), isObj(b) ? b : {}, false, false);
     }
   };
 
   // Calls made before the script loaded: settings first, so events see them.
   const queued = Array.from(early, (args) => Array.from(args));
-  queued.filter((q) => q[0] !== "track").forEach((q) => command(q[0], q[1], q[2]));
-  Object.assign(api, { q: undefined });
-  const entry = (cmd: unknown, a?: unknown, b?: unknown) => {
-    try {
-      command(cmd, a, b);
-    } catch (e) {
-      report({ title: "Tagpipe error (swallowed)", lines: [String((e as Error)?.message ?? e)], ok: false });
-    }
-  };
-  (window as unknown as Dict).tagpipe = Object.assign(entry, { debug: api.debug, flush: () => out.flush() });
+  const replay = (track: boolean) => queued.forEach(([cmd, a, b]) => (cmd === "track") === track && guard(command)(cmd, a, b));
+  replay(false);
+  expose(command, out.flush);
 
-  occur("page_view", null);
+  guard(occur)(TriggerType.page_view, {});
 
-  const dl = ((w.dataLayer as unknown[]) ??= []);
-  for (const item of dl.slice()) safeRun(() => onPush(item), report);
+  const dl = ((window as unknown as { dataLayer?: unknown[] }).dataLayer ??= []);
+  dl.slice().forEach(guard(onPush));
   const original = dl.push.bind(dl);
   dl.push = (...items: unknown[]) => {
     const n = original(...items);
-    for (const item of items) safeRun(() => onPush(item), report);
+    items.forEach(guard(onPush));
     return n;
   };
-  queued.filter((q) => q[0] === "track").forEach((q) => entry(q[0], q[1], q[2]));
+  replay(true);
 
   // Single-page apps: a route change is a history change.
-  for (const m of ["pushState", "replaceState"] as const) {
-    const f = history[m].bind(history);
-    history[m] = (...args: Parameters<History["pushState"]>) => {
-      f(...args);
-      safeRun(() => occur("history", null), report);
-    };
+  if (TAGPIPE_HISTORY_CHANGE) {
+    const route = guard(() => occur(TriggerType.history_change, {}));
+    for (const m of ["pushState", "replaceState"] as const) {
+      const f = history[m].bind(history);
+      history[m] = (...args: Parameters<History["pushState"]>) => {
+        f(...args);
+        route();
+      };
+    }
+    addEventListener("popstate", route);
   }
-  addEventListener("popstate", () => safeRun(() => occur("history", null), report));
-  document.addEventListener("click", (e) => safeRun(() => occur("click", null, e.target as Element), report), true);
-  document.addEventListener("submit", (e) => safeRun(() => occur("submit", null, e.target as Element), report), true);
-}
-
-function safeRun(f: () => void, report: (r: Record_) => void): void {
-  try {
-    f();
-  } catch (e) {
-    report({ title: "Tagpipe error (swallowed)", lines: [String((e as Error)?.message ?? e)], ok: false });
-  }
+  if (TAGPIPE_CLICK) document.addEventListener("click", guard((e: Event) => occur(TriggerType.click, {}, e.target as Element)), true);
+  if (TAGPIPE_FORM_SUBMIT) document.addEventListener("submit", guard((e: Event) => occur(TriggerType.form_submit, {}, e.target as Element)), true);
 }

@@ -1,45 +1,43 @@
 // Trigger conditions: a value from the page, the data layer, a variable or the region,
 // compared with an operator, optionally negated and case-insensitive.
-import type { RuntimeCondition } from "../lib/compiler/runtime-config";
+import { IGNORE_CASE, NEGATE, Op, type RuntimeCondition } from "../lib/compiler/runtime-config";
 
-export type Outcome = { ok: boolean; actual: unknown; error?: string };
-
-export function compare(c: RuntimeCondition, actual: unknown): Outcome {
-  let a = actual == null ? "" : Array.isArray(actual) ? actual.join(",") : String(actual);
-  let b = c.value;
-  let ok = false;
-  let error: string | undefined;
-  if (c.i) {
-    a = a.toLowerCase();
-    b = b.toLowerCase();
-  }
-  switch (c.op) {
-    case "equals":
-      ok = a === b;
-      break;
-    case "contains":
-      ok = a.includes(b);
-      break;
-    case "starts_with":
-      ok = a.startsWith(b);
-      break;
-    case "ends_with":
-      ok = a.endsWith(b);
-      break;
-    case "regex":
-      try {
-        ok = new RegExp(c.value, c.i ? "i" : "").test(actual == null ? "" : String(actual));
-      } catch (e) {
-        error = `bad regex: ${(e as Error).message}`;
-      }
-      break;
-    default: {
-      const x = parseFloat(a);
-      const y = parseFloat(b);
-      const both = !isNaN(x) && !isNaN(y);
-      ok = both && (c.op === "lt" ? x < y : c.op === "lte" ? x <= y : c.op === "gt" ? x > y : x >= y);
+/** Whether the condition holds for the actual value. One that cannot be evaluated (a regex that does not compile) never holds, negated or not. */
+export function compare([, op, value, flags]: RuntimeCondition, actual: unknown): boolean {
+  // Lists compare by their joined value (String([a, b]) is "a,b"); missing values are empty.
+  let a = actual == null ? "" : String(actual);
+  let b = value;
+  let ok: boolean;
+  if (TAGPIPE_REGEX && op === Op.regex) {
+    try {
+      ok = new RegExp(value, flags & IGNORE_CASE ? "i" : "").test(a);
+    } catch {
+      return false;
     }
+  } else {
+    if (flags & IGNORE_CASE) {
+      a = a.toLowerCase();
+      b = b.toLowerCase();
+    }
+    const x = parseFloat(a);
+    const y = parseFloat(b);
+    ok =
+      op === Op.equals ? a === b
+      : op === Op.contains ? a.includes(b)
+      : op === Op.starts_with ? a.startsWith(b)
+      : op === Op.ends_with ? a.endsWith(b)
+      : // Numbers: NaN compares false, so a value that is not a number never passes.
+        TAGPIPE_COMPARISON && (op === Op.lt ? x < y : op === Op.lte ? x <= y : op === Op.gt ? x > y : x >= y);
   }
-  // A condition that could not be evaluated never passes, negated or not.
-  return { ok: error ? false : c.not ? !ok : ok, actual, error };
+  return flags & NEGATE ? !ok : ok;
+}
+
+/** Why a regex condition could not be evaluated (for the preview panel). */
+export function regexError([, op, value, flags]: RuntimeCondition): string | undefined {
+  if (op !== Op.regex) return;
+  try {
+    new RegExp(value, flags & IGNORE_CASE ? "i" : "");
+  } catch (e) {
+    return `bad regex: ${(e as Error).message}`;
+  }
 }

@@ -3,40 +3,42 @@
 import type { RuntimeEvent } from "../lib/compiler/runtime-config";
 import type { Dict } from "./util";
 
-export type Mapped = { params: Dict; user: Dict; errors: string[] };
-
-const ISO4217 = /^[A-Z]{3}$/;
-
-export function mapEvent(event: RuntimeEvent, value: (variableId: string) => unknown, defaultCurrency: string | null): Mapped {
+/**
+ * The event's parameters and user data: from its mappings (the default currency where a
+ * value needs one), then `extra` (tagpipe("track", name, params)) over them; the currency
+ * trimmed and upper-cased.
+ */
+export function mapEvent(event: RuntimeEvent, value: (variable: number) => unknown, defaultCurrency: string | null, extra?: Dict | null): [params: Dict, user: Dict] {
   const params: Dict = {};
   const user: Dict = {};
-  for (const [param, variableId] of Object.entries(event.mappings)) {
-    const v = value(variableId);
+  for (const [param, variable] of Object.entries(event[2])) {
+    const v = value(variable);
     if (v === undefined) continue;
     if (param.startsWith("user_data.")) user[param.slice(10)] = String(v);
     else params[param] = v;
   }
-  if (params.currency === undefined && defaultCurrency && (params.value !== undefined || event.required.includes("currency"))) params.currency = defaultCurrency;
+  if (params.currency === undefined && defaultCurrency && (params.value !== undefined || event[3]?.includes("currency"))) params.currency = defaultCurrency;
+  Object.assign(params, extra);
   if (typeof params.currency === "string") params.currency = params.currency.trim().toUpperCase();
-  return { params, user, errors: validate(event, params) };
+  return [params, user];
 }
 
-export function validate(event: RuntimeEvent, p: Dict): string[] {
+/** What is wrong with the parameters, one message per problem (these reach the collector and the preview panel). */
+export function validate([name, , , required = [], types = {}]: RuntimeEvent, p: Dict): string[] {
   const errors: string[] = [];
-  for (const r of event.required) {
+  const { value, currency, content_ids: ids, order_id } = p;
+  for (const r of required) {
     const v = p[r];
     if (v === undefined || v === "" || (Array.isArray(v) && !v.length)) errors.push(`${r} is required`);
   }
-  if (p.value !== undefined && !(typeof p.value === "number" && isFinite(p.value) && p.value >= 0)) errors.push("value must be a finite number >= 0");
-  if (p.currency !== undefined && !(typeof p.currency === "string" && ISO4217.test(p.currency))) errors.push("currency must be an ISO 4217 code");
-  if (p.content_ids !== undefined && !(Array.isArray(p.content_ids) && p.content_ids.length && p.content_ids.every((x) => typeof x === "string" || typeof x === "number"))) {
-    errors.push("content_ids must be a non-empty list of ids");
-  }
-  if (event.name === "purchase" && (p.order_id === undefined || p.order_id === "")) errors.push("order_id is required for purchase");
-  for (const [k, t] of Object.entries(event.types)) {
+  if (value !== undefined && !(typeof value === "number" && isFinite(value) && value >= 0)) errors.push("value must be a finite number >= 0");
+  if (currency !== undefined && !(typeof currency === "string" && /^[A-Z]{3}$/.test(currency))) errors.push("currency must be an ISO 4217 code");
+  if (ids !== undefined && !(Array.isArray(ids) && ids.length && ids.every((x) => typeof x === "string" || typeof x === "number"))) errors.push("content_ids must be a non-empty list of ids");
+  if (name === "purchase" && (order_id === undefined || order_id === "")) errors.push("order_id is required for purchase");
+  for (const [k, t] of Object.entries(types)) {
     const v = p[k];
     if (v === undefined) continue;
-    const bad = t === "number" ? typeof v !== "number" : t === "list" ? !Array.isArray(v) : t === "string" ? typeof v === "object" : t === "boolean" ? typeof v !== "boolean" : false;
+    const bad = t === "number" ? typeof v !== "number" : t === "list" ? !Array.isArray(v) : t === "string" ? typeof v === "object" : t === "boolean" && typeof v !== "boolean";
     if (bad && !errors.some((e) => e.startsWith(k))) errors.push(`${k} must be a ${t}`);
   }
   return errors;
@@ -44,5 +46,5 @@ export function validate(event: RuntimeEvent, p: Dict): string[] {
 
 /** A purchase's id comes from its order: reloading the thank-you page yields the same id. */
 export function eventIdFor(name: string, params: Dict, random: () => string): string {
-  return name === "purchase" && params.order_id !== undefined && params.order_id !== "" ? `order-${String(params.order_id)}` : random();
+  return name === "purchase" && params.order_id !== undefined && params.order_id !== "" ? `order-${params.order_id}` : random();
 }

@@ -1,16 +1,29 @@
 // Sends events to the collector: batched, text/plain (no CORS preflight), ≤ 64 KB per
 // request, flushed on page hide; what could not be sent waits in localStorage for the
 // next page.
-import { store } from "./util";
+import { load, save } from "./util";
 
 const KEY = "tp:q";
 const LIMIT = 60_000;
+/** A batch leaves at this many events, or this long after its first. */
+const MAX = 20;
+const DELAY = 1000;
 
 export type Sender = { add(event: unknown): void; flush(): void };
 
-export function sender(url: string, envKey: string, beforeSend: (events: unknown[]) => void, max = 20, delay = 1000): Sender {
+export function sender(url: string, envKey: string, beforeSend: (events: unknown[]) => void): Sender {
   let queue: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** What earlier pages could not send; a broken entry counts as nothing (the next save replaces it). */
+  const saved = (): unknown[] => {
+    try {
+      return JSON.parse(load(KEY) || "[]");
+    } catch {
+      return [];
+    }
+  };
+  const keep = (events: unknown[]) => save(KEY, JSON.stringify(saved().concat(events).slice(-50)));
 
   const send = (events: unknown[]) => {
     const body = JSON.stringify({ key: envKey, events, sent_at: Date.now() });
@@ -20,20 +33,16 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
       send(events.slice(half));
       return;
     }
-    const keep = () => {
-      const saved = JSON.parse(store.get(KEY) || "[]") as unknown[];
-      store.set(KEY, JSON.stringify(saved.concat(events).slice(-50)));
-    };
     try {
-      // A string body goes as text/plain (no preflight) and costs far less main-thread
-      // time than a Blob.
-      const beacon = navigator.sendBeacon?.(url, body);
-      if (beacon) return;
-      fetch(url, { method: "POST", body, keepalive: true, headers: { "content-type": "text/plain" } }).then((r) => {
-        if (!r.ok && r.status >= 500) keep();
-      }, keep);
+      // A string body goes as text/plain;charset=UTF-8 (no preflight), with sendBeacon as
+      // with fetch, and costs far less main-thread time than a Blob.
+      if (!navigator.sendBeacon?.(url, body))
+        fetch(url, { method: "POST", body, keepalive: true }).then(
+          (r) => r.status >= 500 && keep(events),
+          () => keep(events),
+        );
     } catch {
-      keep();
+      keep(events);
     }
   };
 
@@ -49,29 +58,32 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
     }
     send(events);
   };
+  let listening = false;
+  /** Flushes in DELAY, or when the page hides; the listeners join with the first event waiting. */
+  const later = () => {
+    if (!listening) {
+      listening = true;
+      addEventListener("pagehide", flush);
+      addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
+    }
+    timer ??= setTimeout(flush, DELAY);
+  };
 
   // Events a previous page could not send go next. Read after the page's own work:
   // the first localStorage access of a page can block the main thread for milliseconds.
   setTimeout(() => {
-    try {
-      const saved = JSON.parse(store.get(KEY) || "[]") as unknown[];
-      if (saved.length) {
-        store.set(KEY, "[]");
-        queue = saved.concat(queue);
-        timer ??= setTimeout(flush, delay);
-      }
-    } catch {
-      store.set(KEY, "[]");
+    const earlier = saved();
+    if (earlier.length) {
+      save(KEY, "[]");
+      queue = earlier.concat(queue);
+      later();
     }
-  }, delay);
-  addEventListener("pagehide", flush);
-  addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
+  }, DELAY);
 
   return {
     add(event) {
-      queue.push(event);
-      if (queue.length >= max) flush();
-      else timer ??= setTimeout(flush, delay);
+      if (queue.push(event) >= MAX) flush();
+      else later();
     },
     flush,
   };

@@ -14,7 +14,7 @@ export function pick(source: unknown, path: string): unknown {
       if (many && Array.isArray(child)) next.push(...child);
       else if (!many && child !== undefined) next.push(child);
     }
-    list = list || many;
+    list ||= many;
     values = next;
   }
   return list ? values : values[0];
@@ -24,26 +24,38 @@ export function isObj(v: unknown): v is Dict {
   return v != null && typeof v === "object" && !Array.isArray(v);
 }
 
+/** A random event id: 96 bits from the platform's CSPRNG, as three numbers. */
 export function rand(): string {
-  const a = new Uint8Array(12);
-  crypto.getRandomValues(a);
-  return Array.from(a, (b) => (b < 16 ? "0" : "") + b.toString(16)).join("");
+  return crypto.getRandomValues(new Uint32Array(3)).join("-");
 }
 
-/** localStorage that never throws (private mode, quota, disabled storage). */
-export const store = {
-  get(k: string): string | null {
-    try {
-      return localStorage.getItem(k);
-    } catch {
-      return null;
-    }
-  },
-  set(k: string, v: string): void {
-    try {
-      localStorage.setItem(k, v);
-    } catch {
-      /* storage unavailable: the feature degrades, the page is unaffected */
-    }
-  },
-};
+/** A cookie's raw value (document.cookie is "a=1; b=2"; each read of it is a call out of the renderer). */
+export function cookie(name: string, jar = document.cookie): string | undefined {
+  return jar
+    .split("; ")
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
+}
+
+/** localStorage that never throws (private mode, quota, disabled storage): the feature degrades, the page is unaffected. */
+export function load(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+export function save(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* see load */
+  }
+}
+
+/** An image pixel's URL for an event: the template's {event}, {event_id}, {value}, {currency} and {order_id}, URL-encoded, missing ones empty. */
+export function imageUrl(template: string, name: string, eventId: string, p: Dict): string {
+  const values: Dict = { event: name, event_id: eventId, value: p.value, currency: p.currency, order_id: p.order_id };
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] == null ? "" : String(values[k])));
+}

@@ -1,55 +1,53 @@
 // Variables: where a parameter's value comes from, with coercion and a default.
-import type { RuntimeVariable } from "../lib/compiler/runtime-config";
-import { pick } from "./util";
+import { Coerce, VariableKind, type RuntimeVariable } from "../lib/compiler/runtime-config";
+import { cookie, pick } from "./util";
 
-export type Scope = { push: unknown; state: unknown; url: URL; doc?: Document };
+/** What variables read besides the page: the current push, the data layer's accumulated state; `vars` for lookups. */
+export type Scope = { push: unknown; state: unknown; vars: RuntimeVariable[] };
 
-function raw(v: RuntimeVariable, scope: Scope, byId: Map<string, RuntimeVariable>, depth: number): unknown {
-  switch (v.kind) {
-    case "data_layer": {
-      const own = pick(scope.push, v.path!);
-      return own === undefined || (Array.isArray(own) && !own.length) ? pick(scope.state, v.path!) : own;
-    }
-    case "url_query":
-      return scope.url.searchParams.get(v.key!) ?? undefined;
-    case "cookie": {
-      const m = (scope.doc?.cookie ?? "").match(new RegExp(`(?:^|; )${v.key!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}=([^;]*)`));
-      return m ? decodeURIComponent(m[1]) : undefined;
-    }
-    case "dom": {
-      const el = scope.doc?.querySelector(v.selector!);
-      return el ? (v.attribute ? el.getAttribute(v.attribute) ?? undefined : el.textContent?.trim()) : undefined;
-    }
-    case "constant":
-      return v.value;
-    case "lookup": {
-      const input = byId.get(v.input!);
-      if (!input || depth > 5) return undefined;
-      const key = String(resolve(input, scope, byId, depth + 1) ?? "");
-      const hit = (v.entries ?? []).find((e) => e[0] === key);
-      return hit ? hit[1] : undefined;
-    }
+function raw([kind, , arg, arg2]: RuntimeVariable, scope: Scope, depth: number): unknown {
+  if (kind === VariableKind.data_layer) {
+    const own = pick(scope.push, arg as string);
+    return own === undefined || (Array.isArray(own) && !own.length) ? pick(scope.state, arg as string) : own;
   }
-  return undefined;
+  if (TAGPIPE_URL_QUERY && kind === VariableKind.url_query) return new URLSearchParams(location.search).get(arg as string) ?? undefined;
+  if (TAGPIPE_COOKIE && kind === VariableKind.cookie) {
+    const v = cookie(arg as string);
+    return v === undefined ? v : decodeURIComponent(v);
+  }
+  if (TAGPIPE_DOM && kind === VariableKind.dom) {
+    const el = document.querySelector(arg as string);
+    return el ? (arg2 ? (el.getAttribute(arg2 as string) ?? undefined) : el.textContent?.trim()) : undefined;
+  }
+  if (TAGPIPE_CONSTANT && kind === VariableKind.constant) return arg;
+  if (TAGPIPE_LOOKUP && kind === VariableKind.lookup) {
+    const input = scope.vars[arg as number];
+    if (!input || depth > 5) return;
+    const key = String(resolve(input, scope, depth + 1) ?? "");
+    return ((arg2 || []) as [string, string][]).find((e) => e[0] === key)?.[1];
+  }
 }
 
-export function coerce(value: unknown, to: string): unknown {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (to === "number") {
+export function coerce(value: unknown, to: Coerce): unknown {
+  if (value == null || value === "") return;
+  if (to === Coerce.number) {
     const n = typeof value === "number" ? value : parseFloat(String(value).replace(/[^\d.-]/g, ""));
     return isFinite(n) ? n : undefined;
   }
-  if (to === "string") return Array.isArray(value) ? value.join(",") : String(value);
-  if (to === "list") return Array.isArray(value) ? value.map(String) : String(value).split(",").map((s) => s.trim()).filter(Boolean);
+  // String([a, b]) is "a,b".
+  if (to === Coerce.string) return String(value);
+  if (to === Coerce.list) return Array.isArray(value) ? value.map(String) : String(value).split(",").map((s) => s.trim()).filter(Boolean);
   return value;
 }
 
-export function resolve(v: RuntimeVariable, scope: Scope, byId: Map<string, RuntimeVariable>, depth = 0): unknown {
+/** The variable's value, coerced; its default when there is none. Never throws. */
+export function resolve(v: RuntimeVariable | undefined, scope: Scope, depth = 0): unknown {
+  if (!v) return;
   let value: unknown;
   try {
-    value = coerce(raw(v, scope, byId, depth), v.coerce);
+    value = coerce(raw(v, scope, depth), v[1]);
   } catch {
-    value = undefined;
+    /* a value that cannot be read is missing */
   }
-  return value === undefined && v.default !== undefined ? coerce(v.default, v.coerce) : value;
+  return value === undefined && v[4] != null ? coerce(v[4], v[1]) : value;
 }

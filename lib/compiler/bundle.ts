@@ -1,37 +1,48 @@
-// The browser runtime (runtime/) bundled by esbuild into one minified IIFE, once per
-// process: every container script is this bundle plus its configuration.
+// The browser runtime (runtime/) bundled by esbuild into one IIFE: the generic runtime
+// with every feature, or a container's own with only the features its configuration uses
+// (features.ts), the others' code dropped. esbuild bundles, drops and minifies; terser
+// then compresses again and names the variables by frequency, which gzips some 5%
+// smaller than esbuild alone (and takes ~100 ms on esbuild's output, against ~200 ms on
+// unminified code). Bundles are cached per feature set for the life of the process, so a
+// publish rarely waits for them.
 import path from "node:path";
+import { ALL_FEATURES, FEATURES, defines, type Features } from "./features";
 
 const cached = new Map<string, Promise<string>>();
 
-/** The container runtime (every container script starts with it). */
-export function runtimeBundle(): Promise<string> {
-  return bundle("index.ts");
+/** The container runtime (every container script starts with it); without features, the generic one. */
+export function runtimeBundle(features: Features = ALL_FEATURES): Promise<string> {
+  return bundle("index.ts", features);
 }
 
 /** The preview panel, loaded by containers in preview mode only. */
 export function previewBundle(): Promise<string> {
-  return bundle("preview-panel.ts");
+  return bundle("preview-panel.ts", ALL_FEATURES);
 }
 
-function bundle(entry: string): Promise<string> {
-  const hit = cached.get(entry);
+function bundle(entry: string, features: Features): Promise<string> {
+  const key = `${entry}:${FEATURES.map((f) => (features[f] ? 1 : 0)).join("")}`;
+  const hit = cached.get(key);
   if (hit) return hit;
   const built = (async () => {
-    const esbuild = await import("esbuild");
+    const [esbuild, terser] = await Promise.all([import("esbuild"), import("terser")]);
     const result = await esbuild.build({
       entryPoints: [path.join(process.cwd(), "runtime", entry)],
       bundle: true,
       format: "iife",
-      target: "es2019",
+      // Optional chaining and ?? as written (2020 browsers: Chrome 80, Safari 13.1, Firefox 74).
+      target: "es2020",
       minify: true,
+      charset: "utf8",
       write: false,
       legalComments: "none",
       logLevel: "silent",
+      define: defines(features),
     });
-    return result.outputFiles[0].text.trim();
+    const minified = await terser.minify(result.outputFiles[0].text, { ecma: 2020, compress: { passes: 1 }, mangle: { toplevel: true }, format: { comments: false } });
+    return minified.code!.trim();
   })();
-  built.catch(() => cached.delete(entry));
-  cached.set(entry, built);
+  built.catch(() => cached.delete(key));
+  cached.set(key, built);
   return built;
 }

@@ -1,132 +1,175 @@
-// A published version's snapshot → the runtime configuration of one environment. Pure.
-// Only what the browser needs goes in: public ids, never secrets; only enabled events;
-// only destinations that fire in the browser.
+// A published version's snapshot → the runtime configuration of one environment, and the
+// names its preview panel shows. Pure. Only what the browser acts on goes in: public ids,
+// never secrets; only enabled events; only destinations that fire in the browser; every
+// reference as a position (see runtime-config.ts for the format).
 import type { Snapshot } from "../versions/snapshot";
-import type { RuntimeConfig, RuntimeDestination, RuntimeTrigger, RuntimeVariable } from "./runtime-config";
-
-/** Platforms with a browser-side call; webhooks are server-side only. */
-const BROWSER_PLATFORMS = new Set(["meta", "tiktok", "ga4", "google_ads", "image_pixel"]);
+import {
+  Coerce,
+  IGNORE_CASE,
+  Limit,
+  NEGATE,
+  Op,
+  Platform,
+  Source,
+  TriggerType,
+  VariableKind,
+  type RuntimeCondition,
+  type RuntimeConfig,
+  type RuntimeDestination,
+  type RuntimeEvent,
+  type RuntimeNames,
+  type RuntimeRegion,
+  type RuntimeTrigger,
+  type RuntimeVariable,
+} from "./runtime-config";
 
 export type CompileTarget = {
   environment: { publicKey: string; name: string; kind: string };
-  version: number;
   /** absolute collector URL, e.g. https://tags.example.com/api/collect */
   collectUrl: string;
-  /** absolute URL of the preview panel script, e.g. https://tags.example.com/c/preview.js */
+  /** absolute URL of this version's preview panel, e.g. https://tags.example.com/c/<key>.3.preview.js */
   previewUrl: string;
 };
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
+/** Meta's standard events go with trackSingle, any other name with trackSingleCustom. */
+const META_STANDARD = new Set(
+  "Purchase AddToCart InitiateCheckout AddPaymentInfo ViewContent Search CompleteRegistration Lead Subscribe StartTrial Contact PageView AddToWishlist CustomizeProduct Donate FindLocation Schedule SubmitApplication".split(" "),
+);
+
+/** Each platform's public id, by Platform code (google_ads' label goes in `extra`). */
+const ID_KEY = ["pixelId", "pixelCode", "measurementId", "conversionId", "urlTemplate"];
+
+/** The destinations a script carries: those with a browser-side call (webhooks are server-side only). */
+function browserDestinations(s: Snapshot) {
+  return s.destinations.filter((d) => code(Platform, d.platform) >= 0);
+}
+
+/** An enum's code for a draft name; -1 for a name this runtime does not know (it never matches). */
+function code<E extends Record<string, string | number>>(e: E, name: unknown, fallback = -1): number {
+  // Only member names map to numbers (the reverse entries and inherited keys do not).
+  const c = typeof name === "string" ? e[name] : undefined;
+  return typeof c === "number" ? c : fallback;
+}
+
+/** Positions by id; -1 for a dangling reference (it never matches, as before compilation). */
+function positions(items: { id: string }[]): (id: unknown) => number {
+  const map = new Map(items.map((x, i) => [x.id, i]));
+  return (id) => (typeof id === "string" ? (map.get(id) ?? -1) : -1);
 }
 
 /**
- * Entity ids are 25-character cuids referenced many times over (triggers by events,
- * variables by mappings, events by destinations): in the script each becomes a short
- * local id (t0, v3, e1…). Only references inside the script use them.
+ * Drops trailing positions left at their default (undefined, null, an empty list), down to
+ * `min` positions: the runtime reads a missing position as its default.
  */
-function shortIds(s: Snapshot): (id: string) => string {
-  const map = new Map<string, string>();
-  const add = (prefix: string, items: { id: string }[]) => items.forEach((x, i) => map.set(x.id, `${prefix}${i.toString(36)}`));
-  add("t", s.triggers);
-  add("v", s.variables);
-  add("e", s.events);
-  add("d", s.destinations);
-  return (id) => map.get(id) ?? id;
+export function trim<T extends unknown[]>(t: T, min: number): T {
+  while (t.length > min) {
+    const last = t[t.length - 1];
+    if (last === undefined || last === null || (Array.isArray(last) && !last.length)) t.pop();
+    else break;
+  }
+  return t;
 }
 
-export function compileConfig(snapshot: Snapshot, target: CompileTarget): RuntimeConfig {
-  const short = shortIds(snapshot);
-  const s: Snapshot = {
-    ...snapshot,
-    triggers: snapshot.triggers.map((t) => ({
-      ...t,
-      id: short(t.id),
-      blockingTriggerIds: t.blockingTriggerIds.map(short),
-      conditions: t.conditions.map((c) => (c.source === "variable" && typeof c.key === "string" ? { ...c, key: short(c.key) } : c)),
-    })),
-    variables: snapshot.variables.map((v) => ({ ...v, id: short(v.id), ...(typeof v.inputVariableId === "string" ? { inputVariableId: short(v.inputVariableId) } : {}) })),
-    events: snapshot.events.map((e) => ({ ...e, id: short(e.id), triggerIds: e.triggerIds.map(short), mappings: Object.fromEntries(Object.entries(e.mappings).map(([k, v]) => [k, short(v)])) })),
-    destinations: snapshot.destinations.map((d) => ({ ...d, id: short(d.id), events: d.events.map((e) => ({ ...e, eventId: short(e.eventId) })) })),
-  };
-  const plans = new Map(s.planEvents.map((p) => [p.id, p]));
+const text = (v: unknown): string => (typeof v === "string" ? v : "");
+
+export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig {
+  const regionAt = positions(s.site.regions.map((r) => ({ id: r.code })));
+  const variableAt = positions(s.variables);
+  const triggerAt = positions(s.triggers);
   const events = s.events.filter((e) => e.enabled);
-  const eventIds = new Set(events.map((e) => e.id));
+  const eventAt = positions(events);
+  const plans = new Map(s.planEvents.map((p) => [p.id, p]));
 
-  const variables: RuntimeVariable[] = s.variables.map((v) => ({
-    id: v.id,
-    name: v.name,
-    kind: v.kind,
-    ...(str(v.path) ? { path: v.path as string } : {}),
-    ...(str(v.key) ? { key: v.key as string } : {}),
-    ...(str(v.selector) ? { selector: v.selector as string } : {}),
-    ...(str(v.attribute) ? { attribute: v.attribute as string } : {}),
-    ...(typeof v.value === "string" ? { value: v.value } : {}),
-    ...(str(v.inputVariableId) ? { input: v.inputVariableId as string } : {}),
-    ...(Array.isArray(v.entries) ? { entries: (v.entries as { key: string; value: string }[]).map((e) => [e.key, e.value] as [string, string]) } : {}),
-    coerce: (v.coerce as string) ?? "auto",
-    ...(typeof v.defaultValue === "string" ? { default: v.defaultValue } : {}),
-  }));
+  const regions = s.site.regions.map((r): RuntimeRegion => [
+    r.code,
+    r.countries,
+    // A wildcard hostname (*.example.com) becomes its suffix (.example.com).
+    r.rules.map((x) => trim([(x.hostname ?? "").replace(/^\*\./, "."), x.pathPrefix || undefined] as [string, string?], 1)),
+    r.currency,
+    r.consentDefault === "denied" ? 1 : 0,
+  ]);
 
-  const triggers: RuntimeTrigger[] = s.triggers.map((t) => ({
-    id: t.id,
-    name: t.name,
-    type: t.type,
-    ...(str(t.eventName) ? { eventName: t.eventName as string } : {}),
-    ...(str(t.selector) ? { selector: t.selector as string } : {}),
-    conditions: t.conditions.map((c) => {
-      const cond = c as { source: string; key?: string; operator: string; value: string; negate?: boolean; ignoreCase?: boolean };
-      return { source: cond.source, ...(cond.key ? { key: cond.key } : {}), op: cond.operator, value: cond.value, not: !!cond.negate, i: !!cond.ignoreCase };
-    }),
-    limit: (t.fireLimit as string) ?? "every_time",
-    blockers: t.blockingTriggerIds,
-  }));
+  const variables = s.variables.map((v): RuntimeVariable => {
+    const kind = code(VariableKind, v.kind);
+    const arg =
+      kind === VariableKind.data_layer ? text(v.path)
+      : kind === VariableKind.url_query || kind === VariableKind.cookie ? text(v.key)
+      : kind === VariableKind.dom ? text(v.selector)
+      : kind === VariableKind.lookup ? variableAt(v.inputVariableId)
+      : typeof v.value === "string" ? v.value : null;
+    const arg2 =
+      kind === VariableKind.dom ? text(v.attribute) || null
+      : kind === VariableKind.lookup && Array.isArray(v.entries) ? (v.entries as { key: string; value: string }[]).map((e) => [e.key, e.value] as [string, string])
+      : null;
+    return trim([kind, code(Coerce, v.coerce ?? "auto", Coerce.auto), arg, arg2, typeof v.defaultValue === "string" && v.defaultValue !== "" ? v.defaultValue : undefined], 3);
+  });
 
-  const destinations: RuntimeDestination[] = s.destinations
-    .filter((d) => BROWSER_PLATFORMS.has(d.platform))
-    .map((d) => ({
-      id: d.id,
-      name: d.name,
-      platform: d.platform,
-      ids: d.ids,
-      events: Object.fromEntries(
-        d.events
-          .filter((e) => eventIds.has(e.eventId))
-          .map((e) => {
-            const event = events.find((x) => x.id === e.eventId)!;
-            const plan = plans.get(event.planEventId);
-            const platformKey = d.platform === "image_pixel" ? "" : d.platform;
-            // The most specific name wins: destination, then site override, then plan.
-            const name = e.name || event.platformNames[platformKey] || plan?.platformNames[platformKey] || event.name;
-            return [e.eventId, name];
-          }),
-      ),
-      regions: d.regions,
-      browser: true,
-    }));
+  const triggers = s.triggers.map((t): RuntimeTrigger => {
+    const type = code(TriggerType, t.type);
+    const match = type === TriggerType.data_layer_event ? t.eventName : type === TriggerType.click || type === TriggerType.form_submit ? t.selector : undefined;
+    const conditions = t.conditions.map((c): RuntimeCondition => {
+      const source = code(Source, c.source);
+      const key = source === Source.variable ? variableAt(c.key) : source === Source.data_layer ? text(c.key) : undefined;
+      return trim([source, code(Op, c.operator), text(c.value), (c.negate ? NEGATE : 0) | (c.ignoreCase ? IGNORE_CASE : 0), key], 4);
+    });
+    const limit = code(Limit, t.fireLimit ?? "every_time", Limit.every_time);
+    const blockers = t.blockingTriggerIds.map(triggerAt).filter((i) => i >= 0);
+    return trim([type, typeof match === "string" && match !== "" ? match : null, conditions, limit || undefined, blockers], 2);
+  });
 
-  return {
-    v: 1,
-    container: { id: s.container.id, name: s.container.name, version: target.version },
-    environment: { key: target.environment.publicKey, name: target.environment.name, kind: target.environment.kind, production: target.environment.kind === "production" },
-    collectUrl: target.collectUrl,
-    previewUrl: target.previewUrl,
-    site: { hostnames: s.site.hostnames, currency: s.site.defaultCurrency },
-    regions: s.site.regions.map((r) => ({ code: r.code, countries: r.countries, rules: r.rules, currency: r.currency, consent: r.consentDefault })),
+  const compiledEvents = events.map((e): RuntimeEvent => {
+    const parameters = plans.get(e.planEventId)?.parameters ?? [];
+    const mappings = Object.fromEntries(
+      Object.entries(e.mappings)
+        .map(([param, id]) => [param, variableAt(id)] as const)
+        .filter(([, at]) => at >= 0),
+    );
+    const required = parameters.filter((p) => p.required).map((p) => p.name);
+    const types = parameters.length ? Object.fromEntries(parameters.map((p) => [p.name, p.type])) : undefined;
+    return trim([e.name, e.triggerIds.map(triggerAt).filter((i) => i >= 0), mappings, required, types], 3);
+  });
+
+  const destinations = browserDestinations(s).map((d): RuntimeDestination => {
+    const platform: Platform = code(Platform, d.platform);
+    const platformKey = d.platform === "image_pixel" ? "" : d.platform;
+    const names: (string | 0)[] = events.map(() => 0);
+    for (const x of d.events) {
+      const at = eventAt(x.eventId);
+      if (at < 0) continue;
+      const event = events[at];
+      // The most specific name wins: destination, then site override, then plan.
+      names[at] = x.name || event.platformNames[platformKey] || plans.get(event.planEventId)?.platformNames[platformKey] || event.name;
+    }
+    while (names.length && names[names.length - 1] === 0) names.pop();
+    const extra =
+      platform === Platform.google_ads ? (d.ids.conversionLabel ?? "")
+      : platform === Platform.meta ? names.flatMap((n, i) => (n && !META_STANDARD.has(n) ? [i] : []))
+      : undefined;
+    return trim([platform, names, d.regions ? d.regions.map(regionAt).filter((i) => i >= 0) : null, d.ids[ID_KEY[platform]] ?? "", extra], 4);
+  });
+
+  return [
+    target.environment.publicKey,
+    target.environment.kind === "production" ? 1 : 0,
+    target.collectUrl,
+    target.previewUrl,
+    s.site.defaultCurrency,
+    regions,
     variables,
     triggers,
-    events: events.map((e) => {
-      const plan = plans.get(e.planEventId);
-      return {
-        id: e.id,
-        name: e.name,
-        triggers: e.triggerIds,
-        mappings: e.mappings,
-        required: (plan?.parameters ?? []).filter((p) => p.required).map((p) => p.name),
-        types: Object.fromEntries((plan?.parameters ?? []).map((p) => [p.name, p.type])),
-        platformNames: { ...(plan?.platformNames ?? {}), ...e.platformNames },
-      };
-    }),
+    compiledEvents,
     destinations,
+  ];
+}
+
+/** The names the preview panel shows for the positions in compileConfig's output. */
+export function compileNames(s: Snapshot, target: { environment: { name: string }; version: number }): RuntimeNames {
+  return {
+    container: s.container.name,
+    version: target.version,
+    environment: target.environment.name,
+    triggers: s.triggers.map((t) => t.name),
+    variables: s.variables.map((v) => v.name),
+    destinations: browserDestinations(s).map((d) => d.name),
   };
 }

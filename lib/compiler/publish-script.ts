@@ -6,9 +6,15 @@ import type { Snapshot } from "../versions/snapshot";
 import { compileConfig } from "./compile-config";
 import { injectConfig } from "./inject";
 import { runtimeBundle } from "./bundle";
+import { featuresOf } from "./features";
 
 export const SCRIPT_PATH = (process.env.TAGPIPE_SCRIPT_PATH || "/c").replace(/\/$/, "");
 export const COLLECT_PATH = process.env.TAGPIPE_COLLECT_PATH || "/api/collect";
+
+/** The preview panel of one version of an environment's container, with its names (see serve.ts). */
+export function previewPath(publicKey: string, version: number): string {
+  return `${SCRIPT_PATH}/${publicKey}.${version}.preview.js`;
+}
 
 export async function compileScript(
   snapshot: Snapshot,
@@ -16,8 +22,8 @@ export async function compileScript(
   version: number,
   origin: string,
 ): Promise<{ body: string; hash: string; integrity: string }> {
-  const config = compileConfig(snapshot, { environment: env, version, collectUrl: `${origin}${COLLECT_PATH}`, previewUrl: `${origin}${SCRIPT_PATH}/preview.js` });
-  const body = injectConfig(await runtimeBundle(), config);
+  const config = compileConfig(snapshot, { environment: env, collectUrl: `${origin}${COLLECT_PATH}`, previewUrl: `${origin}${previewPath(env.publicKey, version)}` });
+  const body = injectConfig(await runtimeBundle(featuresOf(config)), config);
   return {
     body,
     hash: crypto.createHash("sha256").update(body).digest("hex"),

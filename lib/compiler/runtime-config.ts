@@ -1,108 +1,113 @@
 // The configuration a container script carries: data, never code. The compiler
-// (lib/compiler) builds it from a published version's snapshot; the browser runtime
-// (runtime/) interprets it. Ids are the draft's entity ids, so the preview panel and the
-// collector can name the trigger or event they talk about.
+// (compile-config.ts) builds it from a published version's snapshot; the browser runtime
+// (runtime/) interprets it. It ships with every page view of the storefront, so it is
+// compact: tuples instead of objects (their labels below name each position), small
+// integers for the enumerations (the enums' member names are the draft's names, so the
+// compiler maps a name to its code with `Op[name]` and the preview panel maps it back with
+// `Op[code]`), and positions instead of ids (trigger 3 is `triggers[3]`). Only what the
+// runtime acts on is here: entity names, which only the preview panel shows, are served
+// beside the script (RuntimeNames).
 
-export type RuntimeCondition = {
-  /** page_url | page_path | hostname | data_layer | variable | region */
-  source: string;
-  /** data_layer: a dot path (ecommerce.value); variable: a variable id */
-  key?: string;
-  /** equals | contains | starts_with | ends_with | regex | lt | lte | gt | gte */
-  op: string;
-  value: string;
-  /** negate */
-  not: boolean;
-  /** ignore case (strings and regex) */
-  i: boolean;
-};
+export enum TriggerType { data_layer_event, page_view, history_change, click, form_submit }
+export enum Source { page_url, page_path, hostname, data_layer, variable, region }
+export enum Op { equals, contains, starts_with, ends_with, regex, lt, lte, gt, gte }
+export enum Limit { every_time, once_per_page, once_per_event_id }
+export enum VariableKind { data_layer, url_query, cookie, dom, constant, lookup }
+export enum Coerce { auto, string, number, list }
+export enum Platform { meta, tiktok, ga4, google_ads, image_pixel }
 
-export type RuntimeTrigger = {
-  id: string;
-  name: string;
-  /** data_layer_event | page_view | history_change | click | form_submit */
-  type: string;
-  eventName?: string;
-  selector?: string;
-  conditions: RuntimeCondition[];
-  /** every_time | once_per_page | once_per_event_id */
-  limit: string;
-  /** trigger ids that, when they match the same occurrence, stop this one */
-  blockers: string[];
-};
+/** Condition flags, or-ed together. */
+export const NEGATE = 1;
+export const IGNORE_CASE = 2;
 
-export type RuntimeVariable = {
-  id: string;
-  name: string;
-  /** data_layer | url_query | cookie | dom | constant | lookup */
-  kind: string;
-  /** data_layer: ecommerce.items[].item_id */
-  path?: string;
-  /** url_query parameter or cookie name */
-  key?: string;
-  selector?: string;
-  /** dom: attribute to read; absent: the element's text */
-  attribute?: string;
-  value?: string;
-  /** lookup: the input variable's id and its table */
-  input?: string;
-  entries?: [string, string][];
-  /** auto | string | number | list */
-  coerce: string;
-  default?: string;
-};
+export type RuntimeCondition = [
+  source: Source,
+  op: Op,
+  value: string,
+  /** NEGATE | IGNORE_CASE */
+  flags: number,
+  /** data_layer: a dot path (ecommerce.value); variable: a variable's position (-1: none) */
+  key?: string | number,
+];
 
-export type RuntimeEvent = {
-  id: string;
+export type RuntimeTrigger = [
+  type: TriggerType,
+  /** data_layer_event: the pushed `event`; click and form_submit: a CSS selector; else null */
+  match: string | null,
+  conditions?: RuntimeCondition[],
+  limit?: Limit,
+  /** triggers that, when they match the same occurrence, stop this one */
+  blockers?: number[],
+];
+
+/**
+ * Where a value comes from, by kind: data_layer [path] (ecommerce.items[].item_id);
+ * url_query and cookie [name]; dom [selector, attribute (absent: the element's text)];
+ * constant [value]; lookup [input variable's position, table].
+ */
+export type RuntimeVariable = [
+  kind: VariableKind,
+  coerce: Coerce,
+  arg: string | number | null,
+  arg2?: string | [key: string, value: string][] | null,
+  /** used when the value is missing */
+  fallback?: string,
+];
+
+export type RuntimeEvent = [
   /** the tracking plan's name, e.g. purchase */
-  name: string;
-  triggers: string[];
-  /** parameter (or user_data.<field>) → variable id */
-  mappings: Record<string, string>;
+  name: string,
+  triggers: number[],
+  /** parameter (or user_data.<field>) → variable position */
+  mappings: Record<string, number>,
   /** parameters the plan requires */
-  required: string[];
+  required?: string[],
   /** the plan's parameter types: number | string | list | boolean | object */
-  types: Record<string, string>;
-  /** name at each platform: meta | tiktok | ga4 | google_ads */
-  platformNames: Record<string, string>;
-};
+  types?: Record<string, string>,
+];
 
-export type RuntimeDestination = {
-  id: string;
-  name: string;
-  /** meta | tiktok | ga4 | google_ads | image_pixel | webhook */
-  platform: string;
-  /** public ids: pixelId, pixelCode, measurementId, conversionId/conversionLabel, urlTemplate */
-  ids: Record<string, string>;
-  /** event id → the name to send (already resolved: destination override, else site override, else plan) */
-  events: Record<string, string>;
-  /** region codes where it is on; null: everywhere */
-  regions: string[] | null;
-  /** browser-side only when this is true (webhooks are server-side only) */
-  browser: boolean;
-};
+export type RuntimeDestination = [
+  platform: Platform,
+  /** by event position: the name to send (already resolved: destination override, else site override, else plan); 0: not sent here */
+  names: (string | 0)[],
+  /** region positions where it is on; null: everywhere */
+  regions: number[] | null,
+  /** pixelId, pixelCode, measurementId, conversionId or urlTemplate */
+  id: string,
+  /** google_ads: the conversion label; meta: positions of the events that are custom events there */
+  extra?: string | number[],
+];
 
-export type RuntimeRegion = {
-  code: string;
-  countries: string[];
-  rules: { hostname?: string; pathPrefix?: string }[];
-  currency: string | null;
-  /** whether ad storage is granted before the visitor chooses */
-  consent: "granted" | "denied";
-};
+export type RuntimeRegion = [
+  code: string,
+  countries: string[],
+  /** hostname: exact, ".example.com" for *.example.com, "" for any; path prefix absent: any */
+  rules: [hostname: string, pathPrefix?: string][],
+  currency: string | null,
+  /** 1: ad storage is denied until the visitor chooses */
+  denied: 0 | 1,
+];
 
-export type RuntimeConfig = {
-  v: 1;
-  container: { id: string; name: string; version: number };
-  environment: { key: string; name: string; kind: string; production: boolean };
+export type RuntimeConfig = [
+  /** the environment's public key */
+  key: string,
+  /** 0: a non-production environment, whose events never reach production pixels */
+  production: 0 | 1,
   /** absolute URL of the collector endpoint (path configurable) */
-  collectUrl: string;
+  collectUrl: string,
   /** absolute URL of the preview panel's script, loaded only in preview mode */
-  previewUrl: string;
-  site: { hostnames: string[]; currency: string };
-  regions: RuntimeRegion[];
-  variables: RuntimeVariable[];
-  triggers: RuntimeTrigger[];
-  events: RuntimeEvent[];
-  destinations: RuntimeDestination[];
-};
+  previewUrl: string,
+  /** the site's default currency */
+  currency: string,
+  regions: RuntimeRegion[],
+  variables: RuntimeVariable[],
+  triggers: RuntimeTrigger[],
+  events: RuntimeEvent[],
+  destinations: RuntimeDestination[],
+];
+
+/**
+ * What only the preview panel shows, by position: served with the panel (in preview mode
+ * only), never in the container script.
+ */
+export type RuntimeNames = { container: string; version: number; environment: string; triggers: string[]; variables: string[]; destinations: string[] };

@@ -1,9 +1,14 @@
 // Container script delivery, on the hot path in front of Next:
-//   /c/<public key>.js         what the environment serves now: strong ETag, short cache, CORS
-//   /c/<public key>.<hash>.js  one exact script for ever: immutable, long cache (SRI-pinnable)
+//   /c/<public key>.js                    what the environment serves now: strong ETag, short cache, CORS
+//   /c/<public key>.<hash>.js             one exact script for ever: immutable, long cache (SRI-pinnable)
+//   /c/<public key>.<version>.preview.js  the preview panel with that version's names (preview mode only)
+//   /c/preview.js                         the panel without names, for scripts published before names moved out
 import { prisma } from "../db";
+import type { Snapshot } from "../versions/snapshot";
 import { SCRIPT_PATH } from "./publish-script";
 import { previewBundle } from "./bundle";
+import { compileNames } from "./compile-config";
+import { injectNames } from "./inject";
 
 type Script = { body: string; hash: string; integrity: string };
 const current = new Map<string, { at: number; script: Promise<Script | null> }>();
@@ -22,6 +27,31 @@ export type ScriptReply = { status: number; headers: Record<string, string>; bod
 
 const KEY = /^tp_[A-Za-z0-9_-]{10,64}$/;
 
+const panels = new Map<string, Promise<string | null>>();
+
+/**
+ * The preview panel with the names of one version's triggers, variables and destinations.
+ * A version never changes, so each is compiled once per process.
+ */
+function panelFor(publicKey: string, version: number): Promise<string | null> {
+  const key = `${publicKey}.${version}`;
+  const hit = panels.get(key);
+  if (hit) return hit;
+  const built = (async () => {
+    const db = await prisma();
+    const env = await db.environment.findUnique({ where: { publicKey }, select: { name: true, containerId: true } });
+    if (!env) return null;
+    const row = await db.version.findUnique({ where: { containerId_number: { containerId: env.containerId, number: version } }, select: { snapshot: true } });
+    if (!row) return null;
+    return injectNames(await previewBundle(), compileNames(row.snapshot as unknown as Snapshot, { environment: env, version }));
+  })();
+  // Only found panels stay cached: a version published later must be found then.
+  built.then((body) => body ?? panels.delete(key), () => panels.delete(key));
+  if (panels.size > 500) panels.clear();
+  panels.set(key, built);
+  return built;
+}
+
 /** Answers a script path, or returns null when the path is not ours. */
 export async function serveScript(path: string, ifNoneMatch: string | undefined): Promise<ScriptReply | null> {
   if (!path.startsWith(`${SCRIPT_PATH}/`) || !path.endsWith(".js")) return null;
@@ -30,7 +60,13 @@ export async function serveScript(path: string, ifNoneMatch: string | undefined)
   const publicKey = dot > 0 ? name.slice(0, dot) : name;
   const hash = dot > 0 ? name.slice(dot + 1) : undefined;
   const headers = { "content-type": "application/javascript; charset=utf-8", "access-control-allow-origin": "*", "x-content-type-options": "nosniff" };
-  if (name === "preview") return { status: 200, headers: { ...headers, "cache-control": "public, max-age=300" }, body: await previewBundle() };
+  if (name === "preview") return { status: 200, headers: { ...headers, "cache-control": "public, max-age=300" }, body: injectNames(await previewBundle(), null) };
+  const preview = /^(tp_[A-Za-z0-9_-]{10,64})\.(\d{1,9})\.preview$/.exec(name);
+  if (preview) {
+    const body = await panelFor(preview[1], Number(preview[2]));
+    if (!body) return { status: 404, headers: { ...headers, "cache-control": "no-store" }, body: "/* unknown container version */" };
+    return { status: 200, headers: { ...headers, "cache-control": "public, max-age=300" }, body };
+  }
   if (!KEY.test(publicKey) || (hash !== undefined && !/^[a-f0-9]{64}$/.test(hash))) {
     return { status: 404, headers: { ...headers, "cache-control": "no-store" }, body: "/* unknown container */" };
   }

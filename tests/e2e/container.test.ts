@@ -24,9 +24,10 @@ let containerId = "";
 type Call = unknown[];
 type Beacon = { key: string; events: Json[] };
 
-function page(scriptKey: string, early = "", standIns = true): string {
+function page(scriptKey: string, early = "", standIns = true, nonce = ""): string {
+  const n = nonce ? ` nonce="${nonce}"` : "";
   return `<!doctype html><html><head><title>Fixture shop</title>
-<script>
+<script${n}>
   window.calls = [];
   ${standIns ? "" : "/*"}
   window.fbq = function () { calls.push(["fbq"].concat([].slice.call(arguments))); };
@@ -36,7 +37,7 @@ function page(scriptKey: string, early = "", standIns = true): string {
   window.dataLayer = window.dataLayer || [];
   ${early}
 </script>
-<script src="${base}/c/${scriptKey}.js"></script>
+<script${n} src="${base}/c/${scriptKey}.js"></script>
 </head><body>
 <h1>Fixture shop</h1>
 <button id="signup">Sign up</button>
@@ -126,8 +127,10 @@ beforeAll(async () => {
       : url.pathname === "/eu"
         ? `window.tagpipe = function () { (tagpipe.q = tagpipe.q || []).push(arguments); }; tagpipe("config", {region: "eu"});`
         : "";
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(page(url.searchParams.get("env") === "staging" ? stagingKey : key, early, url.pathname !== "/plain"));
+    // /csp: a nonce-based Content-Security-Policy, as a strict storefront sends it.
+    const nonce = url.pathname === "/csp" ? "e2e-nonce-7Qx" : "";
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", ...(nonce ? { "content-security-policy": `script-src 'nonce-${nonce}'` } : {}) });
+    res.end(page(url.searchParams.get("env") === "staging" ? stagingKey : key, early, url.pathname !== "/plain" && !nonce, nonce));
   });
   await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
@@ -286,6 +289,20 @@ describe("the container on a storefront", () => {
     expect(errors).toEqual([]);
   });
 
+  test("under a nonce-based CSP, the vendor code the container loads carries the page's nonce", async () => {
+    const { page: p, beacons, errors } = await openShop("/csp");
+    await p.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ event: "add_to_cart", ecommerce: { value: 4, currency: "EUR", items: [{ item_id: "s" }] } }));
+    await flush(p);
+    await expect.poll(async () => (await events(beacons)).map((x) => x.name)).toEqual(["page_view", "add_to_cart"]);
+    const loaded = await p.evaluate(() =>
+      Array.from(document.scripts)
+        .filter((s) => /fbevents|analytics\.tiktok/.test(s.src))
+        .map((s) => s.nonce),
+    );
+    expect(loaded).toEqual(["e2e-nonce-7Qx", "e2e-nonce-7Qx"]);
+    expect(errors).toEqual([]);
+  });
+
   test("configuration strings stay inert and arrive intact", async () => {
     const { page: p, beacons } = await openShop("/shop/");
     await p.click("form#lead button");
@@ -293,6 +310,25 @@ describe("the container on a storefront", () => {
     await expect.poll(async () => (await events(beacons)).find((x) => x.name === "lead")?.params.search_string).toBe(NASTY);
     expect(await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await p.locator("img[src=x]").count()).toBe(0);
+  });
+
+  test("entity names stay out of the container script; the preview panel of its version brings them", async () => {
+    const script = await (await fetch(`${base}/c/${key}.js`)).text();
+    expect(script).toContain("1234567890");
+    expect(script).not.toContain("E2E purchase");
+    expect(script).not.toContain("E2E Meta");
+    const panelUrl = /'\[(?:[^,]*,){3}"([^"]+)"/.exec(script)?.[1];
+    expect(panelUrl).toBe(`${base}/c/${key}.1.preview.js`);
+    const panel = await fetch(panelUrl!);
+    expect(panel.status).toBe(200);
+    expect(panel.headers.get("access-control-allow-origin")).toBe("*");
+    const body = await panel.text();
+    expect(body).toContain("E2E internal orders");
+    expect(body).toContain("E2E Meta");
+    // Names are data here too: the nasty trigger name cannot end a script element.
+    expect(body).not.toContain("</script>");
+    expect((await fetch(`${base}/c/${key}.99.preview.js`)).status).toBe(404);
+    expect((await fetch(`${base}/c/tp_nobodynobodynobody.1.preview.js`)).status).toBe(404);
   });
 
   test("a staging container marks its events as test events", async () => {

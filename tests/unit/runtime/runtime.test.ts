@@ -1,16 +1,16 @@
 // The browser runtime's pure pieces: conditions, variables and coercion, mapping and
 // validation, event ids; and the compiler's escaping of configuration into the script.
 import { describe, expect, test } from "vitest";
-import { compare } from "../../../runtime/conditions";
+import { compare, regexError } from "../../../runtime/conditions";
 import { coerce, resolve, type Scope } from "../../../runtime/variables";
 import { eventIdFor, mapEvent, validate } from "../../../runtime/params";
-import { pick } from "../../../runtime/util";
+import { cookie, pick, rand } from "../../../runtime/util";
 import { configLiteral, injectConfig } from "../../../lib/compiler/inject";
 import { compileConfig } from "../../../lib/compiler/compile-config";
-import type { RuntimeCondition, RuntimeConfig, RuntimeEvent, RuntimeVariable } from "../../../lib/compiler/runtime-config";
+import { Coerce, IGNORE_CASE, Limit, NEGATE, Op, Platform, Source, TriggerType, VariableKind, type RuntimeCondition, type RuntimeConfig, type RuntimeEvent, type RuntimeVariable } from "../../../lib/compiler/runtime-config";
 import { validSnapshot } from "../../fixtures/snapshot";
 
-const cond = (op: string, value: string, extra: Partial<RuntimeCondition> = {}): RuntimeCondition => ({ source: "page_path", op, value, not: false, i: false, ...extra });
+const cond = (op: keyof typeof Op, value: string, flags = 0): RuntimeCondition => [Source.page_path, Op[op], value, flags];
 
 describe("conditions", () => {
   test.each([
@@ -26,80 +26,132 @@ describe("conditions", () => {
     ["gt", "10", "10", false],
     ["gte", "0", "0", true],
     ["gt", "10", "abc", false],
-  ])("%s %s against %s → %s", (op, value, actual, expected) => {
-    expect(compare(cond(op, value), actual).ok).toBe(expected);
+  ] as const)("%s %s against %s → %s", (op, value, actual, expected) => {
+    expect(compare(cond(op, value), actual)).toBe(expected);
   });
 
   test("ignore case and negation", () => {
-    expect(compare(cond("equals", "/A", { i: true }), "/a").ok).toBe(true);
-    expect(compare(cond("regex", "THANKS", { i: true }), "/thanks").ok).toBe(true);
-    expect(compare(cond("contains", "test", { not: true }), "/prod").ok).toBe(true);
-    expect(compare(cond("contains", "test", { not: true }), "/test").ok).toBe(false);
+    expect(compare(cond("equals", "/A", IGNORE_CASE), "/a")).toBe(true);
+    expect(compare(cond("regex", "THANKS", IGNORE_CASE), "/thanks")).toBe(true);
+    expect(compare(cond("contains", "test", NEGATE), "/prod")).toBe(true);
+    expect(compare(cond("contains", "test", NEGATE), "/test")).toBe(false);
+    expect(compare(cond("lt", "10", NEGATE), "abc")).toBe(true);
   });
 
-  test("a regex that does not compile never passes, even negated, and says why", () => {
-    const o = compare(cond("regex", "(unclosed", { not: true }), "anything");
-    expect(o.ok).toBe(false);
-    expect(o.error).toMatch(/bad regex/);
+  test("a regex that does not compile never passes, even negated, and the panel can say why", () => {
+    expect(compare(cond("regex", "(unclosed", NEGATE), "anything")).toBe(false);
+    expect(regexError(cond("regex", "(unclosed"))).toMatch(/bad regex/);
+    expect(regexError(cond("regex", "^ok$"))).toBeUndefined();
   });
 
   test("lists compare by their joined value; missing values are empty", () => {
-    expect(compare(cond("contains", "b"), ["a", "b"]).ok).toBe(true);
-    expect(compare(cond("equals", ""), undefined).ok).toBe(true);
+    expect(compare(cond("contains", "b"), ["a", "b"])).toBe(true);
+    expect(compare(cond("equals", "a,b"), ["a", "b"])).toBe(true);
+    expect(compare(cond("equals", ""), undefined)).toBe(true);
   });
 });
 
 describe("variables", () => {
-  const scope = (push: unknown, state: unknown = {}, url = "https://shop.example.com/p?utm_source=fb&x=1"): Scope => ({ push, state, url: new URL(url) });
-  const v = (def: Partial<RuntimeVariable>): RuntimeVariable => ({ id: "v", name: "v", kind: "data_layer", coerce: "auto", ...def });
+  const scope = (push: unknown, state: unknown = {}, vars: RuntimeVariable[] = []): Scope => ({ push, state, vars });
+  /** The page's query, as location.search would give it. */
+  const onPage = <T>(search: string, f: () => T): T => {
+    const g = globalThis as { location?: unknown };
+    const before = g.location;
+    g.location = { search };
+    try {
+      return f();
+    } finally {
+      g.location = before;
+    }
+  };
 
   test("data-layer paths, the GA4 items shape, and the accumulated state", () => {
     const push = { ecommerce: { value: "12.50", items: [{ item_id: "a" }, { item_id: "b" }, { sku: "no id" }] } };
     expect(pick(push, "ecommerce.items[].item_id")).toEqual(["a", "b"]);
-    expect(resolve(v({ path: "ecommerce.value", coerce: "number" }), scope(push), new Map())).toBe(12.5);
-    expect(resolve(v({ path: "user.email" }), scope(push, { user: { email: "x@y.z" } }), new Map())).toBe("x@y.z");
+    expect(resolve([VariableKind.data_layer, Coerce.number, "ecommerce.value"], scope(push))).toBe(12.5);
+    expect(resolve([VariableKind.data_layer, Coerce.auto, "user.email"], scope(push, { user: { email: "x@y.z" } }))).toBe("x@y.z");
+    // An empty list in the push falls back to the state's.
+    expect(resolve([VariableKind.data_layer, Coerce.auto, "items"], scope({ items: [] }, { items: ["s"] }))).toEqual(["s"]);
   });
 
   test("URL query, constant, lookup table, defaults", () => {
-    const source = v({ id: "src", kind: "url_query", key: "utm_source" });
-    const lookup = v({ id: "lk", kind: "lookup", input: "src", entries: [["fb", "meta"], ["tt", "tiktok"]], default: "other" });
-    const vars = new Map([["src", source], ["lk", lookup]]);
-    expect(resolve(source, scope({}), vars)).toBe("fb");
-    expect(resolve(lookup, scope({}), vars)).toBe("meta");
-    expect(resolve(lookup, scope({}, {}, "https://shop.example.com/?utm_source=mail"), vars)).toBe("other");
-    expect(resolve(v({ kind: "constant", value: "EUR" }), scope({}), vars)).toBe("EUR");
-    expect(resolve(v({ path: "missing", default: "7", coerce: "number" }), scope({}), vars)).toBe(7);
+    const source: RuntimeVariable = [VariableKind.url_query, Coerce.auto, "utm_source"];
+    const lookup: RuntimeVariable = [VariableKind.lookup, Coerce.auto, 0, [["fb", "meta"], ["tt", "tiktok"]], "other"];
+    const vars = [source, lookup];
+    expect(onPage("?utm_source=fb&x=1", () => resolve(source, scope({}, {}, vars)))).toBe("fb");
+    expect(onPage("?utm_source=fb&x=1", () => resolve(lookup, scope({}, {}, vars)))).toBe("meta");
+    expect(onPage("?utm_source=mail", () => resolve(lookup, scope({}, {}, vars)))).toBe("other");
+    expect(resolve([VariableKind.constant, Coerce.auto, "EUR"], scope({}))).toBe("EUR");
+    expect(resolve([VariableKind.constant, Coerce.auto, null], scope({}))).toBeUndefined();
+    expect(resolve([VariableKind.data_layer, Coerce.number, "missing", null, "7"], scope({}))).toBe(7);
+  });
+
+  test("a lookup whose input is missing, or that looks itself up, resolves to its default", () => {
+    expect(resolve([VariableKind.lookup, Coerce.auto, 5, [["", "empty"]], "none"], scope({}))).toBe("none");
+    const self: RuntimeVariable = [VariableKind.lookup, Coerce.auto, 0, [["", "x"]], "d"];
+    expect(resolve(self, scope({}, {}, [self]))).toBe("d");
+    expect(resolve(undefined, scope({}))).toBeUndefined();
   });
 
   test("coercion", () => {
-    expect(coerce("€1,234.50", "number")).toBe(1234.5);
-    expect(coerce("abc", "number")).toBeUndefined();
-    expect(coerce(["a", "b"], "string")).toBe("a,b");
-    expect(coerce("a, b,,c", "list")).toEqual(["a", "b", "c"]);
-    expect(coerce(12, "list")).toEqual(["12"]);
-    expect(coerce("", "string")).toBeUndefined();
+    expect(coerce("€1,234.50", Coerce.number)).toBe(1234.5);
+    expect(coerce("abc", Coerce.number)).toBeUndefined();
+    expect(coerce(["a", "b"], Coerce.string)).toBe("a,b");
+    expect(coerce("a, b,,c", Coerce.list)).toEqual(["a", "b", "c"]);
+    expect(coerce(12, Coerce.list)).toEqual(["12"]);
+    expect(coerce("", Coerce.string)).toBeUndefined();
+    expect(coerce(null, Coerce.auto)).toBeUndefined();
+  });
+});
+
+describe("helpers", () => {
+  test("a cookie's raw value, by its exact name", () => {
+    const g = globalThis as { document?: unknown };
+    const before = g.document;
+    g.document = { cookie: "_fbp=fb.1.2.3; x_fbp=no; tp_preview=tp_k.9%2E; empty=" };
+    try {
+      expect(cookie("_fbp")).toBe("fb.1.2.3");
+      expect(cookie("tp_preview")).toBe("tp_k.9%2E");
+      expect(cookie("empty")).toBe("");
+      expect(cookie("fbp")).toBeUndefined();
+      expect(cookie(".*")).toBeUndefined();
+    } finally {
+      g.document = before;
+    }
+  });
+
+  test("random event ids: 96 bits, never the same", () => {
+    const ids = new Set(Array.from({ length: 1000 }, rand));
+    expect(ids.size).toBe(1000);
+    for (const id of [...ids].slice(0, 20)) expect(id).toMatch(/^\d{1,10}-\d{1,10}-\d{1,10}$/);
   });
 });
 
 describe("mapping, validation and event ids", () => {
-  const purchase: RuntimeEvent = {
-    id: "e1",
-    name: "purchase",
-    triggers: [],
-    mappings: { value: "v", currency: "c", order_id: "o", content_ids: "i", "user_data.email": "m" },
-    required: ["value", "currency", "order_id"],
-    types: { value: "number", currency: "string", order_id: "string" },
-    platformNames: {},
-  };
-  const values = (o: Record<string, unknown>) => (id: string) => o[id];
+  const purchase: RuntimeEvent = [
+    "purchase",
+    [],
+    { value: 0, currency: 1, order_id: 2, content_ids: 3, "user_data.email": 4 },
+    ["value", "currency", "order_id"],
+    { value: "number", currency: "string", order_id: "string" },
+  ];
+  const values = (list: unknown[]) => (at: number) => list[at];
 
   test("a valid purchase maps its parameters and user data", () => {
-    const m = mapEvent(purchase, values({ v: 10, c: "eur", o: "A-1", i: ["x"], m: "a@b.c" }), "USD");
-    expect(m).toEqual({ params: { value: 10, currency: "EUR", order_id: "A-1", content_ids: ["x"] }, user: { email: "a@b.c" }, errors: [] });
+    const m = mapEvent(purchase, values([10, "eur", "A-1", ["x"], "a@b.c"]), "USD");
+    expect(m).toEqual([{ value: 10, currency: "EUR", order_id: "A-1", content_ids: ["x"] }, { email: "a@b.c" }]);
+    expect(validate(purchase, m[0])).toEqual([]);
   });
 
   test("the region's currency fills a missing one", () => {
-    expect(mapEvent(purchase, values({ v: 10, o: "A-1", i: ["x"] }), "SEK").params.currency).toBe("SEK");
+    expect(mapEvent(purchase, values([10, undefined, "A-1", ["x"]]), "SEK")[0].currency).toBe("SEK");
+    expect(mapEvent(purchase, values([undefined, " sek "]), "EUR")[0].currency).toBe("SEK");
+  });
+
+  test("tracked parameters go over the mapped ones, their currency normalized too", () => {
+    const [params, user] = mapEvent(purchase, values([10, "eur", "A-1"]), "USD", { value: 12, currency: " sek ", coupon: "X" });
+    expect(params).toEqual({ value: 12, currency: "SEK", order_id: "A-1", coupon: "X" });
+    expect(user).toEqual({});
   });
 
   test("invalid values are reported, each by name", () => {
@@ -111,6 +163,8 @@ describe("mapping, validation and event ids", () => {
       "order_id is required for purchase",
     ]);
     expect(validate(purchase, { value: Infinity, currency: "EUR", order_id: "1" })).toEqual(["value must be a finite number >= 0"]);
+    expect(validate(purchase, { value: "1", currency: "EUR", order_id: 7 })).toEqual(["value must be a finite number >= 0"]);
+    expect(validate(["sign_up", [], {}], { content_ids: ["a"] })).toEqual([]);
   });
 
   test("a purchase's event id derives from its order; others are random", () => {
@@ -122,11 +176,13 @@ describe("mapping, validation and event ids", () => {
 
 describe("configuration in the script", () => {
   test("a configuration string cannot end the script element or break the literal", () => {
-    const nasty = `</script><script>alert(1)</script>"'\\ \u2028\u2029 <b>`;
+    const nasty = `</script><script>alert(1)</script>"'\\ \u2028\u2029 <b> <!-- \${x} \n\r\t\u0000 \\' \\\\'`;
     const config = { v: 1, site: { hostnames: [nasty] } } as unknown as RuntimeConfig;
     const literal = configLiteral(config);
     expect(literal).not.toMatch(/<\/script/i);
-    expect(literal).not.toMatch(/[\u2028\u2029<]/);
+    expect(literal).not.toMatch(/[\u2028\u2029<\n\r]/);
+    // One single-quoted literal: every quote and backslash inside is escaped.
+    expect(literal).toMatch(/^'(?:[^'\\]|\\.)*'$/);
     // Evaluated as the script would: a string literal whose JSON round-trips exactly.
     const script = injectConfig("window.__c = JSON.parse(__TAGPIPE_CONFIG__);", config);
     const sandbox: { window: { __c?: RuntimeConfig } } = { window: {} };
@@ -142,15 +198,17 @@ describe("configuration in the script", () => {
   test("the compiled configuration carries public ids and resolved names, never secrets", () => {
     const s = validSnapshot();
     s.destinations.push({ id: "d3", name: "Hook", description: "", ownerId: null, platform: "webhook", ids: { url: "https://hooks.example.com/x" }, events: [{ eventId: "e1" }], regions: null, secretsSet: ["signingSecret"] });
-    const c = compileConfig(s, { environment: { publicKey: "tp_key", name: "staging", kind: "staging" }, version: 3, collectUrl: "https://t.example.com/api/collect", previewUrl: "https://t.example.com/c/preview.js" });
-    expect(c.environment).toEqual({ key: "tp_key", name: "staging", kind: "staging", production: false });
-    // Entity ids become short local ids inside the script, references included.
-    expect(c.destinations.map((d) => [d.id, d.platform, d.events])).toEqual([
-      ["d0", "meta", { e0: "Purchase" }],
-      ["d1", "ga4", { e0: "purchase" }],
+    const c = compileConfig(s, { environment: { publicKey: "tp_key", name: "staging", kind: "staging" }, collectUrl: "https://t.example.com/api/collect", previewUrl: "https://t.example.com/c/tp_key.3.preview.js" });
+    expect(c.slice(0, 5)).toEqual(["tp_key", 0, "https://t.example.com/api/collect", "https://t.example.com/c/tp_key.3.preview.js", "EUR"]);
+    // References are positions: event 0 is fired by trigger 0 and sent to Meta (destination 0) as Purchase.
+    expect(c[9]).toEqual([
+      [Platform.meta, ["Purchase"], null, "1234567890"],
+      [Platform.ga4, ["purchase"], [0], "G-ABC123"],
     ]);
-    expect(c.events[0]).toMatchObject({ id: "e0", name: "purchase", required: ["value", "currency", "order_id"], triggers: ["t0"], mappings: { value: "v0", "user_data.email": "v3" } });
-    expect(c.triggers[0]).toMatchObject({ id: "t0", blockers: ["t1"], conditions: [expect.anything(), expect.objectContaining({ source: "variable", key: "v0" })] });
+    expect(c[8][0]).toEqual(["purchase", [0], { value: 0, currency: 1, order_id: 2, "user_data.email": 3 }, ["value", "currency", "order_id"], { value: "number", currency: "string", order_id: "string" }]);
+    expect(c[7][0]).toEqual([TriggerType.data_layer_event, "purchase", [[Source.page_path, Op.regex, "^/checkout/thanks", IGNORE_CASE], [Source.variable, Op.gt, "0", 0, 0]], Limit.once_per_event_id, [1]]);
     expect(JSON.stringify(c)).not.toMatch(/secret|accessToken|hooks\.example\.com/);
+    // Names are for the preview panel only.
+    expect(JSON.stringify(c)).not.toMatch(/Purchase push|Internal traffic|DL value|"Meta"|"Shop"/);
   });
 });
