@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launch, screenshot } from "./browser";
-import { expectStatus, signIn, type Client, type Json } from "../helpers/api";
+import { expectStatus, newTeam, type Client, type Json } from "../helpers/api";
 
 const base = inject("e2eBaseUrl");
 // Strings that must stay data: they reach the page only inside the container's JSON.
@@ -46,8 +46,8 @@ function page(scriptKey: string, early = "", standIns = true, nonce = ""): strin
 }
 
 beforeAll(async () => {
-  owner = await signIn(base, "demo@tagpipe.test", "tagpipe-demo");
-  // A site of its own, so other journeys' drafts don't meet this one.
+  // A team of its own: the demo team's tracking plan belongs to the plan-and-versions journey.
+  owner = (await newTeam(base)).owner;
   const site = expectStatus(
     await owner.post("/sites", {
       name: `E2E Shop ${Date.now()}`,

@@ -33,7 +33,7 @@ export async function setup(project: TestProject) {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-e2e-"));
   const port = await freePort();
   child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", TAGPIPE_DIST_DIR: distDir, TAGPIPE_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TAGPIPE_SEED: "1", DATABASE_URL: "" },
+    env: { ...process.env, NODE_ENV: "production", TAGPIPE_DIST_DIR: distDir, TAGPIPE_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TAGPIPE_SEED: "1", TAGPIPE_OPEN_SIGNUP: "1", DATABASE_URL: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {
