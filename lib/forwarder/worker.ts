@@ -61,6 +61,13 @@ export function backoffMs(attempts: number, retryAfter?: string | null): number 
   return Math.max(jittered, Number.isFinite(hinted) ? hinted : 0);
 }
 
+/** The due deliveries' ids (at most $1), locked; rows another round holds are skipped. */
+const DUE = `due AS (
+  SELECT id FROM "Delivery"
+  WHERE status = 'pending' AND "nextAttemptAt" <= now()
+  ORDER BY "nextAttemptAt"
+  LIMIT $1
+  FOR UPDATE SKIP LOCKED)`;
 const EVENT_COLUMNS = `e.name, e."eventId", e."orderId", e.params, e."userData", e.context, e."eventTime", e.source`;
 
 /** PostgreSQL: due rows locked by the caller's open transaction; attempts and firstAttemptAt as of this attempt. */
@@ -68,13 +75,7 @@ async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
   return sql.query<Row>(
     // The lock is taken on ids alone: rows skipped because another round holds them cost an
     // index probe, not a join with their events.
-    `WITH due AS (
-       SELECT id FROM "Delivery"
-       WHERE status = 'pending' AND "nextAttemptAt" <= now()
-       ORDER BY "nextAttemptAt"
-       LIMIT $1
-       FOR UPDATE SKIP LOCKED
-     )
+    `WITH ${DUE}
      SELECT d.id, d."destinationId", d.platform, d."eventName", d.target, d.attempts + 1 AS attempts,
             COALESCE(d."firstAttemptAt", now()) AS "firstAttemptAt", ${EVENT_COLUMNS}
      FROM due JOIN "Delivery" d ON d.id = due.id JOIN "CollectedEvent" e ON e.id = d."collectedEventId"`,
@@ -86,13 +87,7 @@ async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
 /** PGlite: due rows leased to this round for LEASE_MS, committed at once. */
 async function claimLeased(sql: Sql, limit: number): Promise<Row[]> {
   return sql.query<Row>(
-    `WITH due AS (
-       SELECT id FROM "Delivery"
-       WHERE status = 'pending' AND "nextAttemptAt" <= now()
-       ORDER BY "nextAttemptAt"
-       LIMIT $1
-       FOR UPDATE SKIP LOCKED
-     ), claimed AS (
+    `WITH ${DUE}, claimed AS (
        UPDATE "Delivery" d SET "nextAttemptAt" = now() + ($2 || ' milliseconds')::interval,
          attempts = d.attempts + 1, "firstAttemptAt" = COALESCE(d."firstAttemptAt", now())
        FROM due WHERE d.id = due.id
