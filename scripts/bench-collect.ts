@@ -206,15 +206,24 @@ async function load({ url, pipeline, events, seconds, rate, label }: Load) {
   return { requestsPerSecond: ok / (result.duration || seconds), eventsPerSecond: (ok * events) / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99, failed };
 }
 
-/** The same load against a bare node:http server in its own process: the ceiling. */
-async function ceiling(): Promise<number> {
+/** A reference server in a process of its own, answering once it prints a line; warmed up. */
+async function referenceServer(args: (port: number) => string[], publicKey: string): Promise<{ url: string; pipeline: Pipeline; child: ChildProcess }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["-e", `require("node:http").createServer((q,s)=>{q.resume();q.on("end",()=>{s.writeHead(204);s.end()})}).listen(${port},"127.0.0.1",()=>console.log("up"))`], { stdio: ["ignore", "pipe", "inherit"] });
+  const child: ChildProcess = spawn(process.execPath, args(port), { stdio: ["ignore", "pipe", "inherit"] });
   cleanups.push(async () => child.kill("SIGKILL"));
   await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const pipeline = { publicKey: "tp_ceiling", origin: "https://shop.example.com" };
+  const pipeline = { publicKey, origin: "https://shop.example.com" };
   await load({ url, pipeline, events: 1, seconds: 1 });
+  return { url, pipeline, child };
+}
+
+/** The same load against a bare node:http server in its own process: the ceiling. */
+async function ceiling(): Promise<number> {
+  const { url, pipeline, child } = await referenceServer(
+    (port) => ["-e", `require("node:http").createServer((q,s)=>{q.resume();q.on("end",()=>{s.writeHead(204);s.end()})}).listen(${port},"127.0.0.1",()=>console.log("up"))`],
+    "tp_ceiling",
+  );
   meter = { server: child.pid!, postgres: false };
   const r = await load({ url, pipeline, events: 1, seconds: SECONDS, label: "ceiling" });
   child.kill("SIGKILL");
@@ -223,13 +232,7 @@ async function ceiling(): Promise<number> {
 
 /** The issue's lean sketch (scripts/lean-collector.mjs) on the same PostgreSQL: what the machine allows. */
 async function leanSketch(databaseUrl: string): Promise<void> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(process.cwd(), "scripts", "lean-collector.mjs"), String(port), databaseUrl], { stdio: ["ignore", "pipe", "inherit"] });
-  cleanups.push(async () => child.kill("SIGKILL"));
-  await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const pipeline = { publicKey: "tp_lean", origin: "https://shop.example.com" };
-  await load({ url, pipeline, events: 1, seconds: 1 });
+  const { url, pipeline, child } = await referenceServer((port) => [path.join(process.cwd(), "scripts", "lean-collector.mjs"), String(port), databaseUrl], "tp_lean");
   meter = { server: child.pid!, postgres: true };
   figure("lean_single_events_per_s", Math.round((await load({ url, pipeline, events: 1, seconds: SECONDS, label: "lean single" })).eventsPerSecond));
   figure("lean_batch20_events_per_s", Math.round((await load({ url, pipeline, events: 20, seconds: SECONDS, label: "lean batch20" })).eventsPerSecond));

@@ -12,7 +12,8 @@
 import crypto from "node:crypto";
 import type { CollectedEventInput } from "./schema";
 
-const SHA256 = /^[a-f0-9]{64}$/i;
+/** A value that already is a SHA-256 hex digest passes through. */
+export const SHA256 = /^[a-f0-9]{64}$/i;
 
 export function sha256(value: string): string {
   return crypto.createHash("sha256").update(value, "utf8").digest("hex");

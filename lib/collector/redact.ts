@@ -14,7 +14,7 @@
 //                       joins with hashed user data); an email inside longer text
 //                       becomes "redacted".
 // Pure, and allocation-free when there is nothing to redact (the collector's hot path).
-import { normalizeEmail, normalizePhone, sha256 } from "./hash";
+import { normalizeEmail, normalizePhone, sha256, SHA256 } from "./hash";
 
 export const REDACTED = "redacted";
 
@@ -22,7 +22,6 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** An email inside text or a URL (its @ possibly percent-encoded). */
 const EMAIL_INSIDE = /[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/gi;
 const INTERNATIONAL_PHONE = /^\+[\d\s().-]+$/;
-const SHA256 = /^[a-f0-9]{64}$/i;
 
 /** Names compared lower-cased without separators: first_name, firstName, first-name → firstname. */
 const PII_NAMES = new Set([
