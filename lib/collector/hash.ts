@@ -16,7 +16,8 @@ import type { CollectedEventInput } from "./schema";
 export const SHA256 = /^[a-f0-9]{64}$/i;
 
 export function sha256(value: string): string {
-  return crypto.createHash("sha256").update(value, "utf8").digest("hex");
+  // One call, no Hash object (crypto.hash: Node ≥ 20.12).
+  return crypto.hash("sha256", value, "hex");
 }
 
 function hashed(value: string | undefined, normalize: (v: string) => string): string | undefined {
@@ -93,27 +94,34 @@ export type HashedUserData = {
 export function hashUserData(raw: CollectedEventInput["user_data"] = {}): HashedUserData {
   const country = raw.country?.trim();
   const phoneDigits = (v: string) => normalizePhone(v, country);
-  const out: HashedUserData = {
-    em: hashed(raw.email, normalizeEmail),
-    em_google: raw.email && normalizeEmailForGoogle(raw.email) !== normalizeEmail(raw.email) ? hashed(raw.email, normalizeEmailForGoogle) : undefined,
-    ph: hashed(raw.phone, phoneDigits),
-    // A phone without digits ("n/a") must not become the hash of a bare "+", shared by all.
-    ph_e164: raw.phone && !SHA256.test(raw.phone.trim()) ? hashed(raw.phone, (v) => (phoneDigits(v) ? `+${phoneDigits(v)}` : "")) : undefined,
-    fn: hashed(raw.first_name, normalizeName),
-    ln: hashed(raw.last_name, normalizeName),
-    ct: hashed(raw.city, normalizeCity),
-    st: hashed(raw.state, normalizeState),
-    zp: hashed(raw.zip, (v) => normalizeZip(v, country)),
-    country: hashed(raw.country, normalizeCountry),
-    external_id: hashed(raw.external_id, (v) => v),
-    client_ip_address: raw.client_ip_address,
-    client_user_agent: raw.client_user_agent,
-    fbp: raw.fbp,
-    fbc: raw.fbc,
-    ttp: raw.ttp,
-    ttclid: raw.ttclid,
-    gclid: raw.gclid,
+  // Only the fields present become keys (built up rather than deleted afterwards: this
+  // runs for every event).
+  const out: HashedUserData = {};
+  const put = (key: keyof HashedUserData, value: string | undefined) => {
+    if (value !== undefined) out[key] = value;
   };
-  for (const key of Object.keys(out) as (keyof HashedUserData)[]) if (out[key] === undefined) delete out[key];
+  if (raw.email !== undefined) {
+    put("em", hashed(raw.email, normalizeEmail));
+    if (normalizeEmailForGoogle(raw.email) !== normalizeEmail(raw.email)) put("em_google", hashed(raw.email, normalizeEmailForGoogle));
+  }
+  if (raw.phone !== undefined) {
+    put("ph", hashed(raw.phone, phoneDigits));
+    // A phone without digits ("n/a") must not become the hash of a bare "+", shared by all.
+    if (!SHA256.test(raw.phone.trim())) put("ph_e164", hashed(raw.phone, (v) => (phoneDigits(v) ? `+${phoneDigits(v)}` : "")));
+  }
+  put("fn", hashed(raw.first_name, normalizeName));
+  put("ln", hashed(raw.last_name, normalizeName));
+  put("ct", hashed(raw.city, normalizeCity));
+  put("st", hashed(raw.state, normalizeState));
+  put("zp", hashed(raw.zip, (v) => normalizeZip(v, country)));
+  put("country", hashed(raw.country, normalizeCountry));
+  put("external_id", hashed(raw.external_id, (v) => v));
+  put("client_ip_address", raw.client_ip_address);
+  put("client_user_agent", raw.client_user_agent);
+  put("fbp", raw.fbp);
+  put("fbc", raw.fbc);
+  put("ttp", raw.ttp);
+  put("ttclid", raw.ttclid);
+  put("gclid", raw.gclid);
   return out;
 }

@@ -3,14 +3,20 @@ import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record";
 
+/** The newest deliveries, each with the event it carries (joined by id: the outbox has no foreign key). */
 export async function listDeliveries(actor: Actor, filter: { status?: string; destinationId?: string; limit: number }) {
   const db = await prisma();
-  return db.delivery.findMany({
+  const deliveries = await db.delivery.findMany({
     where: { teamId: actor.teamId, status: filter.status, destinationId: filter.destinationId },
-    include: { event: { select: { name: true, eventId: true, environmentKind: true, receivedAt: true } } },
     orderBy: { createdAt: "desc" },
     take: filter.limit,
   });
+  const events = await db.collectedEvent.findMany({
+    where: { teamId: actor.teamId, id: { in: [...new Set(deliveries.map((d) => d.collectedEventId))] } },
+    select: { id: true, name: true, eventId: true, environmentKind: true, receivedAt: true },
+  });
+  const byId = new Map(events.map(({ id, ...event }) => [id, event]));
+  return deliveries.map((d) => ({ ...d, event: byId.get(d.collectedEventId) ?? null }));
 }
 
 /** Puts dead-lettered deliveries back in the queue, as new: attempts and the 24 h clock restart. */
