@@ -13,7 +13,7 @@ declare module "autocannon" {
     requests?: { setupRequest?: (request: Request) => Request }[];
   };
   type Request = { method?: string; path?: string; headers?: Record<string, string>; body?: string };
-  type Histogram = { average: number; mean: number; stddev: number; min: number; max: number; p50: number; p90: number; p99: number; p999: number };
+  type Histogram = { average: number; mean: number; stddev: number; min: number; max: number; p50: number; p90: number; p97_5: number; p99: number; p999: number };
   type Result = {
     duration: number;
     requests: Histogram & { total: number; sent: number };

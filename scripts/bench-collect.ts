@@ -203,7 +203,7 @@ async function load({ url, pipeline, events, seconds, rate, label }: Load) {
         `load generator ${perEvent(gen)} µs (${share(gen)}); machine busy ${((100 * all) / (wall * os.cpus().length)).toFixed(0)}% of ${os.cpus().length} cores`,
     );
   }
-  return { requestsPerSecond: ok / (result.duration || seconds), eventsPerSecond: (ok * events) / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99, failed };
+  return { requestsPerSecond: ok / (result.duration || seconds), eventsPerSecond: (ok * events) / (result.duration || seconds), p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max, failed };
 }
 
 /** A reference server in a process of its own, answering once it prints a line; warmed up. */
@@ -226,6 +226,10 @@ async function ceiling(): Promise<number> {
   );
   meter = { server: child.pid!, postgres: false };
   const r = await load({ url, pipeline, events: 1, seconds: SECONDS, label: "ceiling" });
+  // The load generator's own tail (it runs in this process): the same half-load
+  // measurement against a server that has nothing to wait for.
+  const half = await load({ url, pipeline, events: 1, seconds: SECONDS, rate: Math.round(r.requestsPerSecond / 2) });
+  log(`  ceiling at half load: latency ms p50 ${half.p50}, p90 ${half.p90}, p97.5 ${half.p97_5}, p99 ${half.p99}, max ${half.max}`);
   child.kill("SIGKILL");
   return r.requestsPerSecond;
 }
@@ -267,7 +271,7 @@ async function intake(prefix: string, server: RunningServer): Promise<{ pipeline
   const batch = await load({ url: server.url, pipeline, events: 20, seconds: SECONDS, label: `${prefix} batch20` });
   figure(`${prefix}_batch20_events_per_s`, Math.round(batch.eventsPerSecond));
   const half = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, rate: Math.max(1, Math.round(single.requestsPerSecond / 2)), label: `${prefix} half load` });
-  log(`${prefix}: half load ${Math.round(single.requestsPerSecond / 2)} requests/s → answered ${Math.round(half.requestsPerSecond)}/s`);
+  log(`${prefix}: half load ${Math.round(single.requestsPerSecond / 2)} requests/s → answered ${Math.round(half.requestsPerSecond)}/s; latency ms p50 ${half.p50}, p90 ${half.p90}, p97.5 ${half.p97_5}, p99 ${half.p99}, max ${half.max}`);
   figure(`${prefix}_p50_ms`, half.p50);
   figure(`${prefix}_p99_ms`, half.p99);
   return { pipeline };
