@@ -107,18 +107,25 @@ function hostMatches(pattern: string, host: string): boolean {
   return pattern.startsWith("*.") ? host === pattern.slice(2) || host.endsWith(pattern.slice(1)) : host === pattern;
 }
 
+/** The page URL, parsed once per event for region rules and click ids (null: absent or unparsable). */
+function parseUrl(pageUrl: string | undefined): URL | null {
+  if (!pageUrl) return null;
+  try {
+    return new URL(pageUrl);
+  } catch {
+    // an unparsable page URL just selects no region and carries no click id
+    return null;
+  }
+}
+
 /** Region: explicit, else the site's hostname/path rules, else the trusted country header. */
-export function resolveRegion(config: IntakeConfig, explicit: string | undefined, pageUrl: string | undefined, country: string | undefined): string | null {
+export function resolveRegion(config: IntakeConfig, explicit: string | undefined, pageUrl: string | URL | null | undefined, country: string | undefined): string | null {
   if (explicit && config.regions.some((r) => r.code === explicit)) return explicit;
-  if (pageUrl) {
-    try {
-      const url = new URL(pageUrl);
-      const host = url.hostname.toLowerCase();
-      for (const r of config.regions) {
-        if (r.rules.some((rule) => (!rule.hostname || hostMatches(rule.hostname, host)) && (!rule.pathPrefix || url.pathname.startsWith(rule.pathPrefix)))) return r.code;
-      }
-    } catch {
-      // an unparsable page URL just doesn't select a region
+  const url = typeof pageUrl === "string" ? parseUrl(pageUrl) : pageUrl;
+  if (url) {
+    const host = url.hostname.toLowerCase();
+    for (const r of config.regions) {
+      if (r.rules.some((rule) => (!rule.hostname || hostMatches(rule.hostname, host)) && (!rule.pathPrefix || url.pathname.startsWith(rule.pathPrefix)))) return r.code;
     }
   }
   const c = country?.trim().toUpperCase();
@@ -127,21 +134,16 @@ export function resolveRegion(config: IntakeConfig, explicit: string | undefined
 }
 
 /** Meta's fbc from an fbclid in the landing URL: fb.<subdomain index>.<creation ms>.<fbclid>. */
-function clickIds(pageUrl: string | undefined, now: number): Partial<HashedUserData> {
-  if (!pageUrl) return {};
-  try {
-    const q = new URL(pageUrl).searchParams;
-    const out: Partial<HashedUserData> = {};
-    const fbclid = q.get("fbclid");
-    if (fbclid) out.fbc = `fb.1.${now}.${fbclid}`;
-    const ttclid = q.get("ttclid");
-    if (ttclid) out.ttclid = ttclid;
-    const gclid = q.get("gclid");
-    if (gclid) out.gclid = gclid;
-    return out;
-  } catch {
-    return {};
-  }
+function clickIds(url: URL | null, now: number, into: HashedUserData): void {
+  // (No parameter name to read, encoded or not: skip the parse of the query.)
+  if (!url || !/clid=|%/.test(url.search)) return;
+  const q = url.searchParams;
+  const fbclid = q.get("fbclid");
+  if (fbclid) into.fbc = `fb.1.${now}.${fbclid}`;
+  const ttclid = q.get("ttclid");
+  if (ttclid) into.ttclid = ttclid;
+  const gclid = q.get("gclid");
+  if (gclid) into.gclid = gclid;
 }
 
 const AD_PLATFORMS = new Set(["meta", "tiktok", "ga4", "google_ads", "image_pixel"]);
@@ -171,15 +173,16 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   if (input.errors?.length) errors.push(...input.errors.map((e) => ({ field: "runtime", message: typeof e === "string" ? e : JSON.stringify(e) })));
 
   const pageUrl = input.page?.url ?? (source === "browser" ? ctx.referer : undefined);
-  const region = resolveRegion(config, input.region, pageUrl, input.user_data?.country ?? ctx.country);
-  const hashedUser = hashUserData(input.user_data);
-  const userData: HashedUserData = {
-    ...clickIds(pageUrl, time.time),
-    ...hashedUser,
-    client_ip_address: hashedUser.client_ip_address ?? (source === "browser" ? ctx.ip : undefined),
-    client_user_agent: hashedUser.client_user_agent ?? (source === "browser" ? ctx.userAgent : undefined),
-  };
-  for (const key of Object.keys(userData) as (keyof HashedUserData)[]) if (userData[key] === undefined) delete userData[key];
+  const url = parseUrl(pageUrl);
+  const region = resolveRegion(config, input.region, url, input.user_data?.country ?? ctx.country);
+  // Click ids from the URL first: the ones sent in user_data win.
+  const userData: HashedUserData = {};
+  clickIds(url, time.time, userData);
+  Object.assign(userData, hashUserData(input.user_data));
+  if (source === "browser") {
+    userData.client_ip_address ??= ctx.ip;
+    if (ctx.userAgent !== undefined) userData.client_user_agent ??= ctx.userAgent;
+  }
 
   const orderId = params.order_id !== undefined && params.order_id !== null && params.order_id !== "" ? String(params.order_id) : null;
   const test = !config.production || input.test === true;
