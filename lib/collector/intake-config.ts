@@ -2,6 +2,7 @@
 // and cached for a few seconds: a storefront's traffic must not cost a query per request.
 import { prisma } from "../db";
 import type { Snapshot, SnapshotRegion } from "../versions/snapshot";
+import { nameAtDestination } from "../versions/names";
 
 export type IntakeDestination = {
   id: string;
@@ -77,10 +78,7 @@ export function intakeFromSnapshot(
       eventNames: new Map(
         d.events.map((e) => {
           const event = s!.events.find((x) => x.id === e.eventId);
-          const key = d.platform;
-          // The most specific name wins: destination, then site override, then plan.
-          const name = e.name || event?.platformNames[key] || plans.get(event?.planEventId ?? "")?.platformNames[key] || event?.name || "";
-          return [e.eventId, name];
+          return [e.eventId, nameAtDestination(event, plans.get(event?.planEventId ?? ""), d.platform, e.name)];
         }),
       ),
       ids: d.ids,

@@ -3,6 +3,7 @@
 // never secrets; only enabled events; only destinations that fire in the browser; every
 // reference as a position (see runtime-config.ts for the format).
 import type { Snapshot } from "../versions/snapshot";
+import { nameAtDestination } from "../versions/names";
 import {
   Coerce,
   IGNORE_CASE,
@@ -137,8 +138,7 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
       const at = eventAt(x.eventId);
       if (at < 0) continue;
       const event = events[at];
-      // The most specific name wins: destination, then site override, then plan.
-      names[at] = x.name || event.platformNames[platformKey] || plans.get(event.planEventId)?.platformNames[platformKey] || event.name;
+      names[at] = nameAtDestination(event, plans.get(event.planEventId), platformKey, x.name);
     }
     while (names.length && names[names.length - 1] === 0) names.pop();
     const extra =

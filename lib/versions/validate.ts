@@ -1,6 +1,8 @@
 // Checks a draft before it may become a version. Pure: a snapshot in, every problem out,
 // each named by entity and field, so the marketer can fix them all in one pass.
 import { PLATFORM_FIELDS, type DestinationPlatform } from "../schemas/config";
+import { ga4EventNameProblem } from "../forwarder/destinations/ga4-names";
+import { nameAtDestination } from "./names";
 import type { Snapshot } from "./snapshot";
 
 export type Problem = {
@@ -104,7 +106,14 @@ export function validateSnapshot(s: Snapshot): Problem[] {
       if (secret.required && !d.secretsSet.includes(secret.key)) add(`secrets.${secret.key}`, `${secret.label} is required: ${secret.required}`);
     }
     d.events.forEach((e, i) => {
-      if (!eventIds.has(e.eventId)) add(`events.${i}.eventId`, "refers to an event that is not in this container");
+      if (!eventIds.has(e.eventId)) return add(`events.${i}.eventId`, "refers to an event that is not in this container");
+      if (d.platform === "ga4") {
+        // GA4 answers 2xx and then drops an event whose name breaks its rules: said here,
+        // where it can be fixed, instead of in dead letters after publishing.
+        const event = s.events.find((x) => x.id === e.eventId);
+        const problem = ga4EventNameProblem(nameAtDestination(event, plans.get(event?.planEventId ?? ""), "ga4", e.name));
+        if (problem) add(`events.${i}.name`, `${problem}: set a GA4 name for ${event?.name} on this destination`);
+      }
     });
     (d.regions ?? []).forEach((code, i) => {
       if (!regionCodes.has(code)) add(`regions.${i}`, `${code} is not a region of this site`);

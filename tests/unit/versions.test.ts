@@ -32,6 +32,28 @@ describe("validateSnapshot", () => {
     ]);
   });
 
+  test("a name GA4 would drop is refused beside the GA4 destination, whichever level set it", () => {
+    const s = validSnapshot();
+    // The destination's own name breaks the pattern.
+    s.destinations[1].events = [{ eventId: "e1", name: "Order Completed" }];
+    expect(validateSnapshot(s)).toEqual([
+      expect.objectContaining({ entityType: "destination", entityName: "GA4", field: "events.0.name", message: expect.stringMatching(/"Order Completed" is not a GA4 event name/) }),
+    ]);
+    // No own name: the site's override for GA4 is the name, and it is reserved.
+    s.destinations[1].events = [{ eventId: "e1" }];
+    s.events[0].platformNames = { ga4: "first_visit" };
+    expect(validateSnapshot(s).map((p) => p.message)).toEqual([expect.stringMatching(/"first_visit" is an event name GA4 reserves/)]);
+    // A reserved prefix, from the tracking plan; the destination's own name fixes it.
+    s.events[0].platformNames = {};
+    s.planEvents[0].platformNames = { ga4: "google_purchase" };
+    expect(problemsOf(s)).toEqual(["destination:GA4:events.0.name"]);
+    s.destinations[1].events = [{ eventId: "e1", name: "purchase" }];
+    expect(problemsOf(s)).toEqual([]);
+    // Other platforms keep their own naming (Meta's names have capitals and spaces).
+    s.destinations[0].events = [{ eventId: "e1", name: "Order Completed" }];
+    expect(problemsOf(s)).toEqual([]);
+  });
+
   test("a regex that does not compile is refused with the engine's reason", () => {
     const s = validSnapshot();
     s.triggers[0].conditions[0].value = "^/checkout/(thanks";

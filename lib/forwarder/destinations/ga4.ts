@@ -11,19 +11,8 @@
 // https://developers.google.com/analytics/devguides/collection/protocol/ga4/sending-events
 import crypto from "node:crypto";
 import { baseUrl, compact, items, num, type Adapter, type Job } from "../types";
+import { ga4EventNameProblem } from "./ga4-names";
 
-/** Letters, digits and underscores, starting with a letter, ≤ 40 characters. */
-const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
-/** Names GA4 reserves for its own events; these prefixes too. */
-const RESERVED_NAMES = new Set([
-  "ad_activeview", "ad_click", "ad_exposure", "ad_impression", "ad_query", "ad_reward", "adunit_exposure", "app_background",
-  "app_clear_data", "app_exception", "app_remove", "app_store_refund", "app_store_subscription_cancel",
-  "app_store_subscription_convert", "app_store_subscription_renew", "app_update", "app_upgrade", "dynamic_link_app_open",
-  "dynamic_link_app_update", "dynamic_link_first_open", "error", "firebase_campaign", "first_open", "first_visit",
-  "in_app_purchase", "notification_dismiss", "notification_foreground", "notification_open", "notification_receive",
-  "os_update", "session_start", "session_start_with_rollout", "user_engagement",
-]);
-const RESERVED_PREFIXES = ["_", "firebase_", "ga_", "google_", "gtag."];
 /** How far back GA4 takes an event. */
 export const GA4_MAX_AGE_MS = 72 * 3600 * 1000;
 
@@ -46,9 +35,8 @@ export const ga4: Adapter = {
   maxBatch: 25,
   groupKey: clientId,
   refuse(job) {
-    const name = job.eventName;
-    if (!EVENT_NAME.test(name)) return `"${name}" is not a GA4 event name (letters, digits and _, starting with a letter, at most 40): GA4 would drop it`;
-    if (RESERVED_NAMES.has(name) || RESERVED_PREFIXES.some((p) => name.startsWith(p))) return `"${name}" is an event name GA4 reserves: GA4 would drop it`;
+    const nameProblem = ga4EventNameProblem(job.eventName);
+    if (nameProblem) return `${nameProblem}: GA4 would drop it`;
     if (Date.now() - job.event.eventTime.getTime() > GA4_MAX_AGE_MS) return "GA4 takes events up to 72 hours old, and this one is older: GA4 would drop it";
     return null;
   },
