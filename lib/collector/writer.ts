@@ -208,7 +208,7 @@ async function insert(sql: Sql, items: Item[]): Promise<Set<string>> {
        JOIN stored ON stored.id = d."collectedEventId"
      )
      SELECT id FROM stored`,
-    [JSON.stringify(events), JSON.stringify(deliveries)],
+    [sql.jsonbArray(events), sql.jsonbArray(deliveries)],
     "tagpipe_collect_insert",
   );
   return new Set(rows.map((r) => r.id));
