@@ -7,7 +7,7 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { z } from "zod";
 import { fieldProblems } from "../schemas/problems";
 import { sha256Hex } from "../auth/secrets";
-import { browserBatch, mayHoldUnstorable, serverBatch, tooDeep, unchecked } from "./schema";
+import { checked, mayHoldUnstorable, tooDeep, unchecked, type browserBatch } from "./schema";
 import { intakeByPublicKey, intakeByServerKeyHash, type IntakeConfig } from "./intake-config";
 import { prepareEvent, type RequestContext } from "./prepare";
 import { writeEvents } from "./writer";
@@ -65,8 +65,8 @@ async function limited(limiter: RateLimiterMemory, key: string): Promise<Reply |
   }
 }
 
-/** `schema` validates; `fast`, the same without the per-string storable check, when the text cannot need it. */
-function parse<S extends z.ZodType>(schema: S, fast: z.ZodType<z.infer<S>>, text: string): { ok: true; value: z.infer<S> } | { ok: false; reply: Reply } {
+/** Parses and validates a body; the storable check runs only when the text could need it. */
+function parse<T>(pick: (schemas: typeof checked) => z.ZodType<T>, text: string): { ok: true; value: T } | { ok: false; reply: Reply } {
   if (!text.trim()) return { ok: false, reply: error(400, "invalid_json", "The body is empty: send a JSON object") };
   if (tooDeep(text)) return { ok: false, reply: error(400, "invalid_json", "The body nests deeper than 8 levels") };
   let json: unknown;
@@ -75,7 +75,7 @@ function parse<S extends z.ZodType>(schema: S, fast: z.ZodType<z.infer<S>>, text
   } catch (e) {
     return { ok: false, reply: error(400, "invalid_json", `Malformed JSON: ${(e as Error).message}`) };
   }
-  const result = (mayHoldUnstorable(text) ? schema : fast).safeParse(json);
+  const result = pick(mayHoldUnstorable(text) ? checked : unchecked).safeParse(json);
   if (!result.success) {
     const fields = fieldProblems(result.error).slice(0, 20);
     return { ok: false, reply: error(422, "validation_failed", fields.map((f) => `${f.path || "body"}: ${f.message}`).join("; "), {}, fields) };
@@ -121,7 +121,7 @@ export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
   }
   const ipLimited = await limited(limits().perIp, req.ip);
   if (ipLimited) return ipLimited;
-  const parsed = parse(browserBatch, unchecked.browserBatch, req.body);
+  const parsed = parse((s) => s.browserBatch, req.body);
   if (!parsed.ok) return parsed.reply;
   const config = await intakeByPublicKey(parsed.value.key);
   if (!config) return error(404, "unknown_key", "key: no environment has this key");
@@ -146,7 +146,7 @@ export async function collectFromServer(req: IntakeRequest): Promise<Reply> {
   if (!req.contentType.toLowerCase().startsWith("application/json")) return error(415, "unsupported_media_type", "Send the events as application/json");
   const keyLimited = await limited(limits().perKey, `server:${config.environmentId}`);
   if (keyLimited) return keyLimited;
-  const parsed = parse(serverBatch, unchecked.serverBatch, req.body);
+  const parsed = parse((s) => s.serverBatch, req.body);
   if (!parsed.ok) return parsed.reply;
   return { status: 202, headers: {}, body: await accept(config, parsed.value.events, "server", req) };
 }

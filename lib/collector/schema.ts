@@ -22,6 +22,50 @@ export const CLICK_FIELDS = ["fbp", "fbc", "ttp", "ttclid", "gclid"] as const;
 
 type Problem = { path: (string | number)[]; message: string };
 
+/** Why a scalar parameter value (string ≤ 1000, number, boolean, null) is not one, or null. `checked`: also storable. */
+function scalarProblem(v: unknown, checked: boolean): string | null {
+  if (v === null || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) return null;
+  if (typeof v !== "string") return "must be a string, number, boolean or null";
+  if (v.length > 1000) return "must be at most 1000 characters";
+  return !checked || storable(v) ? null : "must not contain NUL characters or unpaired surrogates";
+}
+
+/** An object of scalars (an item of `contents`): keys ≤ 40 characters. */
+function objectProblems(o: object, at: (string | number)[], out: Problem[], checked: boolean): void {
+  for (const [k, v] of Object.entries(o)) {
+    if (k.length > 40 || (checked && !storable(k))) out.push({ path: [...at, k], message: "must be a key of at most 40 characters" });
+    else {
+      const problem = scalarProblem(v, checked);
+      if (problem) out.push({ path: [...at, k], message: problem });
+    }
+  }
+}
+
+/**
+ * Parameter values: a scalar, a list (≤ 200) of scalars or small objects (contents), or a
+ * small object. Checked by hand rather than as a zod union: a union records an issue for
+ * every option that fails before one fits, and this runs for every parameter of every
+ * event (it was a quarter of the intake's validation time).
+ */
+function paramProblems(value: unknown, checked: boolean): Problem[] {
+  const out: Problem[] = [];
+  if (Array.isArray(value)) {
+    if (value.length > 200) out.push({ path: [], message: "must have at most 200 items" });
+    value.forEach((item, i) => {
+      if (item !== null && typeof item === "object" && !Array.isArray(item)) objectProblems(item, [i], out, checked);
+      else {
+        const problem = scalarProblem(item, checked);
+        if (problem) out.push({ path: [i], message: problem });
+      }
+    });
+  } else if (value !== null && typeof value === "object") objectProblems(value, [], out, checked);
+  else {
+    const problem = scalarProblem(value, checked);
+    if (problem) out.push({ path: [], message: problem });
+  }
+  return out;
+}
+
 /** The collector's schemas; `checked`: with the per-string storable check (and the OpenAPI metadata). */
 function build(checked: boolean) {
   const text = (max: number) => {
@@ -52,55 +96,11 @@ function build(checked: boolean) {
     { id: "CollectUserData", description: "Raw identifiers; hashed at intake, never stored raw" },
   );
 
-  /** Why a scalar parameter value (string ≤ 1000, number, boolean, null) is not one, or null. */
-  function scalarProblem(v: unknown): string | null {
-    if (v === null || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) return null;
-    if (typeof v !== "string") return "must be a string, number, boolean or null";
-    if (v.length > 1000) return "must be at most 1000 characters";
-    return !checked || storable(v) ? null : "must not contain NUL characters or unpaired surrogates";
-  }
-
-  /** An object of scalars (an item of `contents`): keys ≤ 40 characters. */
-  function objectProblems(o: object, at: (string | number)[], out: Problem[]): void {
-    for (const [k, v] of Object.entries(o)) {
-      if (k.length > 40 || (checked && !storable(k))) out.push({ path: [...at, k], message: "must be a key of at most 40 characters" });
-      else {
-        const problem = scalarProblem(v);
-        if (problem) out.push({ path: [...at, k], message: problem });
-      }
-    }
-  }
-
-  /**
-   * Parameter values: a scalar, a list (≤ 200) of scalars or small objects (contents), or a
-   * small object. Checked by hand rather than as a zod union: a union records an issue for
-   * every option that fails before one fits, and this runs for every parameter of every
-   * event (it was a quarter of the intake's validation time).
-   */
-  function paramProblems(value: unknown): Problem[] {
-    const out: Problem[] = [];
-    if (Array.isArray(value)) {
-      if (value.length > 200) out.push({ path: [], message: "must have at most 200 items" });
-      value.forEach((item, i) => {
-        if (item !== null && typeof item === "object" && !Array.isArray(item)) objectProblems(item, [i], out);
-        else {
-          const problem = scalarProblem(item);
-          if (problem) out.push({ path: [i], message: problem });
-        }
-      });
-    } else if (value !== null && typeof value === "object") objectProblems(value, [], out);
-    else {
-      const problem = scalarProblem(value);
-      if (problem) out.push({ path: [], message: problem });
-    }
-    return out;
-  }
-
   const params = meta(
     z.record(text(40), z.unknown()).superRefine((p, ctx) => {
       if (Object.keys(p).length > 50) ctx.addIssue({ code: "custom", message: "has more than 50 parameters" });
       for (const [key, value] of Object.entries(p)) {
-        for (const problem of paramProblems(value)) ctx.addIssue({ code: "custom", path: [key, ...problem.path], message: problem.message });
+        for (const problem of paramProblems(value, checked)) ctx.addIssue({ code: "custom", path: [key, ...problem.path], message: problem.message });
       }
     }),
     { description: "Parameter values: a string (≤ 1000), number, boolean or null; a list (≤ 200) of those or of objects of them; or an object of them" },
@@ -139,7 +139,8 @@ function build(checked: boolean) {
   return { userData, collectedEvent, browserBatch, serverBatch };
 }
 
-const checked = build(true);
+/** The schemas with the per-string storable check (and the OpenAPI metadata). */
+export const checked = build(true);
 export const { userData, collectedEvent, browserBatch, serverBatch } = checked;
 export type CollectedEventInput = z.infer<typeof collectedEvent>;
 
