@@ -14,21 +14,28 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(body);
 }
 
+/**
+ * A body refused for its size is still read to its end (and thrown away) up to
+ * DISCARD_LIMIT, so the 413 reaches a client that is still sending instead of a reset
+ * (EPIPE) it cannot read; past that limit the answer goes at once and the connection closes.
+ */
+const DISCARD_LIMIT = 8 * 1024 * 1024;
+
+/** The body as text, or null when it is over `max` bytes (declared or counted). */
 function readBody(req: IncomingMessage, max: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > max) return resolve(null);
+    if (declared > DISCARD_LIMIT) return resolve(null);
     const chunks: Buffer[] = [];
-    let size = 0;
+    let size = declared > max ? max + 1 : 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > max) {
+      if (size <= max) chunks.push(chunk);
+      else if (size > DISCARD_LIMIT) {
         req.removeAllListeners("data");
         req.resume();
         resolve(null);
-        return;
       }
-      chunks.push(chunk);
     });
     req.on("end", () => resolve(size > max ? null : Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);

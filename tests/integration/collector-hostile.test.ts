@@ -162,6 +162,24 @@ describe.each(["postgres", "pglite"] as const)("hostile input on %s", (backend) 
     expect(JSON.parse(reply.text).error.code).toBe("payload_too_large");
   });
 
+  it("a body declared far too large is answered 413 at once, before it is sent", async () => {
+    // 9 MB declared, 1 KB sent: past the discard limit the server does not wait for the rest.
+    const reply = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(`${collector.url}/api/v1/events`, { method: "POST", headers: { ...headersFor("server"), "content-length": String(9 * 1024 * KB) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });
+        });
+      });
+      req.on("error", reject);
+      req.write("z".repeat(KB));
+    });
+    expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.text).error.code).toBe("payload_too_large");
+  });
+
   it("other methods answer 405; a preflight answers 204", async () => {
     const get = await fetch(`${collector.url}/api/collect`);
     expect(get.status).toBe(405);
