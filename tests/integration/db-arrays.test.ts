@@ -1,0 +1,60 @@
+// Array parameters (lib/db.ts): the collector sends each column of a batch as one array,
+// in binary to PostgreSQL and as a JavaScript array to PGlite. Whatever the values, both
+// databases must read back exactly what was sent.
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { pgArrayBinary, pgliteArray, type ArrayType } from "../../lib/db";
+import { ADMIN_URL } from "../helpers/postgres";
+
+const texts = ["plain", "", "Café crème — 20 % ≥ 0", "東京の店", "😀".repeat(500), "x".repeat(70_000), "é".repeat(10_000), 'quotes " and \\ and {braces}, commas', null, "NULL"];
+const documents = [{ a: 1, list: [1, 2, { b: null }] }, [], {}, "string", 12.5, true, { note: "ü😀".repeat(300), "key with \"quotes\"": "\\" }, null];
+const times = [new Date("2026-12-01T07:31:03.123Z"), new Date("1999-12-31T23:59:59.999Z"), new Date("2000-01-01T00:00:00.000Z"), new Date("1970-01-01T00:00:00.001Z"), new Date("2199-06-30T12:00:00.500Z"), null];
+const numbers = [0, 1, -1, 2_147_483_647, -2_147_483_648, null];
+const flags = [true, false, null];
+
+const cases: [ArrayType, readonly unknown[]][] = [
+  ["text", texts],
+  ["jsonb", documents],
+  ["timestamptz", times],
+  ["int4", numbers],
+  ["bool", flags],
+  ["text", []],
+  ["jsonb", []],
+  ["text", [null]],
+];
+
+const query = (type: ArrayType) => `SELECT v FROM unnest($1::${type}[]) WITH ORDINALITY AS t(v, n) ORDER BY n`;
+const normalise = (type: ArrayType, v: unknown) => (type === "timestamptz" && v !== null ? new Date(v as string).toISOString() : v);
+const expected = (type: ArrayType, values: readonly unknown[]) => values.map((v) => (v instanceof Date ? v.toISOString() : v ?? null)).map((v) => normalise(type, v));
+
+describe("array parameters", () => {
+  let client: pg.Client;
+  let lite: PGlite;
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString: ADMIN_URL });
+    await client.connect();
+    lite = await PGlite.create();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await lite?.close();
+  });
+
+  test.each(cases.map(([type, values], i) => [i, type, values] as const))("case %i: %s values read back as sent", async (_, type, values) => {
+    const fromPostgres = (await client.query(query(type), [pgArrayBinary(type, values)])).rows.map((r) => normalise(type, r.v));
+    const fromPglite = (await lite.query<{ v: unknown }>(query(type), [pgliteArray(type, values)])).rows.map((r) => normalise(type, r.v));
+    expect(fromPostgres).toEqual(expected(type, values));
+    expect(fromPglite).toEqual(expected(type, values));
+  });
+
+  test("columns side by side, as the collector's insert unnests them", async () => {
+    const sql = "SELECT * FROM unnest($1::text[], $2::jsonb[], $3::timestamptz[]) AS t(a, b, c)";
+    const columns = [["a", "ü"], [{ x: 1 }, null], [times[0], times[1]]] as const;
+    const { rows } = await client.query(sql, [pgArrayBinary("text", columns[0]), pgArrayBinary("jsonb", columns[1]), pgArrayBinary("timestamptz", columns[2])]);
+    expect(rows).toEqual([
+      { a: "a", b: { x: 1 }, c: times[0] },
+      { a: "ü", b: null, c: times[1] },
+    ]);
+  });
+});
