@@ -182,7 +182,7 @@ const names = <R>(columns: Column<R>[]) => columns.map(([name]) => `"${name}"`).
 /** `unnest($first::type[], …) AS alias("column", …)`: the columns' arrays side by side as rows. */
 const unnest = <R>(columns: Column<R>[], first: number, alias: string) =>
   `unnest(${columns.map(([, type], i) => `$${first + i}::${type}[]`).join(", ")}) AS ${alias}(${names(columns)})`;
-const arrays = <R>(sql: Sql, columns: Column<R>[], rows: R[]) => columns.map(([, type, value]) => sql.array(type, rows.map(value)));
+const arrays = <R>(columns: Column<R>[], rows: R[]) => columns.map(([, type, value]) => [type, rows.map(value)] as const);
 
 const INSERT = `WITH stored AS (
     INSERT INTO "CollectedEvent" (${names(EVENT_COLUMNS)})
@@ -214,7 +214,7 @@ async function insert(sql: Sql, items: Item[]): Promise<Set<string>> {
   const deliveries: DeliveryRow[] = sorted.flatMap(({ env, event }) =>
     event.deliveries.map((delivery) => ({ id: uuidv7(now), teamId: env.teamId, collectedEventId: event.id, delivery, nextAttemptAt: new Date(now + delivery.delayMs) })),
   );
-  const rows = await sql.query<{ id: string }>(INSERT, [...arrays(sql, EVENT_COLUMNS, sorted), ...arrays(sql, DELIVERY_COLUMNS, deliveries)], "tagpipe_collect_insert");
+  const rows = await sql.query<{ id: string }>(INSERT, sql.arrays([...arrays(EVENT_COLUMNS, sorted), ...arrays(DELIVERY_COLUMNS, deliveries)]), "tagpipe_collect_insert");
   return new Set(rows.map((r) => r.id));
 }
 

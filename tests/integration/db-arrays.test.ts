@@ -4,7 +4,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { pgArrayBinary, pgliteArray, type ArrayType } from "../../lib/db";
+import { pgArraysBinary, pgliteArrays, type ArrayType } from "../../lib/db";
 import { ADMIN_URL } from "../helpers/postgres";
 
 const texts = ["plain", "", "Café crème — 20 % ≥ 0", "東京の店", "😀".repeat(500), "x".repeat(70_000), "é".repeat(10_000), 'quotes " and \\ and {braces}, commas', null, "NULL"];
@@ -42,16 +42,34 @@ describe("array parameters", () => {
   });
 
   test.each(cases.map(([type, values], i) => [i, type, values] as const))("case %i: %s values read back as sent", async (_, type, values) => {
-    const fromPostgres = (await client.query(query(type), [pgArrayBinary(type, values)])).rows.map((r) => normalise(type, r.v));
-    const fromPglite = (await lite.query<{ v: unknown }>(query(type), [pgliteArray(type, values)])).rows.map((r) => normalise(type, r.v));
+    const fromPostgres = (await client.query(query(type), pgArraysBinary([[type, values]]))).rows.map((r) => normalise(type, r.v));
+    const fromPglite = (await lite.query<{ v: unknown }>(query(type), pgliteArrays([[type, values]]))).rows.map((r) => normalise(type, r.v));
     expect(fromPostgres).toEqual(expected(type, values));
     expect(fromPglite).toEqual(expected(type, values));
+  });
+
+  test("every case encoded at once, into one shared buffer (short and long, ASCII and not, empty between), reads back the same", async () => {
+    const edge: [ArrayType, readonly unknown[]][] = [
+      ["text", ["a".repeat(64), "a".repeat(63) + "é", "é" + "a".repeat(63), "a".repeat(65), "b".repeat(64) + "ü"]],
+      ...cases,
+      ["text", ["x".repeat(200_000), null, "y"]],
+    ];
+    const encoded = pgArraysBinary(edge);
+    const literal = pgliteArrays(edge);
+    for (const [i, [type, values]] of edge.entries()) {
+      expect((await client.query(query(type), [encoded[i]])).rows.map((r) => normalise(type, r.v))).toEqual(expected(type, values));
+      expect((await lite.query<{ v: unknown }>(query(type), [literal[i]])).rows.map((r) => normalise(type, r.v))).toEqual(expected(type, values));
+    }
   });
 
   test("columns side by side, as the collector's insert unnests them", async () => {
     const sql = "SELECT * FROM unnest($1::text[], $2::jsonb[], $3::timestamptz[]) AS t(a, b, c)";
     const columns = [["a", "ü"], [{ x: 1 }, null], [times[0], times[1]]] as const;
-    const { rows } = await client.query(sql, [pgArrayBinary("text", columns[0]), pgArrayBinary("jsonb", columns[1]), pgArrayBinary("timestamptz", columns[2])]);
+    const { rows } = await client.query(sql, pgArraysBinary([
+      ["text", columns[0]],
+      ["jsonb", columns[1]],
+      ["timestamptz", columns[2]],
+    ]));
     expect(rows).toEqual([
       { a: "a", b: { x: 1 }, c: times[0] },
       { a: "ü", b: null, c: times[1] },
