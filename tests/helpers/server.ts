@@ -7,6 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_FLAGS } from "../../lib/http/node-flags";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 export const ARTIFACTS = path.join(ROOT, "tests", ".artifacts");
@@ -121,7 +122,7 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
     ...options.env,
   });
 
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
     cwd: ROOT,
     env,
     detached: true,
