@@ -10,6 +10,8 @@
 //                             the issue's lean sketch (scripts/lean-collector.mjs: no
 //                             validation, hashing or outbox) on the same database: what
 //                             this machine allows, to read the collector's figures against
+//   lean_p99_ms               the lean sketch's p99 at the collector's half-load rate: what the
+//                             database and the disk alone add to the tail in this run
 //   forward_events_per_s      a worker (scripts/worker.ts) draining the outbox to a local
 //                             Meta stand-in, in batches, recording each delivery's state
 //
@@ -229,17 +231,27 @@ async function ceiling(): Promise<number> {
   // The load generator's own tail (it runs in this process): the same half-load
   // measurement against a server that has nothing to wait for.
   const half = await load({ url, pipeline, events: 1, seconds: SECONDS, rate: Math.round(r.requestsPerSecond / 2) });
-  log(`  ceiling at half load: latency ms p50 ${half.p50}, p90 ${half.p90}, p97.5 ${half.p97_5}, p99 ${half.p99}, max ${half.max}`);
+  log(`  ceiling at half load: ${spread(half)}`);
   child.kill("SIGKILL");
   return r.requestsPerSecond;
 }
 
-/** The issue's lean sketch (scripts/lean-collector.mjs) on the same PostgreSQL: what the machine allows. */
-async function leanSketch(databaseUrl: string): Promise<void> {
+const spread = (l: { p50: number; p90: number; p97_5: number; p99: number; max: number }) => `latency ms p50 ${l.p50}, p90 ${l.p90}, p97.5 ${l.p97_5}, p99 ${l.p99}, max ${l.max}`;
+
+/**
+ * The issue's lean sketch (scripts/lean-collector.mjs) on the same PostgreSQL: what the
+ * machine allows. Also at the collector's half-load rate: its tail beside the collector's
+ * tells what the database and the disk (fsync on) cost both of them in this run.
+ */
+async function leanSketch(databaseUrl: string, halfRate: number): Promise<void> {
   const { url, pipeline, child } = await referenceServer((port) => [path.join(process.cwd(), "scripts", "lean-collector.mjs"), String(port), databaseUrl], "tp_lean");
   meter = { server: child.pid!, postgres: true };
   figure("lean_single_events_per_s", Math.round((await load({ url, pipeline, events: 1, seconds: SECONDS, label: "lean single" })).eventsPerSecond));
   figure("lean_batch20_events_per_s", Math.round((await load({ url, pipeline, events: 20, seconds: SECONDS, label: "lean batch20" })).eventsPerSecond));
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const half = await load({ url, pipeline, events: 1, seconds: SECONDS, rate: halfRate, label: "lean at the collector's half load" });
+  log(`lean: at the collector's half load (${halfRate} requests/s): ${spread(half)}`);
+  figure("lean_p99_ms", half.p99);
   child.kill("SIGKILL");
 }
 
@@ -261,7 +273,7 @@ async function serverFor(name: string, backend: "postgres" | "pglite", databaseU
   return server;
 }
 
-async function intake(prefix: string, server: RunningServer): Promise<{ pipeline: Pipeline }> {
+async function intake(prefix: string, server: RunningServer): Promise<{ pipeline: Pipeline; halfRate: number }> {
   const pipeline = await publishPipeline(server.url);
   log(`${prefix}: warming up`);
   await load({ url: server.url, pipeline, events: 1, seconds: 2 });
@@ -274,11 +286,12 @@ async function intake(prefix: string, server: RunningServer): Promise<{ pipeline
   // (on PGlite, group commits run in the server's thread): let it finish, so the latency
   // measured is the half-loaded server's, not the overloaded one's backlog.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const half = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, rate: Math.max(1, Math.round(single.requestsPerSecond / 2)), label: `${prefix} half load` });
-  log(`${prefix}: half load ${Math.round(single.requestsPerSecond / 2)} requests/s → answered ${Math.round(half.requestsPerSecond)}/s; latency ms p50 ${half.p50}, p90 ${half.p90}, p97.5 ${half.p97_5}, p99 ${half.p99}, max ${half.max}`);
+  const halfRate = Math.max(1, Math.round(single.requestsPerSecond / 2));
+  const half = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, rate: halfRate, label: `${prefix} half load` });
+  log(`${prefix}: half load ${halfRate} requests/s → answered ${Math.round(half.requestsPerSecond)}/s; ${spread(half)}`);
   figure(`${prefix}_p50_ms`, half.p50);
   figure(`${prefix}_p99_ms`, half.p99);
-  return { pipeline };
+  return { pipeline, halfRate };
 }
 
 /** A minimal Meta stand-in: checks the path and counts data[] entries. */
@@ -357,11 +370,11 @@ async function main() {
     pgUrl = database.url;
     const server = await serverFor("pg", "postgres", database.url);
     log(`PostgreSQL: ${server.url} on ${database.name}`);
-    await intake("pg", server);
+    const { halfRate } = await intake("pg", server);
     await server.stop();
     // After the server's migrations: its own table beside the schema's.
     log("lean sketch: node:http + JSON.parse + one multi-row INSERT … ON CONFLICT per group commit");
-    await leanSketch(database.url);
+    await leanSketch(database.url, halfRate);
   }
   if (ONLY !== "pg") {
     const server = await serverFor("pglite", "pglite", undefined);
