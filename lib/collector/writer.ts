@@ -138,11 +138,11 @@ async function commit(items: Item[]): Promise<EventOutcome[]> {
 // array format (lib/db.ts), unpacked side by side by unnest(). No text is parsed but the
 // jsonb values themselves: measured, 8 µs less PostgreSQL CPU per event than one JSON
 // document unpacked by jsonb_to_recordset, which parsed every row's keys and punctuation.
-type Column<R> = readonly [name: string, type: ArrayType, value: (row: R) => unknown];
-type EventRow = Item & { receivedAt: Date };
+/** A column: its name, its element type, and its value for a row (`now`: the statement's time of receipt). */
+type Column<R> = readonly [name: string, type: ArrayType, value: (row: R, now: Date) => unknown];
 type DeliveryRow = { id: string; teamId: string; collectedEventId: string; delivery: PreparedEvent["deliveries"][number]; nextAttemptAt: Date };
 
-const EVENT_COLUMNS: Column<EventRow>[] = [
+const EVENT_COLUMNS: Column<Item>[] = [
   ["id", "text", (r) => r.event.id],
   ["teamId", "text", (r) => r.env.teamId],
   ["siteId", "text", (r) => r.env.siteId],
@@ -162,7 +162,7 @@ const EVENT_COLUMNS: Column<EventRow>[] = [
   ["region", "text", (r) => r.event.region],
   ["test", "bool", (r) => r.event.test],
   ["eventTime", "timestamptz", (r) => r.event.eventTime],
-  ["receivedAt", "timestamptz", (r) => r.receivedAt],
+  ["receivedAt", "timestamptz", (_, now) => now],
   ["eventKey", "text", (r) => r.event.eventKey],
   ["orderKey", "text", (r) => r.event.orderKey],
 ];
@@ -182,7 +182,7 @@ const names = <R>(columns: Column<R>[]) => columns.map(([name]) => `"${name}"`).
 /** `unnest($first::type[], …) AS alias("column", …)`: the columns' arrays side by side as rows. */
 const unnest = <R>(columns: Column<R>[], first: number, alias: string) =>
   `unnest(${columns.map(([, type], i) => `$${first + i}::${type}[]`).join(", ")}) AS ${alias}(${names(columns)})`;
-const arrays = <R>(columns: Column<R>[], rows: R[]) => columns.map(([, type, value]) => [type, rows.map(value)] as const);
+const arrays = <R>(columns: Column<R>[], rows: R[], now: Date) => columns.map(([, type, value]) => [type, rows.map((row) => value(row, now))] as const);
 
 const INSERT = `WITH stored AS (
     INSERT INTO "CollectedEvent" (${names(EVENT_COLUMNS)})
@@ -205,16 +205,14 @@ async function insert(sql: Sql, items: Item[]): Promise<Set<string>> {
   const now = Date.now();
   const receivedAt = new Date(now);
   // Sorted by key, so concurrent statements take key locks in one order.
-  const sorted: EventRow[] = [...items]
-    .sort((a, b) => {
-      const [x, y] = [a.event.eventKey ?? "", b.event.eventKey ?? ""];
-      return x < y ? -1 : x > y ? 1 : 0;
-    })
-    .map((item) => ({ ...item, receivedAt }));
+  const sorted = [...items].sort((a, b) => {
+    const [x, y] = [a.event.eventKey ?? "", b.event.eventKey ?? ""];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   const deliveries: DeliveryRow[] = sorted.flatMap(({ env, event }) =>
     event.deliveries.map((delivery) => ({ id: uuidv7(now), teamId: env.teamId, collectedEventId: event.id, delivery, nextAttemptAt: new Date(now + delivery.delayMs) })),
   );
-  const rows = await sql.query<{ id: string }>(INSERT, sql.arrays([...arrays(EVENT_COLUMNS, sorted), ...arrays(DELIVERY_COLUMNS, deliveries)]), "tagpipe_collect_insert");
+  const rows = await sql.query<{ id: string }>(INSERT, sql.arrays([...arrays(EVENT_COLUMNS, sorted, receivedAt), ...arrays(DELIVERY_COLUMNS, deliveries, receivedAt)]), "tagpipe_collect_insert");
   return new Set(rows.map((r) => r.id));
 }
 
