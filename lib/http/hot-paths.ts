@@ -37,7 +37,8 @@ function readBody(req: IncomingMessage, max: number): Promise<string | null> {
         resolve(null);
       }
     });
-    req.on("end", () => resolve(size > max ? null : Buffer.concat(chunks).toString("utf8")));
+    // A beacon's body is nearly always one chunk: decoded where it lies, not copied first.
+    req.on("end", () => resolve(size > max ? null : (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8")));
     req.on("error", reject);
   });
 }
