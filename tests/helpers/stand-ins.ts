@@ -11,9 +11,11 @@
 //   GA4 MP         POST /mp/collect?measurement_id&api_secret   204, whatever the payload (GA4 never says)
 //                  POST /debug/mp/collect?…                     200 { validationMessages: [] }
 //   Google Ads     POST /{version}/customers/{id}:uploadClickConversions  developer-token + Bearer; 200 { results[], jobId }
+//                  POST /{version}/customers/{id}:uploadConversionAdjustments (ENHANCEMENT by order id); 200 { results[] }
 //                  partialFailure: true, so refused conversions come inside a 200: { partialFailureError:
 //                  { code, message, details: [{ errors: [{ errorCode, message, location: { fieldPathElements:
-//                  [{ fieldName: "conversions", index }] } }] }] }, results[] } with an empty result per refused one
+//                  [{ fieldName: "conversions" | "conversion_adjustments", index }] } }] }] }, results[] } with an
+//                  empty result per refused one
 //   Webhook        POST /hooks/…                                X-Tagpipe-Timestamp + X-Tagpipe-Signature (HMAC-SHA256)
 //
 // A contract violation is answered the way the platform would (Meta 400, TikTok code
@@ -258,7 +260,7 @@ function count(ids: string[]): Map<string, number> {
 function entries(platform: Platform, body: unknown): Record<string, unknown>[] {
   if (!body || typeof body !== "object") return [];
   const b = body as Record<string, unknown>;
-  const list = platform === "meta" || platform === "tiktok" ? b.data : platform === "ga4" || platform === "webhook" ? b.events : b.conversions;
+  const list = platform === "meta" || platform === "tiktok" ? b.data : platform === "ga4" || platform === "webhook" ? b.events : (b.conversions ?? b.conversionAdjustments);
   if (!Array.isArray(list)) return [];
   if (platform === "google_ads") {
     // Google Ads has no event_id: the order id identifies a conversion.
@@ -291,19 +293,23 @@ function success(platform: Platform, r: Received, refusals: Refusals): { status:
  */
 function adsAnswer(r: Received, refusals: Refusals): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
   const errors: Record<string, unknown>[] = [];
+  const enhancement = r.path.endsWith(":uploadConversionAdjustments");
   const results = entries("google_ads", r.body).map((c, index) => {
     const refusal = refusals.get(String(c.orderId));
     if (refusal && refusal.remaining > 0) {
       refusal.remaining -= 1;
       r.refusedIds.push(String(c.orderId));
-      const path = [{ fieldName: "conversions", index }, ...(refusal.error.field ? [{ fieldName: refusal.error.field }] : [])];
+      const list = enhancement ? "conversion_adjustments" : "conversions";
+      const path = [{ fieldName: list, index }, ...(refusal.error.field ? [{ fieldName: refusal.error.field }] : [])];
       errors.push({ errorCode: refusal.error.errorCode, message: refusal.error.message, location: { fieldPathElements: path } });
       return {};
     }
-    return compactResult({ gclid: c.gclid, conversionAction: c.conversionAction, conversionDateTime: c.conversionDateTime, userIdentifiers: c.userIdentifiers });
+    return enhancement
+      ? compactResult({ orderId: c.orderId, conversionAction: c.conversionAction, adjustmentType: c.adjustmentType, gclidDateTimePair: c.gclidDateTimePair })
+      : compactResult({ gclid: c.gclid, conversionAction: c.conversionAction, conversionDateTime: c.conversionDateTime, userIdentifiers: c.userIdentifiers });
   });
   const jobId = String(1 + Math.floor(Math.random() * 2 ** 31));
-  if (!errors.length) return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ results, jobId }), ok: true };
+  if (!errors.length) return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(enhancement ? { results } : { results, jobId }), ok: true };
   r.failure = `partial failure: ${r.refusedIds.join(", ")}`;
   const where = (e: Record<string, unknown>) =>
     ((e.location as { fieldPathElements: { fieldName: string; index?: number }[] }).fieldPathElements).map((p) => (p.index !== undefined ? `${p.fieldName}[${p.index}]` : p.fieldName)).join(".");
@@ -474,10 +480,44 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       break;
     }
     case "google_ads": {
-      if (!/^\/v\d+\/customers\/\d+:uploadClickConversions$/.test(r.path)) problems.push("the path must be /{version}/customers/{customer_id}:uploadClickConversions");
+      const method = /^\/v\d+\/customers\/\d+:(uploadClickConversions|uploadConversionAdjustments)$/.exec(r.path)?.[1];
+      if (!method) problems.push("the path must be /{version}/customers/{customer_id}:uploadClickConversions or :uploadConversionAdjustments");
       if (!r.headers["developer-token"]) problems.push("the developer-token header is missing");
       if (!/^Bearer \S+$/.test(String(r.headers.authorization ?? ""))) problems.push("the Authorization: Bearer header is missing");
       if (b.partialFailure !== true) problems.push("partialFailure must be true");
+      const customer = /^\/v\d+\/customers\/(\d+):/.exec(r.path)?.[1];
+      const action = (w: string, c: Record<string, unknown>) => {
+        if (!/^customers\/\d+\/conversionActions\/\d+$/.test(String(c.conversionAction))) problems.push(`${w}.conversionAction must be customers/{customer_id}/conversionActions/{conversion_action_id}, both numbers`);
+        else if (customer && !String(c.conversionAction).startsWith(`customers/${customer}/`)) problems.push(`${w}.conversionAction belongs to another customer than the request's`);
+      };
+      const identifiers = (w: string, ids: unknown) => {
+        if (ids === undefined) return;
+        if (!Array.isArray(ids) || ids.length > 5) problems.push(`${w}.userIdentifiers must be a list of at most 5`);
+        else ids.forEach((u, j) => isObject(u) && checkHashes(`${w}.userIdentifiers[${j}]`, u, ["hashedEmail", "hashedPhoneNumber"], problems, false));
+      };
+      const dateTime = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
+      if (method === "uploadConversionAdjustments") {
+        if (!Array.isArray(b.conversionAdjustments) || b.conversionAdjustments.length === 0 || b.conversionAdjustments.length > 2000) {
+          problems.push("conversionAdjustments must hold 1 to 2000 adjustments");
+          break;
+        }
+        b.conversionAdjustments.forEach((c: unknown, i: number) => {
+          const w = `conversionAdjustments[${i}]`;
+          if (!isObject(c)) return problems.push(`${w} is not an object`);
+          action(w, c);
+          if (c.adjustmentType !== "ENHANCEMENT") problems.push(`${w}.adjustmentType must be ENHANCEMENT`);
+          // An enhancement finds the tag's conversion by its order id.
+          if (typeof c.orderId !== "string" || !c.orderId) problems.push(`${w}.orderId is required for an enhancement`);
+          const ids = c.userIdentifiers;
+          identifiers(w, ids);
+          if (!Array.isArray(ids) || ids.length === 0) problems.push(`${w} needs user identifiers to enhance the conversion`);
+          else ids.forEach((u, j) => isObject(u) && u.userIdentifierSource !== undefined && u.userIdentifierSource !== "FIRST_PARTY" && u.userIdentifierSource !== "THIRD_PARTY" && problems.push(`${w}.userIdentifiers[${j}].userIdentifierSource is not a source`));
+          const pair = c.gclidDateTimePair;
+          if (pair !== undefined && (!isObject(pair) || typeof pair.gclid !== "string" || !dateTime.test(String(pair.conversionDateTime)))) problems.push(`${w}.gclidDateTimePair must be { gclid, conversionDateTime: yyyy-mm-dd hh:mm:ss+hh:mm }`);
+          if ("conversionValue" in c || "conversionDateTime" in c || "gclid" in c) problems.push(`${w} carries click-conversion fields an adjustment does not have`);
+        });
+        break;
+      }
       if (!Array.isArray(b.conversions) || b.conversions.length === 0 || b.conversions.length > 2000) {
         problems.push("conversions must hold 1 to 2000 conversions");
         break;
@@ -485,17 +525,12 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       b.conversions.forEach((c: unknown, i: number) => {
         const w = `conversions[${i}]`;
         if (!isObject(c)) return problems.push(`${w} is not an object`);
-        const customer = /^\/v\d+\/customers\/(\d+):/.exec(r.path)?.[1];
-        if (!/^customers\/\d+\/conversionActions\/\d+$/.test(String(c.conversionAction))) problems.push(`${w}.conversionAction must be customers/{customer_id}/conversionActions/{conversion_action_id}, both numbers`);
-        else if (customer && !String(c.conversionAction).startsWith(`customers/${customer}/`)) problems.push(`${w}.conversionAction belongs to another customer than the request's`);
-        if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/.test(String(c.conversionDateTime))) problems.push(`${w}.conversionDateTime must be yyyy-mm-dd hh:mm:ss+hh:mm`);
+        action(w, c);
+        if (!dateTime.test(String(c.conversionDateTime))) problems.push(`${w}.conversionDateTime must be yyyy-mm-dd hh:mm:ss+hh:mm`);
         if (c.orderId !== undefined && (typeof c.orderId !== "string" || !c.orderId)) problems.push(`${w}.orderId must be a non-empty string`);
         if (c.conversionValue !== undefined && typeof c.conversionValue !== "number") problems.push(`${w}.conversionValue must be a number`);
         const ids = c.userIdentifiers;
-        if (ids !== undefined) {
-          if (!Array.isArray(ids)) problems.push(`${w}.userIdentifiers must be a list`);
-          else ids.forEach((u, j) => isObject(u) && checkHashes(`${w}.userIdentifiers[${j}]`, u, ["hashedEmail", "hashedPhoneNumber"], problems, false));
-        }
+        identifiers(w, ids);
         if (c.gclid === undefined && (!Array.isArray(ids) || ids.length === 0)) problems.push(`${w} needs a gclid or user identifiers`);
       });
       break;

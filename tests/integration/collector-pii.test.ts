@@ -73,6 +73,7 @@ describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
   let collector: Collector;
   let p: Pipeline;
   const sent: { browser: string; server: string; gmail: string; simple: string; stray: string } = { browser: "", server: "", gmail: "", simple: "", stray: "" };
+  const orders: { browser: string; server: string } = { browser: "", server: "" };
 
   beforeAll(async () => {
     standIns = await startStandIns();
@@ -88,6 +89,7 @@ describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
       params: { contact_email: STRAY.paramEmail, buyer: { phone: STRAY.paramPhone } },
       page: { url: STRAY.url(p.hostname), referrer: STRAY.referrer(p.hostname), title: STRAY.title },
     });
+    Object.assign(orders, { browser: String(browser.params.order_id), server: String(server.params.order_id) });
     Object.assign(sent, { browser: browser.event_id, server: server.event_id, gmail: gmail.event_id, simple: simple.event_id, stray: stray.event_id });
     expectOutcome(await collect(collector.url, { publicKey: p.production.publicKey, origin: p.origin }, [browser, stray]), "accepted");
     expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, [server, gmail, simple]), "accepted");
@@ -149,6 +151,18 @@ describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
     expect(identifiers).toContainEqual({ hashedEmail: sha("johnqsmith@gmail.com") });
     expect(identifiers).toContainEqual({ hashedEmail: sha("jane.doe+shop@example.com") });
     expect(identifiers).toContainEqual({ hashedPhoneNumber: sha("+493098765432") });
+    // The browser's purchase was reported by the Google Ads tag: the server enhances it by
+    // its order id; the backend's purchase is uploaded as a click conversion.
+    const method = (order: string) => standIns.googleAds.received.filter((r) => r.acknowledged && r.eventIds.includes(order)).map((r) => r.path.split(":").pop());
+    expect(method(orders.browser)).toEqual(["uploadConversionAdjustments"]);
+    expect(method(orders.server)).toEqual(["uploadClickConversions"]);
+    expect(ads.find((c) => c.orderId === orders.browser)).toMatchObject({
+      adjustmentType: "ENHANCEMENT",
+      userIdentifiers: [
+        { hashedEmail: sha("jane.doe+shop@example.com"), userIdentifierSource: "FIRST_PARTY" },
+        { hashedPhoneNumber: sha("+493098765432"), userIdentifierSource: "FIRST_PARTY" },
+      ],
+    });
   });
 
   it("PII in params, the page URL, the referrer or the title is hashed or redacted before it is stored or sent; click ids stay", () => {

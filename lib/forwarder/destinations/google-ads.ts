@@ -1,26 +1,55 @@
-// Google Ads enhanced conversions: POST /{version}/customers/{customer_id}:uploadClickConversions
-// with the developer-token header and an OAuth bearer; each conversion names its
-// conversion action as customers/{customer_id}/conversionActions/{conversion_action_id}
-// and carries its order_id and the hashed user identifiers. The API takes the account's
-// customer ID and the action's numeric ID, not the tag's AW- conversion ID and label.
+// Google Ads enhanced conversions, the two documented ways, chosen per event:
 //
-// The upload runs with partialFailure: true (the method requires it), so an HTTP 200 may
-// still refuse some conversions: `partialFailureError` lists each failed conversion by its
-// index (errors[].location.fieldPathElements[{ fieldName: "conversions", index }]) and its
-// entry in `results` is empty. Those are retried when Google calls the error transient and
-// dead-lettered with Google's reason otherwise; the rest of the batch is delivered.
+// - A conversion the browser's Google Ads tag already reported (a browser or merged event
+//   with an order id: the container sends it as the tag's transaction_id) is enhanced,
+//   not uploaded again: POST /{version}/customers/{customer_id}:uploadConversionAdjustments
+//   with adjustmentType ENHANCEMENT, the order id that finds the tag's conversion, the
+//   hashed user identifiers (and the gclid and user agent when known). Uploading it as a
+//   click conversion would meet the tag's own conversion under the same order id.
+// - Any other conversion (sent by a backend, or without an order id) is uploaded:
+//   POST /{version}/customers/{customer_id}:uploadClickConversions with its order id,
+//   value, gclid and hashed user identifiers.
+//
+// Both carry the developer-token header and an OAuth bearer, and name the conversion
+// action as customers/{customer_id}/conversionActions/{conversion_action_id}: the API takes
+// the account's customer ID and the action's numeric ID, not the tag's AW- ID and label.
+//
+// Both run with partialFailure: true (the methods require it), so an HTTP 200 may still
+// refuse some conversions: `partialFailureError` lists each failed one by its index
+// (errors[].location.fieldPathElements[{ fieldName: "conversions" or
+// "conversion_adjustments", index }]) and its entry in `results` is empty. Those are
+// retried when Google calls the error transient and dead-lettered with Google's reason
+// otherwise; the rest of the batch is delivered.
+// https://developers.google.com/google-ads/api/docs/conversions/upload-identifiers
 // https://developers.google.com/google-ads/api/docs/best-practices/partial-failures
-import { baseUrl, compact, num, type Adapter, type Verdict } from "../types";
+import type { HashedUserData } from "../../collector/hash";
+import { baseUrl, compact, num, type Adapter, type Job, type Verdict } from "../types";
 
 function adsTime(d: Date): string {
   return d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "+00:00");
 }
 
+/** Whether the browser's tag reported this conversion already, under its order id: then it is enhanced, not uploaded. */
+export function enhances(job: Job): boolean {
+  return job.event.source !== "server" && !!job.event.orderId;
+}
+
+/** The hashed email and phone, as Google's UserIdentifier list (Google's email hash first). */
+function identifiers(u: HashedUserData, source?: "FIRST_PARTY") {
+  const tag = source ? { userIdentifierSource: source } : {};
+  return [...(u.em_google || u.em ? [{ hashedEmail: u.em_google ?? u.em, ...tag }] : []), ...(u.ph_e164 ? [{ hashedPhoneNumber: u.ph_e164, ...tag }] : [])];
+}
+
 export const googleAds: Adapter = {
   platform: "google_ads",
   maxBatch: 2000,
+  // Enhancements and uploads go to different methods, so never share a request.
+  groupKey: (job) => (enhances(job) ? "enhance" : "upload"),
   refuse(job) {
     const u = job.event.userData;
+    if (enhances(job)) {
+      return u.em || u.ph_e164 ? null : "the browser's Google Ads tag reported this conversion; enhancing it needs a hashed email or phone, and the event has none";
+    }
     return u.gclid || u.em || u.ph_e164 ? null : "Google Ads needs a gclid or a hashed email or phone to attribute the conversion; the event has none";
   },
   build(jobs, secrets) {
@@ -29,23 +58,43 @@ export const googleAds: Adapter = {
     if (!customer || !action) return { error: "the destination needs its Google Ads customer ID and conversion action ID for uploads" };
     if (!secrets.developerToken || !secrets.oauthToken) return { error: "the developer token and OAuth token must both be set" };
     const version = process.env.TAGPIPE_GOOGLE_ADS_API_VERSION || "v26";
-    const conversions = jobs.map(({ event }) => {
-      const u = event.userData;
-      const p = event.params;
-      return compact({
-        conversionAction: `customers/${customer}/conversionActions/${action}`,
-        conversionDateTime: adsTime(event.eventTime),
-        conversionValue: num(p.value),
-        currencyCode: typeof p.currency === "string" ? p.currency : undefined,
-        orderId: event.orderId ?? undefined,
-        gclid: u.gclid,
-        userIdentifiers: [...(u.em_google || u.em ? [{ hashedEmail: u.em_google ?? u.em }] : []), ...(u.ph_e164 ? [{ hashedPhoneNumber: u.ph_e164 }] : [])],
-      });
-    });
+    const conversionAction = `customers/${customer}/conversionActions/${action}`;
+    const enhance = enhances(jobs[0]);
+    const body = enhance
+      ? {
+          conversionAdjustments: jobs.map(({ event }) => {
+            const u = event.userData;
+            return compact({
+              conversionAction,
+              adjustmentType: "ENHANCEMENT",
+              orderId: event.orderId ?? undefined,
+              gclidDateTimePair: u.gclid ? { gclid: u.gclid, conversionDateTime: adsTime(event.eventTime) } : undefined,
+              userIdentifiers: identifiers(u, "FIRST_PARTY"),
+              userAgent: u.client_user_agent,
+            });
+          }),
+          partialFailure: true,
+        }
+      : {
+          conversions: jobs.map(({ event }) => {
+            const u = event.userData;
+            const p = event.params;
+            return compact({
+              conversionAction,
+              conversionDateTime: adsTime(event.eventTime),
+              conversionValue: num(p.value),
+              currencyCode: typeof p.currency === "string" ? p.currency : undefined,
+              orderId: event.orderId ?? undefined,
+              gclid: u.gclid,
+              userIdentifiers: identifiers(u),
+            });
+          }),
+          partialFailure: true,
+        };
     return {
-      url: `${baseUrl("TAGPIPE_GOOGLE_ADS_BASE_URL", "https://googleads.googleapis.com")}/${version}/customers/${customer}:uploadClickConversions`,
+      url: `${baseUrl("TAGPIPE_GOOGLE_ADS_BASE_URL", "https://googleads.googleapis.com")}/${version}/customers/${customer}:${enhance ? "uploadConversionAdjustments" : "uploadClickConversions"}`,
       headers: { "content-type": "application/json", "developer-token": secrets.developerToken, authorization: `Bearer ${secrets.oauthToken}` },
-      body: JSON.stringify({ conversions, partialFailure: true }),
+      body: JSON.stringify(body),
     };
   },
   outcome(status, body, count = 1) {
@@ -60,12 +109,19 @@ const TRANSIENT: Record<string, string | null> = {
   // "Retry after 6 hours have passed" / "Try importing again in 6 hours."
   "conversionUploadError.TOO_RECENT_EVENT": String(6 * 3600),
   "conversionUploadError.TOO_RECENT_CONVERSION_ACTION": String(6 * 3600),
+  "conversionAdjustmentUploadError.TOO_RECENT_CONVERSION_ACTION": String(6 * 3600),
+  // The tag's conversion is not processed yet: an enhancement waits for it (up to the
+  // outbox's 24 hours, after which Google no longer takes enhancements anyway).
+  "conversionAdjustmentUploadError.CONVERSION_NOT_FOUND": null,
   "internalError.INTERNAL_ERROR": null,
   "internalError.TRANSIENT_ERROR": null,
   "internalError.DEADLINE_EXCEEDED": null,
   "quotaError.RESOURCE_TEMPORARILY_EXHAUSTED": null,
   "databaseError.CONCURRENT_MODIFICATION": null,
 };
+
+/** The request's list a failure points into: uploads' conversions, enhancements' adjustments (as the API names them). */
+const LISTS = new Set(["conversions", "conversion_adjustments", "conversionAdjustments"]);
 
 type FieldPathElement = { fieldName?: string; index?: number };
 type GoogleAdsError = { errorCode?: Record<string, string>; message?: string; location?: { fieldPathElements?: FieldPathElement[] } };
@@ -90,7 +146,7 @@ export function partialFailure(body: string, count: number): "ok" | "fail" | Ver
   for (const detail of failure.details ?? []) {
     for (const error of detail.errors ?? []) {
       const path = error.location?.fieldPathElements ?? [];
-      const at = path.findIndex((e) => e.fieldName === "conversions" && Number.isInteger(e.index));
+      const at = path.findIndex((e) => LISTS.has(e.fieldName ?? "") && Number.isInteger(e.index));
       const index = at >= 0 ? path[at].index! : -1;
       if (index < 0 || index >= count) continue;
       const [kind, code] = Object.entries(error.errorCode ?? {})[0] ?? ["", "UNKNOWN"];

@@ -251,8 +251,8 @@ describe("GA4 Measurement Protocol", () => {
 describe("Google Ads enhanced conversions", () => {
   const ids = { conversionId: "AW-123456789", conversionLabel: "AbC-d_12", customerId: "123-456-7890", conversionActionId: "987654321" };
 
-  test("POST /{version}/customers/{customer id}:uploadClickConversions with the developer token, bearer and partial failure", () => {
-    const r = request(googleAds.build([job({ ids })], { developerToken: "dev", oauthToken: "ya29" }));
+  test("a backend's conversion: POST /{version}/customers/{customer id}:uploadClickConversions with the developer token, bearer and partial failure", () => {
+    const r = request(googleAds.build([job({ ids, event: { source: "server" } })], { developerToken: "dev", oauthToken: "ya29" }));
     // The account's customer ID (dashes dropped), not the tag's AW- conversion ID; a version not sunset.
     expect(r.url).toBe("https://googleads.googleapis.com/v26/customers/1234567890:uploadClickConversions");
     expect(r.headers).toEqual({ "content-type": "application/json", "developer-token": "dev", authorization: "Bearer ya29" });
@@ -273,9 +273,41 @@ describe("Google Ads enhanced conversions", () => {
     });
   });
 
-  test("a conversion without gclid or user identifiers is refused; missing settings say why", () => {
-    expect(googleAds.refuse!(job({ event: { userData: { fbp: "x" } } }))).toMatch(/gclid/);
+  test("a conversion the browser's tag reported (browser or merged, with an order id) is enhanced by uploadConversionAdjustments, never uploaded again", () => {
+    for (const source of ["browser", "both"]) {
+      const r = request(googleAds.build([job({ ids, event: { source } })], { developerToken: "dev", oauthToken: "ya29" }));
+      expect(r.url).toBe("https://googleads.googleapis.com/v26/customers/1234567890:uploadConversionAdjustments");
+      expect(r.headers).toEqual({ "content-type": "application/json", "developer-token": "dev", authorization: "Bearer ya29" });
+      expect(r.json).toEqual({
+        conversionAdjustments: [
+          {
+            conversionAction: "customers/1234567890/conversionActions/987654321",
+            adjustmentType: "ENHANCEMENT",
+            // The tag sent the order id as its transaction_id: it finds the conversion to enhance.
+            orderId: "order-1",
+            gclidDateTimePair: { gclid: "Cj0K", conversionDateTime: "2026-06-15 12:00:00+00:00" },
+            userIdentifiers: [
+              { hashedEmail: EM, userIdentifierSource: "FIRST_PARTY" },
+              { hashedPhoneNumber: PH_E164, userIdentifierSource: "FIRST_PARTY" },
+            ],
+            userAgent: "Mozilla/5.0",
+          },
+        ],
+        partialFailure: true,
+      });
+    }
+    // Without an order id there is no tag conversion to find: uploaded as a click conversion.
+    expect(request(googleAds.build([job({ ids, event: { source: "browser", orderId: null } })], { developerToken: "d", oauthToken: "o" })).url).toMatch(/:uploadClickConversions$/);
+    // The two never share a request.
+    expect(googleAds.groupKey!(job({ event: { source: "browser" } }))).not.toBe(googleAds.groupKey!(job({ event: { source: "server" } })));
+  });
+
+  test("a conversion without gclid or user identifiers is refused, and an enhancement without identifiers; missing settings say why", () => {
+    expect(googleAds.refuse!(job({ event: { source: "server", userData: { fbp: "x" } } }))).toMatch(/gclid/);
+    expect(googleAds.refuse!(job({ event: { source: "server", userData: { gclid: "Cj0K" } } }))).toBeNull();
     expect(googleAds.refuse!(job({ event: { userData: { em: EM } } }))).toBeNull();
+    // The tag already carried the gclid: with no email or phone there is nothing to add.
+    expect(googleAds.refuse!(job({ event: { source: "browser", userData: { gclid: "Cj0K" } } }))).toMatch(/enhancing it needs a hashed email or phone/);
     const missing = { error: "the destination needs its Google Ads customer ID and conversion action ID for uploads" };
     expect(googleAds.build([job()], { developerToken: "d", oauthToken: "o" })).toEqual(missing);
     // The tag's ids alone do not name an account or a conversion action in the API.
@@ -342,6 +374,23 @@ describe("Google Ads partial failure (a 200 that refuses some conversions)", () 
 
   test("request-level answers: 429 and 5xx retry, other 4xx fail, a 200 that is not JSON counts as taken", () => {
     expect(googleAds.outcome!(429, JSON.stringify({ error: { code: 429, status: "RESOURCE_EXHAUSTED" } }), 1)).toBe("retry");
+  });
+
+  test("an enhancement's failure points into conversion_adjustments; a conversion not processed yet is retried", () => {
+    const at = (index: number, errorCode: Record<string, string>, message: string) => ({ errorCode, message, location: { fieldPathElements: [{ fieldName: "conversion_adjustments", index }] } });
+    const body = JSON.stringify({
+      partialFailureError: {
+        code: 3,
+        message: "Multiple errors in ‘details’.",
+        details: [{ errors: [at(0, { conversionAdjustmentUploadError: "CONVERSION_NOT_FOUND" }, "The conversion for this conversion action and conversion identifier can't be found."), at(2, { conversionAdjustmentUploadError: "INVALID_USER_IDENTIFIER" }, "bad identifier")] }],
+      },
+      results: [{}, { orderId: "o-2", adjustmentType: "ENHANCEMENT" }, {}],
+    });
+    expect(googleAds.outcome!(200, body, 3)).toEqual([
+      { outcome: "retry", reason: "Google Ads refused the conversion: CONVERSION_NOT_FOUND: The conversion for this conversion action and conversion identifier can't be found." },
+      { outcome: "ok" },
+      { outcome: "fail", reason: "Google Ads refused the conversion: INVALID_USER_IDENTIFIER: bad identifier" },
+    ]);
     expect(googleAds.outcome!(503, "", 1)).toBe("retry");
     expect(googleAds.outcome!(400, JSON.stringify({ error: { code: 400, status: "INVALID_ARGUMENT" } }), 1)).toBe("fail");
     expect(googleAds.outcome!(401, "", 1)).toBe("fail");
