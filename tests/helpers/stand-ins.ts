@@ -486,52 +486,43 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       if (!/^Bearer \S+$/.test(String(r.headers.authorization ?? ""))) problems.push("the Authorization: Bearer header is missing");
       if (b.partialFailure !== true) problems.push("partialFailure must be true");
       const customer = /^\/v\d+\/customers\/(\d+):/.exec(r.path)?.[1];
-      const action = (w: string, c: Record<string, unknown>) => {
+      const dateTime = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
+      // Uploads carry conversions; enhancements carry adjustments of the tag's conversions.
+      const list = method === "uploadConversionAdjustments" ? "conversionAdjustments" : "conversions";
+      const sent = b[list];
+      if (!Array.isArray(sent) || sent.length === 0 || sent.length > 2000) {
+        problems.push(`${list} must hold 1 to 2000 entries`);
+        break;
+      }
+      sent.forEach((c: unknown, i: number) => {
+        const w = `${list}[${i}]`;
+        if (!isObject(c)) return problems.push(`${w} is not an object`);
         if (!/^customers\/\d+\/conversionActions\/\d+$/.test(String(c.conversionAction))) problems.push(`${w}.conversionAction must be customers/{customer_id}/conversionActions/{conversion_action_id}, both numbers`);
         else if (customer && !String(c.conversionAction).startsWith(`customers/${customer}/`)) problems.push(`${w}.conversionAction belongs to another customer than the request's`);
-      };
-      const identifiers = (w: string, ids: unknown) => {
-        if (ids === undefined) return;
-        if (!Array.isArray(ids) || ids.length > 5) problems.push(`${w}.userIdentifiers must be a list of at most 5`);
-        else ids.forEach((u, j) => isObject(u) && checkHashes(`${w}.userIdentifiers[${j}]`, u, ["hashedEmail", "hashedPhoneNumber"], problems, false));
-      };
-      const dateTime = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
-      if (method === "uploadConversionAdjustments") {
-        if (!Array.isArray(b.conversionAdjustments) || b.conversionAdjustments.length === 0 || b.conversionAdjustments.length > 2000) {
-          problems.push("conversionAdjustments must hold 1 to 2000 adjustments");
-          break;
+        const ids = c.userIdentifiers;
+        const hasIds = Array.isArray(ids) && ids.length > 0;
+        if (ids !== undefined && (!Array.isArray(ids) || ids.length > 5)) problems.push(`${w}.userIdentifiers must be a list of at most 5`);
+        else if (Array.isArray(ids)) {
+          ids.forEach((u, j) => {
+            if (!isObject(u)) return;
+            checkHashes(`${w}.userIdentifiers[${j}]`, u, ["hashedEmail", "hashedPhoneNumber"], problems, false);
+            if (u.userIdentifierSource !== undefined && u.userIdentifierSource !== "FIRST_PARTY" && u.userIdentifierSource !== "THIRD_PARTY") problems.push(`${w}.userIdentifiers[${j}].userIdentifierSource is not a source`);
+          });
         }
-        b.conversionAdjustments.forEach((c: unknown, i: number) => {
-          const w = `conversionAdjustments[${i}]`;
-          if (!isObject(c)) return problems.push(`${w} is not an object`);
-          action(w, c);
+        if (list === "conversionAdjustments") {
           if (c.adjustmentType !== "ENHANCEMENT") problems.push(`${w}.adjustmentType must be ENHANCEMENT`);
           // An enhancement finds the tag's conversion by its order id.
           if (typeof c.orderId !== "string" || !c.orderId) problems.push(`${w}.orderId is required for an enhancement`);
-          const ids = c.userIdentifiers;
-          identifiers(w, ids);
-          if (!Array.isArray(ids) || ids.length === 0) problems.push(`${w} needs user identifiers to enhance the conversion`);
-          else ids.forEach((u, j) => isObject(u) && u.userIdentifierSource !== undefined && u.userIdentifierSource !== "FIRST_PARTY" && u.userIdentifierSource !== "THIRD_PARTY" && problems.push(`${w}.userIdentifiers[${j}].userIdentifierSource is not a source`));
+          if (!hasIds) problems.push(`${w} needs user identifiers to enhance the conversion`);
           const pair = c.gclidDateTimePair;
           if (pair !== undefined && (!isObject(pair) || typeof pair.gclid !== "string" || !dateTime.test(String(pair.conversionDateTime)))) problems.push(`${w}.gclidDateTimePair must be { gclid, conversionDateTime: yyyy-mm-dd hh:mm:ss+hh:mm }`);
           if ("conversionValue" in c || "conversionDateTime" in c || "gclid" in c) problems.push(`${w} carries click-conversion fields an adjustment does not have`);
-        });
-        break;
-      }
-      if (!Array.isArray(b.conversions) || b.conversions.length === 0 || b.conversions.length > 2000) {
-        problems.push("conversions must hold 1 to 2000 conversions");
-        break;
-      }
-      b.conversions.forEach((c: unknown, i: number) => {
-        const w = `conversions[${i}]`;
-        if (!isObject(c)) return problems.push(`${w} is not an object`);
-        action(w, c);
-        if (!dateTime.test(String(c.conversionDateTime))) problems.push(`${w}.conversionDateTime must be yyyy-mm-dd hh:mm:ss+hh:mm`);
-        if (c.orderId !== undefined && (typeof c.orderId !== "string" || !c.orderId)) problems.push(`${w}.orderId must be a non-empty string`);
-        if (c.conversionValue !== undefined && typeof c.conversionValue !== "number") problems.push(`${w}.conversionValue must be a number`);
-        const ids = c.userIdentifiers;
-        identifiers(w, ids);
-        if (c.gclid === undefined && (!Array.isArray(ids) || ids.length === 0)) problems.push(`${w} needs a gclid or user identifiers`);
+        } else {
+          if (!dateTime.test(String(c.conversionDateTime))) problems.push(`${w}.conversionDateTime must be yyyy-mm-dd hh:mm:ss+hh:mm`);
+          if (c.orderId !== undefined && (typeof c.orderId !== "string" || !c.orderId)) problems.push(`${w}.orderId must be a non-empty string`);
+          if (c.conversionValue !== undefined && typeof c.conversionValue !== "number") problems.push(`${w}.conversionValue must be a number`);
+          if (c.gclid === undefined && !hasIds) problems.push(`${w} needs a gclid or user identifiers`);
+        }
       });
       break;
     }

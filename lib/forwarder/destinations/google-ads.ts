@@ -30,7 +30,7 @@ function adsTime(d: Date): string {
 }
 
 /** Whether the browser's tag reported this conversion already, under its order id: then it is enhanced, not uploaded. */
-export function enhances(job: Job): boolean {
+function enhances(job: Job): boolean {
   return job.event.source !== "server" && !!job.event.orderId;
 }
 
