@@ -21,7 +21,8 @@
 // through the REST API. Every event is a valid purchase with a unique event_id and
 // order_id. Settings: BENCH_SECONDS (per measurement, default 6), BENCH_CONNECTIONS (50),
 // TEST_POSTGRES_URL (the maintenance database), TAGPIPE_DIST_DIR, BENCH_PROFILE=<dir>
-// (write the servers' --cpu-prof profiles there), BENCH_ONLY=pg|pglite.
+// (write the servers' --cpu-prof profiles there), BENCH_NODE_ARGS (more Node flags for the
+// servers, e.g. "--trace-gc"; their output is in the servers' logs), BENCH_ONLY=pg|pglite.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -31,13 +32,14 @@ import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { ensureBuild, testDistDir } from "../tests/helpers/build";
-import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
+import { ADMIN_URL, createDatabase, dropDatabase } from "../tests/helpers/postgres";
 import { freePort, startServer, startWorker, type RunningServer, type RunningWorker } from "../tests/helpers/server";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY;
 const PROFILE_DIR = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : null;
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -167,6 +169,24 @@ function cpuMs(select: { pid: number } | { name: string }): number {
 type Meter = { server: number | null; postgres: boolean };
 let meter: Meter = { server: null, postgres: false };
 
+/**
+ * The PostgreSQL server's WAL position in bytes and the checkpoints it has started (any
+ * database of the server tells both): a checkpoint during a measurement explains its tail.
+ */
+let walClient: pg.Client | null = null;
+async function walState(): Promise<{ bytes: number; checkpoints: number }> {
+  if (!walClient) {
+    walClient = new pg.Client({ connectionString: ADMIN_URL });
+    await walClient.connect();
+    const client = walClient;
+    cleanups.push(() => client.end());
+  }
+  const { rows } = await walClient.query<{ at: string; checkpoints: string }>(
+    "SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn AS at, checkpoints_timed + checkpoints_req AS checkpoints FROM pg_stat_bgwriter",
+  );
+  return { bytes: Number(rows[0].at), checkpoints: Number(rows[0].checkpoints) };
+}
+
 function sampleCpu(): { server: number; postgres: number; loadGenerator: number; total: number } {
   const total = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/).slice(1, 9).map(Number);
   const busy = total[0] + total[1] + total[2] + total[5] + total[6] + total[7];
@@ -181,6 +201,7 @@ function sampleCpu(): { server: number; postgres: number; loadGenerator: number;
 type Load = { url: string; pipeline: Pipeline; events: number; seconds: number; rate?: number; label?: string };
 
 async function load({ url, pipeline, events, seconds, rate, label }: Load) {
+  const walBefore = label && meter.postgres ? await walState() : null;
   const before = sampleCpu();
   const result = await autocannon({
     url: `${url}/api/collect`,
@@ -196,13 +217,19 @@ async function load({ url, pipeline, events, seconds, rate, label }: Load) {
   if (failed) log(`  ${failed} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
   if (label) {
     const after = sampleCpu();
+    const walAfter = walBefore && (await walState());
+    const checkpoints = walBefore && walAfter ? walAfter.checkpoints - walBefore.checkpoints : 0;
+    const wal =
+      walBefore && walAfter
+        ? `; WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, ok * events)).toFixed(0)} bytes per event${checkpoints ? `, ${checkpoints} checkpoint(s) started meanwhile` : ""}`
+        : "";
     const perEvent = (ms: number) => ((ms * 1000) / Math.max(1, ok * events)).toFixed(0);
     const wall = (result.duration || seconds) * 1000;
     const share = (ms: number) => `${((100 * ms) / wall).toFixed(0)}% of a core`;
     const [srv, pgc, gen, all] = [after.server - before.server, after.postgres - before.postgres, after.loadGenerator - before.loadGenerator, after.total - before.total];
     log(
       `  ${label}: ${Math.round(ok / (result.duration || seconds))} requests/s; CPU per event: server ${perEvent(srv)} µs (${share(srv)}), PostgreSQL ${perEvent(pgc)} µs (${share(pgc)}), ` +
-        `load generator ${perEvent(gen)} µs (${share(gen)}); machine busy ${((100 * all) / (wall * os.cpus().length)).toFixed(0)}% of ${os.cpus().length} cores`,
+        `load generator ${perEvent(gen)} µs (${share(gen)}); machine busy ${((100 * all) / (wall * os.cpus().length)).toFixed(0)}% of ${os.cpus().length} cores${wal}`,
     );
   }
   return { requestsPerSecond: ok / (result.duration || seconds), eventsPerSecond: (ok * events) / (result.duration || seconds), p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max, failed };
@@ -267,7 +294,7 @@ async function serverFor(name: string, backend: "postgres" | "pglite", databaseU
     ...extra,
   };
   // One profile per thread (the module loader has its own), named CPU.<date>.<pid>.<tid>….
-  const nodeArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [];
+  const nodeArgs = [...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : []), ...NODE_ARGS];
   const server = await startServer({ name: `bench-${name}`, backend, distDir: testDistDir(), databaseUrl, env, nodeArgs });
   cleanups.push(() => server.stop());
   return server;
