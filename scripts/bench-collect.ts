@@ -174,17 +174,20 @@ let meter: Meter = { server: null, postgres: false };
  * database of the server tells both): a checkpoint during a measurement explains its tail.
  */
 let walClient: pg.Client | null = null;
-async function walState(): Promise<{ bytes: number; checkpoints: number }> {
+async function walState(): Promise<{ bytes: number; checkpoints: number; commits: number }> {
   if (!walClient) {
     walClient = new pg.Client({ connectionString: ADMIN_URL });
     await walClient.connect();
     const client = walClient;
     cleanups.push(() => client.end());
   }
-  const { rows } = await walClient.query<{ at: string; checkpoints: string }>(
-    "SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn AS at, checkpoints_timed + checkpoints_req AS checkpoints FROM pg_stat_bgwriter",
+  // Statistics are read as of a snapshot taken at a transaction's first access: each read a
+  // transaction of its own (the client is in autocommit), and the cumulative counters flushed.
+  const { rows } = await walClient.query<{ at: string; checkpoints: string; commits: string }>(
+    `SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn AS at, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS checkpoints,
+            (SELECT sum(xact_commit) FROM pg_stat_database) AS commits`,
   );
-  return { bytes: Number(rows[0].at), checkpoints: Number(rows[0].checkpoints) };
+  return { bytes: Number(rows[0].at), checkpoints: Number(rows[0].checkpoints), commits: Number(rows[0].commits) };
 }
 
 function sampleCpu(): { server: number; postgres: number; loadGenerator: number; total: number } {
@@ -221,7 +224,8 @@ async function load({ url, pipeline, events, seconds, rate, label }: Load) {
     const checkpoints = walBefore && walAfter ? walAfter.checkpoints - walBefore.checkpoints : 0;
     const wal =
       walBefore && walAfter
-        ? `; WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, ok * events)).toFixed(0)} bytes per event${checkpoints ? `, ${checkpoints} checkpoint(s) started meanwhile` : ""}`
+        ? `; ${((ok * events) / Math.max(1, walAfter.commits - walBefore.commits)).toFixed(1)} events per commit, WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, ok * events)).toFixed(0)} bytes per event` +
+          (checkpoints ? `, ${checkpoints} checkpoint(s) started meanwhile` : "")
         : "";
     const perEvent = (ms: number) => ((ms * 1000) / Math.max(1, ok * events)).toFixed(0);
     const wall = (result.duration || seconds) * 1000;
