@@ -9,10 +9,11 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/prisma/client";
 import { dataDir, env } from "./env";
+import { pgliteWire } from "./pglite-wire";
 
 /** Plain SQL, for the hot paths (collector, forwarder) where an ORM round trip per event costs too much. */
 export type Sql = {
-  /** `name`: a prepared statement, parsed and planned once per connection (PostgreSQL; PGlite ignores it). */
+  /** `name`: a prepared statement, parsed and planned once per connection (PGlite: outside transactions). */
   query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<T[]>;
   /** `$n::<type>[]` parameters, one per [type, values] (null for NULL): e.g. the columns of many rows, for unnest(). */
   arrays(columns: readonly (readonly [ArrayType, readonly unknown[]])[]): unknown[];
@@ -114,7 +115,7 @@ function writeUtf8(out: Buffer, text: string, at: number): number {
   return out.write(text, at, "utf8");
 }
 
-/** The same for PGlite, which takes JavaScript arrays and writes them as array literals. */
+/** The same for PGlite.query (in a PGlite transaction), which takes JavaScript arrays and writes them as array literals. */
 export function pgliteArrays(columns: readonly (readonly [ArrayType, readonly unknown[]])[]): unknown[][] {
   return columns.map(([type, values]) => pgliteArray(type, values));
 }
@@ -184,13 +185,18 @@ async function open(): Promise<Database> {
   // request for a few hundred ms every few seconds under load (the embedded p99). A new
   // segment is created sparse instead; PostgreSQL documents this setting as safe.
   await client.exec("SET wal_init_zero = off");
+  const wire = pgliteWire(client);
   const adapter = new PrismaPGlite(client);
   const prisma = new PrismaClient({ adapter });
   return {
     kind: "pglite",
     prisma,
     adapter,
-    sql: { query: async (text, params) => (await client.query(text, params as unknown[])).rows as never[], arrays: pgliteArrays },
+    // Named statements and binary arrays go by the wire protocol (lib/pglite-wire.ts).
+    sql: {
+      query: async (text, params, name) => (name !== undefined || params?.some(Buffer.isBuffer) ? wire(text, params, name) : (await client.query(text, params as unknown[])).rows as never[]),
+      arrays: pgArraysBinary,
+    },
     transaction: (work) => client.transaction((tx) => work({ query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never[], arrays: pgliteArrays })),
     close: async () => {
       await prisma.$disconnect();
