@@ -29,10 +29,10 @@ export function pgliteWire(client: PGlite) {
   // Queued like PGlite.query: after any transaction in progress, one statement at a time.
   const exchange = (message: Buffer) => client._runExclusiveTransaction(() => client._runExclusiveQuery(() => client.execProtocol(message)));
 
-  return async function query<T>(text: string, params: readonly unknown[] = [], name = ""): Promise<T[]> {
-    let columns = name ? prepared.get(name) : undefined;
+  async function run(text: string, params: readonly unknown[], name: string): Promise<{ messages: Message[]; columns: Column[] }> {
+    const known = name ? prepared.get(name) : undefined;
     const parts: Buffer[] = [];
-    if (!columns) parts.push(serialize.parse({ name, text, types: [] }), serialize.describe({ type: "S", name }));
+    if (!known) parts.push(serialize.parse({ name, text, types: [] }), serialize.describe({ type: "S", name }));
     parts.push(serialize.bind({ statement: name, values: params.map(wireValue) }), serialize.execute({}), serialize.sync());
     let messages: Message[];
     try {
@@ -40,22 +40,33 @@ export function pgliteWire(client: PGlite) {
     } catch (error) {
       // A statement parsed before a later step failed would be parsed again under the same
       // name next time: closed here (closing one that does not exist is no error).
-      if (!columns && name) await exchange(Buffer.concat([serialize.close({ type: "S", name }), serialize.sync()])).catch(() => {});
+      if (!known && name) await exchange(Buffer.concat([serialize.close({ type: "S", name }), serialize.sync()])).catch(() => {});
       throw error;
     }
-    if (!columns) {
-      const description = messages.find((m) => m.name === "rowDescription");
-      columns = ((description?.fields ?? []) as { name: string; dataTypeID: number }[]).map((f): Column => {
-        const parser = client.parsers[f.dataTypeID];
-        return [f.name, parser ? (text) => parser(text, f.dataTypeID) : (text) => text];
-      });
-      if (name) prepared.set(name, columns);
+    if (known) return { messages, columns: known };
+    const description = messages.find((m) => m.name === "rowDescription");
+    const columns = ((description?.fields ?? []) as { name: string; dataTypeID: number }[]).map((f): Column => {
+      const parser = client.parsers[f.dataTypeID];
+      return [f.name, parser ? (text) => parser(text, f.dataTypeID) : (text) => text];
+    });
+    if (name) prepared.set(name, columns);
+    return { messages, columns };
+  }
+
+  return async function query<T>(text: string, params: readonly unknown[] = [], name = ""): Promise<T[]> {
+    let result;
+    try {
+      result = await run(text, params, name);
+    } catch (error) {
+      // Deallocated behind this module's back (DEALLOCATE ALL, DISCARD ALL): parsed afresh, once.
+      if ((error as { code?: string }).code !== "26000" || !prepared.delete(name)) throw error;
+      result = await run(text, params, name);
     }
     const rows: T[] = [];
-    for (const m of messages) {
+    for (const m of result.messages) {
       if (m.name !== "dataRow") continue;
       const row: Record<string, unknown> = {};
-      (m.fields as (string | null)[]).forEach((value, i) => (row[columns[i][0]] = value === null ? null : columns[i][1](value)));
+      (m.fields as (string | null)[]).forEach((value, i) => (row[result.columns[i][0]] = value === null ? null : result.columns[i][1](value)));
       rows.push(row as T);
     }
     return rows;

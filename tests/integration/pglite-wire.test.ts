@@ -52,6 +52,14 @@ describe("PGlite by the wire protocol", () => {
     expect(await prepared("insert_first_fails")).toBe(1);
   });
 
+  test("a statement deallocated behind its back is parsed afresh", async () => {
+    expect(await wire(INSERT, rows(["d1"]), "insert_deallocated")).toHaveLength(1);
+    await lite.exec("DEALLOCATE ALL");
+    expect(await prepared("insert_deallocated")).toBe(0);
+    expect(await wire(INSERT, rows(["d2"]), "insert_deallocated")).toHaveLength(1);
+    expect(await prepared("insert_deallocated")).toBe(1);
+  });
+
   test("a statement that does not parse is refused with its code and leaves nothing prepared", async () => {
     await expect(wire("SELEC 1", [], "broken")).rejects.toMatchObject({ code: "42601" });
     expect(await prepared("broken")).toBe(0);
