@@ -8,6 +8,8 @@
 //   state        lower-case, letters only                          (Meta st)
 //   zip          lower-case, no spaces or dashes; US: 5 digits     (Meta zp)
 //   country      ISO 3166-1 alpha-2, lower-case                    (Meta country)
+//   date of birth YYYYMMDD, from YYYY-MM-DD (or / or .) or YYYYMMDD (Meta db)
+//   gender       f or m                                            (Meta ge)
 //   external_id  trimmed                                           (Meta external_id, TikTok external_id)
 import crypto from "node:crypto";
 import type { CollectedEventInput } from "./schema";
@@ -41,6 +43,22 @@ export const normalizeName = (v: string) => v.toLowerCase().normalize("NFC").rep
 export const normalizeCity = (v: string) => normalizeName(v).replace(/\s+/g, "");
 export const normalizeState = (v: string) => v.toLowerCase().replace(/[^\p{L}]/gu, "");
 export const normalizeCountry = (v: string) => (/^[a-z]{2}$/i.test(v.trim()) ? v.trim().toLowerCase() : "");
+
+/** YYYYMMDD from a year-first date (1997-02-16, 1997/2/16, 19970216, an ISO timestamp); "" when it is no real date. */
+export function normalizeDateOfBirth(v: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(v.trim()) ?? /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T.*)?$/.exec(v.trim());
+  if (!m) return "";
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return real && year >= 1900 && date.getTime() <= Date.now() ? `${m[1]}${String(month).padStart(2, "0")}${String(day).padStart(2, "0")}` : "";
+}
+
+/** Meta's gender: "f" or "m" (female, Male, F, …); anything else is not sent. */
+export function normalizeGender(v: string): string {
+  const first = v.trim().toLowerCase()[0];
+  return first === "f" || first === "m" ? first : "";
+}
 
 export function normalizeZip(v: string, country?: string): string {
   const z = v.toLowerCase().replace(/[\s-]/g, "");
@@ -80,6 +98,8 @@ export type HashedUserData = {
   st?: string;
   zp?: string;
   country?: string;
+  db?: string;
+  ge?: string;
   external_id?: string;
   // Not hashed: the platforms require them as they are.
   client_ip_address?: string;
@@ -115,6 +135,8 @@ export function hashUserData(raw: CollectedEventInput["user_data"] = {}): Hashed
   put("st", hashed(raw.state, normalizeState));
   put("zp", hashed(raw.zip, (v) => normalizeZip(v, country)));
   put("country", hashed(raw.country, normalizeCountry));
+  put("db", hashed(raw.date_of_birth, normalizeDateOfBirth));
+  put("ge", hashed(raw.gender, normalizeGender));
   put("external_id", hashed(raw.external_id, (v) => v));
   put("client_ip_address", raw.client_ip_address);
   put("client_user_agent", raw.client_user_agent);

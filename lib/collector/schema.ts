@@ -17,7 +17,7 @@ export function mayHoldUnstorable(body: string): boolean {
   return body.includes("\\u") || body.includes("\u0000") || !body.isWellFormed();
 }
 
-export const USER_FIELDS = ["email", "phone", "first_name", "last_name", "city", "state", "zip", "country", "external_id"] as const;
+export const USER_FIELDS = ["email", "phone", "first_name", "last_name", "city", "state", "zip", "country", "date_of_birth", "gender", "external_id"] as const;
 export const CLICK_FIELDS = ["fbp", "fbc", "ttp", "ttclid", "gclid"] as const;
 
 type Problem = { path: (string | number)[]; message: string };
@@ -84,6 +84,10 @@ function build(checked: boolean) {
       state: text(200).optional(),
       zip: text(32).optional(),
       country: text(64).optional(),
+      /** YYYY-MM-DD or YYYYMMDD (Meta db). */
+      date_of_birth: text(32).optional(),
+      /** f or m, or a word starting with either (Meta ge). */
+      gender: text(32).optional(),
       external_id: text(200).optional(),
       fbp: text(200).optional(),
       fbc: text(500).optional(),

@@ -3,7 +3,7 @@
 import { baseUrl, compact, contentIds, items, num, type Adapter } from "../types";
 
 /** Meta refuses the whole request when one event carries no customer information parameter. */
-const CUSTOMER_INFORMATION = ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "external_id", "client_ip_address", "client_user_agent", "fbp", "fbc"] as const;
+const CUSTOMER_INFORMATION = ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "db", "ge", "external_id", "client_ip_address", "client_user_agent", "fbp", "fbc"] as const;
 
 /**
  * Graph API errors that say "wait and retry" whatever the HTTP status (throttling often
@@ -45,6 +45,8 @@ export const meta: Adapter = {
           st: u.st ? [u.st] : undefined,
           zp: u.zp ? [u.zp] : undefined,
           country: u.country ? [u.country] : undefined,
+          db: u.db ? [u.db] : undefined,
+          ge: u.ge ? [u.ge] : undefined,
           external_id: u.external_id ? [u.external_id] : undefined,
           client_ip_address: u.client_ip_address,
           client_user_agent: u.client_user_agent,

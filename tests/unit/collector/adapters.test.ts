@@ -71,6 +71,13 @@ describe("Meta Conversions API", () => {
     ]);
   });
 
+  test("date of birth and gender go hashed as db and ge, and count as customer information", () => {
+    const u = { db: sha256("19970216"), ge: sha256("f") };
+    const r = request(meta.build([job({ ids, event: { userData: u } })], { accessToken: "t" }));
+    expect((r.json.data as { user_data: unknown }[])[0].user_data).toEqual({ db: [u.db], ge: [u.ge] });
+    expect(meta.refuse!(job({ ids, event: { userData: { ge: u.ge } } }))).toBeNull();
+  });
+
   test("test events carry the destination's test_event_code; production ones never do", () => {
     expect(request(meta.build([job({ ids, test: true, testEventCode: "TEST42" })], { accessToken: "t" })).json.test_event_code).toBe("TEST42");
     expect(request(meta.build([job({ ids, test: false, testEventCode: "TEST42" })], { accessToken: "t" })).json.test_event_code).toBeUndefined();

@@ -1,7 +1,20 @@
 // User-data normalization and hashing (lib/collector/hash.ts), against digests computed
 // outside this code base (Python's hashlib) for the platforms' normalized forms.
 import { describe, expect, test } from "vitest";
-import { hashUserData, normalizeCity, normalizeCountry, normalizeEmail, normalizeEmailForGoogle, normalizeName, normalizePhone, normalizeState, normalizeZip, sha256 } from "../../../lib/collector/hash";
+import {
+  hashUserData,
+  normalizeCity,
+  normalizeCountry,
+  normalizeDateOfBirth,
+  normalizeEmail,
+  normalizeEmailForGoogle,
+  normalizeGender,
+  normalizeName,
+  normalizePhone,
+  normalizeState,
+  normalizeZip,
+  sha256,
+} from "../../../lib/collector/hash";
 
 const DIGEST = {
   "test@example.com": "973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b",
@@ -16,6 +29,10 @@ const DIGEST = {
   ny: "1b06e2003f8420d6fa42badd8f77ec0f706b976b7a48b13c567dc5a559681683",
   "94035": "1794327a4d443904421f5ca1f3d72d0a62ba2f0770d80755ec2220fc0efb052e",
   us: "79adb2a2fce5c6ba215fe5f27f532d4e7edbac4b6a5e09e1ef3a08084a904621",
+  // Meta's examples of the normalized forms: db 19970216, ge f.
+  "19970216": "01acdbf6ec7b4f478a225f1a246e5d6767eeab1a7ffa17f025265b5b94f40f0c",
+  f: "252f10c83610ebca1a059c0bae8255eba2f95be4d1d7bcfa89d7248a82d9f111",
+  m: "62c66a7a5dd70c3146618063c344e531e6d4b59e379808443ce962b3abd63c5a",
 };
 
 describe("sha256", () => {
@@ -69,6 +86,16 @@ describe("normalization", () => {
     expect(normalizeCountry(" US ")).toBe("us");
     expect(normalizeCountry("USA")).toBe("");
   });
+
+  test("date of birth YYYYMMDD from a year-first date; gender f or m", () => {
+    for (const v of ["1997-02-16", "1997/2/16", "1997.02.16", " 19970216 ", "1997-02-16T00:00:00Z"]) expect(normalizeDateOfBirth(v), v).toBe("19970216");
+    expect(normalizeDateOfBirth("2000-02-29")).toBe("20000229");
+    // Not a real date, not year-first (ambiguous day and month), in the future, or before 1900: not sent.
+    for (const v of ["1997-02-30", "1997-13-01", "16/02/1997", "02/16/1997", "1997216", "2999-01-01", "1850-05-05", "soon"]) expect(normalizeDateOfBirth(v), v).toBe("");
+    for (const v of ["f", "F", " female ", "Frau"]) expect(normalizeGender(v), v).toBe("f");
+    for (const v of ["m", "Male", "MALE"]) expect(normalizeGender(v), v).toBe("m");
+    for (const v of ["x", "other", ""]) expect(normalizeGender(v), v).toBe("");
+  });
 });
 
 describe("hashUserData", () => {
@@ -82,6 +109,8 @@ describe("hashUserData", () => {
       state: "N.Y.",
       zip: "94035-1234",
       country: "US",
+      date_of_birth: "1997-02-16",
+      gender: "Female",
       external_id: " customer-1 ",
       client_ip_address: "203.0.113.9",
       client_user_agent: "Mozilla/5.0",
@@ -98,6 +127,8 @@ describe("hashUserData", () => {
       st: DIGEST.ny,
       zp: DIGEST["94035"],
       country: DIGEST.us,
+      db: DIGEST["19970216"],
+      ge: DIGEST.f,
       external_id: sha256("customer-1"),
       client_ip_address: "203.0.113.9",
       client_user_agent: "Mozilla/5.0",
