@@ -27,31 +27,34 @@ export function pgliteWire(client: PGlite) {
   const prepared = new Map<string, Column[]>();
 
   // Queued like PGlite.query: after any transaction in progress, one statement at a time.
-  const exchange = (message: Buffer) => client._runExclusiveTransaction(() => client._runExclusiveQuery(() => client.execProtocol(message)));
+  // Whether a name is prepared is read inside, so callers racing to a statement's first use
+  // parse it once.
+  const exclusive = <R>(work: () => Promise<R>) => client._runExclusiveTransaction(() => client._runExclusiveQuery(work));
 
-  async function run(text: string, params: readonly unknown[], name: string): Promise<{ messages: Message[]; columns: Column[] }> {
-    const known = name ? prepared.get(name) : undefined;
-    const parts: Buffer[] = [];
-    if (!known) parts.push(serialize.parse({ name, text, types: [] }), serialize.describe({ type: "S", name }));
-    parts.push(serialize.bind({ statement: name, values: params.map(wireValue) }), serialize.execute({}), serialize.sync());
-    let messages: Message[];
-    try {
-      messages = (await exchange(Buffer.concat(parts))).messages as Message[];
-    } catch (error) {
-      // A statement parsed before a later step failed would be parsed again under the same
-      // name next time: closed here (closing one that does not exist is no error).
-      if (!known && name) await exchange(Buffer.concat([serialize.close({ type: "S", name }), serialize.sync()])).catch(() => {});
-      throw error;
-    }
-    if (known) return { messages, columns: known };
-    const description = messages.find((m) => m.name === "rowDescription");
-    const columns = ((description?.fields ?? []) as { name: string; dataTypeID: number }[]).map((f): Column => {
-      const parser = client.parsers[f.dataTypeID];
-      return [f.name, parser ? (text) => parser(text, f.dataTypeID) : (text) => text];
+  const run = (text: string, params: readonly unknown[], name: string) =>
+    exclusive(async (): Promise<{ messages: Message[]; columns: Column[] }> => {
+      const known = name ? prepared.get(name) : undefined;
+      const parts: Buffer[] = [];
+      if (!known) parts.push(serialize.parse({ name, text, types: [] }), serialize.describe({ type: "S", name }));
+      parts.push(serialize.bind({ statement: name, values: params.map(wireValue) }), serialize.execute({}), serialize.sync());
+      let messages: Message[];
+      try {
+        messages = (await client.execProtocol(Buffer.concat(parts))).messages as Message[];
+      } catch (error) {
+        // A statement parsed before a later step failed would be parsed again under the same
+        // name next time: closed here (closing one that does not exist is no error).
+        if (!known && name) await client.execProtocol(Buffer.concat([serialize.close({ type: "S", name }), serialize.sync()])).catch(() => {});
+        throw error;
+      }
+      if (known) return { messages, columns: known };
+      const description = messages.find((m) => m.name === "rowDescription");
+      const columns = ((description?.fields ?? []) as { name: string; dataTypeID: number }[]).map((f): Column => {
+        const parser = client.parsers[f.dataTypeID];
+        return [f.name, parser ? (text) => parser(text, f.dataTypeID) : (text) => text];
+      });
+      if (name) prepared.set(name, columns);
+      return { messages, columns };
     });
-    if (name) prepared.set(name, columns);
-    return { messages, columns };
-  }
 
   return async function query<T>(text: string, params: readonly unknown[] = [], name = ""): Promise<T[]> {
     let result;

@@ -181,8 +181,9 @@ async function walState(): Promise<{ bytes: number; checkpoints: number; commits
     const client = walClient;
     cleanups.push(() => client.end());
   }
-  // Statistics are read as of a snapshot taken at a transaction's first access: each read a
-  // transaction of its own (the client is in autocommit), and the cumulative counters flushed.
+  // Each read is a transaction of its own (a fresh statistics snapshot). Backends report
+  // their commit counts within about a second, so over a measurement of several seconds
+  // events per commit is close, not exact.
   const { rows } = await walClient.query<{ at: string; checkpoints: string; commits: string }>(
     `SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn AS at, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS checkpoints,
             (SELECT sum(xact_commit) FROM pg_stat_database) AS commits`,

@@ -40,6 +40,12 @@ describe("PGlite by the wire protocol", () => {
     expect((await lite.query("SELECT id FROM item ORDER BY id")).rows).toEqual([{ id: "a1" }, { id: "a2" }, { id: "a3" }]);
   });
 
+  test("callers racing to a statement's first use parse it once, and all succeed", async () => {
+    const results = await Promise.all(["r1", "r2", "r3", "r4", "r5"].map((id) => wire(INSERT, rows([id]), "insert_raced")));
+    expect(results.map((r) => r.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(await prepared("insert_raced")).toBe(1);
+  });
+
   test("an error carries PostgreSQL's code; the statement works again afterwards", async () => {
     await expect(wire(INSERT, rows(["a1"]), "insert_items")).rejects.toMatchObject({ code: "23505" });
     expect(await wire(INSERT, rows(["b1"]), "insert_items")).toHaveLength(1);
