@@ -33,38 +33,38 @@ export function pgliteWire(client: PGlite) {
 
   const run = (text: string, params: readonly unknown[], name: string) =>
     exclusive(async (): Promise<{ messages: Message[]; columns: Column[] }> => {
-      const known = name ? prepared.get(name) : undefined;
-      const parts: Buffer[] = [];
-      if (!known) parts.push(serialize.parse({ name, text, types: [] }), serialize.describe({ type: "S", name }));
-      parts.push(serialize.bind({ statement: name, values: params.map(wireValue) }), serialize.execute({}), serialize.sync());
-      let messages: Message[];
-      try {
-        messages = (await client.execProtocol(Buffer.concat(parts))).messages as Message[];
-      } catch (error) {
-        // A statement parsed before a later step failed would be parsed again under the same
-        // name next time: closed here (closing one that does not exist is no error).
-        if (!known && name) await client.execProtocol(Buffer.concat([serialize.close({ type: "S", name }), serialize.sync()])).catch(() => {});
-        throw error;
+      for (let attempt = 1; ; attempt++) {
+        const known = name ? prepared.get(name) : undefined;
+        const parts: Buffer[] = [];
+        if (!known) parts.push(serialize.parse({ name, text, types: [] }), serialize.describe({ type: "S", name }));
+        parts.push(serialize.bind({ statement: name, values: params.map(wireValue) }), serialize.execute({}), serialize.sync());
+        let messages: Message[];
+        try {
+          messages = (await client.execProtocol(Buffer.concat(parts))).messages as Message[];
+        } catch (error) {
+          // Deallocated behind this module's back (DEALLOCATE ALL, DISCARD ALL): parsed afresh, once.
+          if (known && attempt === 1 && (error as { code?: string }).code === "26000") {
+            prepared.delete(name);
+            continue;
+          }
+          // A statement parsed before a later step failed would be parsed again under the same
+          // name next time: closed here (closing one that does not exist is no error).
+          if (!known && name) await client.execProtocol(Buffer.concat([serialize.close({ type: "S", name }), serialize.sync()])).catch(() => {});
+          throw error;
+        }
+        if (known) return { messages, columns: known };
+        const description = messages.find((m) => m.name === "rowDescription");
+        const columns = ((description?.fields ?? []) as { name: string; dataTypeID: number }[]).map((f): Column => {
+          const parser = client.parsers[f.dataTypeID];
+          return [f.name, parser ? (text) => parser(text, f.dataTypeID) : (text) => text];
+        });
+        if (name) prepared.set(name, columns);
+        return { messages, columns };
       }
-      if (known) return { messages, columns: known };
-      const description = messages.find((m) => m.name === "rowDescription");
-      const columns = ((description?.fields ?? []) as { name: string; dataTypeID: number }[]).map((f): Column => {
-        const parser = client.parsers[f.dataTypeID];
-        return [f.name, parser ? (text) => parser(text, f.dataTypeID) : (text) => text];
-      });
-      if (name) prepared.set(name, columns);
-      return { messages, columns };
     });
 
   return async function query<T>(text: string, params: readonly unknown[] = [], name = ""): Promise<T[]> {
-    let result;
-    try {
-      result = await run(text, params, name);
-    } catch (error) {
-      // Deallocated behind this module's back (DEALLOCATE ALL, DISCARD ALL): parsed afresh, once.
-      if ((error as { code?: string }).code !== "26000" || !prepared.delete(name)) throw error;
-      result = await run(text, params, name);
-    }
+    const result = await run(text, params, name);
     const rows: T[] = [];
     for (const m of result.messages) {
       if (m.name !== "dataRow") continue;

@@ -64,6 +64,11 @@ describe("PGlite by the wire protocol", () => {
     expect(await prepared("insert_deallocated")).toBe(0);
     expect(await wire(INSERT, rows(["d2"]), "insert_deallocated")).toHaveLength(1);
     expect(await prepared("insert_deallocated")).toBe(1);
+    // Callers meeting the deallocated statement at once: each succeeds, one parse.
+    await lite.exec("DEALLOCATE ALL");
+    const results = await Promise.all(["d3", "d4", "d5"].map((id) => wire(INSERT, rows([id]), "insert_deallocated")));
+    expect(results.map((r) => r.length)).toEqual([1, 1, 1]);
+    expect(await prepared("insert_deallocated")).toBe(1);
   });
 
   test("a statement that does not parse is refused with its code and leaves nothing prepared", async () => {
