@@ -14,6 +14,7 @@
 //                             database and the disk alone add to the tail in this run
 //   forward_events_per_s      a worker (scripts/worker.ts) draining the outbox to a local
 //                             Meta stand-in, in batches, recording each delivery's state
+//   pglite_forward_events_per_s  the same on PGlite by the forwarder inside the server
 //
 // It starts its own servers (the production build, like the integration tests: a stale
 // one is rebuilt) on a temporary PostgreSQL database it creates and drops and on a
@@ -287,7 +288,7 @@ async function leanSketch(databaseUrl: string, halfRate: number): Promise<void> 
   child.kill("SIGKILL");
 }
 
-async function serverFor(name: string, backend: "postgres" | "pglite", databaseUrl: string | undefined, extra: Record<string, string> = {}): Promise<RunningServer> {
+async function serverFor(name: string, backend: "postgres" | "pglite", databaseUrl: string | undefined, extra: Record<string, string> = {}, dataDir?: string): Promise<RunningServer> {
   const env: Record<string, string> = {
     TAGPIPE_OPEN_SIGNUP: "1",
     TAGPIPE_COLLECT_RATE_PER_IP: "100000000",
@@ -300,7 +301,7 @@ async function serverFor(name: string, backend: "postgres" | "pglite", databaseU
   };
   // One profile per thread (the module loader has its own), named CPU.<date>.<pid>.<tid>….
   const nodeArgs = [...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : []), ...NODE_ARGS];
-  const server = await startServer({ name: `bench-${name}`, backend, distDir: testDistDir(), databaseUrl, env, nodeArgs });
+  const server = await startServer({ name: `bench-${name}`, backend, distDir: testDistDir(), databaseUrl, env, nodeArgs, dataDir });
   cleanups.push(() => server.stop());
   return server;
 }
@@ -343,6 +344,34 @@ async function metaStandIn(): Promise<{ url: string; events: () => number; close
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address() as { port: number };
   return { url: `http://127.0.0.1:${address.port}`, events: () => events, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * The outbox left by the PGlite runs, drained by the forwarder inside the server (the
+ * embedded default: PGlite is one process's), restarted on the same data directory with a
+ * Meta stand-in; the rate is the events the stand-in received per second, from the first to
+ * the last.
+ */
+async function forwardPglite(dataDir: string): Promise<number> {
+  const stand = await metaStandIn();
+  cleanups.push(() => stand.close());
+  const server = await serverFor("pglite-forward", "pglite", undefined, { TAGPIPE_WORKER: "1", TAGPIPE_META_BASE_URL: stand.url }, dataDir);
+  const cpuBefore = cpuMs({ pid: server.pid });
+  const deadline = Date.now() + 30_000;
+  while (!stand.events() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const first = Date.now();
+  let last = first;
+  let seen = stand.events();
+  const until = first + (SECONDS + 4) * 1000;
+  while (Date.now() < until && Date.now() - last < 1_500) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (stand.events() !== seen) [seen, last] = [stand.events(), Date.now()];
+  }
+  const cpu = cpuMs({ pid: server.pid }) - cpuBefore;
+  await server.stop();
+  const seconds = Math.max(0.001, (last - first) / 1000);
+  log(`pglite forward: ${seen} events to the stand-in in ${seconds.toFixed(1)} s; the server's CPU per event ${((cpu * 1000) / Math.max(1, seen)).toFixed(0)} µs`);
+  return seen / seconds;
 }
 
 /** The outbox left by the PostgreSQL runs, drained by one worker process to the Meta stand-in. */
@@ -409,10 +438,13 @@ async function main() {
     await leanSketch(database.url, halfRate);
   }
   if (ONLY !== "pg") {
-    const server = await serverFor("pglite", "pglite", undefined);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-bench-pglite-"));
+    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const server = await serverFor("pglite", "pglite", undefined, {}, dataDir);
     log(`PGlite: ${server.url}`);
     await intake("pglite", server);
     await server.stop();
+    figure("pglite_forward_events_per_s", Math.round(await forwardPglite(dataDir)));
   }
   if (pgUrl) figure("forward_events_per_s", Math.round(await forward(pgUrl)));
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s${PROFILE_DIR ? `; profiles in ${PROFILE_DIR}` : ""}`);
