@@ -20,6 +20,7 @@ const RAW = {
   city: "Frankfurt am Main",
   zip: "SW1A 1AA",
   externalId: "cust-8812-xq",
+  dateOfBirth: "1987-03-09",
 };
 
 /** PII outside user_data: in params (nested), in the page URL's query and fragment, the referrer and the title. */
@@ -34,6 +35,8 @@ const redactedUrl = (host: string) => `https://${host}/checkout/thanks?email=red
 
 /** Every form a leak could take: as sent, trimmed, lower-cased, digits only, E.164. */
 const NEEDLES = [
+  "1987-03-09",
+  "19870309",
   "Jane.Doe+Shop@Example.COM",
   "jane.doe+shop@example.com",
   "jane.doe",
@@ -80,7 +83,7 @@ describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
     collector = await startCollector({ name: `pii-${backend}`, backend, distDir: inject("distDir"), standIns });
     p = await createPipeline(collector.url, allDestinations(standIns));
 
-    const full = { email: RAW.email, phone: RAW.phone, first_name: RAW.firstName, last_name: RAW.lastName, city: RAW.city, zip: RAW.zip, country: "GB", external_id: RAW.externalId };
+    const full = { email: RAW.email, phone: RAW.phone, first_name: RAW.firstName, last_name: RAW.lastName, city: RAW.city, zip: RAW.zip, country: "GB", date_of_birth: RAW.dateOfBirth, gender: "Female", external_id: RAW.externalId };
     const browser = purchase({ user_data: full, page: { url: `https://${p.hostname}/checkout/thanks` } });
     const server = purchase({ user_data: { ...full, country: "de" } });
     const gmail = purchase({ user_data: { email: RAW.gmail } });
@@ -112,7 +115,7 @@ describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
   const tiktokEvent = (id: string) => standIns.tiktok.deliveredEvents().find((e) => e.event_id === id) as Json;
   const ga4Request = (id: string) => standIns.ga4.acknowledged().find((r) => r.eventIds.includes(id))!.body as Json;
 
-  it("Meta gets each field hashed per its rules (trimmed, lower-cased; phone digits with country code; names without punctuation; city without spaces)", () => {
+  it("Meta gets each field hashed per its rules (trimmed, lower-cased; phone digits with country code; names without punctuation; city without spaces; date of birth YYYYMMDD; gender f/m)", () => {
     const u = metaEvent(sent.browser).user_data;
     expect(u.em).toEqual([sha("jane.doe+shop@example.com")]);
     // "(0)" is the trunk prefix written beside an international number: it goes.
@@ -122,6 +125,8 @@ describe.each(["postgres", "pglite"] as const)("PII on %s", (backend) => {
     expect(u.ct).toEqual([sha("frankfurtammain")]);
     expect(u.zp).toEqual([sha("sw1a1aa")]);
     expect(u.country).toEqual([sha("gb")]);
+    expect(u.db).toEqual([sha("19870309")]);
+    expect(u.ge).toEqual([sha("f")]);
     expect(u.external_id).toEqual([sha("cust-8812-xq")]);
     expect(metaEvent(sent.server).user_data.country).toEqual([sha("de")]);
     // The published example: sha256("test@example.com").
