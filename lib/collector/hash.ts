@@ -46,7 +46,8 @@ export const normalizeCountry = (v: string) => (/^[a-z]{2}$/i.test(v.trim()) ? v
 
 /** YYYYMMDD from a year-first date (1997-02-16, 1997/2/16, 19970216, an ISO timestamp); "" when it is no real date. */
 export function normalizeDateOfBirth(v: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(v.trim()) ?? /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T.*)?$/.exec(v.trim());
+  const text = v.trim();
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(text) ?? /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T.*)?$/.exec(text);
   if (!m) return "";
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(year, month - 1, day));

@@ -17,9 +17,6 @@ export function mayHoldUnstorable(body: string): boolean {
   return body.includes("\\u") || body.includes("\u0000") || !body.isWellFormed();
 }
 
-export const USER_FIELDS = ["email", "phone", "first_name", "last_name", "city", "state", "zip", "country", "date_of_birth", "gender", "external_id"] as const;
-export const CLICK_FIELDS = ["fbp", "fbc", "ttp", "ttclid", "gclid"] as const;
-
 type Problem = { path: (string | number)[]; message: string };
 
 /** Why a scalar parameter value (string ≤ 1000, number, boolean, null) is not one, or null. `checked`: also storable. */

@@ -71,6 +71,7 @@ export type PlanParameter = z.infer<typeof planParameter>;
 
 /** Parameters every conversion may map, beyond the plan's own. */
 export const STANDARD_PARAMETERS = ["value", "currency", "content_ids", "contents", "content_type", "order_id", "num_items", "search_string"] as const;
+/** The identifiers a marketer may map: the collector's user_data fields it hashes (a unit test holds the two together). */
 export const USER_DATA_FIELDS = ["email", "phone", "first_name", "last_name", "city", "state", "zip", "country", "date_of_birth", "gender", "external_id"] as const;
 
 const triggerIdsField = z.array(id).max(20);

@@ -257,12 +257,14 @@ describe("GA4 Measurement Protocol", () => {
 
 describe("Google Ads enhanced conversions", () => {
   const ids = { conversionId: "AW-123456789", conversionLabel: "AbC-d_12", customerId: "123-456-7890", conversionActionId: "987654321" };
+  const secrets = { developerToken: "dev", oauthToken: "ya29" };
+  const headers = { "content-type": "application/json", "developer-token": "dev", authorization: "Bearer ya29" };
 
   test("a backend's conversion: POST /{version}/customers/{customer id}:uploadClickConversions with the developer token, bearer and partial failure", () => {
-    const r = request(googleAds.build([job({ ids, event: { source: "server" } })], { developerToken: "dev", oauthToken: "ya29" }));
+    const r = request(googleAds.build([job({ ids, event: { source: "server" } })], secrets));
     // The account's customer ID (dashes dropped), not the tag's AW- conversion ID; a version not sunset.
     expect(r.url).toBe("https://googleads.googleapis.com/v26/customers/1234567890:uploadClickConversions");
-    expect(r.headers).toEqual({ "content-type": "application/json", "developer-token": "dev", authorization: "Bearer ya29" });
+    expect(r.headers).toEqual(headers);
     expect(r.json).toEqual({
       conversions: [
         {
@@ -282,9 +284,9 @@ describe("Google Ads enhanced conversions", () => {
 
   test("a conversion the browser's tag reported (browser or merged, with an order id) is enhanced by uploadConversionAdjustments, never uploaded again", () => {
     for (const source of ["browser", "both"]) {
-      const r = request(googleAds.build([job({ ids, event: { source } })], { developerToken: "dev", oauthToken: "ya29" }));
+      const r = request(googleAds.build([job({ ids, event: { source } })], secrets));
       expect(r.url).toBe("https://googleads.googleapis.com/v26/customers/1234567890:uploadConversionAdjustments");
-      expect(r.headers).toEqual({ "content-type": "application/json", "developer-token": "dev", authorization: "Bearer ya29" });
+      expect(r.headers).toEqual(headers);
       expect(r.json).toEqual({
         conversionAdjustments: [
           {

@@ -2,7 +2,8 @@
 // PostgreSQL refuses (NUL, lone surrogate) is validated without the per-string check, and
 // that shortcut must never let such a string through nor judge any other body differently.
 import { describe, expect, test } from "vitest";
-import { browserBatch, mayHoldUnstorable, serverBatch, unchecked } from "../../../lib/collector/schema";
+import { browserBatch, mayHoldUnstorable, serverBatch, unchecked, userData } from "../../../lib/collector/schema";
+import { USER_DATA_FIELDS } from "../../../lib/schemas/config";
 
 const event = (extra: Record<string, unknown> = {}) => ({
   event_id: "e-1",
@@ -11,6 +12,11 @@ const event = (extra: Record<string, unknown> = {}) => ({
   user_data: { email: "a@example.com" },
   page: { url: "https://shop.example.com/thanks" },
   ...extra,
+});
+
+test("the event editor offers every user_data field the collector hashes, and only those", () => {
+  const clear = ["client_ip_address", "client_user_agent", "fbp", "fbc", "ttp", "ttclid", "gclid"];
+  expect([...USER_DATA_FIELDS].sort()).toEqual(Object.keys(userData.shape).filter((k) => !clear.includes(k)).sort());
 });
 
 /** Which schema the intake would use for this text, and what it says. */
