@@ -8,7 +8,8 @@ import { closeDatabase, database } from "./lib/db";
 import { applyMigrations } from "./lib/migrate";
 import { DEMO_EMAIL, DEMO_PASSWORD, seedIfEmpty } from "./lib/seed";
 import { ensureAuthSecret } from "./lib/auth/secret-file";
-import { env } from "./lib/env";
+import { dataDir, env } from "./lib/env";
+import { importPgliteIfPresent } from "./lib/import-pglite";
 import { handleHotPath } from "./lib/http/hot-paths";
 import { startForwarding } from "./lib/forwarder/loop";
 
@@ -22,6 +23,8 @@ if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST = "1";
 const db = await database();
 const applied = await applyMigrations(db.adapter);
 if (applied.length) console.log(`[tagpipe] applied migrations: ${applied.join(", ")}`);
+// An earlier Tagpipe kept its data in PGlite: moved once, into the still empty database.
+await importPgliteIfPresent(db, dataDir(), (line) => console.log(line));
 const seeded = TAGPIPE_SEED === "1" && (await seedIfEmpty());
 
 const app = next({ dev, hostname: host, port, dir: process.cwd() });
@@ -38,8 +41,8 @@ const server = http.createServer((req, res) => {
 });
 
 // The forwarder runs inside this process unless TAGPIPE_WORKER=0 (then: npm run worker). It
-// starts once the server answers: on PGlite it shares this thread, and with an outbox
-// backlog it delayed Next's start-up (ready after 7–12 s instead of 2).
+// starts once the server answers: with an outbox backlog, rounds sharing this thread
+// delayed Next's start-up.
 let stopForwarding: (() => Promise<void>) | null = null;
 
 server.listen(port, host, () => {
@@ -47,7 +50,7 @@ server.listen(port, host, () => {
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host}:${actualPort}`;
-  console.log(`[tagpipe] ready on ${url} (${db.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  console.log(`[tagpipe] ready on ${url} (${db.kind === "embedded" ? "embedded PostgreSQL" : "PostgreSQL at DATABASE_URL"})`);
   if (seeded) console.log(`[tagpipe] demo data seeded: sign in at ${url}/signin as ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
   else if (TAGPIPE_SEED === "1") console.log(`[tagpipe] sign in at ${url}/signin (demo: ${DEMO_EMAIL} / ${DEMO_PASSWORD}, if not changed)`);
 });

@@ -1,19 +1,17 @@
-// The one Prisma client of the process. Embedded PGlite in $TAGPIPE_DATA_DIR/pglite by
-// default; a real PostgreSQL when DATABASE_URL is set. Opened lazily (never at import,
-// so `next build` does not touch the data directory) and kept on globalThis, because
-// server.ts and Next's bundled route modules are separate module graphs in one process,
-// and a PGlite directory may be opened only once per process.
-import path from "node:path";
-import fs from "node:fs";
-import type { PGlite } from "@electric-sql/pglite";
+// The one Prisma client and connection pool of the process, on PostgreSQL: the embedded
+// server Tagpipe runs itself (lib/embedded-postgres.ts, data in $TAGPIPE_DATA_DIR/postgres)
+// by default, or the one DATABASE_URL names. Opened lazily (never at import, so `next build`
+// does not touch the data directory) and kept on globalThis, because server.ts and Next's
+// bundled route modules are separate module graphs in one process.
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { dataDir, env } from "./env";
-import { pgliteWire } from "./pglite-wire";
+import type { EmbeddedPostgres } from "./embedded-postgres";
 
 /** Plain SQL, for the hot paths (collector, forwarder) where an ORM round trip per event costs too much. */
 export type Sql = {
-  /** `name`: a prepared statement, parsed and planned once per connection (PGlite: outside transactions). */
+  /** `name`: a prepared statement, parsed and planned once per connection. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<T[]>;
   /** `$n::<type>[]` parameters, one per [type, values] (null for NULL): e.g. the columns of many rows, for unnest(). */
   arrays(columns: readonly (readonly [ArrayType, readonly unknown[]])[]): unknown[];
@@ -115,19 +113,11 @@ function writeUtf8(out: Buffer, text: string, at: number): number {
   return out.write(text, at, "utf8");
 }
 
-/** The same for PGlite.query (in a PGlite transaction), which takes JavaScript arrays and writes them as array literals. */
-export function pgliteArrays(columns: readonly (readonly [ArrayType, readonly unknown[]])[]): unknown[][] {
-  return columns.map(([type, values]) => pgliteArray(type, values));
-}
-
-function pgliteArray(type: ArrayType, values: readonly unknown[]): unknown[] {
-  if (type === "jsonb") return values.map((v) => (v === null || v === undefined ? null : JSON.stringify(v)));
-  if (type === "timestamptz") return values.map((v) => (v instanceof Date ? v.toISOString() : (v ?? null)));
-  return values.map((v) => v ?? null);
-}
-
 export type Database = {
-  kind: "pglite" | "postgres";
+  /** embedded: the PostgreSQL Tagpipe runs itself (lib/embedded-postgres.ts); postgres: DATABASE_URL. */
+  kind: "embedded" | "postgres";
+  /** The connection string (the embedded server's socket, or DATABASE_URL). */
+  url: string;
   prisma: PrismaClient;
   /** One statement outside a transaction. */
   sql: Sql;
@@ -142,65 +132,49 @@ const KEY = Symbol.for("tagpipe.database");
 type Holder = { [KEY]?: Promise<Database> };
 
 async function open(): Promise<Database> {
-  const url = env().DATABASE_URL;
-  if (url) {
-    const { PrismaPg } = await import("@prisma/adapter-pg");
-    const { default: pg } = await import("pg");
-    const adapter = new PrismaPg({ connectionString: url, max: 10 });
-    const prisma = new PrismaClient({ adapter });
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
-    pool.on("error", (error) => console.error("[db] idle connection error:", error.message));
-    const sql: Sql = { query: async (text, params, name) => (await pool.query({ text, values: params as unknown[], name })).rows, arrays: pgArraysBinary };
-    return {
-      kind: "postgres",
-      prisma,
-      adapter,
-      sql,
-      async transaction(work) {
-        const client = await pool.connect();
-        try {
-          await client.query("BEGIN");
-          const result = await work({ query: async (text, params, name) => (await client.query({ text, values: params as unknown[], name })).rows, arrays: pgArraysBinary });
-          await client.query("COMMIT");
-          return result;
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => {});
-          throw error;
-        } finally {
-          client.release();
-        }
-      },
-      close: async () => {
-        await prisma.$disconnect();
-        await pool.end();
-      },
-    };
+  let url = env().DATABASE_URL;
+  let embedded: EmbeddedPostgres | null = null;
+  if (!url) {
+    // Imported here, not at the top: Next's bundled route modules share this module, and
+    // only the process that opens the database (server.ts, scripts) needs the manager.
+    const { attachEmbeddedPostgres } = await import("./embedded-postgres");
+    embedded = await attachEmbeddedPostgres(dataDir());
+    url = embedded.url;
   }
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const dir = path.join(dataDir(), "pglite");
-  fs.mkdirSync(dir, { recursive: true });
-  const client: PGlite = await PGlite.create(dir);
-  // PGlite writes in this thread: zero-filling each new 16 MB WAL segment stalled every
-  // request for a few hundred ms every few seconds under load (the embedded p99). A new
-  // segment is created sparse instead; PostgreSQL documents this setting as safe.
-  await client.exec("SET wal_init_zero = off");
-  const wire = pgliteWire(client);
-  const adapter = new PrismaPGlite(client);
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const { default: pg } = await import("pg");
+  const adapter = new PrismaPg({ connectionString: url, max: 10 });
   const prisma = new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on("error", (error) => console.error("[db] idle connection error:", error.message));
+  const on = (client: pg.Pool | pg.PoolClient): Sql => ({
+    query: async (text, params, name) => (await client.query({ text, values: params as unknown[], name })).rows,
+    arrays: pgArraysBinary,
+  });
   return {
-    kind: "pglite",
+    kind: embedded ? "embedded" : "postgres",
+    url,
     prisma,
     adapter,
-    // Named statements and binary arrays go by the wire protocol (lib/pglite-wire.ts).
-    sql: {
-      query: async (text, params, name) => (name !== undefined || params?.some(Buffer.isBuffer) ? wire(text, params, name) : (await client.query(text, params as unknown[])).rows as never[]),
-      arrays: pgArraysBinary,
+    sql: on(pool),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await work(on(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
     },
-    transaction: (work) => client.transaction((tx) => work({ query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never[], arrays: pgliteArrays })),
     close: async () => {
       await prisma.$disconnect();
-      await client.close();
+      await pool.end();
+      await embedded?.release();
     },
   };
 }

@@ -5,7 +5,7 @@
 //   pg_single_events_per_s    POST /api/collect, one purchase per request, 50 connections
 //   pg_batch20_events_per_s   the same with 20 purchases per request
 //   pg_p50_ms, pg_p99_ms      latency at half the single-event maximum (autocannon overallRate)
-//   pglite_…                  the same four on the embedded PGlite database
+//   embedded_…                the same four on the embedded PostgreSQL (`npm start` without DATABASE_URL)
 //   lean_single_events_per_s, lean_batch20_events_per_s
 //                             the issue's lean sketch (scripts/lean-collector.mjs: no
 //                             validation, hashing or outbox) on the same database: what
@@ -14,16 +14,16 @@
 //                             database and the disk alone add to the tail in this run
 //   forward_events_per_s      a worker (scripts/worker.ts) draining the outbox to a local
 //                             Meta stand-in, in batches, recording each delivery's state
-//   pglite_forward_events_per_s  the same on PGlite by the forwarder inside the server
+//   embedded_forward_events_per_s  the same on the embedded PostgreSQL, the worker attached to it
 //
 // It starts its own servers (the production build, like the integration tests: a stale
-// one is rebuilt) on a temporary PostgreSQL database it creates and drops and on a
-// temporary PGlite directory, with high intake rate limits, and publishes a container
+// one is rebuilt) on a temporary PostgreSQL database it creates and drops and on an
+// embedded PostgreSQL in a temporary data directory, with high intake rate limits, and publishes a container
 // through the REST API. Every event is a valid purchase with a unique event_id and
 // order_id. Settings: BENCH_SECONDS (per measurement, default 6), BENCH_CONNECTIONS (50),
 // TEST_POSTGRES_URL (the maintenance database), TAGPIPE_DIST_DIR, BENCH_PROFILE=<dir>
 // (write the servers' --cpu-prof profiles there), BENCH_NODE_ARGS (more Node flags for the
-// servers, e.g. "--trace-gc"; their output is in the servers' logs), BENCH_ONLY=pg|pglite.
+// servers, e.g. "--trace-gc"; their output is in the servers' logs), BENCH_ONLY=pg|embedded.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -33,8 +33,8 @@ import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { ensureBuild, testDistDir } from "../tests/helpers/build";
-import { ADMIN_URL, createDatabase, dropDatabase } from "../tests/helpers/postgres";
-import { freePort, startServer, startWorker, type RunningServer, type RunningWorker } from "../tests/helpers/server";
+import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
+import { embeddedCluster, freePort, removeDataDir, startServer, startWorker, type Backend, type RunningServer, type RunningWorker } from "../tests/helpers/server";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -167,26 +167,33 @@ function cpuMs(select: { pid: number } | { name: string }): number {
   return ticks * TICK_MS;
 }
 
-type Meter = { server: number | null; postgres: boolean };
-let meter: Meter = { server: null, postgres: false };
+/** What a measurement watches: the server's pid, and the PostgreSQL server it writes to (its URL), if any. */
+type Meter = { server: number | null; postgres: string | null };
+let meter: Meter = { server: null, postgres: null };
 
 /**
  * The PostgreSQL server's WAL position in bytes and the checkpoints it has started (any
  * database of the server tells both): a checkpoint during a measurement explains its tail.
  */
-let walClient: pg.Client | null = null;
-async function walState(): Promise<{ bytes: number; checkpoints: number; commits: number }> {
-  if (!walClient) {
-    walClient = new pg.Client({ connectionString: ADMIN_URL });
-    await walClient.connect();
-    const client = walClient;
+const walClients = new Map<string, { client: pg.Client; checkpoints: string }>();
+async function walState(url: string): Promise<{ bytes: number; checkpoints: number; commits: number }> {
+  let wal = walClients.get(url);
+  if (!wal) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
     cleanups.push(() => client.end());
+    // PostgreSQL 17 moved the checkpoint counters from pg_stat_bgwriter to pg_stat_checkpointer.
+    const version = Number((await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0].v);
+    const checkpoints = version >= 170000 ? "SELECT num_timed + num_requested FROM pg_stat_checkpointer" : "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter";
+    wal = { client, checkpoints };
+    walClients.set(url, wal);
   }
+  const walClient = wal.client;
   // Each read is a transaction of its own (a fresh statistics snapshot). Backends report
   // their commit counts within about a second, so over a measurement of several seconds
   // events per commit is close, not exact.
   const { rows } = await walClient.query<{ at: string; checkpoints: string; commits: string }>(
-    `SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn AS at, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS checkpoints,
+    `SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn AS at, (${wal.checkpoints}) AS checkpoints,
             (SELECT sum(xact_commit) FROM pg_stat_database) AS commits`,
   );
   return { bytes: Number(rows[0].at), checkpoints: Number(rows[0].checkpoints), commits: Number(rows[0].commits) };
@@ -206,7 +213,7 @@ function sampleCpu(): { server: number; postgres: number; loadGenerator: number;
 type Load = { url: string; pipeline: Pipeline; events: number; seconds: number; rate?: number; label?: string };
 
 async function load({ url, pipeline, events, seconds, rate, label }: Load) {
-  const walBefore = label && meter.postgres ? await walState() : null;
+  const walBefore = label && meter.postgres ? await walState(meter.postgres) : null;
   const before = sampleCpu();
   const result = await autocannon({
     url: `${url}/api/collect`,
@@ -222,7 +229,7 @@ async function load({ url, pipeline, events, seconds, rate, label }: Load) {
   if (failed) log(`  ${failed} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
   if (label) {
     const after = sampleCpu();
-    const walAfter = walBefore && (await walState());
+    const walAfter = walBefore && (meter.postgres && (await walState(meter.postgres)));
     const checkpoints = walBefore && walAfter ? walAfter.checkpoints - walBefore.checkpoints : 0;
     const wal =
       walBefore && walAfter
@@ -259,7 +266,7 @@ async function ceiling(): Promise<number> {
     (port) => ["-e", `require("node:http").createServer((q,s)=>{q.resume();q.on("end",()=>{s.writeHead(204);s.end()})}).listen(${port},"127.0.0.1",()=>console.log("up"))`],
     "tp_ceiling",
   );
-  meter = { server: child.pid!, postgres: false };
+  meter = { server: child.pid!, postgres: null };
   const r = await load({ url, pipeline, events: 1, seconds: SECONDS, label: "ceiling" });
   // The load generator's own tail (it runs in this process): the same half-load
   // measurement against a server that has nothing to wait for.
@@ -278,7 +285,7 @@ const spread = (l: { p50: number; p90: number; p97_5: number; p99: number; max: 
  */
 async function leanSketch(databaseUrl: string, halfRate: number): Promise<void> {
   const { url, pipeline, child } = await referenceServer((port) => [path.join(process.cwd(), "scripts", "lean-collector.mjs"), String(port), databaseUrl], "tp_lean");
-  meter = { server: child.pid!, postgres: true };
+  meter = { server: child.pid!, postgres: databaseUrl };
   figure("lean_single_events_per_s", Math.round((await load({ url, pipeline, events: 1, seconds: SECONDS, label: "lean single" })).eventsPerSecond));
   figure("lean_batch20_events_per_s", Math.round((await load({ url, pipeline, events: 20, seconds: SECONDS, label: "lean batch20" })).eventsPerSecond));
   await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -288,7 +295,7 @@ async function leanSketch(databaseUrl: string, halfRate: number): Promise<void> 
   child.kill("SIGKILL");
 }
 
-async function serverFor(name: string, backend: "postgres" | "pglite", databaseUrl: string | undefined, extra: Record<string, string> = {}, dataDir?: string): Promise<RunningServer> {
+async function serverFor(name: string, backend: Backend, databaseUrl: string | undefined, extra: Record<string, string> = {}, dataDir?: string): Promise<RunningServer> {
   const env: Record<string, string> = {
     TAGPIPE_OPEN_SIGNUP: "1",
     TAGPIPE_COLLECT_RATE_PER_IP: "100000000",
@@ -306,17 +313,17 @@ async function serverFor(name: string, backend: "postgres" | "pglite", databaseU
   return server;
 }
 
-async function intake(prefix: string, server: RunningServer): Promise<{ pipeline: Pipeline; halfRate: number }> {
+async function intake(prefix: string, server: RunningServer, databaseUrl: string): Promise<{ pipeline: Pipeline; halfRate: number }> {
   const pipeline = await publishPipeline(server.url);
   log(`${prefix}: warming up`);
   await load({ url: server.url, pipeline, events: 1, seconds: 2 });
-  meter = { server: server.pid, postgres: prefix === "pg" };
+  meter = { server: server.pid, postgres: databaseUrl };
   const single = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: `${prefix} single` });
   figure(`${prefix}_single_events_per_s`, Math.round(single.eventsPerSecond));
   const batch = await load({ url: server.url, pipeline, events: 20, seconds: SECONDS, label: `${prefix} batch20` });
   figure(`${prefix}_batch20_events_per_s`, Math.round(batch.eventsPerSecond));
-  // The batch run leaves the server up to a few hundred milliseconds of accepted work
-  // (on PGlite, group commits run in the server's thread): let it finish, so the latency
+  // The batch run leaves the server up to a few hundred milliseconds of accepted work:
+  // let it finish, so the latency
   // measured is the half-loaded server's, not the overloaded one's backlog.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const halfRate = Math.max(1, Math.round(single.requestsPerSecond / 2));
@@ -347,33 +354,10 @@ async function metaStandIn(): Promise<{ url: string; events: () => number; close
 }
 
 /**
- * The outbox left by the PGlite runs, drained by the forwarder inside the server (the
- * embedded default: PGlite is one process's), restarted on the same data directory with a
- * Meta stand-in. The forwarder starts before the server answers; the rate counts what the
- * stand-in received from the moment the server is ready, for SECONDS or until drained.
+ * The outbox left by a server's runs, drained by one worker process to the Meta stand-in:
+ * on the PostgreSQL database, or attached to the embedded server of `dataDir`.
  */
-async function forwardPglite(dataDir: string): Promise<number> {
-  const stand = await metaStandIn();
-  cleanups.push(() => stand.close());
-  const booting = Date.now();
-  const server = await serverFor("pglite-forward", "pglite", undefined, { TAGPIPE_WORKER: "1", TAGPIPE_META_BASE_URL: stand.url }, dataDir);
-  const [start, before, cpuBefore] = [Date.now(), stand.events(), cpuMs({ pid: server.pid })];
-  log(`pglite forward: server ready in ${((start - booting) / 1000).toFixed(1)} s, ${before} events forwarded meanwhile`);
-  let [seen, last] = [before, start];
-  while (Date.now() - start < SECONDS * 1000 && Date.now() - last < 1_500) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    if (stand.events() !== seen) [seen, last] = [stand.events(), Date.now()];
-  }
-  const cpu = cpuMs({ pid: server.pid }) - cpuBefore;
-  await server.stop();
-  const delivered = seen - before;
-  const seconds = Math.max(0.001, (last - start) / 1000);
-  log(`pglite forward: ${delivered} events to the stand-in in ${seconds.toFixed(1)} s; the server's CPU per event ${((cpu * 1000) / Math.max(1, delivered)).toFixed(0)} µs`);
-  return delivered / seconds;
-}
-
-/** The outbox left by the PostgreSQL runs, drained by one worker process to the Meta stand-in. */
-async function forward(databaseUrl: string): Promise<number> {
+async function forward(databaseUrl: string, dataDir?: string): Promise<number> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   cleanups.push(() => db.end());
@@ -384,7 +368,7 @@ async function forward(databaseUrl: string): Promise<number> {
   log(`forward: ${backlog} pending deliveries`);
   const nodeArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, "worker")}`] : [];
   const booting = Date.now();
-  const worker: RunningWorker = await startWorker({ name: "bench-worker", databaseUrl, env: { TAGPIPE_META_BASE_URL: stand.url, TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, ...Object.fromEntries(["TAGPIPE_FORWARD_CONCURRENCY", "TAGPIPE_FORWARD_BATCH"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!])) }, nodeArgs });
+  const worker: RunningWorker = await startWorker({ name: "bench-worker", ...(dataDir ? { dataDir } : { databaseUrl }), env: { TAGPIPE_META_BASE_URL: stand.url, TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, ...Object.fromEntries(["TAGPIPE_FORWARD_CONCURRENCY", "TAGPIPE_FORWARD_BATCH"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!])) }, nodeArgs });
   cleanups.push(() => worker.stop());
   // Measured from the moment the worker says it is forwarding (its start-up is not
   // forwarding), for up to SECONDS + a few or until drained; the rate counts recorded
@@ -423,28 +407,32 @@ async function main() {
   figure("ceiling_rps", Math.round(await ceiling()));
 
   let pgUrl: string | null = null;
-  if (ONLY !== "pglite") {
+  if (ONLY !== "embedded") {
     const database = await createDatabase("bench");
     cleanups.push(() => dropDatabase(database.name));
     pgUrl = database.url;
     const server = await serverFor("pg", "postgres", database.url);
     log(`PostgreSQL: ${server.url} on ${database.name}`);
-    const { halfRate } = await intake("pg", server);
+    const { halfRate } = await intake("pg", server, database.url);
     await server.stop();
     // After the server's migrations: its own table beside the schema's.
     log("lean sketch: node:http + JSON.parse + one multi-row INSERT … ON CONFLICT per group commit");
     await leanSketch(database.url, halfRate);
   }
-  if (ONLY !== "pg") {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-bench-pglite-"));
-    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
-    const server = await serverFor("pglite", "pglite", undefined, {}, dataDir);
-    log(`PGlite: ${server.url}`);
-    await intake("pglite", server);
-    await server.stop();
-    figure("pglite_forward_events_per_s", Math.round(await forwardPglite(dataDir)));
-  }
   if (pgUrl) figure("forward_events_per_s", Math.round(await forward(pgUrl)));
+  if (ONLY !== "pg") {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-bench-embedded-"));
+    cleanups.push(async () => removeDataDir(dataDir));
+    const server = await serverFor("embedded", "embedded", undefined, {}, dataDir);
+    const url = embeddedCluster(dataDir)!.url;
+    log(`embedded PostgreSQL: ${server.url} on ${url}`);
+    await intake("embedded", server, url);
+    // The worker attaches to the embedded server the intake server started (and stops it when it leaves).
+    const worker = forward(url, dataDir);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await server.stop();
+    figure("embedded_forward_events_per_s", Math.round(await worker));
+  }
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s${PROFILE_DIR ? `; profiles in ${PROFILE_DIR}` : ""}`);
 }
 

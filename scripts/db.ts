@@ -1,24 +1,58 @@
-// npm run db:migrate              apply pending migrations (PGlite, or DATABASE_URL)
+// npm run db:migrate              apply pending migrations (embedded PostgreSQL, or DATABASE_URL)
 // npm run db:migration -- <name>  write prisma/migrations/<stamp>_<name> from schema changes
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+// npm run db:import-pglite [dir]  copy an earlier Tagpipe's PGlite data ($TAGPIPE_DATA_DIR/pglite) into the database
+import { PrismaPg } from "@prisma/adapter-pg";
 import { closeDatabase, database } from "../lib/db";
+import { dataDir } from "../lib/env";
+import { importPglite, pgliteDirOf } from "../lib/import-pglite";
 import { applyMigrations, createMigration } from "../lib/migrate";
 
-const [command, name] = process.argv.slice(2);
+const [command, arg] = process.argv.slice(2);
+
+/**
+ * An adapter whose shadow database (where the diff replays the migrations) is a throwaway
+ * database on the same server. PrismaPg names the shadow database in its config's
+ * `database` field, which a connection string would override, so the URL is spelled out.
+ */
+function shadowCapable(url: string): PrismaPg {
+  const u = new URL(url);
+  return new PrismaPg({
+    host: u.searchParams.get("host") ?? decodeURIComponent(u.hostname),
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password) || undefined,
+    database: decodeURIComponent(u.pathname.slice(1)),
+  });
+}
 
 if (command === "migrate") {
   const db = await database();
   const applied = await applyMigrations(db.adapter);
   console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
   await closeDatabase();
-} else if (command === "migration" && name && /^[a-z0-9_]+$/.test(name)) {
-  // The diff needs no real database: an in-memory PGlite and its shadow replay the history.
-  const scratch = await PGlite.create();
-  const dir = await createMigration(new PrismaPGlite(scratch), name);
+} else if (command === "migration" && arg && /^[a-z0-9_]+$/.test(arg)) {
+  const db = await database();
+  const dir = await createMigration(shadowCapable(db.url), arg);
   console.log(dir ? `created ${dir}` : "schema unchanged: no migration written");
-  await scratch.close();
+  await closeDatabase();
+} else if (command === "import-pglite") {
+  const dir = arg ?? pgliteDirOf(dataDir());
+  if (!dir) {
+    console.error(`no PGlite database in ${dataDir()}/pglite (give its directory as an argument)`);
+    process.exit(2);
+  }
+  const db = await database();
+  await applyMigrations(db.adapter);
+  try {
+    const { tables } = await importPglite(db, dir);
+    for (const [name, rows] of Object.entries(tables)) if (rows) console.log(`${name}: ${rows}`);
+  } finally {
+    await closeDatabase();
+  }
 } else {
-  console.error("usage: tsx scripts/db.ts migrate | migration <snake_case_name>");
+  console.error("usage: tsx scripts/db.ts migrate | migration <snake_case_name> | import-pglite [pglite directory]");
   process.exit(2);
 }
+// The schema engine's own connection pool (opened through the adapter) keeps idle
+// connections for 10 s after the work is done.
+process.exit(0);

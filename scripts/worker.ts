@@ -1,24 +1,22 @@
 // npm run worker – a forwarder process of its own (run any number beside `npm start`;
-// they share the outbox through FOR UPDATE SKIP LOCKED). Needs DATABASE_URL: an embedded
-// PGlite database belongs to the one process that opened it.
+// they share the outbox through FOR UPDATE SKIP LOCKED). With DATABASE_URL it uses that
+// PostgreSQL; without, the embedded one of $TAGPIPE_DATA_DIR, started by `npm start` or by
+// whichever process comes first.
 import fs from "node:fs";
 import path from "node:path";
-import { closeDatabase } from "../lib/db";
+import { closeDatabase, database } from "../lib/db";
 import { dataDir } from "../lib/env";
 import { startForwarding } from "../lib/forwarder/loop";
 
-if (!process.env.DATABASE_URL) {
-  console.error("npm run worker needs DATABASE_URL (PostgreSQL); with the embedded database the worker runs inside npm start");
-  process.exit(2);
-}
 // Destination secrets are encrypted with the server's key. Without it a worker would
 // generate a key of its own and fail every round to decrypt them.
 if (!process.env.TAGPIPE_ENCRYPTION_KEY && !fs.existsSync(path.join(dataDir(), "encryption-key"))) {
   console.error("npm run worker needs the server's TAGPIPE_ENCRYPTION_KEY (or TAGPIPE_DATA_DIR pointing at the server's data directory) to decrypt destination secrets");
   process.exit(2);
 }
+const db = await database();
 const stop = startForwarding((line) => console.log(line));
-console.log(`[worker] forwarding (pid ${process.pid})`);
+console.log(`[worker] forwarding (pid ${process.pid}, ${db.kind === "embedded" ? `embedded PostgreSQL in ${dataDir()}` : "PostgreSQL at DATABASE_URL"})`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     await stop();

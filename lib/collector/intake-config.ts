@@ -106,8 +106,8 @@ async function load(where: { publicKey: string } | { serverKeyHash: string }): P
  * A config younger than TTL_MS is used as is. An older one is still used while one
  * background load replaces it (stale-while-revalidate): when every request for a key
  * waited for the reload, each expiry stalled that key's traffic for a database round trip
- * behind the group commits (the collector's p97.5 latency, on PGlite ~100–250 ms every
- * 3 s). Only a key seen for the first time waits for its load. Another process's publish
+ * behind the group commits (the collector's p97.5 latency, measured on the first embedded
+ * database: ~100–250 ms every 3 s). Only a key seen for the first time waits for its load. Another process's publish
  * or key rotation therefore shows after TTL_MS plus one load; this process's at once
  * (forgetIntakeConfigs).
  */

@@ -40,8 +40,8 @@ async function drain(): Promise<void> {
   try {
     for (;;) {
       // Let this turn of the event loop read every request that has arrived before taking
-      // the batch. Without it, a database that answers without real I/O (embedded PGlite
-      // resolves in microtasks) commits each request on its own: no group commit at all.
+      // the batch. Without it, a database that answers before the next read (a fast
+      // commit, a busy loop) commits each request on its own: no group commit at all.
       await new Promise((resolve) => setImmediate(resolve));
       if (!queue.length) break;
       let taken = 0;

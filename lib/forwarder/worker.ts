@@ -1,17 +1,12 @@
 // The forwarder: claims due deliveries from the outbox, batches them per destination
 // within the platform's limits, sends them, and records the outcome.
 //
-// Claiming on PostgreSQL locks: a round's transaction picks due rows with FOR UPDATE SKIP
-// LOCKED (so any number of workers never claim the same delivery), keeps them locked
-// while their requests are in flight, and records the outcomes before it commits — one
-// write per delivery. A worker killed mid-batch loses its connection, PostgreSQL rolls
-// the transaction back, and the rows are due again at once: nothing is lost; the
-// platforms deduplicate a resend by event_id.
-//
-// Claiming on embedded PGlite takes a lease instead (one connection, which an open
-// transaction would hold for the whole round): rows are picked the same way and pushed
-// `LEASE_MS` into the future in the same statement, committed at once; a killed worker's
-// rows are claimed again when the lease ends.
+// Claiming locks: a round's transaction picks due rows with FOR UPDATE SKIP LOCKED (so
+// any number of workers never claim the same delivery), keeps them locked while their
+// requests are in flight, and records the outcomes before it commits — one write per
+// delivery. A worker killed mid-batch loses its connection, PostgreSQL rolls the
+// transaction back, and the rows are due again at once: nothing is lost; the platforms
+// deduplicate a resend by event_id.
 //
 // Retries: timeouts, network errors, 5xx and 429 back off exponentially with jitter
 // (honouring Retry-After); other 4xx are dead-lettered with the response at once; a
@@ -27,11 +22,9 @@ function envMs(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-/** PGlite: how long a claim is exclusive; a killed worker's rows are claimed again after it (TAGPIPE_FORWARD_LEASE_MS). */
-const LEASE_MS = envMs("TAGPIPE_FORWARD_LEASE_MS", 60_000);
 const GIVE_UP_MS = 24 * 3600 * 1000;
-/** A request must end well inside the lease, or another worker could claim its rows and send them again while it is in flight. */
-const TIMEOUT_MS = Math.min(10_000, Math.floor(LEASE_MS / 3));
+/** A platform's request may hold its rows' locks (and a connection) this long at most. */
+const TIMEOUT_MS = 10_000;
 
 export type WorkerOptions = { batchSize?: number; idleMs?: number; concurrency?: number; signal?: AbortSignal; log?: (line: string) => void };
 
@@ -70,7 +63,7 @@ const DUE = `due AS (
   FOR UPDATE SKIP LOCKED)`;
 const EVENT_COLUMNS = `e.name, e."eventId", e."orderId", e.params, e."userData", e.context, e."eventTime", e.source`;
 
-/** PostgreSQL: due rows locked by the caller's open transaction; attempts and firstAttemptAt as of this attempt. */
+/** Due rows locked by the caller's open transaction; attempts and firstAttemptAt as of this attempt. */
 async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
   return sql.query<Row>(
     // The lock is taken on ids alone: rows skipped because another round holds them cost an
@@ -81,21 +74,6 @@ async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
      FROM due JOIN "Delivery" d ON d.id = due.id JOIN "CollectedEvent" e ON e.id = d."collectedEventId"`,
     [limit],
     "tagpipe_forward_claim",
-  );
-}
-
-/** PGlite: due rows leased to this round for LEASE_MS, committed at once. */
-async function claimLeased(sql: Sql, limit: number): Promise<Row[]> {
-  return sql.query<Row>(
-    `WITH ${DUE}, claimed AS (
-       UPDATE "Delivery" d SET "nextAttemptAt" = now() + ($2 || ' milliseconds')::interval,
-         attempts = d.attempts + 1, "firstAttemptAt" = COALESCE(d."firstAttemptAt", now())
-       FROM due WHERE d.id = due.id
-       RETURNING d.*
-     )
-     SELECT c.id, c."destinationId", c.platform, c."eventName", c.target, c.attempts, c."firstAttemptAt", ${EVENT_COLUMNS}
-     FROM claimed c JOIN "CollectedEvent" e ON e.id = c."collectedEventId"`,
-    [limit, String(LEASE_MS)],
   );
 }
 
@@ -160,7 +138,7 @@ function jobOf(r: Row): Job {
  * Groups claimed rows into requests: per destination, test flag and adapter group key,
  * within maxBatch. Rows no request can carry — a platform without an adapter, an event
  * the platform would refuse — come back as `refused` with the reason, to be dead-lettered
- * at once: left out silently they would be claimed again after every lease, and sent in
+ * at once: left out silently they would be claimed again every round, and sent in
  * a batch they would make the platform refuse every other event with them.
  */
 export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationId: string; jobs: Job[] }[]; refused: { id: string; reason: string }[] } {
@@ -188,12 +166,9 @@ export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationI
   return { groups: [...groups.values()].flat(), refused };
 }
 
-/**
- * Writes the outcomes. `counted`: the claim already counted the attempt (a lease); a
- * locked claim counts it here, in the same write.
- */
-async function record(sql: Sql, results: Result[], rows: Map<string, Row>, counted: boolean): Promise<void> {
-  const attempt = counted ? "" : `, attempts = d.attempts + 1, "firstAttemptAt" = COALESCE(d."firstAttemptAt", now())`;
+/** Writes the outcomes, counting the attempt in the same write. */
+async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Promise<void> {
+  const attempt = `, attempts = d.attempts + 1, "firstAttemptAt" = COALESCE(d."firstAttemptAt", now())`;
   const now = Date.now();
   const delivered: string[] = [];
   const retry: { id: string; at: string; status: number | null; error: string }[] = [];
@@ -246,33 +221,28 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
 }
 
 /** Sends claimed rows and records the outcomes. */
-async function deliver(sql: Sql, rows: Row[], counted: boolean): Promise<void> {
+async function deliver(sql: Sql, rows: Row[]): Promise<void> {
   const { groups, refused } = batches(rows);
   const secrets = await secretsFor(sql, [...new Set(rows.map((r) => r.destinationId))]);
   const results = (await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})))).flat();
   results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "fail", status: null, response: r.reason })));
-  await record(sql, results, new Map(rows.map((r) => [r.id, r])), counted);
+  await record(sql, results, new Map(rows.map((r) => [r.id, r])));
 }
 
 /** One round: claim, send, record. Returns how many deliveries it handled. */
 export async function forwardOnce(batchSize = 2000): Promise<number> {
   const db = await database();
-  if (db.kind === "postgres") {
-    return db.transaction(async (sql) => {
-      const rows = await claimLocked(sql, batchSize);
-      if (rows.length) await deliver(sql, rows, false);
-      return rows.length;
-    });
-  }
-  const rows = await claimLeased(db.sql, batchSize);
-  if (rows.length) await deliver(db.sql, rows, true);
-  return rows.length;
+  return db.transaction(async (sql) => {
+    const rows = await claimLocked(sql, batchSize);
+    if (rows.length) await deliver(sql, rows);
+    return rows.length;
+  });
 }
 
 /**
  * Runs rounds until aborted; sleeps when there is nothing due. Several rounds run at once
  * (TAGPIPE_FORWARD_CONCURRENCY, default 3): a round mostly waits — for its claim, the
- * platforms, its record — and the claims' SKIP LOCKED (and PGlite's leases) keep
+ * platforms, its record — and the claims' SKIP LOCKED keeps
  * concurrent rounds from ever taking the same delivery, as they do for separate workers.
  */
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {

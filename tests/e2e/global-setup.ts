@@ -1,11 +1,12 @@
 // Starts one Tagpipe server for the end-to-end tests, as `npm start` would on a fresh
-// machine: an empty embedded database, migrated and seeded with the demo team.
+// machine: an empty embedded PostgreSQL, migrated and seeded with the demo team.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import net from "node:net";
 import type { TestProject } from "vitest/node";
+import { removeDataDir } from "../helpers/server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -59,5 +60,5 @@ export async function teardown() {
     child.kill("SIGTERM");
     await new Promise((resolve) => child!.once("exit", resolve));
   }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) removeDataDir(dataDir);
 }

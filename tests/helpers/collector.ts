@@ -1,6 +1,6 @@
 // A Tagpipe server of a collector spec's own: the shared servers of the global setup don't
 // know the stand-ins' base URLs, so each collector spec starts its own, on a fresh
-// PostgreSQL database or a fresh PGlite data dir, with the stand-ins' URLs, high intake
+// database of the machine's PostgreSQL or its own embedded one, with the stand-ins' URLs, high intake
 // rate limits and a short forward delay in its environment. Teardown stops the server,
 // drops the database and removes the data dir, also after a failed start.
 import fs from "node:fs";
@@ -8,24 +8,21 @@ import os from "node:os";
 import path from "node:path";
 import type pg from "pg";
 import { createDatabase, dropDatabase, queryDatabase } from "./postgres";
-import { startServer, type Backend, type RunningServer } from "./server";
+import { embeddedCluster, removeDataDir, startServer, type Backend, type RunningServer } from "./server";
 import type { StandIns } from "./stand-ins";
 
 export type Collector = {
   backend: Backend;
   url: string;
-  /** The PostgreSQL database's URL (postgres backend), for workers and direct queries. */
-  databaseUrl: string | null;
+  /** The database's URL (the embedded one's socket), for workers and direct queries. */
+  readonly databaseUrl: string;
   server: RunningServer;
   /** Everything the server printed so far (stdout and stderr). */
   logs(): string;
-  /**
-   * Rows of a query against the server's database. PostgreSQL: at any time. PGlite: a data
-   * directory belongs to one process, so this stops the server first (for good).
-   */
+  /** Rows of a query against the server's database. */
   query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<R[]>;
-  /** SIGKILLs the server and starts it again on the same database (and port). */
-  restart(kill?: NodeJS.Signals): Promise<void>;
+  /** SIGKILLs the server and starts it again on the same database (and port), ready within `timeoutMs`. */
+  restart(kill?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -47,14 +44,15 @@ export async function startCollector(options: { name: string; backend: Backend; 
   const env = collectorEnv(options.standIns, options.env);
   let server: RunningServer | null = null;
   let stopped = false;
-  const boot = (port?: number) =>
-    startServer({ name: options.name, backend: options.backend, distDir: options.distDir, databaseUrl: database?.url, env, dataDir, port, appendLog: port !== undefined });
+  const boot = (port?: number, timeoutMs?: number) =>
+    startServer({ name: options.name, backend: options.backend, distDir: options.distDir, databaseUrl: database?.url, env, dataDir, port, appendLog: port !== undefined }, timeoutMs);
+  const databaseUrl = () => database?.url ?? embeddedCluster(dataDir)!.url;
 
   const stop = async () => {
     if (server && !stopped) await server.stop();
     stopped = true;
     if (database) await dropDatabase(database.name);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   };
 
   try {
@@ -69,7 +67,9 @@ export async function startCollector(options: { name: string; backend: Backend; 
     get url() {
       return server!.url;
     },
-    databaseUrl: database?.url ?? null,
+    get databaseUrl() {
+      return databaseUrl();
+    },
     get server() {
       return server!;
     },
@@ -80,24 +80,11 @@ export async function startCollector(options: { name: string; backend: Backend; 
         return "";
       }
     },
-    async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
-      if (database) return queryDatabase<R>(database.url, sql, values);
-      if (!stopped) {
-        await server!.stop();
-        stopped = true;
-      }
-      const { PGlite } = await import("@electric-sql/pglite");
-      const db = await PGlite.create(path.join(dataDir, "pglite"));
-      try {
-        return (await db.query<R>(sql, values)).rows;
-      } finally {
-        await db.close();
-      }
-    },
-    async restart(signal: NodeJS.Signals = "SIGKILL") {
+    query: <R extends pg.QueryResultRow>(sql: string, values: unknown[] = []) => queryDatabase<R>(databaseUrl(), sql, values),
+    async restart(signal: NodeJS.Signals = "SIGKILL", timeoutMs?: number) {
       const port = Number(new URL(server!.url).port);
       await server!.kill(signal);
-      server = await boot(port);
+      server = await boot(port, timeoutMs);
     },
     stop,
   };

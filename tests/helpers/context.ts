@@ -2,11 +2,11 @@
 import type { Backend } from "./server";
 
 export type TestServer = {
-  /** "postgres" or "pglite": the spec names in describe.each. */
+  /** The spec names in describe.each. */
   name: Backend;
   url: string;
-  /** The server's own database, for the few checks that look at stored rows (postgres only). */
-  databaseUrl: string | null;
+  /** The server's own database, for the few checks that look at stored rows. */
+  databaseUrl: string;
   /** TAGPIPE_DATA_DIR of the server (its generated auth-secret lives there). */
   dataDir: string;
 };

@@ -12,7 +12,8 @@ import { SERVER_NODE_FLAGS } from "../../lib/http/node-flags";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 export const ARTIFACTS = path.join(ROOT, "tests", ".artifacts");
 
-export type Backend = "postgres" | "pglite";
+/** postgres: a database of the machine's PostgreSQL (DATABASE_URL); embedded: the server's own, as `npm start` runs it. */
+export type Backend = "postgres" | "embedded";
 
 export type ServerOptions = {
   /** Shown in test names and used for the log file name. */
@@ -102,11 +103,42 @@ function tail(file: string, lines = 40): string {
 
 const READY = /\[tagpipe\] ready on (http:\/\/\S+)/;
 
+/** The embedded cluster of a data dir: where it really lives (root may keep it under /var/lib/tagpipe) and its server's pid. */
+export function embeddedCluster(dataDir: string): { dir: string; pid: number | null; url: string } | null {
+  const link = path.join(dataDir, "postgres");
+  if (!fs.existsSync(link)) return null;
+  const dir = fs.realpathSync(link);
+  let pid: number | null = null;
+  try {
+    pid = Number(fs.readFileSync(path.join(dir, "pgdata", "postmaster.pid"), "utf8").split("\n")[0]) || null;
+  } catch {
+    // Not running.
+  }
+  return { dir, pid, url: `postgresql://postgres@localhost:5432/tagpipe?host=${encodeURIComponent(path.join(dir, "run"))}` };
+}
+
+/**
+ * Removes a test's data dir, its embedded cluster (wherever it lives) and the cluster's
+ * server, which runs in a session of its own and outlives a SIGKILLed Tagpipe.
+ */
+export function removeDataDir(dataDir: string): void {
+  const cluster = embeddedCluster(dataDir);
+  if (cluster?.pid) {
+    try {
+      process.kill(cluster.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  if (cluster) fs.rmSync(cluster.dir, { recursive: true, force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
 export async function startServer(options: ServerOptions, timeoutMs = 90_000): Promise<RunningServer> {
   if (options.backend === "postgres" && !options.databaseUrl) throw new Error("postgres backend needs databaseUrl");
   installExitHook();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  // Each server gets its own data dir: PGlite's files, and the generated auth secret.
+  // Each server gets its own data dir: the embedded cluster, and the generated secrets.
   const ownDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `tagpipe-it-${options.name}-`));
   const logFile = path.join(ARTIFACTS, `server-${options.name}.log`);
@@ -145,7 +177,7 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
       await exited;
     }
     log.end();
-    if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (ownDataDir) removeDataDir(dataDir);
   };
   const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
     stopping = true;
@@ -194,15 +226,18 @@ export type RunningWorker = {
   kill(signal?: NodeJS.Signals): Promise<void>;
 };
 
-/** `npm run worker` (scripts/worker.ts): a forwarder process of its own against a PostgreSQL database. */
-export async function startWorker(options: { name: string; databaseUrl: string; env?: Record<string, string>; nodeArgs?: string[] }, timeoutMs = 30_000): Promise<RunningWorker> {
+/**
+ * `npm run worker` (scripts/worker.ts): a forwarder process of its own, on a PostgreSQL
+ * database, or attached to the embedded PostgreSQL of a server's data dir.
+ */
+export async function startWorker(options: { name: string; databaseUrl?: string; dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] }, timeoutMs = 30_000): Promise<RunningWorker> {
   installExitHook();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const logFile = path.join(ARTIFACTS, `worker-${options.name}.log`);
   const log = fs.createWriteStream(logFile);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "scripts/worker.ts"], {
     cwd: ROOT,
-    env: serverEnv({ DATABASE_URL: options.databaseUrl, ...options.env }),
+    env: serverEnv({ ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}), ...(options.dataDir ? { TAGPIPE_DATA_DIR: options.dataDir } : {}), ...options.env }),
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

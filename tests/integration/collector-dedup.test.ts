@@ -11,7 +11,8 @@ import { startStandIns, type StandIns } from "../helpers/stand-ins";
 
 const DESTINATIONS = 5;
 
-describe.each(["postgres", "pglite"] as const)("deduplication on %s", (backend) => {
+describe("deduplication", () => {
+  const backend = "postgres";
   let standIns: StandIns;
   let collector: Collector;
   let p: Pipeline;

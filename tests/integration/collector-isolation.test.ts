@@ -9,7 +9,8 @@ import { startCollector, type Collector } from "../helpers/collector";
 import { allDestinations, collect, createPipeline, eventually, expectOutcome, purchase, sendServerEvents, type Pipeline } from "../helpers/pipeline";
 import { startStandIns, type StandIns } from "../helpers/stand-ins";
 
-describe.each(["postgres", "pglite"] as const)("environment isolation on %s", (backend) => {
+describe("environment isolation", () => {
+  const backend = "postgres";
   let standIns: StandIns;
   let collector: Collector;
   let p: Pipeline;

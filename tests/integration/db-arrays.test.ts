@@ -1,12 +1,8 @@
 // Array parameters (lib/db.ts): the collector sends each column of a batch as one array,
-// in binary to PostgreSQL and to PGlite (by the wire protocol, lib/pglite-wire.ts), and as
-// a JavaScript array to PGlite.query inside a PGlite transaction. Whatever the values, each
-// way must read back exactly what was sent.
-import { PGlite } from "@electric-sql/pglite";
+// in PostgreSQL's binary format. Whatever the values, they must read back exactly as sent.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { pgArraysBinary, pgliteArrays, type ArrayType } from "../../lib/db";
-import { pgliteWire } from "../../lib/pglite-wire";
+import { pgArraysBinary, type ArrayType } from "../../lib/db";
 import { ADMIN_URL } from "../helpers/postgres";
 
 const texts = ["plain", "", "Café crème — 20 % ≥ 0", "東京の店", "😀".repeat(500), "x".repeat(70_000), "é".repeat(10_000), 'quotes " and \\ and {braces}, commas', null, "NULL"];
@@ -32,26 +28,17 @@ const expected = (type: ArrayType, values: readonly unknown[]) => values.map((v)
 
 describe("array parameters", () => {
   let client: pg.Client;
-  let lite: PGlite;
-  let wire: ReturnType<typeof pgliteWire>;
   beforeAll(async () => {
     client = new pg.Client({ connectionString: ADMIN_URL });
     await client.connect();
-    lite = await PGlite.create();
-    wire = pgliteWire(lite);
   });
   afterAll(async () => {
     await client?.end();
-    await lite?.close();
   });
 
   test.each(cases.map(([type, values], i) => [i, type, values] as const))("case %i: %s values read back as sent", async (_, type, values) => {
     const fromPostgres = (await client.query(query(type), pgArraysBinary([[type, values]]))).rows.map((r) => normalise(type, r.v));
-    const fromPglite = (await lite.query<{ v: unknown }>(query(type), pgliteArrays([[type, values]]))).rows.map((r) => normalise(type, r.v));
-    const fromPgliteWire = (await wire<{ v: unknown }>(query(type), pgArraysBinary([[type, values]]))).map((r) => normalise(type, r.v));
     expect(fromPostgres).toEqual(expected(type, values));
-    expect(fromPglite).toEqual(expected(type, values));
-    expect(fromPgliteWire).toEqual(expected(type, values));
   });
 
   test("every case encoded at once, into one shared buffer (short and long, ASCII and not, empty between), reads back the same", async () => {
@@ -61,11 +48,8 @@ describe("array parameters", () => {
       ["text", ["x".repeat(200_000), null, "y"]],
     ];
     const encoded = pgArraysBinary(edge);
-    const literal = pgliteArrays(edge);
     for (const [i, [type, values]] of edge.entries()) {
       expect((await client.query(query(type), [encoded[i]])).rows.map((r) => normalise(type, r.v))).toEqual(expected(type, values));
-      expect((await lite.query<{ v: unknown }>(query(type), [literal[i]])).rows.map((r) => normalise(type, r.v))).toEqual(expected(type, values));
-      expect((await wire<{ v: unknown }>(query(type), [encoded[i]], `edge_${type}`)).map((r) => normalise(type, r.v))).toEqual(expected(type, values));
     }
   });
 
@@ -81,12 +65,5 @@ describe("array parameters", () => {
       { a: "a", b: { x: 1 }, c: times[0] },
       { a: "ü", b: null, c: times[1] },
     ]);
-    const arrays = pgArraysBinary([
-      ["text", columns[0]],
-      ["jsonb", columns[1]],
-      ["timestamptz", columns[2]],
-    ]);
-    expect(await wire(sql, arrays, "side_by_side")).toEqual(rows);
-    expect(await wire(sql, arrays, "side_by_side")).toEqual(rows);
   });
 });

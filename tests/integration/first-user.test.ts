@@ -1,7 +1,8 @@
 // A fresh install without open sign-up: the first person to sign up creates the team and
 // becomes its owner (exactly one, even when several try at once); everyone after that
 // needs an invitation. These servers also run with TAGPIPE_SECURE_COOKIES=1, as behind
-// HTTPS, so the session cookie must be Secure.
+// HTTPS, so the session cookie must be Secure. The server runs on its own embedded
+// PostgreSQL, as `npm start` on a fresh machine does.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   Client,
@@ -13,28 +14,16 @@ import {
   uid,
   type Json,
 } from "../helpers/api";
-import { createDatabase, dropDatabase } from "../helpers/postgres";
-import { startServer, type Backend, type RunningServer } from "../helpers/server";
+import { startServer, type RunningServer } from "../helpers/server";
 
-const servers = new Map<Backend, RunningServer>();
-let database: { name: string; url: string } | null = null;
+let server: RunningServer | null = null;
 
 beforeAll(async () => {
-  const distDir = inject("distDir");
-  const env = { TAGPIPE_SECURE_COOKIES: "1" };
-  database = await createDatabase("setup");
-  const started = await Promise.allSettled([
-    startServer({ name: "setup-postgres", backend: "postgres", databaseUrl: database.url, distDir, env }),
-    startServer({ name: "setup-pglite", backend: "pglite", distDir, env }),
-  ]);
-  for (const result of started) if (result.status === "fulfilled") servers.set(result.value.backend, result.value);
-  const failed = started.find((r) => r.status === "rejected");
-  if (failed) throw failed.reason;
+  server = await startServer({ name: "setup-embedded", backend: "embedded", distDir: inject("distDir"), env: { TAGPIPE_SECURE_COOKIES: "1" } });
 });
 
 afterAll(async () => {
-  await Promise.allSettled([...servers.values()].map((s) => s.stop()));
-  if (database) await dropDatabase(database.name);
+  await server?.stop();
 });
 
 function person() {
@@ -42,8 +31,8 @@ function person() {
   return { email: `person-${id}@example.test`, name: `Person ${id}`, password: `pw-${id}-long-enough`, teamName: `Team ${id}` };
 }
 
-describe.each(["postgres", "pglite"] as const)("first-user set-up on %s", (backend) => {
-  const url = () => servers.get(backend)!.url;
+describe("first-user set-up on a fresh install", () => {
+  const url = () => server!.url;
   let first: ReturnType<typeof person>;
 
   it("of several simultaneous first sign-ups exactly one succeeds, and becomes owner", async () => {

@@ -1,7 +1,8 @@
-// Integration harness: two real Tagpipe servers over real HTTP, one on a fresh database
-// of the real PostgreSQL and one on embedded PGlite in a fresh data dir. Every spec runs
-// against both (describe.each over inject("servers")). Teardown stops both servers and
-// drops the database, also when setup fails half-way.
+// Integration harness: a real Tagpipe server over real HTTP on a fresh database of the
+// machine's PostgreSQL, shared by the specs (inject("servers")). The embedded PostgreSQL
+// that `npm start` runs is the same engine and code path; the specs that are about it
+// (first-user, embedded-postgres, collector-crash) start servers on it of their own.
+// Teardown stops the server and drops the database, also when setup fails half-way.
 import type { TestProject } from "vitest/node";
 import "../helpers/context";
 import type { TestServer } from "../helpers/context";
@@ -26,21 +27,10 @@ export default async function setup(project: TestProject) {
     const started = Date.now();
     database = await createDatabase();
     const common = { distDir, env: { TAGPIPE_OPEN_SIGNUP: "1" } };
-    // allSettled, not all: when one fails, the other must have finished starting before
-    // teardown stops it.
-    const results = await Promise.allSettled([
-      startServer({ ...common, name: "postgres", backend: "postgres", databaseUrl: database.url }),
-      startServer({ ...common, name: "pglite", backend: "pglite" }),
-    ]);
-    for (const r of results) if (r.status === "fulfilled") servers.push(r.value);
-    const failed = results.find((r) => r.status === "rejected");
-    if (failed) throw failed.reason;
-    const [postgres, pglite] = servers;
-    console.log(`[tests] servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${postgres.url} (PostgreSQL ${database.name}), ${pglite.url} (PGlite)`);
-    const provided: TestServer[] = [
-      { name: "postgres", url: postgres.url, databaseUrl: database.url, dataDir: postgres.dataDir },
-      { name: "pglite", url: pglite.url, databaseUrl: null, dataDir: pglite.dataDir },
-    ];
+    const postgres = await startServer({ ...common, name: "postgres", backend: "postgres", databaseUrl: database.url });
+    servers.push(postgres);
+    console.log(`[tests] server ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${postgres.url} (PostgreSQL ${database.name})`);
+    const provided: TestServer[] = [{ name: "postgres", url: postgres.url, databaseUrl: database.url, dataDir: postgres.dataDir }];
     project.provide("servers", provided);
     project.provide("distDir", distDir);
   } catch (error) {

@@ -64,8 +64,7 @@ describe.each(servers)("API tokens on $name", ({ url }) => {
   });
 });
 
-// These look at the rows the server stored, which only the PostgreSQL backend lets a
-// second process read (PGlite's files belong to the server process).
+// These look at the rows the server stored.
 describe("API tokens in the PostgreSQL database", () => {
   const postgres = servers.find((s) => s.name === "postgres")!;
   let team: Team;
