@@ -226,7 +226,7 @@ export type Quality = {
 
 const eventLink = (ctx: SiteContext, name: string) => {
   const e = ctx.events.find((x) => x.name === name);
-  return ctx.containerId && e ? `/containers/${ctx.containerId}/events?edit=${e.id}` : null;
+  return ctx.containerId && e ? `/containers/${ctx.containerId}/events?edit=${e.id}#entity-${e.id}` : null;
 };
 
 /** Parameter validity and match keys per event, match-quality score per destination. */
@@ -285,7 +285,7 @@ export async function siteQuality(actor: Actor, siteId: string, period: Period):
       keys: MATCH_KEYS.filter((k) => k.key in weights).map((k) => ({ key: k.key, label: k.label, share: shares[k.key] ?? 0 })),
       score: matchScore(dest.platform, shares, d.delivered),
       weights,
-      link: ctx.containerId ? `/containers/${ctx.containerId}/destinations?edit=${dest.id}` : null,
+      link: ctx.containerId ? `/containers/${ctx.containerId}/destinations?edit=${dest.id}#entity-${dest.id}` : null,
     };
   });
   return { site: { id: ctx.id, name: ctx.name }, period, events, destinations };
