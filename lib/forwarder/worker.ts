@@ -21,6 +21,7 @@ import { database, type Sql } from "../db";
 import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
 import type { Adapter, Job, Outcome, Verdict } from "./types";
+import { keysMask } from "../health/keys";
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -215,7 +216,13 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>, count
   // statement, so an outcome is counted exactly when it is recorded.
   const logged = (outcome: string) => `, done AS (INSERT INTO "DeliveryOutcome" ("deliveryId", outcome) SELECT id, '${outcome}' FROM u) SELECT 1`;
   if (delivered.length) {
-    await sql.query(`WITH u AS (UPDATE "Delivery" d SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL${attempt} WHERE id = ANY($1::text[]) RETURNING d.id)${logged("delivered")}`, [delivered]);
+    // Delivered outcomes carry the match keys as sent, for the destination's match quality.
+    await sql.query(
+      `WITH u AS (UPDATE "Delivery" d SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL${attempt}
+         FROM unnest($1::text[], $2::int[]) AS t(id, keys) WHERE d.id = t.id RETURNING d.id, t.keys)
+       INSERT INTO "DeliveryOutcome" ("deliveryId", outcome, keys) SELECT id, 'delivered', keys FROM u`,
+      [delivered, delivered.map((id) => keysMask(rows.get(id)!.userData as Record<string, unknown>))],
+    );
   }
   if (retry.length) {
     await sql.query(

@@ -72,7 +72,7 @@ const FOLD = `WITH ev AS (
       delivered: "o.outcome = 'delivered'",
       failed: "o.outcome <> 'delivered'",
       dead: "o.outcome = 'dead'",
-      ...Object.fromEntries(MATCH_KEYS.map((k) => [k.column, `o.outcome = 'delivered' AND ${k.sql('e."userData"')}`])),
+      ...Object.fromEntries(MATCH_KEYS.map((k) => [k.column, `o.outcome = 'delivered' AND o.keys & ${k.bit} <> 0`])),
     })}
     FROM dl o JOIN "Delivery" d ON d.id = o."deliveryId" JOIN "CollectedEvent" e ON e.id = d."collectedEventId"
   ), cells AS (

@@ -57,6 +57,7 @@ CREATE TABLE "DeliveryOutcome" (
     "id" BIGSERIAL NOT NULL,
     "deliveryId" TEXT NOT NULL,
     "outcome" TEXT NOT NULL,
+    "keys" INTEGER NOT NULL DEFAULT 0,
     "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "DeliveryOutcome_pkey" PRIMARY KEY ("id")
