@@ -5,11 +5,12 @@ import { Badge } from "../ui/primitives";
 
 type EventChoice = { id: string; name: string; platformNames: Record<string, string> };
 
-export function DestinationsManager({ containerId, destinations, events, regions, owners, canWrite }: { containerId: string; destinations: DestinationRow[]; events: EventChoice[]; regions: string[]; owners: Owner[]; canWrite: boolean }) {
+export function DestinationsManager({ containerId, initialEditing, destinations, events, regions, owners, canWrite }: { containerId: string; destinations: DestinationRow[]; events: EventChoice[]; regions: string[]; owners: Owner[]; canWrite: boolean; initialEditing?: string }) {
   const eventName = (id: string) => events.find((e) => e.id === id)?.name ?? "missing event";
   const choices = events.map((e) => ({ id: e.id, name: e.name, platformName: (p: string) => e.platformNames[p] }));
   return (
     <EntityList
+      initialEditing={initialEditing}
       noun="destination"
       items={destinations}
       owners={owners}

@@ -20,6 +20,7 @@ export function EntityList<T extends EntityBase>({
   summary,
   editor,
   emptyText,
+  initialEditing,
 }: {
   noun: string;
   items: T[];
@@ -31,9 +32,11 @@ export function EntityList<T extends EntityBase>({
   summary: (item: T) => ReactNode;
   editor: (item: T | null, close: () => void) => ReactNode;
   emptyText: string;
+  /** An entity whose editor opens at once (a link from the Health page: ?edit=<id>). */
+  initialEditing?: string;
 }) {
   const router = useRouter();
-  const [editing, setEditing] = useState<string | "new" | null>(null);
+  const [editing, setEditing] = useState<string | "new" | null>(canWrite && initialEditing && items.some((i) => i.id === initialEditing) ? initialEditing : null);
   const ownerName = (id: string | null) => owners.find((o) => o.id === id)?.name;
   const close = () => setEditing(null);
   return (
@@ -46,9 +49,11 @@ export function EntityList<T extends EntityBase>({
       <ul className="space-y-3">
         {items.map((item) =>
           editing === item.id ? (
-            <li key={item.id}>{editor(item, close)}</li>
+            <li key={item.id} id={`entity-${item.id}`}>
+              {editor(item, close)}
+            </li>
           ) : (
-            <li key={item.id} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <li key={item.id} id={`entity-${item.id}`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
               <div className="flex flex-wrap items-start justify-between gap-3">
                 <div className="min-w-0 flex-1">
                   <p className="font-semibold text-slate-900">{item.name}</p>

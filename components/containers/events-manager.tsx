@@ -4,7 +4,7 @@ import { EntityList, type Owner } from "./entity-list";
 import { EventEditor, missingRequired, type EventRow, type PlanEventChoice } from "./event-editor";
 import { Badge, ButtonLink, EmptyState } from "../ui/primitives";
 
-export function EventsManager({ containerId, events, plans, triggers, variables, owners, canWrite }: { containerId: string; events: EventRow[]; plans: PlanEventChoice[]; triggers: { id: string; name: string }[]; variables: { id: string; name: string }[]; owners: Owner[]; canWrite: boolean }) {
+export function EventsManager({ containerId, initialEditing, events, plans, triggers, variables, owners, canWrite }: { containerId: string; events: EventRow[]; plans: PlanEventChoice[]; triggers: { id: string; name: string }[]; variables: { id: string; name: string }[]; owners: Owner[]; canWrite: boolean; initialEditing?: string }) {
   if (plans.length === 0) {
     return (
       <EmptyState title="The tracking plan is empty" action={<ButtonLink href="/plan">Open the tracking plan</ButtonLink>}>
@@ -20,6 +20,7 @@ export function EventsManager({ containerId, events, plans, triggers, variables,
         Events come from the team&apos;s <Link href="/plan" className="font-medium text-indigo-700 hover:underline">tracking plan</Link>; here you say what fires them on this site and where their parameters come from.
       </p>
       <EntityList
+        initialEditing={initialEditing}
         noun="event"
         items={events}
         owners={owners}

@@ -6,6 +6,7 @@ import { signOut } from "next-auth/react";
 
 const LINKS = [
   { href: "/overview", label: "Overview" },
+  { href: "/health", label: "Health" },
   { href: "/plan", label: "Tracking plan" },
   { href: "/sites", label: "Sites" },
   { href: "/containers", label: "Containers" },

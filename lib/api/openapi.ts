@@ -5,6 +5,7 @@ import * as s from "../schemas/resources";
 import * as c from "../schemas/config";
 import { importFile } from "../config/transfer";
 import { deliveryReplay } from "../schemas/deliveries";
+import { healthQuery, qualityQuery } from "../schemas/health";
 import { serverBatch } from "../collector/schema";
 import type { Permission } from "../rbac/permissions";
 import { ROLES, can } from "../rbac/permissions";
@@ -93,6 +94,9 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/environments/{id}/history", summary: "Publish history of an environment", permission: "environment:read" },
   { method: "post", path: "/environments/{id}/preview", summary: "A preview link for the storefront (expires in 4 hours)", permission: "draft:write", created: true },
   { method: "get", path: "/deliveries", summary: "The outbox: deliveries by status and destination", permission: "delivery:read" },
+  { method: "get", path: "/sites/{id}/health", summary: "Signal health: counts per hour or day from the rollups, the previous period beside, the backlog", permission: "health:read", query: healthQuery },
+  { method: "get", path: "/sites/{id}/quality", summary: "Quality: parameter validity and match keys per event, match-quality score per destination, with example events", permission: "health:read", query: qualityQuery },
+  { method: "get", path: "/sites/{id}/coverage", summary: "Deduplication coverage per event (browser and server, browser only, server only) against the 75 % target", permission: "health:read", query: qualityQuery },
   { method: "post", path: "/deliveries/replay", summary: "Replay dead-lettered deliveries", permission: "delivery:replay", body: deliveryReplay, created: true },
 ];
 

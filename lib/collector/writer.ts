@@ -12,6 +12,7 @@
 import { database, type ArrayType, type Sql } from "../db";
 import { DEDUP_WINDOW_MS, type PreparedEvent } from "./prepare";
 import { uuidv7 } from "./ids";
+import { keysMaskSql } from "../health/keys";
 
 export type EventOutcome = { event_id: string; status: "accepted" | "duplicate" | "rejected"; errors?: { field: string; message: string }[] };
 
@@ -101,6 +102,7 @@ async function commit(items: Item[]): Promise<EventOutcome[]> {
   const firstByKey = new Map<string, Item>();
   const candidates: Item[] = [];
   const rejected: Item[] = [];
+  const folded: { first: Item; copy: Item }[] = [];
   items.forEach((item, i) => {
     const { env, event } = item;
     if (event.status !== "accepted") return void rejected.push(item);
@@ -109,6 +111,7 @@ async function commit(items: Item[]): Promise<EventOutcome[]> {
     const first = keys.map((k) => firstByKey.get(k)).find((hit) => hit !== undefined);
     if (first) {
       fold(first.event, event);
+      folded.push({ first, copy: item });
       outcomes[i] = { event_id: event.eventId, status: "duplicate" };
       return;
     }
@@ -125,12 +128,13 @@ async function commit(items: Item[]): Promise<EventOutcome[]> {
       for (const id of second) inserted.add(id);
       collided = collided.filter((c) => !inserted.has(c.event.id));
     }
-    if (collided.length) await merge(sql, collided);
+    if (collided.length) await retryingDeadlocks(() => merge(sql, collided));
     const duplicate = new Set(collided);
     items.forEach((item, i) => {
       if (duplicate.has(item)) outcomes[i] = { event_id: item.event.eventId, status: "duplicate" };
     });
   }
+  if (folded.length) await logFolded(sql, folded);
   return outcomes;
 }
 
@@ -142,6 +146,9 @@ async function commit(items: Item[]): Promise<EventOutcome[]> {
 type Column<R> = readonly [name: string, type: ArrayType, value: (row: R, now: Date) => unknown];
 type DeliveryRow = { id: string; teamId: string; collectedEventId: string; delivery: PreparedEvent["deliveries"][number]; nextAttemptAt: Date };
 
+// receivedAt is left to the column's default, the database's transaction time: the health
+// fold (lib/health/rollups.ts) counts rows received before the oldest open transaction's
+// start, which is only safe if no row carries a time older than its own transaction.
 const EVENT_COLUMNS: Column<Item>[] = [
   ["id", "text", (r) => r.event.id],
   ["teamId", "text", (r) => r.env.teamId],
@@ -162,7 +169,6 @@ const EVENT_COLUMNS: Column<Item>[] = [
   ["region", "text", (r) => r.event.region],
   ["test", "bool", (r) => r.event.test],
   ["eventTime", "timestamptz", (r) => r.event.eventTime],
-  ["receivedAt", "timestamptz", (_, now) => now],
   ["eventKey", "text", (r) => r.event.eventKey],
   ["orderKey", "text", (r) => r.event.orderKey],
 ];
@@ -230,25 +236,57 @@ async function takeOverExpired(sql: Sql, items: Item[]): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Merges copies into the stored events owning their keys: the event_id's owner, else the order_id's. */
+/**
+ * Merges copies into the stored events owning their keys: the event_id's owner, else the
+ * order_id's. The same statement logs each merge for the health rollups (EventMerge: the
+ * stored event's source and match keys before and after), so a merge is counted exactly
+ * once with the change it made. The owners are locked first (`locked`): their source and
+ * keys are read as they are when this statement changes them, even when another copy
+ * merged into them a moment before.
+ */
 async function merge(sql: Sql, items: Item[]): Promise<void> {
   await sql.query(
-    `UPDATE "CollectedEvent" c SET
-       "source" = CASE WHEN c."source" = m.source THEN c."source" ELSE 'both' END,
-       "params" = CASE WHEN m.source <> 'browser' THEN c."params" || m.params ELSE m.params || c."params" END,
-       "userData" = CASE WHEN m.source <> 'browser' THEN c."userData" || m."userData" ELSE m."userData" || c."userData" END,
-       "context" = m.context || c."context"
-     FROM (
+    `WITH m AS (
        SELECT t.*, COALESCE(
          (SELECT x.id FROM "CollectedEvent" x WHERE x."environmentId" = t.e AND x.name = t.n AND x."eventKey" = t.k),
          (SELECT x.id FROM "CollectedEvent" x WHERE x."environmentId" = t.e AND x.name = t.n AND x."orderKey" = t.o)) AS target
        FROM json_to_recordset($1::json) AS t(e text, n text, k text, o text, source text, params jsonb, "userData" jsonb, context jsonb)
-     ) m
-     WHERE c.id = m.target`,
+     ), locked AS (
+       SELECT x.id, x."teamId", x."siteId", x."environmentId", x.name, x.region, x.source, x."userData", x."receivedAt"
+       FROM "CollectedEvent" x WHERE x.id IN (SELECT target FROM m) ORDER BY x.id FOR UPDATE
+     ), merged AS (
+       UPDATE "CollectedEvent" c SET
+         "source" = CASE WHEN c."source" = m.source THEN c."source" ELSE 'both' END,
+         "params" = CASE WHEN m.source <> 'browser' THEN c."params" || m.params ELSE m.params || c."params" END,
+         "userData" = CASE WHEN m.source <> 'browser' THEN c."userData" || m."userData" ELSE m."userData" || c."userData" END,
+         "context" = m.context || c."context"
+       FROM m JOIN locked l ON l.id = m.target
+       WHERE c.id = m.target
+       RETURNING c.id, c.source, c."userData", m.source AS "copySource"
+     )
+     INSERT INTO "EventMerge" ("teamId", "siteId", "environmentId", name, region, "copySource", copies, "targetReceivedAt", "oldSource", "newSource", "oldKeys", "newKeys")
+     SELECT l."teamId", l."siteId", l."environmentId", l.name, COALESCE(l.region, ''), g."copySource", (SELECT count(*) FROM m WHERE m.target = g.id),
+            l."receivedAt", l.source, g.source, ${keysMaskSql('l."userData"')}, ${keysMaskSql('g."userData"')}
+     FROM merged g JOIN locked l ON l.id = g.id`,
     [
       JSON.stringify(
         items.map(({ env, event }) => ({ e: env.environmentId, n: event.name, k: event.eventKey, o: event.orderKey, source: event.source, params: event.params, userData: event.userData, context: event.context })),
       ),
     ],
+  );
+}
+
+/**
+ * Copies folded into another of the same batch (no stored row changed for them): logged
+ * for the health rollups as merges that changed nothing, since the stored event was
+ * written with both sources already. Runs only when a batch held such copies. A crash
+ * between the batch's commit and this statement loses their count (never doubles it).
+ */
+async function logFolded(sql: Sql, folded: { first: Item; copy: Item }[]): Promise<void> {
+  await sql.query(
+    `INSERT INTO "EventMerge" ("teamId", "siteId", "environmentId", name, region, "copySource", copies, "targetReceivedAt", "oldSource", "newSource")
+     SELECT t.team, t.site, t.env, t.name, t.region, t.source, 1, now(), '', ''
+     FROM json_to_recordset($1::json) AS t(team text, site text, env text, name text, region text, source text)`,
+    [JSON.stringify(folded.map(({ first, copy }) => ({ team: first.env.teamId, site: first.env.siteId, env: first.env.environmentId, name: first.event.name, region: first.event.region ?? "", source: copy.event.source })))],
   );
 }

@@ -16,6 +16,7 @@ import { database, type Sql } from "../db";
 import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
 import type { Adapter, Job, Outcome, Verdict } from "./types";
+import { keysMask } from "../health/keys";
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -186,20 +187,29 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
       else retry.push({ id, at, status: r.status, error: r.response });
     }
   }
+  // Each update logs its outcomes for the health rollups (DeliveryOutcome) in the same
+  // statement, so an outcome is counted exactly when it is recorded.
+  const logged = (outcome: string) => `, done AS (INSERT INTO "DeliveryOutcome" ("deliveryId", outcome) SELECT id, '${outcome}' FROM u) SELECT 1`;
   if (delivered.length) {
-    await sql.query(`UPDATE "Delivery" d SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL${attempt} WHERE id = ANY($1::text[])`, [delivered]);
+    // Delivered outcomes carry the match keys as sent, for the destination's match quality.
+    await sql.query(
+      `WITH u AS (UPDATE "Delivery" d SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL${attempt}
+         FROM unnest($1::text[], $2::int[]) AS t(id, keys) WHERE d.id = t.id RETURNING d.id, t.keys)
+       INSERT INTO "DeliveryOutcome" ("deliveryId", outcome, keys) SELECT id, 'delivered', keys FROM u`,
+      [delivered, delivered.map((id) => keysMask(rows.get(id)!.userData as Record<string, unknown>))],
+    );
   }
   if (retry.length) {
     await sql.query(
-      `UPDATE "Delivery" d SET "nextAttemptAt" = t.at, "lastStatus" = t.status, "lastError" = t.error${attempt}
-       FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[]) AS t(id, at, status, error) WHERE d.id = t.id`,
+      `WITH u AS (UPDATE "Delivery" d SET "nextAttemptAt" = t.at, "lastStatus" = t.status, "lastError" = t.error${attempt}
+       FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[]) AS t(id, at, status, error) WHERE d.id = t.id RETURNING d.id)${logged("failed")}`,
       [retry.map((r) => r.id), retry.map((r) => r.at), retry.map((r) => r.status), retry.map((r) => r.error)],
     );
   }
   if (dead.length) {
     await sql.query(
-      `UPDATE "Delivery" d SET status = 'dead', "lastStatus" = t.status, "lastError" = t.error, "lastResponse" = t.error${attempt}
-       FROM unnest($1::text[], $2::int[], $3::text[]) AS t(id, status, error) WHERE d.id = t.id`,
+      `WITH u AS (UPDATE "Delivery" d SET status = 'dead', "lastStatus" = t.status, "lastError" = t.error, "lastResponse" = t.error${attempt}
+       FROM unnest($1::text[], $2::int[], $3::text[]) AS t(id, status, error) WHERE d.id = t.id RETURNING d.id)${logged("dead")}`,
       [dead.map((r) => r.id), dead.map((r) => r.status), dead.map((r) => r.error)],
     );
   }

@@ -15,6 +15,7 @@ const READ = [
   "plan:read",
   "version:read",
   "delivery:read",
+  "health:read",
 ] as const;
 const EDIT = ["site:write", "region:write", "container:write", "plan:write", "draft:write", "version:create"] as const;
 const PUBLISH = ["site:delete", "container:delete", "environment:write", "version:publish", "delivery:replay"] as const;

@@ -1,7 +1,7 @@
 // Browser and server copies of one event: counted once, forwarded once, the server's
 // fields enriching the browser's — in either order and racing each other; purchases also
-// deduplicate by order_id. Real HTTP to a server of this file's own (PostgreSQL and
-// PGlite), forwarding to the platform stand-ins.
+// deduplicate by order_id. Real HTTP to a server of this file's own, forwarding to the
+// platform stand-ins.
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { expectStatus, type Json } from "../helpers/api";
@@ -18,7 +18,7 @@ describe("deduplication", () => {
   let p: Pipeline;
   const browser = (events: unknown[]) => collect(collector.url, { publicKey: p.production.publicKey, origin: p.origin }, events);
   const server = (events: unknown[]) => sendServerEvents(collector.url, p.production.serverKey, events);
-  /** What the stored rows must look like, checked at the end (PGlite's rows can only be read once the server stopped). */
+  /** What the stored rows must look like, checked at the end, once everything was forwarded. */
   const expectedRows: { eventId: string; source: string; check?: (row: Json) => void }[] = [];
 
   /** This team's deliveries of the given event_ids, via GET /api/v1/deliveries. */
@@ -154,7 +154,7 @@ describe("deduplication", () => {
   });
 
   it("stored rows: one CollectedEvent per event (source as merged), never one for a duplicate, no stray outbox rows", async () => {
-    // Everything this file sent has been forwarded; PGlite's rows are read after the server stopped.
+    // Everything this file sent has been forwarded.
     const rows = await collector.query<Json>(`SELECT "eventId", name, source, status, params, "userData", context, "orderId" FROM "CollectedEvent" WHERE name = 'purchase'`);
     const byId = new Map<string, Json[]>();
     for (const r of rows) byId.set(r.eventId, [...(byId.get(r.eventId) ?? []), r]);

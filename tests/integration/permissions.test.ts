@@ -277,6 +277,11 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
   // The outbox.
   "get /deliveries": async () => ({ path: "/deliveries?status=dead" }),
   "post /deliveries/replay": async (w) => ({ path: "/deliveries/replay", body: { destinationId: w.destinationId } }),
+
+  // Signal health.
+  "get /sites/{id}/health": async (w) => ({ path: `/sites/${w.siteId}/health?period=24h&by=event` }),
+  "get /sites/{id}/quality": async (w) => ({ path: `/sites/${w.siteId}/quality?period=7d` }),
+  "get /sites/{id}/coverage": async (w) => ({ path: `/sites/${w.siteId}/coverage` }),
 };
 
 const key = (op: (typeof OPERATIONS)[number]) => `${op.method} ${op.path}`;

@@ -1,4 +1,4 @@
-// The draft → version → publish path over real HTTP on PostgreSQL and PGlite: stale
+// The draft → version → publish path over real HTTP on PostgreSQL: stale
 // edits refused with a conflict, broken drafts refused with every problem, the diff,
 // publishing and rollback with their history, import/export, secrets masked, and the
 // compiled container script served per environment.

@@ -5,15 +5,18 @@ import { listMembers } from "@/lib/team/members";
 import { listAuditEntries } from "@/lib/audit/list";
 import { Badge, ButtonLink, Card, EmptyState, PageHeader, formatDate } from "@/components/ui/primitives";
 import { describeAudit } from "@/components/audit/describe";
+import { teamHealth } from "@/lib/health/report";
+import { KeyFigures } from "@/components/health/figures";
 
 export const metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const actor = await requireActor();
-  const [sites, members, recent] = await Promise.all([
+  const [sites, members, recent, health] = await Promise.all([
     listSites(actor),
     listMembers(actor),
     listAuditEntries(actor, { limit: 8 }),
+    teamHealth(actor, "24h"),
   ]);
   const stats = [
     { label: "Sites", value: sites.length, href: "/sites" },
@@ -24,7 +27,7 @@ export default async function OverviewPage() {
     <>
       <PageHeader
         title="Overview"
-        description="Your team's sites and what changed lately."
+        description="Your team's sites, their signal, and what changed lately."
         actions={actor.role !== "viewer" ? <ButtonLink href="/sites/new">New site</ButtonLink> : null}
       />
       <div className="mb-6 grid grid-cols-1 gap-4 sm:grid-cols-3">
@@ -35,6 +38,16 @@ export default async function OverviewPage() {
           </Link>
         ))}
       </div>
+      {sites.length ? (
+        <Card
+          title="Signal, last 24 hours"
+          description="Against the 24 hours before, from the health rollups."
+          actions={<Link href="/health" className="text-sm font-medium text-indigo-700 hover:underline">Health of every site</Link>}
+          className="mb-6"
+        >
+          <KeyFigures totals={health.totals} names={["received", "accepted", "rejected", "duplicates", "delivered", "failed", "dead"]} />
+        </Card>
+      ) : null}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card title="Sites">
           {sites.length === 0 ? (
@@ -45,9 +58,14 @@ export default async function OverviewPage() {
             <ul className="divide-y divide-slate-100">
               {sites.map((site) => (
                 <li key={site.id} className="flex items-center justify-between py-2">
-                  <Link href={`/sites/${site.id}`} className="font-medium text-indigo-700 hover:underline">
-                    {site.name}
-                  </Link>
+                  <span className="flex items-baseline gap-2">
+                    <Link href={`/sites/${site.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {site.name}
+                    </Link>
+                    <Link href={`/sites/${site.id}/health`} className="text-xs text-slate-600 hover:underline">
+                      health
+                    </Link>
+                  </span>
                   <span className="text-sm text-slate-600">
                     {site.hostnames[0]} · {site.defaultCurrency} · {site._count.regions} regions
                   </span>

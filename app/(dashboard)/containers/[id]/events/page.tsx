@@ -7,8 +7,9 @@ import type { EventRow, PlanEventChoice } from "@/components/containers/event-ed
 
 export const metadata = { title: "Events" };
 
-export default async function EventsPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function EventsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string }> }) {
   const { id } = await params;
+  const { edit } = await searchParams;
   const { actor, draft, owners } = await loadWorkspace(id);
   const [events, plans] = await Promise.all([listContainerEvents(actor, id), listPlanEvents(actor)]);
   return (
@@ -20,6 +21,7 @@ export default async function EventsPage({ params }: { params: Promise<{ id: str
       variables={draft.variables.map((v) => ({ id: v.id, name: v.name }))}
       owners={owners}
       canWrite={can(actor.role, "draft:write")}
+      initialEditing={edit}
     />
   );
 }

@@ -1,0 +1,178 @@
+// npm run bench:trust – the figures of issue 13 (signal health), each on its own line as
+// name=value (progress goes to stderr):
+//
+//   health_page_ms_10m_events  server time to answer a site's Health page for 30 days
+//                              (GET /sites/:id/health?period=30d over HTTP, signed in: the
+//                              page's data load and its server render), median of 9, with
+//                              10,000,000 events stored over the last 30 days and folded
+//                              into the rollups
+//   collect_overhead_pct       how much slower pg_single_events_per_s is with the health
+//                              fold running (a folding process beside the server, every
+//                              2 s as in production) than without it, in the same run on
+//                              the same server; measured alternately off/on, twice each
+//
+// It starts its own servers on temporary PostgreSQL databases (created and dropped) and
+// reuses bench:collect's measuring code (scripts/bench/collect-lib.ts). Settings:
+// BENCH_EVENTS (default 10,000,000), BENCH_SECONDS (per throughput measurement, 6),
+// BENCH_ONLY=page|overhead.
+import { spawn } from "node:child_process";
+import os from "node:os";
+import pg from "pg";
+import { ensureBuild, testDistDir } from "../tests/helpers/build";
+import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
+import { SECONDS, cleanup, cleanups, figure, load, log, meter, publishPipeline, serverFor } from "./bench/collect-lib";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const ONLY = process.env.BENCH_ONLY;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Ten million events over 30 days, written by the database itself (INSERT … SELECT generate_series), with their deliveries. */
+async function generate(url: string, p: { siteId: string; environmentId: string; destinationId: string }, teamId: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SET synchronous_commit = off");
+    const chunk = 1_000_000;
+    for (let start = 0; start < EVENTS; start += chunk) {
+      const end = Math.min(EVENTS, start + chunk);
+      const t = Date.now();
+      // Events: three names, three sources, three regions; 4 % rejected for their currency;
+      // match keys on a share of them. receivedAt spread evenly over the last 30 days.
+      await client.query(
+        `INSERT INTO "CollectedEvent" (id, "teamId", "siteId", "environmentId", "environmentKind", "versionNumber", name, "eventId", "orderId", source, status, errors, params, "userData", region, "eventTime", "receivedAt")
+         SELECT 'g' || g, $1, $2, $3, 'production', 1,
+                (ARRAY['purchase', 'add_to_cart', 'sign_up'])[1 + g % 3], 'g' || g, CASE WHEN g % 3 = 0 THEN 'o' || g END,
+                (ARRAY['browser', 'server', 'both', 'both'])[1 + (g / 3) % 4],
+                CASE WHEN g % 25 = 0 THEN 'rejected' ELSE 'accepted' END,
+                CASE WHEN g % 25 = 0 THEN '[{"field":"params.currency","message":"must be an ISO 4217 code such as EUR"}]'::jsonb ELSE '[]'::jsonb END,
+                '{"value": 10, "currency": "EUR"}'::jsonb,
+                CASE WHEN g % 2 = 0 THEN '{"em": "h", "client_ip_address": "1.2.3.4", "client_user_agent": "ua", "fbp": "fb.1.1.1"}'::jsonb ELSE '{"external_id": "h"}'::jsonb END,
+                (ARRAY['eu', 'us', NULL])[1 + (g / 12) % 3],
+                ts, ts
+         FROM generate_series($4::bigint, $5::bigint) g, LATERAL (SELECT (LOCALTIMESTAMP - interval '30 days' + (g::float8 / $6) * interval '30 days')::timestamp(3) AS ts) x`,
+        [teamId, p.siteId, p.environmentId, start, end - 1, EVENTS],
+      );
+      await client.query(
+        `INSERT INTO "Delivery" (id, "teamId", "collectedEventId", "destinationId", platform, "eventName", status, attempts, "deliveredAt", "createdAt")
+         SELECT 'd' || g, $1, 'g' || g, $2, 'meta', 'Purchase', CASE WHEN g % 200 = 0 THEN 'dead' ELSE 'delivered' END, 1, now(), now()
+         FROM generate_series($3::bigint, $4::bigint) g WHERE g % 25 <> 0`,
+        [teamId, p.destinationId, start, end - 1],
+      );
+      // The forwarder's outcome log, as it writes it, with the keys of what was sent.
+      await client.query(
+        `INSERT INTO "DeliveryOutcome" ("deliveryId", outcome, keys, at)
+         SELECT 'd' || g, CASE WHEN g % 200 = 0 THEN 'dead' ELSE 'delivered' END, CASE WHEN g % 2 = 0 THEN 1 + 8 + 32 ELSE 4 END,
+                (LOCALTIMESTAMP - interval '30 days' + (g::float8 / $3) * interval '30 days')::timestamp(3)
+         FROM generate_series($1::bigint, $2::bigint) g WHERE g % 25 <> 0`,
+        [start, end - 1, EVENTS],
+      );
+      log(`  ${end.toLocaleString("en-GB")} events (${((Date.now() - t) / 1000).toFixed(0)} s for this million)`);
+    }
+    await client.query(`ANALYZE "CollectedEvent"; ANALYZE "Delivery"; ANALYZE "DeliveryOutcome"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Folds everything into the rollups in a process of its own (lib/health/rollups.ts foldAll on that database). */
+async function foldAll(url: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "-e", `import("./lib/health/rollups.ts").then(async (m) => { const r = await m.foldAll(); console.error("[fold] " + r.length + " folds, " + r.reduce((n, x) => n + x.events, 0) + " events, " + r.reduce((n, x) => n + x.outcomes, 0) + " outcomes"); const db = await import("./lib/db.ts"); await db.closeDatabase(); })`], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`fold exited with ${code}`))));
+  });
+}
+
+async function healthPage(): Promise<void> {
+  const database = await createDatabase("trust");
+  cleanups.push(() => dropDatabase(database.name));
+  const server = await serverFor("trust-page", "postgres", database.url, { TAGPIPE_HEALTH: "0" });
+  const p = await publishPipeline(server.url);
+  const team = (await p.api.call("GET", "/team")) as unknown as { id: string };
+  log(`health page: generating ${EVENTS.toLocaleString("en-GB")} events over 30 days`);
+  let t = Date.now();
+  await generate(database.url, p, team.id);
+  log(`  generated in ${((Date.now() - t) / 1000).toFixed(0)} s; folding into the rollups`);
+  t = Date.now();
+  await foldAll(database.url);
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const [{ rows }] = [await client.query(`SELECT count(*)::int AS rows, sum(received)::bigint AS received FROM "HealthRollup"`)];
+  await client.query(`ANALYZE "HealthRollup"`);
+  await client.end();
+  log(`  folded in ${((Date.now() - t) / 1000).toFixed(0)} s: ${rows[0].rows} rollup rows, ${rows[0].received} events counted`);
+  // The page as a signed-in marketer opens it: the session cookie, the full HTML.
+  const cookie = [...p.api.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  const page = async () => {
+    const started = performance.now();
+    const response = await fetch(`${server.url}/sites/${p.siteId}/health?period=30d`, { headers: { cookie } });
+    const html = await response.text();
+    const ms = performance.now() - started;
+    if (response.status !== 200 || !html.includes("Health")) throw new Error(`the Health page answered ${response.status}`);
+    return ms;
+  };
+  await page();
+  await page();
+  const times: number[] = [];
+  for (let i = 0; i < 9; i++) times.push(await page());
+  log(`  Health page, 30 days: ${times.map((x) => x.toFixed(0)).join(", ")} ms`);
+  figure("health_page_ms_10m_events", Math.round(median(times)));
+  await server.stop();
+}
+
+/** A process that only folds (the server runs with TAGPIPE_WORKER=0, like the intake benchmark). */
+function folder(url: string): { stop: () => Promise<void> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "-e", `import("./lib/health/rollups.ts").then((m) => { const stop = m.startFolding((l) => console.error(l)); process.on("SIGTERM", () => stop().then(() => process.exit(0))); })`], {
+    env: { ...process.env, DATABASE_URL: url, TAGPIPE_HEALTH: "1" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  cleanups.push(async () => child.kill("SIGKILL"));
+  return {
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function overhead(): Promise<void> {
+  const database = await createDatabase("trustcol");
+  cleanups.push(() => dropDatabase(database.name));
+  const server = await serverFor("trust-collect", "postgres", database.url);
+  const pipeline = await publishPipeline(server.url);
+  log("collect overhead: warming up");
+  await load({ url: server.url, pipeline, events: 1, seconds: 2 });
+  Object.assign(meter, { server: server.pid, postgres: database.url });
+  const off: number[] = [];
+  const on: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    off.push((await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: "health off" })).eventsPerSecond);
+    const f = folder(database.url);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    on.push((await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: "health on (folding)" })).eventsPerSecond);
+    await f.stop();
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  log(`  off ${off.map(Math.round).join(", ")} events/s; on ${on.map(Math.round).join(", ")} events/s`);
+  figure("collect_overhead_pct", (100 * (mean(off) - mean(on))) / mean(off));
+  await server.stop();
+}
+
+async function main() {
+  const started = Date.now();
+  ensureBuild(testDistDir(), log);
+  log(`${os.cpus().length} CPUs`);
+  if (ONLY !== "overhead") await healthPage();
+  if (ONLY !== "page") await overhead();
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());
