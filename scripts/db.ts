@@ -1,7 +1,6 @@
 // npm run db:migrate              apply pending migrations (embedded PostgreSQL, or DATABASE_URL)
 // npm run db:migration -- <name>  write prisma/migrations/<stamp>_<name> from schema changes
 // npm run db:import-pglite [dir]  copy an earlier Tagpipe's PGlite data ($TAGPIPE_DATA_DIR/pglite) into the database
-import { PrismaPg } from "@prisma/adapter-pg";
 import { closeDatabase, database } from "../lib/db";
 import { dataDir } from "../lib/env";
 import { importPglite, pgliteDirOf } from "../lib/import-pglite";
@@ -9,32 +8,22 @@ import { applyMigrations, createMigration } from "../lib/migrate";
 
 const [command, arg] = process.argv.slice(2);
 
-/**
- * An adapter whose shadow database (where the diff replays the migrations) is a throwaway
- * database on the same server. PrismaPg names the shadow database in its config's
- * `database` field, which a connection string would override, so the URL is spelled out.
- */
-function shadowCapable(url: string): PrismaPg {
-  const u = new URL(url);
-  return new PrismaPg({
-    host: u.searchParams.get("host") ?? decodeURIComponent(u.hostname),
-    port: Number(u.port || 5432),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password) || undefined,
-    database: decodeURIComponent(u.pathname.slice(1)),
-  });
-}
-
 if (command === "migrate") {
   const db = await database();
   const applied = await applyMigrations(db.adapter);
   console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
   await closeDatabase();
 } else if (command === "migration" && arg && /^[a-z0-9_]+$/.test(arg)) {
-  const db = await database();
-  const dir = await createMigration(shadowCapable(db.url), arg);
+  // The diff replays the history on a shadow database and reads its catalog back. Through
+  // adapter-pg that read fails on PostgreSQL's "char" catalog columns ("Column type 'char'
+  // could not be deserialized"); an in-memory PGlite's adapter reads them. It needs no
+  // server and touches no data: a development tool only.
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const scratch = await PGlite.create();
+  const dir = await createMigration(new PrismaPGlite(scratch), arg);
   console.log(dir ? `created ${dir}` : "schema unchanged: no migration written");
-  await closeDatabase();
+  await scratch.close();
 } else if (command === "import-pglite") {
   const dir = arg ?? pgliteDirOf(dataDir());
   if (!dir) {

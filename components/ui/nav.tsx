@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/health", label: "Health" },
   { href: "/plan", label: "Tracking plan" },
   { href: "/sites", label: "Sites" },
+  { href: "/stream", label: "Live events" },
   { href: "/containers", label: "Containers" },
   { href: "/members", label: "Members" },
   { href: "/tokens", label: "API tokens", ownerOnly: true },

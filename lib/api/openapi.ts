@@ -4,8 +4,9 @@ import { z } from "zod";
 import * as s from "../schemas/resources";
 import * as c from "../schemas/config";
 import { importFile } from "../config/transfer";
-import { deliveryReplay } from "../schemas/deliveries";
+import { deliveryQuery, deliveryReplay } from "../schemas/deliveries";
 import { healthQuery, qualityQuery } from "../schemas/health";
+import { streamQuery, testEventRequest } from "../schemas/stream";
 import { serverBatch } from "../collector/schema";
 import type { Permission } from "../rbac/permissions";
 import { ROLES, can } from "../rbac/permissions";
@@ -93,11 +94,14 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/versions/{id}/publish", summary: "Publish (or roll back) to an environment", permission: "version:publish", body: c.publishRequest, created: true },
   { method: "get", path: "/environments/{id}/history", summary: "Publish history of an environment", permission: "environment:read" },
   { method: "post", path: "/environments/{id}/preview", summary: "A preview link for the storefront (expires in 4 hours)", permission: "draft:write", created: true },
-  { method: "get", path: "/deliveries", summary: "The outbox: deliveries by status and destination", permission: "delivery:read" },
   { method: "get", path: "/sites/{id}/health", summary: "Signal health: counts per hour or day from the rollups, the previous period beside, the backlog", permission: "health:read", query: healthQuery },
   { method: "get", path: "/sites/{id}/quality", summary: "Quality: parameter validity and match keys per event, match-quality score per destination, with example events", permission: "health:read", query: qualityQuery },
   { method: "get", path: "/sites/{id}/coverage", summary: "Deduplication coverage per event (browser and server, browser only, server only) against the 75 % target", permission: "health:read", query: qualityQuery },
-  { method: "post", path: "/deliveries/replay", summary: "Replay dead-lettered deliveries", permission: "delivery:replay", body: deliveryReplay, created: true },
+  { method: "get", path: "/environments/{id}/events", summary: "The live event stream, newest first (keyset: nextCursor), each event with a delivery badge per destination", permission: "delivery:read", query: streamQuery },
+  { method: "post", path: "/environments/{id}/test-event", summary: "Send a test server event through the collector (event_id tagpipe_test_…, test: true)", permission: "draft:write", body: testEventRequest, created: true },
+  { method: "get", path: "/collected-events/{id}", summary: "A collected event as stored, with every delivery attempt, the request body sent and the platform's answer", permission: "delivery:read" },
+  { method: "get", path: "/deliveries", summary: "The outbox newest first (keyset: nextCursor): deliveries by status (failed = dead or retrying), destination or ids", permission: "delivery:read", query: deliveryQuery },
+  { method: "post", path: "/deliveries/replay", summary: "Replay dead-lettered deliveries; answers the ids put back", permission: "delivery:replay", body: deliveryReplay, created: true },
 ];
 
 type JsonObject = Record<string, unknown>;

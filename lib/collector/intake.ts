@@ -144,6 +144,14 @@ export async function collectFromServer(req: IntakeRequest): Promise<Reply> {
   const config = await intakeByServerKeyHash(sha256Hex(match[1]));
   if (!config) return error(401, "unauthorized", "The server key is invalid or was rotated");
   if (!req.contentType.toLowerCase().startsWith("application/json")) return error(415, "unsupported_media_type", "Send the events as application/json");
+  return acceptFromServer(config, req);
+}
+
+/**
+ * The server door after its key check: also the path of the dashboard's "Send test
+ * event" (lib/stream/test-event.ts), so a test event meets exactly what a backend's does.
+ */
+export async function acceptFromServer(config: IntakeConfig, req: IntakeRequest): Promise<Reply> {
   const keyLimited = await limited(limits().perKey, `server:${config.environmentId}`);
   if (keyLimited) return keyLimited;
   const parsed = parse((s) => s.serverBatch, req.body);

@@ -6,6 +6,7 @@ import { hashUserData, type HashedUserData } from "./hash";
 import { redactText, redactUrl, scrubParams } from "./redact";
 import type { CollectedEventInput } from "./schema";
 import type { IntakeConfig } from "./intake-config";
+import { routeTo } from "./routing";
 
 export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 const FUTURE_SKEW_MS = 5 * 60 * 1000;
@@ -146,20 +147,6 @@ function clickIds(url: URL | null, now: number, into: HashedUserData): void {
   if (gclid) into.gclid = gclid;
 }
 
-const AD_PLATFORMS = new Set(["meta", "tiktok", "ga4", "google_ads", "image_pixel"]);
-/** Platforms the forwarder sends to (lib/forwarder/destinations); image pixels fire in the browser only. */
-const SERVER_SIDE = new Set(["meta", "tiktok", "ga4", "google_ads", "webhook"]);
-
-/**
- * Whether a destination can take test events without them counting as real ones: GA4
- * has its validation endpoint; Meta and TikTok only with a test_event_code (without one
- * a test event is indistinguishable from a production one); the others have no test mode.
- */
-function testable(d: IntakeConfig["destinations"][number]): boolean {
-  if (d.platform === "ga4") return true;
-  return (d.platform === "meta" || d.platform === "tiktok") && !!d.testEventCode;
-}
-
 export function prepareEvent(input: CollectedEventInput, source: "browser" | "server", config: IntakeConfig, ctx: RequestContext, id: string, forwardDelayMs = 0): PreparedEvent {
   const errors: Problem[] = [];
   const time = eventTime(input, ctx.now);
@@ -191,19 +178,17 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
 
   const deliveries: PreparedEvent["deliveries"] = [];
   if (status === "accepted" && def) {
+    const routed = { region, adConsent, test };
     for (const d of config.destinations) {
-      if (!SERVER_SIDE.has(d.platform) || !d.eventIds.has(def.id)) continue;
-      if (d.regions && !(region && d.regions.includes(region))) continue;
-      if (AD_PLATFORMS.has(d.platform) && adConsent !== "granted") continue;
-      // Events of non-production environments never reach a production destination:
-      // they go as test events where the platform has a test mode, else they are held.
-      const held = test && (d.nonProduction === "hold" || !testable(d));
+      // Not sent (consent, region, browser-only): no row; the stream says why (routing.ts).
+      const routing = routeTo(d, def.id, routed);
+      if (!routing || routing.send === "none") continue;
       deliveries.push({
         destinationId: d.id,
         platform: d.platform,
         eventName: d.eventNames.get(def.id) || input.name,
         target: { ids: d.ids, ...(d.testEventCode ? { testEventCode: d.testEventCode } : {}), test },
-        status: held ? "held" : "pending",
+        status: routing.send,
         delayMs: source === "browser" ? forwardDelayMs : 0,
       });
     }

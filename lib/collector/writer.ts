@@ -215,6 +215,9 @@ async function insert(sql: Sql, items: Item[]): Promise<Set<string>> {
     const [x, y] = [a.event.eventKey ?? "", b.event.eventKey ?? ""];
     return x < y ? -1 : x > y ? 1 : 0;
   });
+  // Outbox ids are UUIDv7 of `now`, the millisecond stored as the events' receivedAt: the
+  // event stream finds an event's deliveries by that id range (lib/stream/events.ts), with
+  // no index on collectedEventId. Keep the two from the same `now`.
   const deliveries: DeliveryRow[] = sorted.flatMap(({ env, event }) =>
     event.deliveries.map((delivery) => ({ id: uuidv7(now), teamId: env.teamId, collectedEventId: event.id, delivery, nextAttemptAt: new Date(now + delivery.delayMs) })),
   );

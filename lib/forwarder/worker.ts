@@ -12,7 +12,13 @@
 // (honouring Retry-After); other 4xx are dead-lettered with the response at once; a
 // delivery failing for 24 hours is dead-lettered too. Dead letters can be replayed. An
 // answer that judges each event (Google Ads' partial failure) is recorded per event.
+//
+// The attempt log: each request sent is one DeliveryRequest row (its exact body and the
+// answer), written with the outcomes; each delivery's attempt is appended to its own
+// attemptLog by the same UPDATE that records the outcome, so an attempt costs no extra
+// row per event.
 import { database, type Sql } from "../db";
+import { uuidv7 } from "../collector/ids";
 import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
 import type { Adapter, Job, Outcome, Verdict } from "./types";
@@ -31,6 +37,7 @@ export type WorkerOptions = { batchSize?: number; idleMs?: number; concurrency?:
 
 type Row = {
   id: string;
+  teamId: string;
   destinationId: string;
   platform: string;
   eventName: string;
@@ -70,7 +77,7 @@ async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
     // The lock is taken on ids alone: rows skipped because another round holds them cost an
     // index probe, not a join with their events.
     `WITH ${DUE}
-     SELECT d.id, d."destinationId", d.platform, d."eventName", d.target, d.attempts + 1 AS attempts,
+     SELECT d.id, d."teamId", d."destinationId", d.platform, d."eventName", d.target, d.attempts + 1 AS attempts,
             COALESCE(d."firstAttemptAt", now()) AS "firstAttemptAt", ${EVENT_COLUMNS}
      FROM due JOIN "Delivery" d ON d.id = due.id JOIN "CollectedEvent" e ON e.id = d."collectedEventId"`,
     [limit],
@@ -78,7 +85,19 @@ async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
   );
 }
 
-type Result = { ids: string[]; outcome: Outcome; status: number | null; response: string; retryAfter?: string | null };
+type Result = { ids: string[]; outcome: Outcome | "refused"; status: number | null; response: string; retryAfter?: string | null; request?: SentRequest };
+
+/** A request as sent, for the attempt log: its body, the answer, and each delivery's place in the batch. */
+export type SentRequest = { id: string; destinationId: string; platform: string; sentAt: Date; durationMs: number | null; url: string; body: string; httpStatus: number | null; response: string; index: Map<string, number> };
+
+/** What is kept of a platform's answer in the request log. */
+const LOGGED_RESPONSE_CHARS = 8000;
+
+/** The URL without its query: GA4 passes api_secret there. */
+function loggedUrl(url: string): string {
+  const q = url.search(/[?#]/);
+  return q < 0 ? url : url.slice(0, q);
+}
 
 /** What is kept of an answer in the outbox row (the adapter reads all of it: per-event errors of a full batch run long). */
 const STORED_RESPONSE_CHARS = 2000;
@@ -87,9 +106,25 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
   const ids = jobs.map((j) => j.deliveryId);
   const request = adapter.build(jobs, secrets);
   if ("error" in request) return [{ ids, outcome: "fail", status: null, response: request.error }];
+  const sentAt = new Date();
+  const log: SentRequest = {
+    id: uuidv7(sentAt.getTime()),
+    destinationId: jobs[0].destinationId,
+    platform: adapter.platform,
+    sentAt,
+    durationMs: null,
+    url: loggedUrl(request.url),
+    body: request.body,
+    httpStatus: null,
+    response: "",
+    index: new Map(ids.map((id, i) => [id, i])),
+  };
   try {
     const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     const text = await response.text();
+    log.durationMs = Date.now() - sentAt.getTime();
+    log.httpStatus = response.status;
+    log.response = text.slice(0, LOGGED_RESPONSE_CHARS);
     const retryAfter = response.headers.get("retry-after");
     const stored = text.slice(0, STORED_RESPONSE_CHARS);
     const outcome = adapter.outcome
@@ -99,10 +134,13 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
         : response.status === 429 || response.status >= 500
           ? "retry"
           : "fail";
-    if (typeof outcome === "string") return [{ ids, outcome, status: response.status, response: stored, retryAfter }];
-    return perEvent(ids, outcome, response.status, stored);
+    if (typeof outcome === "string") return [{ ids, outcome, status: response.status, response: stored, retryAfter, request: log }];
+    return perEvent(ids, outcome, response.status, stored).map((r) => ({ ...r, request: log }));
   } catch (error) {
-    return [{ ids, outcome: "retry", status: null, response: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }];
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    log.durationMs = Date.now() - sentAt.getTime();
+    log.response = message;
+    return [{ ids, outcome: "retry", status: null, response: message, request: log }];
   }
 }
 
@@ -167,13 +205,15 @@ export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationI
   return { groups: [...groups.values()].flat(), refused };
 }
 
-/** Writes the outcomes, counting the attempt in the same write. */
+/** Writes the outcomes, counting the attempt in the same write, and appending it to each delivery's attempt log. */
 async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Promise<void> {
   const attempt = `, attempts = d.attempts + 1, "firstAttemptAt" = COALESCE(d."firstAttemptAt", now())`;
+  const appended = `, "attemptLog" = COALESCE(d."attemptLog", '[]'::jsonb) || t.entry`;
   const now = Date.now();
-  const delivered: string[] = [];
-  const retry: { id: string; at: string; status: number | null; error: string }[] = [];
-  const dead: { id: string; status: number | null; error: string }[] = [];
+  const delivered: { id: string; entry: AttemptEntry[] }[] = [];
+  const retry: { id: string; at: string; status: number | null; error: string; entry: AttemptEntry[] }[] = [];
+  const dead: { id: string; status: number | null; error: string; entry: AttemptEntry[] }[] = [];
+  await logRequests(sql, results, rows);
   for (const r of results) {
     // One backoff per request, not per row: the rows of a failed batch come due together
     // and are sent as one batch again, instead of scattering over the jitter window into
@@ -182,9 +222,10 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
     const at = r.outcome === "retry" ? new Date(now + backoffMs(attempts, r.retryAfter)).toISOString() : "";
     for (const id of r.ids) {
       const row = rows.get(id)!;
-      if (r.outcome === "ok") delivered.push(id);
-      else if (r.outcome === "fail" || now - new Date(row.firstAttemptAt ?? now).getTime() > GIVE_UP_MS) dead.push({ id, status: r.status, error: r.response });
-      else retry.push({ id, at, status: r.status, error: r.response });
+      const entry = [attemptEntry(r, row, id)];
+      if (r.outcome === "ok") delivered.push({ id, entry });
+      else if (r.outcome === "fail" || r.outcome === "refused" || now - new Date(row.firstAttemptAt ?? now).getTime() > GIVE_UP_MS) dead.push({ id, status: r.status, error: r.response, entry });
+      else retry.push({ id, at, status: r.status, error: r.response, entry });
     }
   }
   // Each update logs its outcomes for the health rollups (DeliveryOutcome) in the same
@@ -193,26 +234,78 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
   if (delivered.length) {
     // Delivered outcomes carry the match keys as sent, for the destination's match quality.
     await sql.query(
-      `WITH u AS (UPDATE "Delivery" d SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL${attempt}
-         FROM unnest($1::text[], $2::int[]) AS t(id, keys) WHERE d.id = t.id RETURNING d.id, t.keys)
+      `WITH u AS (UPDATE "Delivery" d SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL${attempt}${appended}
+         FROM unnest($1::text[], $2::jsonb[], $3::int4[]) AS t(id, entry, keys) WHERE d.id = t.id RETURNING d.id, t.keys)
        INSERT INTO "DeliveryOutcome" ("deliveryId", outcome, keys) SELECT id, 'delivered', keys FROM u`,
-      [delivered, delivered.map((id) => keysMask(rows.get(id)!.userData as Record<string, unknown>))],
+      sql.arrays([
+        ["text", delivered.map((r) => r.id)],
+        ["jsonb", delivered.map((r) => r.entry)],
+        ["int4", delivered.map((r) => keysMask(rows.get(r.id)!.userData as Record<string, unknown>))],
+      ]),
     );
   }
   if (retry.length) {
     await sql.query(
-      `WITH u AS (UPDATE "Delivery" d SET "nextAttemptAt" = t.at, "lastStatus" = t.status, "lastError" = t.error${attempt}
-       FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[]) AS t(id, at, status, error) WHERE d.id = t.id RETURNING d.id)${logged("failed")}`,
-      [retry.map((r) => r.id), retry.map((r) => r.at), retry.map((r) => r.status), retry.map((r) => r.error)],
+      `WITH u AS (UPDATE "Delivery" d SET "nextAttemptAt" = t.at, "lastStatus" = t.status, "lastError" = t.error${attempt}${appended}
+       FROM unnest($1::text[], $2::timestamptz[], $3::int4[], $4::text[], $5::jsonb[]) AS t(id, at, status, error, entry) WHERE d.id = t.id RETURNING d.id)${logged("failed")}`,
+      sql.arrays([
+        ["text", retry.map((r) => r.id)],
+        ["timestamptz", retry.map((r) => new Date(r.at))],
+        ["int4", retry.map((r) => r.status)],
+        ["text", retry.map((r) => r.error)],
+        ["jsonb", retry.map((r) => r.entry)],
+      ]),
     );
   }
   if (dead.length) {
     await sql.query(
-      `WITH u AS (UPDATE "Delivery" d SET status = 'dead', "lastStatus" = t.status, "lastError" = t.error, "lastResponse" = t.error${attempt}
-       FROM unnest($1::text[], $2::int[], $3::text[]) AS t(id, status, error) WHERE d.id = t.id RETURNING d.id)${logged("dead")}`,
-      [dead.map((r) => r.id), dead.map((r) => r.status), dead.map((r) => r.error)],
+      `WITH u AS (UPDATE "Delivery" d SET status = 'dead', "lastStatus" = t.status, "lastError" = t.error, "lastResponse" = t.error${attempt}${appended}
+       FROM unnest($1::text[], $2::int4[], $3::text[], $4::jsonb[]) AS t(id, status, error, entry) WHERE d.id = t.id RETURNING d.id)${logged("dead")}`,
+      sql.arrays([
+        ["text", dead.map((r) => r.id)],
+        ["int4", dead.map((r) => r.status)],
+        ["text", dead.map((r) => r.error)],
+        ["jsonb", dead.map((r) => r.entry)],
+      ]),
     );
   }
+}
+
+/** One attempt of one delivery, as its attemptLog keeps it. */
+export type AttemptEntry = { n: number; at: string; outcome: Result["outcome"]; status: number | null; error?: string; request?: string; index?: number };
+
+function attemptEntry(r: Result, row: Row, id: string): AttemptEntry {
+  return {
+    n: row.attempts,
+    at: (r.request?.sentAt ?? new Date()).toISOString(),
+    outcome: r.outcome,
+    status: r.status,
+    ...(r.outcome === "ok" ? {} : { error: r.response }),
+    ...(r.request ? { request: r.request.id, index: r.request.index.get(id) } : {}),
+  };
+}
+
+/** One row per request sent: its exact body and the answer (results of one request share it). */
+async function logRequests(sql: Sql, results: Result[], rows: Map<string, Row>): Promise<void> {
+  const requests = [...new Set(results.flatMap((r) => (r.request ? [r.request] : [])))];
+  if (!requests.length) return;
+  await sql.query(
+    `INSERT INTO "DeliveryRequest" (id, "teamId", "destinationId", platform, "sentAt", "durationMs", url, body, "httpStatus", response, count)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int4[], $7::text[], $8::text[], $9::int4[], $10::text[], $11::int4[])`,
+    sql.arrays([
+      ["text", requests.map((q) => q.id)],
+      ["text", requests.map((q) => rows.get(q.index.keys().next().value!)!.teamId)],
+      ["text", requests.map((q) => q.destinationId)],
+      ["text", requests.map((q) => q.platform)],
+      ["timestamptz", requests.map((q) => q.sentAt)],
+      ["int4", requests.map((q) => q.durationMs)],
+      ["text", requests.map((q) => q.url)],
+      ["text", requests.map((q) => q.body)],
+      ["int4", requests.map((q) => q.httpStatus)],
+      ["text", requests.map((q) => q.response)],
+      ["int4", requests.map((q) => q.index.size)],
+    ]),
+  );
 }
 
 /** Secrets per destination, read once per round (they are encrypted at rest). */
@@ -235,7 +328,7 @@ async function deliver(sql: Sql, rows: Row[]): Promise<void> {
   const { groups, refused } = batches(rows);
   const secrets = await secretsFor(sql, [...new Set(rows.map((r) => r.destinationId))]);
   const results = (await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})))).flat();
-  results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "fail", status: null, response: r.reason })));
+  results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "refused", status: null, response: r.reason })));
   await record(sql, results, new Map(rows.map((r) => [r.id, r])));
 }
 

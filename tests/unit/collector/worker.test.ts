@@ -11,6 +11,7 @@ function row(platform: string, extra: Partial<Row> = {}): Row {
   n += 1;
   return {
     id: `delivery-${n}`,
+    teamId: "team-1",
     destinationId: `dest-${platform}`,
     platform,
     eventName: "Purchase",

@@ -11,6 +11,8 @@ import { SiteForm } from "@/components/sites/site-form";
 import { RegionsManager } from "@/components/sites/regions-manager";
 import { EnvironmentsManager } from "@/components/sites/environments-manager";
 import { DeleteSite } from "@/components/sites/delete-site";
+import { watchOverview } from "@/lib/stream/watch";
+import { WatchLinks } from "@/components/stream/watch-links";
 
 export const metadata = { title: "Site" };
 
@@ -23,6 +25,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
   });
   const origin = originFromHeaders(await headers());
   const scripts = await liveScripts(site.container?.environments ?? []);
+  const [watch] = await watchOverview(actor, site.id);
   return (
     <>
       <PageHeader
@@ -57,6 +60,11 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
             <p className="text-sm text-slate-600">This site has no container. Create one with POST /api/v1/containers.</p>
           )}
         </Card>
+        {watch ? (
+          <Card title="Install and watch" description="The snippet, server key and examples per environment; its events as they arrive; each destination's failed deliveries.">
+            <WatchLinks site={watch} />
+          </Card>
+        ) : null}
         {can(actor.role, "site:delete") ? (
           <Card title="Danger zone" description="Deleting a site deletes its regions, container and environments. The audit log keeps the record.">
             <DeleteSite siteId={site.id} name={site.name} />
