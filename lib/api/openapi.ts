@@ -5,6 +5,7 @@ import * as s from "../schemas/resources";
 import * as c from "../schemas/config";
 import { importFile } from "../config/transfer";
 import { deliveryReplay } from "../schemas/deliveries";
+import * as a from "../schemas/alerts";
 import { serverBatch } from "../collector/schema";
 import type { Permission } from "../rbac/permissions";
 import { ROLES, can } from "../rbac/permissions";
@@ -94,6 +95,18 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/environments/{id}/preview", summary: "A preview link for the storefront (expires in 4 hours)", permission: "draft:write", created: true },
   { method: "get", path: "/deliveries", summary: "The outbox: deliveries by status and destination", permission: "delivery:read" },
   { method: "post", path: "/deliveries/replay", summary: "Replay dead-lettered deliveries", permission: "delivery:replay", body: deliveryReplay, created: true },
+  { method: "get", path: "/sites/{id}/alert-rules", summary: "The site's alert rules with their thresholds and defaults", permission: "alert:read" },
+  { method: "patch", path: "/sites/{id}/alert-rules/{kind}", summary: "Switch an alert rule on or off, change its thresholds, or reset it", permission: "alert:manage", body: a.alertRuleUpdate },
+  { method: "get", path: "/sites/{id}/alert-channels", summary: "The site's alert channels (secrets never shown)", permission: "alert:read" },
+  { method: "post", path: "/sites/{id}/alert-channels", summary: "Add a signed webhook or email channel", permission: "alert:manage", body: a.alertChannelCreate, created: true },
+  { method: "get", path: "/alert-channels/{id}", summary: "Get an alert channel", permission: "alert:read" },
+  { method: "patch", path: "/alert-channels/{id}", summary: "Update an alert channel", permission: "alert:manage", body: a.alertChannelUpdate },
+  { method: "delete", path: "/alert-channels/{id}", summary: "Remove an alert channel", permission: "alert:manage", noContent: true },
+  { method: "post", path: "/alert-channels/{id}/test", summary: "Send a test alert through the channel", permission: "alert:manage", created: true },
+  { method: "get", path: "/sites/{id}/incidents", summary: "The site's incidents, newest first", permission: "alert:read", query: a.incidentQuery },
+  { method: "get", path: "/incidents/{id}", summary: "An incident with its history", permission: "alert:read" },
+  { method: "post", path: "/incidents/{id}/acknowledge", summary: "Acknowledge an incident", permission: "alert:manage", created: true },
+  { method: "post", path: "/incidents/{id}/mute", summary: "Mute an incident's notifications for some minutes (0 unmutes)", permission: "alert:manage", body: a.incidentMute, created: true },
 ];
 
 type JsonObject = Record<string, unknown>;
@@ -135,6 +148,7 @@ export function openApiDocument(serverUrl: string) {
   for (const op of OPERATIONS) {
     const parameters: unknown[] = [];
     if (op.path.includes("{id}")) parameters.push({ name: "id", in: "path", required: true, schema: { type: "string" } });
+    if (op.path.includes("{kind}")) parameters.push({ name: "kind", in: "path", required: true, schema: { type: "string", enum: a.RULE_KINDS } });
     if (op.query) {
       for (const [name, field] of Object.entries(op.query.shape)) {
         parameters.push({ name, in: "query", required: false, schema: jsonSchema(field as z.ZodType, schemas) });

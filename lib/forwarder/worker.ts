@@ -99,7 +99,8 @@ async function claimLeased(sql: Sql, limit: number): Promise<Row[]> {
   );
 }
 
-type Result = { ids: string[]; outcome: Outcome; status: number | null; response: string; retryAfter?: string | null };
+/** `silent`: the platform answered 2xx yet its body refused the events — a silent drop, flagged for the alerts. */
+type Result = { ids: string[]; outcome: Outcome; status: number | null; response: string; retryAfter?: string | null; silent?: boolean };
 
 /** What is kept of an answer in the outbox row (the adapter reads all of it: per-event errors of a full batch run long). */
 const STORED_RESPONSE_CHARS = 2000;
@@ -120,8 +121,9 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
         : response.status === 429 || response.status >= 500
           ? "retry"
           : "fail";
-    if (typeof outcome === "string") return [{ ids, outcome, status: response.status, response: stored, retryAfter }];
-    return perEvent(ids, outcome, response.status, stored);
+    const silent = response.ok;
+    if (typeof outcome === "string") return [{ ids, outcome, status: response.status, response: stored, retryAfter, silent: silent && outcome === "fail" }];
+    return perEvent(ids, outcome, response.status, stored).map((r) => ({ ...r, silent: silent && r.outcome === "fail" }));
   } catch (error) {
     return [{ ids, outcome: "retry", status: null, response: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }];
   }
@@ -198,12 +200,14 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>, count
   const delivered: string[] = [];
   const retry: { id: string; at: string; status: number | null; error: string }[] = [];
   const dead: { id: string; status: number | null; error: string }[] = [];
+  const silent: string[] = [];
   for (const r of results) {
     // One backoff per request, not per row: the rows of a failed batch come due together
     // and are sent as one batch again, instead of scattering over the jitter window into
     // as many small requests.
     const attempts = Math.max(...r.ids.map((id) => rows.get(id)!.attempts));
     const at = r.outcome === "retry" ? new Date(now + backoffMs(attempts, r.retryAfter)).toISOString() : "";
+    if (r.silent) silent.push(...r.ids);
     for (const id of r.ids) {
       const row = rows.get(id)!;
       if (r.outcome === "ok") delivered.push(id);
@@ -228,6 +232,8 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>, count
       [dead.map((r) => r.id), dead.map((r) => r.status), dead.map((r) => r.error)],
     );
   }
+  // Rare (a platform refusing inside a 2xx), so its own statement rather than a column in every update above.
+  if (silent.length) await sql.query(`UPDATE "Delivery" SET "silentDropAt" = now() WHERE id = ANY($1::text[])`, [silent]);
 }
 
 /** Secrets per destination, read once per round (they are encrypted at rest). */
