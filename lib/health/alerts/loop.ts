@@ -62,6 +62,7 @@ export function startAlerts(log: (line: string) => void): () => Promise<void> {
     timer.unref?.();
   };
   schedule();
+  log(`[alerts] evaluating every ${interval / 1000} s (whichever process claims an interval first)`);
   return async () => {
     stopped = true;
     clearTimeout(timer);

@@ -47,7 +47,19 @@ export function alertMessage(type: AlertMessageKind, site: { id: string; name: s
     text,
     site,
     incident: incident
-      ? { ...incident, title: title(incident.kind), openedAt: incident.openedAt.toISOString(), resolvedAt: incident.resolvedAt?.toISOString() ?? null, url }
+      ? {
+          id: incident.id,
+          kind: incident.kind,
+          title: title(incident.kind),
+          subject: incident.subject,
+          subjectLabel: incident.subjectLabel,
+          status: incident.status,
+          message: incident.message,
+          details: incident.details,
+          openedAt: incident.openedAt.toISOString(),
+          resolvedAt: incident.resolvedAt?.toISOString() ?? null,
+          url,
+        }
       : null,
     sentAt: now.toISOString(),
   };
