@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/plan", label: "Tracking plan" },
   { href: "/sites", label: "Sites" },
   { href: "/containers", label: "Containers" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/members", label: "Members" },
   { href: "/tokens", label: "API tokens", ownerOnly: true },
   { href: "/audit", label: "Audit log" },

@@ -6,7 +6,7 @@ import { requireActor } from "@/lib/auth/session";
 import { getSite } from "@/lib/config/sites";
 import { NotFoundError } from "@/lib/errors";
 import { can } from "@/lib/rbac/permissions";
-import { Card, PageHeader } from "@/components/ui/primitives";
+import { ButtonLink, Card, PageHeader } from "@/components/ui/primitives";
 import { SiteForm } from "@/components/sites/site-form";
 import { RegionsManager } from "@/components/sites/regions-manager";
 import { EnvironmentsManager } from "@/components/sites/environments-manager";
@@ -25,7 +25,15 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
   const scripts = await liveScripts(site.container?.environments ?? []);
   return (
     <>
-      <PageHeader title={site.name} description={`${site.hostnames.join(", ")} · ${site.defaultCurrency}`} />
+      <PageHeader
+        title={site.name}
+        description={`${site.hostnames.join(", ")} · ${site.defaultCurrency}`}
+        actions={
+          <ButtonLink href={`/sites/${site.id}/alerts`} variant="secondary">
+            Alerts
+          </ButtonLink>
+        }
+      />
       <div className="space-y-6">
         <Card title="Settings">
           {can(actor.role, "site:write") ? (
