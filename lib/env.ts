@@ -23,6 +23,16 @@ const schema = z.object({
   GOOGLE_ID: z.string().optional(),
   GOOGLE_SECRET: z.string().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  // Alerts (lib/health/alerts/): evaluated wherever the forwarder runs.
+  TAGPIPE_ALERTS: z.enum(["0", "1"]).default("1"),
+  TAGPIPE_ALERT_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: flag,
+  TAGPIPE_SMTP_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  TAGPIPE_SMTP_HOST: z.string().optional(),
+  TAGPIPE_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  TAGPIPE_SMTP_USER: z.string().optional(),
+  TAGPIPE_SMTP_PASS: z.string().optional(),
+  TAGPIPE_SMTP_FROM: z.string().default("Tagpipe alerts <alerts@tagpipe.invalid>"),
 });
 
 export type Env = z.infer<typeof schema>;

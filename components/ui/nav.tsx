@@ -11,6 +11,7 @@ const LINKS = [
   { href: "/sites", label: "Sites" },
   { href: "/stream", label: "Live events" },
   { href: "/containers", label: "Containers" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/members", label: "Members" },
   { href: "/tokens", label: "API tokens", ownerOnly: true },
   { href: "/audit", label: "Audit log" },

@@ -7,6 +7,7 @@ import { importFile } from "../config/transfer";
 import { deliveryQuery, deliveryReplay } from "../schemas/deliveries";
 import { healthQuery, qualityQuery } from "../schemas/health";
 import { streamQuery, testEventRequest } from "../schemas/stream";
+import * as a from "../schemas/alerts";
 import { serverBatch } from "../collector/schema";
 import type { Permission } from "../rbac/permissions";
 import { ROLES, can } from "../rbac/permissions";
@@ -102,6 +103,18 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/collected-events/{id}", summary: "A collected event as stored, with every delivery attempt, the request body sent and the platform's answer", permission: "delivery:read" },
   { method: "get", path: "/deliveries", summary: "The outbox newest first (keyset: nextCursor): deliveries by status (failed = dead or retrying), destination or ids", permission: "delivery:read", query: deliveryQuery },
   { method: "post", path: "/deliveries/replay", summary: "Replay dead-lettered deliveries; answers the ids put back", permission: "delivery:replay", body: deliveryReplay, created: true },
+  { method: "get", path: "/sites/{id}/alert-rules", summary: "The site's alert rules with their thresholds and defaults", permission: "alert:read" },
+  { method: "patch", path: "/sites/{id}/alert-rules/{kind}", summary: "Switch an alert rule on or off, change its thresholds, or reset it", permission: "alert:manage", body: a.alertRuleUpdate },
+  { method: "get", path: "/sites/{id}/alert-channels", summary: "The site's alert channels (secrets never shown)", permission: "alert:read" },
+  { method: "post", path: "/sites/{id}/alert-channels", summary: "Add a signed webhook or email channel", permission: "alert:manage", body: a.alertChannelCreate, created: true },
+  { method: "get", path: "/alert-channels/{id}", summary: "Get an alert channel", permission: "alert:read" },
+  { method: "patch", path: "/alert-channels/{id}", summary: "Update an alert channel", permission: "alert:manage", body: a.alertChannelUpdate },
+  { method: "delete", path: "/alert-channels/{id}", summary: "Remove an alert channel", permission: "alert:manage", noContent: true },
+  { method: "post", path: "/alert-channels/{id}/test", summary: "Send a test alert through the channel", permission: "alert:manage", created: true },
+  { method: "get", path: "/sites/{id}/incidents", summary: "The site's incidents, newest first", permission: "alert:read", query: a.incidentQuery },
+  { method: "get", path: "/incidents/{id}", summary: "An incident with its history", permission: "alert:read" },
+  { method: "post", path: "/incidents/{id}/acknowledge", summary: "Acknowledge an incident", permission: "alert:manage", created: true },
+  { method: "post", path: "/incidents/{id}/mute", summary: "Mute an incident's notifications for some minutes (0 unmutes)", permission: "alert:manage", body: a.incidentMute, created: true },
 ];
 
 type JsonObject = Record<string, unknown>;
@@ -143,6 +156,7 @@ export function openApiDocument(serverUrl: string) {
   for (const op of OPERATIONS) {
     const parameters: unknown[] = [];
     if (op.path.includes("{id}")) parameters.push({ name: "id", in: "path", required: true, schema: { type: "string" } });
+    if (op.path.includes("{kind}")) parameters.push({ name: "kind", in: "path", required: true, schema: { type: "string", enum: a.RULE_KINDS } });
     if (op.query) {
       for (const [name, field] of Object.entries(op.query.shape)) {
         parameters.push({ name, in: "query", required: false, schema: jsonSchema(field as z.ZodType, schemas) });

@@ -1,14 +1,16 @@
-// Starts the forwarder in this process, and the health rollups' fold beside it (both
-// run in `npm start` and in every `npm run worker`); returns a stop function.
+// Starts the forwarder in this process, and beside it the health rollups' fold and the
+// alert schedule (all run in `npm start` and in every `npm run worker`); returns a stop function.
 import { runWorker } from "./worker";
 import { startFolding } from "../health/rollups";
+import { startAlerts } from "../health/alerts/loop";
 
 export function startForwarding(log: (line: string) => void): () => Promise<void> {
   const controller = new AbortController();
   const done = runWorker({ signal: controller.signal, log });
   const stopFolding = startFolding(log);
+  const stopAlerts = startAlerts(log);
   return async () => {
     controller.abort();
-    await Promise.all([done, stopFolding()]);
+    await Promise.all([done, stopFolding(), stopAlerts()]);
   };
 }

@@ -85,7 +85,8 @@ async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
   );
 }
 
-type Result = { ids: string[]; outcome: Outcome | "refused"; status: number | null; response: string; retryAfter?: string | null; request?: SentRequest };
+/** `silent`: the platform answered 2xx yet its body refused the events — a silent drop, flagged for the alerts. */
+type Result = { ids: string[]; outcome: Outcome | "refused"; status: number | null; response: string; retryAfter?: string | null; request?: SentRequest; silent?: boolean };
 
 /** A request as sent, for the attempt log: its body, the answer, and each delivery's place in the batch. */
 export type SentRequest = { id: string; destinationId: string; platform: string; sentAt: Date; durationMs: number | null; url: string; body: string; httpStatus: number | null; response: string; index: Map<string, number> };
@@ -134,8 +135,9 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
         : response.status === 429 || response.status >= 500
           ? "retry"
           : "fail";
-    if (typeof outcome === "string") return [{ ids, outcome, status: response.status, response: stored, retryAfter, request: log }];
-    return perEvent(ids, outcome, response.status, stored).map((r) => ({ ...r, request: log }));
+    const silent = response.ok;
+    if (typeof outcome === "string") return [{ ids, outcome, status: response.status, response: stored, retryAfter, request: log, silent: silent && outcome === "fail" }];
+    return perEvent(ids, outcome, response.status, stored).map((r) => ({ ...r, request: log, silent: silent && r.outcome === "fail" }));
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     log.durationMs = Date.now() - sentAt.getTime();
@@ -214,12 +216,14 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
   const retry: { id: string; at: string; status: number | null; error: string; entry: AttemptEntry[] }[] = [];
   const dead: { id: string; status: number | null; error: string; entry: AttemptEntry[] }[] = [];
   await logRequests(sql, results, rows);
+  const silent: string[] = [];
   for (const r of results) {
     // One backoff per request, not per row: the rows of a failed batch come due together
     // and are sent as one batch again, instead of scattering over the jitter window into
     // as many small requests.
     const attempts = Math.max(...r.ids.map((id) => rows.get(id)!.attempts));
     const at = r.outcome === "retry" ? new Date(now + backoffMs(attempts, r.retryAfter)).toISOString() : "";
+    if (r.silent) silent.push(...r.ids);
     for (const id of r.ids) {
       const row = rows.get(id)!;
       const entry = [attemptEntry(r, row, id)];
@@ -269,6 +273,8 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
       ]),
     );
   }
+  // Rare (a platform refusing inside a 2xx), so its own statement rather than a column in every update above.
+  if (silent.length) await sql.query(`UPDATE "Delivery" SET "silentDropAt" = now() WHERE id = ANY($1::text[])`, [silent]);
 }
 
 /** One attempt of one delivery, as its attemptLog keeps it. */

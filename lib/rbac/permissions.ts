@@ -16,9 +16,10 @@ const READ = [
   "version:read",
   "delivery:read",
   "health:read",
+  "alert:read",
 ] as const;
 const EDIT = ["site:write", "region:write", "container:write", "plan:write", "draft:write", "version:create"] as const;
-const PUBLISH = ["site:delete", "container:delete", "environment:write", "version:publish", "delivery:replay"] as const;
+const PUBLISH = ["site:delete", "container:delete", "environment:write", "version:publish", "delivery:replay", "alert:manage"] as const;
 const OWN = ["team:update", "member:manage", "token:manage"] as const;
 
 export type Permission = (typeof READ | typeof EDIT | typeof PUBLISH | typeof OWN)[number];
@@ -38,7 +39,7 @@ export function can(role: Role, permission: Permission): boolean {
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   owner: "Everything, plus members, API tokens and team settings",
-  publisher: "Edit drafts, publish and roll back versions, manage environments, delete sites",
+  publisher: "Edit drafts, publish and roll back versions, manage environments and alerts, delete sites",
   editor: "Edit sites, regions, the tracking plan and container drafts; create versions",
   viewer: "Read everything, change nothing",
 };

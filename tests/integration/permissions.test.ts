@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { OPERATIONS } from "@/lib/api/openapi";
 import { ROLES, can } from "@/lib/rbac/permissions";
+import { queryDatabase } from "../helpers/postgres";
 import {
   Client,
   addMember,
@@ -35,6 +36,9 @@ type World = {
   versionContainerId: string;
   versionId: string;
   versionEnvironmentId: string;
+  channelId: string;
+  /** An incident written straight into the database: alerts open them only on a schedule, from traffic. */
+  incidentId: string;
 };
 type Target = {
   path: string;
@@ -282,7 +286,49 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
   "get /sites/{id}/health": async (w) => ({ path: `/sites/${w.siteId}/health?period=24h&by=event` }),
   "get /sites/{id}/quality": async (w) => ({ path: `/sites/${w.siteId}/quality?period=7d` }),
   "get /sites/{id}/coverage": async (w) => ({ path: `/sites/${w.siteId}/coverage` }),
+  // Alerts.
+  "get /sites/{id}/alert-rules": async (w) => ({ path: `/sites/${w.siteId}/alert-rules` }),
+  "patch /sites/{id}/alert-rules/{kind}": async (w) => {
+    const minutes = 1 + Math.floor(Math.random() * 1000);
+    return {
+      path: `/sites/${w.siteId}/alert-rules/backlog`,
+      body: { settings: { minutes } },
+      effect: async (allowed) => {
+        const rules = expectStatus(await w.team.owner.get(`/sites/${w.siteId}/alert-rules`), 200).data as Json[];
+        expect(rules.find((r) => r.kind === "backlog").settings.minutes === minutes).toBe(allowed);
+      },
+    };
+  },
+  "get /sites/{id}/alert-channels": async (w) => ({ path: `/sites/${w.siteId}/alert-channels` }),
+  "post /sites/{id}/alert-channels": async (w) => ({ path: `/sites/${w.siteId}/alert-channels`, body: alertChannel() }),
+  "get /alert-channels/{id}": async (w) => ({ path: `/alert-channels/${w.channelId}` }),
+  "patch /alert-channels/{id}": async (w) => ({ path: `/alert-channels/${w.channelId}`, body: { name: `Mail ${uid()}` } }),
+  "delete /alert-channels/{id}": async (w) => {
+    const made = expectStatus(await w.team.owner.post(`/sites/${w.siteId}/alert-channels`, alertChannel()), 201);
+    return { path: `/alert-channels/${made.id}`, effect: deleted(w, `/alert-channels/${made.id}`) };
+  },
+  // No SMTP server is configured here: the test send answers that it was not sent.
+  "post /alert-channels/{id}/test": async (w) => ({ path: `/alert-channels/${w.channelId}/test` }),
+  "get /sites/{id}/incidents": async (w) => ({ path: `/sites/${w.siteId}/incidents` }),
+  "get /incidents/{id}": async (w) => ({ path: `/incidents/${w.incidentId}` }),
+  "post /incidents/{id}/acknowledge": async (w) => ({ path: `/incidents/${w.incidentId}/acknowledge` }),
+  "post /incidents/{id}/mute": async (w) => ({ path: `/incidents/${w.incidentId}/mute`, body: { minutes: 30 } }),
 };
+
+const alertChannel = () => ({ kind: "email", name: `Mail ${uid()}`, recipients: [`oncall-${uid()}@example.test`] });
+
+/** An open incident of the site, inserted directly (PostgreSQL only: a PGlite directory belongs to its server). */
+async function insertIncident(databaseUrl: string | null, teamId: string, siteId: string): Promise<string> {
+  if (!databaseUrl) return "no-incident-without-database-access";
+  const id = `inc${uid()}`;
+  await queryDatabase(
+    databaseUrl,
+    `INSERT INTO "Incident" (id, "teamId", "siteId", kind, subject, "subjectLabel", message, "openKey", "notifiedAt")
+     VALUES ($1, $2, $3, 'backlog', 'destination:x', 'x', 'x: 3 deliveries waiting', $1, now())`,
+    [id, teamId, siteId],
+  );
+  return id;
+}
 
 const key = (op: (typeof OPERATIONS)[number]) => `${op.method} ${op.path}`;
 const successStatus = (op: (typeof OPERATIONS)[number]) => (op.noContent ? 204 : op.created ? 201 : 200);
@@ -293,7 +339,7 @@ it("has a fixture for every API operation, and no other", () => {
   expect(Object.keys(FIXTURES).sort()).toEqual(OPERATIONS.map(key).sort());
 });
 
-describe.each(inject("servers"))("permission matrix on $name", ({ url }) => {
+describe.each(inject("servers"))("permission matrix on $name", ({ url, databaseUrl }) => {
   const world = {} as World;
   const tokens = {} as Record<Role, { id: string; client: Client }>;
   /** Successful guarded writes per role: each must have left exactly one audit entry. */
@@ -317,6 +363,8 @@ describe.each(inject("servers"))("permission matrix on $name", ({ url }) => {
     world.versionContainerId = versioned.container.id;
     world.versionEnvironmentId = versioned.container.environments.find((e: Json) => e.kind === "staging").id;
     world.versionId = expectStatus(await owner.post(`/containers/${world.versionContainerId}/versions`, { note: "first" }), 201).id;
+    world.channelId = expectStatus(await owner.post(`/sites/${world.siteId}/alert-channels`, alertChannel()), 201).id;
+    world.incidentId = await insertIncident(databaseUrl, world.team.teamId, world.siteId);
     for (const role of ROLES) {
       const token = await createToken(world.team.owner, role, { name: `matrix-${role}` });
       tokens[role] = { id: token.id, client: new Client(url, token.secret) };

@@ -72,14 +72,16 @@ export const meta: Adapter = {
     };
   },
   outcome(status, body) {
-    if (status >= 200 && status < 300) return "ok";
     if (status === 429 || status >= 500) return "retry";
+    let error: { code?: number; is_transient?: boolean } | undefined;
     try {
-      const error = (JSON.parse(body) as { error?: { code?: number; is_transient?: boolean } }).error;
-      if (error?.is_transient === true || (error?.code !== undefined && TRANSIENT_CODES.has(error.code))) return "retry";
+      error = (JSON.parse(body) as { error?: { code?: number; is_transient?: boolean } } | null)?.error;
     } catch {
-      // not Graph API JSON: an ordinary 4xx
+      // not Graph API JSON: an ordinary 4xx, or a 2xx whose body says nothing more
     }
+    // A 2xx carrying an error object (a proxy or a batch endpoint answering for Graph) took nothing.
+    if (status >= 200 && status < 300 && !error) return "ok";
+    if (error?.is_transient === true || (error?.code !== undefined && TRANSIENT_CODES.has(error.code))) return "retry";
     return "fail";
   },
 };

@@ -31,7 +31,16 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
       <PageHeader
         title={site.name}
         description={`${site.hostnames.join(", ")} · ${site.defaultCurrency}`}
-        actions={<ButtonLink href={`/sites/${site.id}/health`} variant="secondary">Health</ButtonLink>}
+        actions={
+          <div className="flex gap-2">
+            <ButtonLink href={`/sites/${site.id}/health`} variant="secondary">
+              Health
+            </ButtonLink>
+            <ButtonLink href={`/sites/${site.id}/alerts`} variant="secondary">
+              Alerts
+            </ButtonLink>
+          </div>
+        }
       />
       <div className="space-y-6">
         <Card title="Settings">

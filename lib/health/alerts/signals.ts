@@ -1,0 +1,132 @@
+// Every count the alerts read, in one module: hourly counts of a site's events and
+// deliveries, when its traffic began, what waits in the outbox, and why platforms
+// dropped events. Today each is a bounded windowed query on the raw tables; the hourly
+// rollups can replace the two *ByHour functions without the alerts noticing.
+//
+// Costs, on the existing indexes (no index was added for alerts):
+// - eventsByHour: CollectedEvent(environmentId, receivedAt), a range per production
+//   environment — the rows of the window, nothing older.
+// - deliveriesByHour: Delivery(status, nextAttemptAt) for delivered/dead/held rows — a
+//   settled delivery's nextAttemptAt is when it was last due, so the range holds the
+//   window's deliveries of all sites, filtered to the site's destinations — joined to
+//   their events by primary key. Deliveries still being retried are read from the
+//   'pending' range of the same index, which is the outbox itself (small unless a backlog
+//   is what the alert is about).
+// - firstSeen: min(receivedAt) per production environment, one index probe each.
+import { database } from "../../db";
+
+// The tables' timestamps are UTC without a time zone (Prisma's TIMESTAMP(3)): bounds go in
+// as UTC text and hours come out as epoch milliseconds, whatever the process's TZ.
+const utc = (d: Date) => d.toISOString().replace("Z", "");
+const epochMs = (expr: string) => `(extract(epoch FROM ${expr}) * 1000)::float8`;
+const NOW = `(now() AT TIME ZONE 'UTC')`;
+
+/** Accepted or rejected events of the site's production environments, per hour and event name. */
+export type EventHour = { hour: number; event: string; received: number; accepted: number; rejected: number; browser: number; server: number; both: number };
+
+/**
+ * Deliveries per hour (of when they were last due), event and destination. `delivered`
+ * and `failed` (dead, or failing and being retried) count real production events only;
+ * `silent` counts refusals inside a 2xx of any environment (GA4's validation messages
+ * come from test events); `production` and `productionTest` count every delivery of a
+ * production-environment event, and those of them marked test.
+ */
+export type DeliveryHour = { hour: number; event: string; destinationId: string; delivered: number; failed: number; silent: number; production: number; productionTest: number };
+
+async function scope(siteId: string): Promise<{ environments: string[]; destinations: string[] }> {
+  const db = await database();
+  const [environments, destinations] = await Promise.all([
+    db.sql.query<{ id: string }>(`SELECT e.id FROM "Environment" e JOIN "Container" c ON c.id = e."containerId" WHERE c."siteId" = $1 AND e.kind = 'production'`, [siteId]),
+    db.sql.query<{ id: string }>(`SELECT d.id FROM "Destination" d JOIN "Container" c ON c.id = d."containerId" WHERE c."siteId" = $1`, [siteId]),
+  ]);
+  return { environments: environments.map((r) => r.id), destinations: destinations.map((r) => r.id) };
+}
+
+export async function eventsByHour(siteId: string, from: Date, to: Date): Promise<EventHour[]> {
+  const { environments } = await scope(siteId);
+  if (!environments.length) return [];
+  const db = await database();
+  return db.sql.query<EventHour>(
+    `SELECT ${epochMs(`date_trunc('hour', "receivedAt")`)} AS hour, name AS event,
+            count(*)::int AS received,
+            count(*) FILTER (WHERE status = 'accepted')::int AS accepted,
+            count(*) FILTER (WHERE status = 'rejected')::int AS rejected,
+            count(*) FILTER (WHERE status = 'accepted' AND source = 'browser')::int AS browser,
+            count(*) FILTER (WHERE status = 'accepted' AND source = 'server')::int AS server,
+            count(*) FILTER (WHERE status = 'accepted' AND source = 'both')::int AS both
+     FROM "CollectedEvent"
+     WHERE "environmentId" = ANY($1::text[]) AND "receivedAt" >= $2::timestamp AND "receivedAt" < $3::timestamp
+     GROUP BY 1, 2`,
+    [environments, utc(from), utc(to)],
+  );
+}
+
+export async function deliveriesByHour(siteId: string, from: Date, to: Date): Promise<DeliveryHour[]> {
+  const { destinations } = await scope(siteId);
+  if (!destinations.length) return [];
+  const db = await database();
+  return db.sql.query<DeliveryHour>(
+    `WITH settled AS (
+       SELECT date_trunc('hour', d."nextAttemptAt") AS hour, e.name AS event, d."destinationId", d.status, d."silentDropAt",
+              e."environmentKind" = 'production' AS production, COALESCE((d.target->>'test')::boolean, false) AS test
+       FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId"
+       WHERE d.status = ANY('{delivered,dead,held}'::text[]) AND d."nextAttemptAt" >= $2::timestamp AND d."nextAttemptAt" < $3::timestamp
+         AND d."destinationId" = ANY($1::text[])
+       UNION ALL
+       SELECT date_trunc('hour', ${NOW}), e.name, d."destinationId", 'retrying', d."silentDropAt",
+              e."environmentKind" = 'production', COALESCE((d.target->>'test')::boolean, false)
+       FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId"
+       WHERE d.status = 'pending' AND d.attempts > 0 AND d."destinationId" = ANY($1::text[]) AND ${NOW} >= $2::timestamp AND ${NOW} < $3::timestamp
+     )
+     SELECT ${epochMs("hour")} AS hour, event, "destinationId",
+            count(*) FILTER (WHERE production AND NOT test AND status = 'delivered')::int AS delivered,
+            count(*) FILTER (WHERE production AND NOT test AND status IN ('dead', 'retrying'))::int AS failed,
+            count(*) FILTER (WHERE "silentDropAt" IS NOT NULL)::int AS silent,
+            count(*) FILTER (WHERE production)::int AS production,
+            count(*) FILTER (WHERE production AND test)::int AS "productionTest"
+     FROM settled GROUP BY 1, 2, 3`,
+    [destinations, utc(from), utc(to)],
+  );
+}
+
+/** When the site's production traffic began (its oldest stored event), or null. */
+export async function firstSeen(siteId: string): Promise<Date | null> {
+  const { environments } = await scope(siteId);
+  if (!environments.length) return null;
+  const db = await database();
+  const rows = await db.sql.query<{ first: number | null }>(
+    // One probe of the (environmentId, receivedAt) index per environment.
+    `SELECT ${epochMs("min(f)")} AS first FROM unnest($1::text[]) AS env(id),
+       LATERAL (SELECT "receivedAt" AS f FROM "CollectedEvent" WHERE "environmentId" = env.id ORDER BY "receivedAt" LIMIT 1) x`,
+    [environments],
+  );
+  const first = rows[0]?.first;
+  return first === null || first === undefined ? null : new Date(first);
+}
+
+/** Deliveries of the site still waiting to be sent that were created before `olderThan`, per destination. */
+export async function waiting(siteId: string, olderThan: Date): Promise<{ destinationId: string; count: number; oldest: number }[]> {
+  const { destinations } = await scope(siteId);
+  if (!destinations.length) return [];
+  const db = await database();
+  return db.sql.query(
+    `SELECT "destinationId", count(*)::int AS count, ${epochMs(`min("createdAt")`)} AS oldest FROM "Delivery"
+     WHERE status = 'pending' AND "destinationId" = ANY($1::text[]) AND "createdAt" < $2::timestamp
+     GROUP BY 1`,
+    [destinations, utc(olderThan)],
+  );
+}
+
+/** The latest reason a platform gave, inside a 2xx, for dropping events, per destination since `since`. */
+export async function silentDropReasons(siteId: string, since: Date): Promise<Map<string, string>> {
+  const { destinations } = await scope(siteId);
+  if (!destinations.length) return new Map();
+  const db = await database();
+  const rows = await db.sql.query<{ destinationId: string; reason: string | null }>(
+    `SELECT DISTINCT ON ("destinationId") "destinationId", "lastError" AS reason FROM "Delivery"
+     WHERE status = 'dead' AND "nextAttemptAt" >= $2::timestamp AND "destinationId" = ANY($1::text[]) AND "silentDropAt" IS NOT NULL
+     ORDER BY "destinationId", "silentDropAt" DESC`,
+    [destinations, utc(since)],
+  );
+  return new Map(rows.map((r) => [r.destinationId, (r.reason ?? "").slice(0, 300)]));
+}

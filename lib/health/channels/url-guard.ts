@@ -1,0 +1,90 @@
+// Outbound alert webhooks go where a team member says, so the URL is a way into the
+// server's own network (server-side request forgery): only https, and never an address
+// that is loopback, private, link-local (cloud metadata at 169.254.169.254), shared or
+// reserved. Checked when a channel is saved (literal addresses) and again when it sends
+// (every address the name resolves to, and the connection goes to the address checked,
+// so a DNS answer that changes between the two cannot slip through).
+// TAGPIPE_ALLOW_PRIVATE_WEBHOOKS=1 lifts both rules (tests, or a receiver on the LAN).
+import dns from "node:dns";
+import net from "node:net";
+import { env } from "../../env";
+
+const BLOCKED = new net.BlockList();
+for (const [prefix, bits] of [
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 3],
+] as const)
+  BLOCKED.addSubnet(prefix, bits, "ipv4");
+for (const [prefix, bits] of [
+  ["::", 128],
+  ["::1", 128],
+  ["64:ff9b::", 96],
+  ["100::", 64],
+  ["2001:db8::", 32],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["ff00::", 8],
+] as const)
+  BLOCKED.addSubnet(prefix, bits, "ipv6");
+
+const BLOCKED_NAMES = /^(localhost|.*\.localhost|metadata\.google\.internal|.*\.internal|.*\.local)$/i;
+
+/** Whether an IP address is one an alert must never reach. */
+export function isBlockedAddress(address: string): boolean {
+  const family = net.isIP(address);
+  if (family === 4) return BLOCKED.check(address, "ipv4");
+  if (family === 6) {
+    // ::ffff:10.0.0.1 is 10.0.0.1.
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return BLOCKED.check(mapped[1], "ipv4");
+    return BLOCKED.check(address, "ipv6");
+  }
+  return true;
+}
+
+function allowPrivate(): boolean {
+  return env().TAGPIPE_ALLOW_PRIVATE_WEBHOOKS;
+}
+
+/** Why a webhook URL is refused, or null. */
+export function webhookUrlProblem(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return "must be an absolute URL";
+  }
+  if (url.username || url.password) return "must not carry a user name or password";
+  if (allowPrivate()) return url.protocol === "https:" || url.protocol === "http:" ? null : "must be an http(s) URL";
+  if (url.protocol !== "https:") return "must be an https URL";
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (net.isIP(host)) return isBlockedAddress(host) ? "must not point at a loopback, private, link-local or reserved address" : null;
+  if (BLOCKED_NAMES.test(host) || !host.includes(".")) return "must name a public host";
+  return null;
+}
+
+/** dns.lookup for http(s).request: fails when any address the name resolves to is blocked. */
+export function guardedLookup(hostname: string, options: dns.LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void): void {
+  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, "");
+    const list = addresses as dns.LookupAddress[];
+    if (!allowPrivate() && (!list.length || list.some((a) => isBlockedAddress(a.address)))) {
+      const refused: NodeJS.ErrnoException = new Error(`${hostname} resolves to a private or reserved address; alerts are not sent there`);
+      refused.code = "EADDRBLOCKED";
+      return callback(refused, "");
+    }
+    if (options.all) return callback(null, list);
+    callback(null, list[0].address, list[0].family);
+  });
+}
