@@ -15,6 +15,8 @@
 //   forward_events_per_s      a worker (scripts/worker.ts) draining the outbox to a local
 //                             Meta stand-in, in batches, recording each delivery's state
 //   embedded_forward_events_per_s  the same on the embedded PostgreSQL, the worker attached to it
+//   embedded_restart_after_kill_ms, embedded_restart_after_db_kill_ms
+//                             `npm start` ready again after Tagpipe, or Tagpipe and its PostgreSQL, were SIGKILLed
 //
 // It starts its own servers (the production build, like the integration tests: a stale
 // one is rebuilt) on a temporary PostgreSQL database it creates and drops and on an
@@ -62,10 +64,22 @@ async function main() {
     const url = embeddedCluster(dataDir)!.url;
     log(`embedded PostgreSQL: ${server.url} on ${url}`);
     await intake("embedded", server, url);
-    // The worker attaches to the embedded server the intake server started (which leaves it to the worker).
+    // Back after a crash: Tagpipe SIGKILLed (its PostgreSQL keeps running and is reused),
+    // then PostgreSQL SIGKILLed with it (the next start replays the WAL). From the new
+    // process's spawn to its "ready" line.
+    await server.kill("SIGKILL");
+    let restarting = Date.now();
+    const again = await serverFor("embedded-restart", "embedded", undefined, {}, dataDir);
+    figure("embedded_restart_after_kill_ms", Date.now() - restarting);
+    process.kill(embeddedCluster(dataDir)!.pid!, "SIGKILL");
+    await again.kill("SIGKILL");
+    restarting = Date.now();
+    const last = await serverFor("embedded-recover", "embedded", undefined, {}, dataDir);
+    figure("embedded_restart_after_db_kill_ms", Date.now() - restarting);
+    // The worker attaches to the embedded server (which the stopping server leaves to it).
     const worker = forward(url, dataDir);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await server.stop();
+    await last.stop();
     figure("embedded_forward_events_per_s", Math.round(await worker));
   }
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s${PROFILE_DIR ? `; profiles in ${PROFILE_DIR}` : ""}`);

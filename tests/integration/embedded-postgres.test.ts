@@ -26,7 +26,7 @@ function dataDir(label: string): string {
 }
 
 async function server(name: string, dir: string, port?: number): Promise<RunningServer> {
-  const s = await startServer({ name, backend: "embedded", distDir: inject("distDir"), dataDir: dir, port, env: { TAGPIPE_OPEN_SIGNUP: "1" } }, 30_000);
+  const s = await startServer({ name, backend: "embedded", distDir: inject("distDir"), dataDir: dir, port, env: { TAGPIPE_OPEN_SIGNUP: "1" } }, 90_000);
   started.push(s);
   return s;
 }
@@ -50,7 +50,8 @@ afterAll(async () => {
   for (const dir of dirs) removeDataDir(dir);
 });
 
-describe("the embedded PostgreSQL", () => {
+// Each test starts one or two servers on fresh clusters (initdb, migrations): minutes on a busy machine.
+describe("the embedded PostgreSQL", { timeout: 240_000 }, () => {
   it("runs with every commit flushed: a 202 means the event survives a power cut", async () => {
     const dir = dataDir("durable");
     const s = await server("emb-durable", dir);
