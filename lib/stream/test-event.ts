@@ -4,6 +4,7 @@
 // event_id starting "tagpipe_test_". It then shows in the stream like any other.
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/actor";
+import { recordAudit } from "../audit/record";
 import { prisma } from "../db";
 import { NotFoundError, ValidationError } from "../errors";
 import { acceptFromServer } from "../collector/intake";
@@ -41,5 +42,7 @@ export async function sendTestEvent(actor: Actor, environmentId: string, input: 
   const reply = await acceptFromServer(config, { body: JSON.stringify({ events: [event] }), contentType: "application/json", ip, userAgent: "Tagpipe test event" });
   if (reply.status !== 202) throw new ValidationError([{ path: "body", message: JSON.stringify(reply.body) }]);
   const result = (reply.body as { results: { event_id: string; status: string; errors?: unknown }[] }).results[0];
+  // A test event reaches the platforms' test modes: who sent it, and when, is an owner's question.
+  await recordAudit(db, actor, { action: "test_event", entityType: "environment", entityId: env.id, entityLabel: env.name, after: { eventId, name, status: result.status } });
   return { eventId, name, environmentId: env.id, result };
 }
