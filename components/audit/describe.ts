@@ -14,6 +14,12 @@ const VERBS: Record<string, string> = {
   rollback: "rolled back",
   import: "imported into",
   replay: "replayed",
+  test_event: "sent a test event to",
+  acknowledge: "acknowledged",
+  open: "opened",
+  resolve: "resolved",
+  mute: "muted",
+  test: "tested",
 };
 
 const NOUNS: Record<string, string> = {
@@ -32,6 +38,9 @@ const NOUNS: Record<string, string> = {
   destination: "destination",
   version: "version",
   delivery: "",
+  alert_channel: "alert channel",
+  alert_rule: "alert rule",
+  incident: "incident",
 };
 
 export function describeAudit(entry: { action: string; entityType: string; entityLabel: string }): string {
