@@ -230,12 +230,28 @@ export type RunningWorker = {
  * `npm run worker` (scripts/worker.ts): a forwarder process of its own, on a PostgreSQL
  * database, or attached to the embedded PostgreSQL of a server's data dir.
  */
-export async function startWorker(options: { name: string; databaseUrl?: string; dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] }, timeoutMs = 30_000): Promise<RunningWorker> {
+export function startWorker(options: ProcessOptions, timeoutMs = 30_000): Promise<RunningWorker> {
+  return startProcess("scripts/worker.ts", /\[worker\] forwarding/, options, timeoutMs);
+}
+
+/**
+ * `npm run collector` (scripts/collector.ts): the storefront paths only, on a free port;
+ * its URL is the first http:// address it prints.
+ */
+export async function startCollectorProcess(options: ProcessOptions, timeoutMs = 60_000): Promise<RunningWorker & { url: string }> {
+  const port = await freePort();
+  const child = await startProcess("scripts/collector.ts", /\[collector\] ready on/, { ...options, env: { HOST: "127.0.0.1", PORT: String(port), NODE_ENV: "production", ...options.env }, nodeArgs: [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? [])] }, timeoutMs);
+  return { ...child, url: `http://127.0.0.1:${port}` };
+}
+
+type ProcessOptions = { name: string; databaseUrl?: string; dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] };
+
+async function startProcess(script: string, ready: RegExp, options: ProcessOptions, timeoutMs: number): Promise<RunningWorker> {
   installExitHook();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const logFile = path.join(ARTIFACTS, `worker-${options.name}.log`);
+  const logFile = path.join(ARTIFACTS, `${path.basename(script, ".ts")}-${options.name}.log`);
   const log = fs.createWriteStream(logFile);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", script], {
     cwd: ROOT,
     env: serverEnv({ ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}), ...(options.dataDir ? { TAGPIPE_DATA_DIR: options.dataDir } : {}), ...options.env }),
     detached: true,
@@ -264,9 +280,9 @@ export async function startWorker(options: { name: string; databaseUrl?: string;
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker ${options.name} not ready after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${script} ${options.name} not ready after ${timeoutMs} ms: ${output}`)), timeoutMs);
       const check = () => {
-        if (/\[worker\] forwarding/.test(output)) {
+        if (ready.test(output)) {
           clearTimeout(timer);
           resolve();
         }
@@ -274,7 +290,7 @@ export async function startWorker(options: { name: string; databaseUrl?: string;
       child.stdout!.on("data", check);
       child.once("exit", (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`worker ${options.name} exited before it was ready (code ${code}, signal ${signal}): ${output}`));
+        reject(new Error(`${script} ${options.name} exited before it was ready (code ${code}, signal ${signal}): ${output}`));
       });
     });
   } catch (error) {

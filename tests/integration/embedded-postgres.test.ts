@@ -1,9 +1,11 @@
 // The embedded PostgreSQL that `npm start` runs without DATABASE_URL (lib/embedded-postgres.ts):
-// its commits are durable, several Tagpipe processes share one server, a stale
+// its commits are durable, several Tagpipe processes (npm start, npm run collector, npm run
+// worker) share one server, a stale
 // postmaster.pid does not stop a start, the cluster and binaries are placed where the
 // server's user can reach them (root runs it as `postgres`), and an earlier install's
 // PGlite data moves into it on first start.
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +15,10 @@ import { attachEmbeddedPostgres, durabilitySettings } from "../../lib/embedded-p
 import { applyMigrations } from "../../lib/migrate";
 import { Client, expectStatus, newTeam, signIn, uid } from "../helpers/api";
 import { queryDatabase } from "../helpers/postgres";
-import { ROOT, embeddedCluster, removeDataDir, startServer, type RunningServer } from "../helpers/server";
+import { collectorEnv } from "../helpers/collector";
+import { createPipeline, expectOutcome, purchase, sendServerEvents } from "../helpers/pipeline";
+import { ROOT, embeddedCluster, removeDataDir, startCollectorProcess, startServer, startWorker, type RunningServer } from "../helpers/server";
+import { startStandIns } from "../helpers/stand-ins";
 
 const isRoot = process.getuid?.() === 0;
 const started: RunningServer[] = [];
@@ -85,6 +90,36 @@ describe("the embedded PostgreSQL", { timeout: 240_000 }, () => {
     await second.stop();
     await until(() => !alive(pid), 10_000, "the last process to leave to stop PostgreSQL");
     expect(embeddedCluster(dir)!.pid, "a clean stop leaves no postmaster.pid").toBeNull();
+  });
+
+  it("serves npm start, npm run collector and npm run worker on one data directory from one server", async () => {
+    const standIns = await startStandIns();
+    const dir = dataDir("procs");
+    const encryption = { TAGPIPE_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+    // The dashboard process without a forwarder: the worker beside it must deliver.
+    const s = await startServer({ name: "emb-procs", backend: "embedded", distDir: inject("distDir"), dataDir: dir, env: collectorEnv(standIns, { TAGPIPE_WORKER: "0", ...encryption }) }, 90_000);
+    started.push(s);
+    const pid = embeddedCluster(dir)!.pid!;
+    const collector = await startCollectorProcess({ name: "emb-procs", dataDir: dir, env: collectorEnv(standIns, encryption) });
+    const worker = await startWorker({ name: "emb-procs", dataDir: dir, env: collectorEnv(standIns, encryption) });
+    try {
+      expect(collector.output()).toMatch(/using the PostgreSQL already running/);
+      expect(worker.output()).toMatch(/using the PostgreSQL already running/);
+      expect(embeddedCluster(dir)!.pid).toBe(pid);
+      // Configured on the dashboard, collected by the collector process, forwarded by the worker.
+      const p = await createPipeline(s.url, [{ platform: "meta" }]);
+      const events = [purchase(), purchase()];
+      expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, events), "accepted", 2);
+      await standIns.meta.waitForDelivered(events.map((e) => e.event_id), 60_000);
+      // Everything else is the dashboard's.
+      expect((await fetch(`${collector.url}/api/v1/sites`)).status).toBe(404);
+    } finally {
+      await collector.stop();
+      await worker.stop();
+      await s.stop();
+      await standIns.close();
+    }
+    await until(() => !alive(pid), 10_000, "the last process to leave to stop PostgreSQL");
   });
 
   it("starts over a stale postmaster.pid whose pid now belongs to another program", async () => {
