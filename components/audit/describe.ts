@@ -14,6 +14,7 @@ const VERBS: Record<string, string> = {
   rollback: "rolled back",
   import: "imported into",
   replay: "replayed",
+  send_test_event: "sent a test event to",
 };
 
 const NOUNS: Record<string, string> = {

@@ -274,10 +274,51 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
 
   "post /environments/{id}/preview": async (w) => ({ path: `/environments/${w.environmentId}/preview` }),
 
+  // The event stream.
+  "get /environments/{id}/events": async (w) => ({ path: `/environments/${await streamEnvironment(w)}/events?limit=5` }),
+  "post /environments/{id}/test-event": async (w) => ({ path: `/environments/${await streamEnvironment(w)}/test-event`, body: {} }),
+  "get /collected-events/{id}": async (w) => ({ path: `/collected-events/${await collectedEvent(w)}` }),
+
   // The outbox.
   "get /deliveries": async () => ({ path: "/deliveries?status=dead" }),
   "post /deliveries/replay": async (w) => ({ path: "/deliveries/replay", body: { destinationId: w.destinationId } }),
 };
+
+/** A staging environment with a published version handling one event, made once per world (test events need one). */
+const streamEnvironments = new WeakMap<World, Promise<string>>();
+function streamEnvironment(w: World): Promise<string> {
+  let made = streamEnvironments.get(w);
+  if (!made) {
+    made = (async () => {
+      const owner = w.team.owner;
+      const site = expectStatus(await owner.post("/sites", siteBody()), 201);
+      const plan = await planEvent(w);
+      expectStatus(await owner.post(`/containers/${site.container.id}/events`, { planEventId: plan.id, mappings: {} }), 201);
+      const version = expectStatus(await owner.post(`/containers/${site.container.id}/versions`, { note: "stream" }), 201);
+      const env = site.container.environments.find((e: Json) => e.kind === "staging");
+      expectStatus(await owner.post(`/versions/${version.id}/publish`, { environmentId: env.id }), 201);
+      return env.id as string;
+    })();
+    streamEnvironments.set(w, made);
+  }
+  return made;
+}
+
+/** A collected event of the world's team: a test event sent by the owner. */
+const collectedEvents = new WeakMap<World, Promise<string>>();
+function collectedEvent(w: World): Promise<string> {
+  let made = collectedEvents.get(w);
+  if (!made) {
+    made = (async () => {
+      const env = await streamEnvironment(w);
+      const sent = expectStatus(await w.team.session.post(`/environments/${env}/test-event`, {}), 201);
+      const page = expectStatus(await w.team.owner.get(`/environments/${env}/events?q=${sent.eventId}`), 200);
+      return page.data[0].id as string;
+    })();
+    collectedEvents.set(w, made);
+  }
+  return made;
+}
 
 const key = (op: (typeof OPERATIONS)[number]) => `${op.method} ${op.path}`;
 const successStatus = (op: (typeof OPERATIONS)[number]) => (op.noContent ? 204 : op.created ? 201 : 200);
