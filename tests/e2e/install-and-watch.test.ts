@@ -133,6 +133,8 @@ describe("install and watch", () => {
     expect(detail).toContain(eventId);
     expect(detail).toContain("Request body, exactly as sent");
     expect(detail).toContain('"test_event_code":"TEST4242"');
+    expect(detail).toContain('"access_token":"[secret]"');
+    expect(detail).not.toContain("EAAB-meta-token");
     expect(detail).toContain("events_received");
     expect(detail).toContain("no Conversions API access token is set");
     await screenshot(page, "stream-event-detail");
