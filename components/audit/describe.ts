@@ -14,7 +14,7 @@ const VERBS: Record<string, string> = {
   rollback: "rolled back",
   import: "imported into",
   replay: "replayed",
-  test_event: "sent a test event to",
+  send_test_event: "sent a test event to",
   acknowledge: "acknowledged",
   open: "opened",
   resolve: "resolved",

@@ -14,8 +14,7 @@ export function DeliveryBadges({ badges }: { badges: DeliveryBadge[] }) {
       {badges.map((b) => (
         <li key={b.destinationId} title={b.message ?? undefined}>
           <Badge tone={TONE[b.badge] ?? "slate"}>
-            <span className="mr-1 font-semibold">{b.destination}</span>
-            {LABEL[b.badge] ?? b.badge}
+            <span className="mr-1 font-semibold">{b.destination}</span> {LABEL[b.badge] ?? b.badge}
             {b.reason ? ` · ${REASON[b.reason] ?? b.reason}` : ""}
             {b.badge === "retrying" && b.attempts ? ` (${b.attempts})` : ""}
           </Badge>

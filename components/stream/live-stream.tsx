@@ -105,8 +105,8 @@ export function LiveStream({
 
   return (
     <div className="space-y-4">
-      <form onSubmit={apply} className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-7" aria-label="Filter events">
-        <div className="sm:col-span-3 lg:col-span-2">
+      <form onSubmit={apply} className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-7" aria-label="Filter events">
+        <div className="col-span-2 sm:col-span-3 lg:col-span-2">
           <TextField label="Search event_id or order_id" name="q" value={draft.q} onChange={set("q")} error={error?.fields.q} placeholder="order-1001" />
         </div>
         <SelectField label="Event" name="name" value={draft.name} onChange={set("name")} error={error?.fields.name}>
@@ -143,7 +143,7 @@ export function LiveStream({
           <option>held</option>
           <option value="not_sent">not sent</option>
         </SelectField>
-        <div className="flex items-end gap-2 sm:col-span-3 lg:col-span-7">
+        <div className="col-span-2 flex flex-wrap items-end gap-2 sm:col-span-3 lg:col-span-7">
           <Button type="submit">Apply</Button>
           {filtered ? (
             <Button

@@ -20,8 +20,9 @@ const LINKS = [
 export function Nav({ teamName, userName, role }: { teamName: string; userName: string; role: string }) {
   const pathname = usePathname();
   return (
-    <aside className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
-      <div className="border-b border-slate-100 px-4 py-4">
+    // Below md the sidebar becomes a bar above the page (links scroll sideways), so a 390 px screen keeps its width for the page.
+    <aside className="flex w-full shrink-0 flex-col border-b border-slate-200 bg-white md:w-56 md:border-b-0 md:border-r">
+      <div className="flex items-baseline justify-between gap-3 border-b border-slate-100 px-4 py-3 md:block md:py-4">
         <Link href="/overview" className="text-lg font-semibold tracking-tight text-indigo-700">
           Tagpipe
         </Link>
@@ -29,8 +30,8 @@ export function Nav({ teamName, userName, role }: { teamName: string; userName: 
           {teamName}
         </p>
       </div>
-      <nav aria-label="Main" className="flex-1 px-2 py-3">
-        <ul className="space-y-0.5">
+      <nav aria-label="Main" className="flex-1 overflow-x-auto px-2 py-2 md:py-3">
+        <ul className="flex gap-1 md:block md:space-y-0.5">
           {LINKS.filter((l) => !l.ownerOnly || role === "owner").map((link) => {
             const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
             return (
@@ -38,7 +39,7 @@ export function Nav({ teamName, userName, role }: { teamName: string; userName: 
                 <Link
                   href={link.href}
                   aria-current={active ? "page" : undefined}
-                  className={`block rounded-md px-3 py-1.5 text-sm font-medium ${active ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100"}`}
+                  className={`block whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium ${active ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100"}`}
                 >
                   {link.label}
                 </Link>
@@ -46,16 +47,16 @@ export function Nav({ teamName, userName, role }: { teamName: string; userName: 
             );
           })}
           <li>
-            <a href="/api/v1/openapi.json" className="block rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
+            <a href="/api/v1/openapi.json" className="block whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
               API reference
             </a>
           </li>
         </ul>
       </nav>
-      <div className="border-t border-slate-100 px-4 py-3 text-sm">
+      <div className="flex flex-wrap items-center gap-x-3 border-t border-slate-100 px-4 py-2 text-sm md:block md:py-3">
         <p className="truncate font-medium text-slate-800">{userName}</p>
         <p className="text-xs text-slate-500">{role}</p>
-        <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className="mt-2 text-sm font-medium text-indigo-700 hover:underline">
+        <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className="text-sm font-medium text-indigo-700 hover:underline md:mt-2">
           Sign out
         </button>
       </div>

@@ -94,6 +94,22 @@ export type SentRequest = { id: string; destinationId: string; platform: string;
 /** What is kept of a platform's answer in the request log. */
 const LOGGED_RESPONSE_CHARS = 8000;
 
+/** Kept in place of a secret the platform takes in the body (Meta's access_token). */
+export const REDACTED_SECRET = "[secret]";
+
+/**
+ * The body as logged: every secret of the destination that appears in it (as is, or as
+ * JSON escapes it) replaced, so the request log never holds a token.
+ */
+export function withoutSecrets(text: string, secrets: Record<string, string>): string {
+  let out = text;
+  for (const value of Object.values(secrets)) {
+    if (typeof value !== "string" || value.length < 4) continue;
+    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) out = out.split(form).join(REDACTED_SECRET);
+  }
+  return out;
+}
+
 /** The URL without its query: GA4 passes api_secret there. */
 function loggedUrl(url: string): string {
   const q = url.search(/[?#]/);
@@ -115,7 +131,7 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
     sentAt,
     durationMs: null,
     url: loggedUrl(request.url),
-    body: request.body,
+    body: withoutSecrets(request.body, secrets),
     httpStatus: null,
     response: "",
     index: new Map(ids.map((id, i) => [id, i])),
@@ -125,7 +141,7 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
     const text = await response.text();
     log.durationMs = Date.now() - sentAt.getTime();
     log.httpStatus = response.status;
-    log.response = text.slice(0, LOGGED_RESPONSE_CHARS);
+    log.response = withoutSecrets(text.slice(0, LOGGED_RESPONSE_CHARS), secrets);
     const retryAfter = response.headers.get("retry-after");
     const stored = text.slice(0, STORED_RESPONSE_CHARS);
     const outcome = adapter.outcome

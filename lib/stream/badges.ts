@@ -39,7 +39,7 @@ const MESSAGES: Record<NotSentReason, string> = {
   consent: "not sent: the visitor had not granted ad consent",
   region: "not sent: the destination does not serve this event's region",
   browser_only: "not sent by the server: this platform fires in the browser only",
-  test_without_code: "not sent: a test event, and the destination has no test event code",
+  test_without_code: "not sent: a test event, and the destination has no test event code (or its platform no test mode)",
   refused: "not sent: the platform would refuse it",
 };
 

@@ -4,11 +4,11 @@
 // event_id starting "tagpipe_test_". It then shows in the stream like any other.
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/actor";
-import { recordAudit } from "../audit/record";
 import { prisma } from "../db";
 import { NotFoundError, ValidationError } from "../errors";
 import { acceptFromServer } from "../collector/intake";
 import { intakeByPublicKey } from "../collector/intake-config";
+import { recordAudit } from "../audit/record";
 
 const SAMPLE: Record<string, unknown> = { number: 1, string: "tagpipe-test", list: ["tagpipe-test"], boolean: true, object: {} };
 
@@ -23,7 +23,7 @@ export function sampleParams(def: { required: string[]; types: Record<string, st
 
 export async function sendTestEvent(actor: Actor, environmentId: string, input: { name?: string }, ip: string) {
   const db = await prisma();
-  const env = await db.environment.findFirst({ where: { id: environmentId, teamId: actor.teamId }, include: { container: { select: { site: { select: { defaultCurrency: true } } } } } });
+  const env = await db.environment.findFirst({ where: { id: environmentId, teamId: actor.teamId }, include: { container: { select: { name: true, site: { select: { defaultCurrency: true } } } } } });
   if (!env) throw new NotFoundError("Environment");
   const config = await intakeByPublicKey(env.publicKey);
   if (!config || config.versionNumber === null) throw new ValidationError([{ path: "environmentId", message: "no version is published to this environment yet: publish one first" }]);
@@ -42,7 +42,13 @@ export async function sendTestEvent(actor: Actor, environmentId: string, input: 
   const reply = await acceptFromServer(config, { body: JSON.stringify({ events: [event] }), contentType: "application/json", ip, userAgent: "Tagpipe test event" });
   if (reply.status !== 202) throw new ValidationError([{ path: "body", message: JSON.stringify(reply.body) }]);
   const result = (reply.body as { results: { event_id: string; status: string; errors?: unknown }[] }).results[0];
-  // A test event reaches the platforms' test modes: who sent it, and when, is an owner's question.
-  await recordAudit(db, actor, { action: "test_event", entityType: "environment", entityId: env.id, entityLabel: env.name, after: { eventId, name, status: result.status } });
+  // A test event reaches the platforms' test modes: the log says who sent which.
+  await recordAudit(db, actor, {
+    action: "send_test_event",
+    entityType: "environment",
+    entityId: env.id,
+    entityLabel: `${env.container.name} / ${env.name}`,
+    after: { eventId, name, status: result.status },
+  });
   return { eventId, name, environmentId: env.id, result };
 }

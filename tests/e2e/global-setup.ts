@@ -1,5 +1,7 @@
 // Starts one Tagpipe server for the end-to-end tests, as `npm start` would on a fresh
-// machine: an empty embedded PostgreSQL, migrated and seeded with the demo team.
+// machine: an empty embedded PostgreSQL, migrated and seeded with the demo team. The ad
+// platforms' base URLs point at the local stand-ins (tests/helpers/stand-ins.ts), so a
+// journey that sends events sees them delivered without leaving 127.0.0.1.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -7,6 +9,7 @@ import path from "node:path";
 import net from "node:net";
 import type { TestProject } from "vitest/node";
 import { removeDataDir } from "../helpers/server";
+import { startStandIns, type StandIns } from "../helpers/stand-ins";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -27,14 +30,16 @@ function freePort(): Promise<number> {
 
 let child: ChildProcess | undefined;
 let dataDir: string | undefined;
+let standIns: StandIns | undefined;
 
 export async function setup(project: TestProject) {
   const distDir = process.env.TAGPIPE_DIST_DIR ?? ".next";
   if (!fs.existsSync(path.join(distDir, "BUILD_ID"))) throw new Error(`No build in ${distDir}: run npm run build first`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-e2e-"));
   const port = await freePort();
+  standIns = await startStandIns();
   child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", TAGPIPE_DIST_DIR: distDir, TAGPIPE_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TAGPIPE_SEED: "1", TAGPIPE_OPEN_SIGNUP: "1", DATABASE_URL: "" },
+    env: { ...process.env, NODE_ENV: "production", TAGPIPE_DIST_DIR: distDir, TAGPIPE_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TAGPIPE_SEED: "1", TAGPIPE_OPEN_SIGNUP: "1", DATABASE_URL: "", ...standIns.env() },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -61,4 +66,5 @@ export async function teardown() {
     await new Promise((resolve) => child!.once("exit", resolve));
   }
   if (dataDir) removeDataDir(dataDir);
+  await standIns?.close();
 }
