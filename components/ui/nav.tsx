@@ -18,7 +18,7 @@ const LINKS = [
 export function Nav({ teamName, userName, role }: { teamName: string; userName: string; role: string }) {
   const pathname = usePathname();
   return (
-    <aside className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
+    <aside className="flex w-full shrink-0 flex-col border-b border-slate-200 bg-white md:w-56 md:border-b-0 md:border-r">
       <div className="border-b border-slate-100 px-4 py-4">
         <Link href="/overview" className="text-lg font-semibold tracking-tight text-indigo-700">
           Tagpipe
@@ -27,8 +27,8 @@ export function Nav({ teamName, userName, role }: { teamName: string; userName: 
           {teamName}
         </p>
       </div>
-      <nav aria-label="Main" className="flex-1 px-2 py-3">
-        <ul className="space-y-0.5">
+      <nav aria-label="Main" className="flex-1 px-2 py-2 md:py-3">
+        <ul className="flex flex-wrap gap-0.5 md:block md:space-y-0.5">
           {LINKS.filter((l) => !l.ownerOnly || role === "owner").map((link) => {
             const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
             return (
