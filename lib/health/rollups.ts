@@ -75,11 +75,15 @@ const FOLD = `WITH ev AS (
       ...Object.fromEntries(MATCH_KEYS.map((k) => [k.column, `o.outcome = 'delivered' AND o.keys & ${k.bit} <> 0`])),
     })}
     FROM dl o JOIN "Delivery" d ON d.id = o."deliveryId" JOIN "CollectedEvent" e ON e.id = d."collectedEventId"
+  ), spans AS (
+    SELECT 'hour' AS span, * FROM contrib
+    UNION ALL
+    SELECT 'day', ${DIMS.map((d) => (d === "hour" ? `date_trunc('day', "hour")` : q(d))).join(", ")}, ${VALUES.map(q).join(", ")} FROM contrib
   ), cells AS (
-    INSERT INTO "HealthRollup" (${[...DIMS, ...VALUES].map(q).join(", ")})
-    SELECT ${DIMS.map(q).join(", ")}, ${VALUES.map((v) => `sum(${q(v)})::int`).join(", ")}
-    FROM contrib GROUP BY ${DIMS.map(q).join(", ")}
-    ON CONFLICT ("siteId", "hour", "environmentId", "name", "source", "region", "destinationId") DO UPDATE SET
+    INSERT INTO "HealthRollup" (span, ${[...DIMS, ...VALUES].map(q).join(", ")})
+    SELECT span, ${DIMS.map(q).join(", ")}, ${VALUES.map((v) => `sum(${q(v)})::int`).join(", ")}
+    FROM spans GROUP BY span, ${DIMS.map(q).join(", ")}
+    ON CONFLICT ("siteId", "span", "hour", "environmentId", "name", "source", "region", "destinationId") DO UPDATE SET
       ${VALUES.map((v) => `${q(v)} = "HealthRollup".${q(v)} + EXCLUDED.${q(v)}`).join(", ")}
     RETURNING 1
   )

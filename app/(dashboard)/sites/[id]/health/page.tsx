@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
-import { GROUPS, PERIODS, siteCoverage, siteHealth, siteQuality, type GroupBy, type Health, type Period } from "@/lib/health/report";
+import { GROUPS, PERIODS, healthPage, type GroupBy, type Health, type Period } from "@/lib/health/report";
 import { Card, EmptyState, PageHeader } from "@/components/ui/primitives";
 import { Breakdown, CoverageTable, KeyFigures, MatchScores, Picker, QualityView, pct } from "@/components/health/figures";
 import { CountsChart, CoverageChart, type ChartPoint } from "@/components/health/charts";
@@ -37,7 +37,7 @@ export default async function SiteHealthPage({ params, searchParams }: { params:
   const query = await searchParams;
   const period: Period = query.period && query.period in PERIODS ? (query.period as Period) : "7d";
   const by: GroupBy = (GROUPS as readonly string[]).includes(query.by ?? "") ? (query.by as GroupBy) : "event";
-  const [health, quality, coverage] = await Promise.all([siteHealth(actor, id, { period, by }), siteQuality(actor, id, period), siteCoverage(actor, id, period)]).catch((error) => {
+  const { health, quality, coverage } = await healthPage(actor, id, { period, by }).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
