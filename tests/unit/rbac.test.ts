@@ -10,7 +10,7 @@ import { OPERATIONS } from "@/lib/api/openapi";
 // Viewers read everything; editors edit sites, regions, the tracking plan and drafts, and
 // freeze drafts into versions; publishers also publish, manage environments and delete;
 // owners also manage the team, its members and API tokens.
-const READ: Permission[] = ["team:read", "site:read", "region:read", "container:read", "environment:read", "member:read", "audit:read", "plan:read", "version:read", "delivery:read"];
+const READ: Permission[] = ["team:read", "site:read", "region:read", "container:read", "environment:read", "member:read", "audit:read", "plan:read", "version:read", "delivery:read", "health:read"];
 const EDIT: Permission[] = ["site:write", "region:write", "container:write", "plan:write", "draft:write", "version:create"];
 const PUBLISH: Permission[] = ["site:delete", "container:delete", "environment:write", "version:publish", "delivery:replay"];
 const OWN: Permission[] = ["team:update", "member:manage", "token:manage"];
