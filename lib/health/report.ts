@@ -50,7 +50,7 @@ async function siteContext(actor: Actor, siteId: string) {
 type SiteContext = Awaited<ReturnType<typeof siteContext>>;
 
 /** Everything the Health page shows, the site read once and the three reports at once. */
-export async function healthPage(actor: Actor, siteId: string, options: { period: Period; by: GroupBy }) {
+export async function healthPage(actor: Actor, siteId: string, options: { period: Period; by: GroupBy; grain?: Grain }) {
   const ctx = await siteContext(actor, siteId);
   const [health, quality, coverage] = await Promise.all([siteHealth(actor, siteId, options, ctx), siteQuality(actor, siteId, options.period, ctx), siteCoverage(actor, siteId, options.period, ctx)]);
   return { health, quality, coverage };

@@ -75,3 +75,7 @@ CREATE TABLE "HealthFold" (
 
 -- CreateIndex
 CREATE INDEX "HealthRollup_teamId_span_hour_idx" ON "HealthRollup"("teamId", "span", "hour");
+
+-- The fold's one watermark row exists from the start: a fold always locks it (FOR UPDATE),
+-- so two first folds cannot both find none.
+INSERT INTO "HealthFold" ("id", "watermark") VALUES ('events', '-infinity');
