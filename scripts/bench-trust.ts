@@ -105,14 +105,19 @@ async function healthPage(): Promise<void> {
   log(`  folded in ${((Date.now() - t) / 1000).toFixed(0)} s: ${rows[0].rows} rollup rows, ${rows[0].received} events counted`);
   // The page as a signed-in marketer opens it: the session cookie, the full HTML.
   const cookie = [...p.api.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  const page = async () => {
+  const timed = async (path: string, expect: string) => {
     const started = performance.now();
-    const response = await fetch(`${server.url}/sites/${p.siteId}/health?period=30d`, { headers: { cookie } });
+    const response = await fetch(`${server.url}${path}`, { headers: { cookie } });
     const html = await response.text();
     const ms = performance.now() - started;
-    if (response.status !== 200 || !html.includes("Health")) throw new Error(`the Health page answered ${response.status}`);
+    if (response.status !== 200 || !html.includes(expect)) throw new Error(`${path} answered ${response.status}`);
     return ms;
   };
+  const page = () => timed(`/sites/${p.siteId}/health?period=30d`, "Health");
+  // For reading the figure: the site's settings page, a dashboard page that reads no rollup.
+  const baseline: number[] = [];
+  for (let i = 0; i < 5; i++) baseline.push(await timed(`/sites/${p.siteId}`, "Settings"));
+  log(`  baseline: the site settings page takes ${median(baseline).toFixed(0)} ms (median of 5)`);
   await page();
   await page();
   const times: number[] = [];

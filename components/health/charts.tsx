@@ -19,7 +19,7 @@ function tick(at: string, grain: "hour" | "day"): string {
   const d = new Date(at);
   return grain === "day"
     ? d.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })
-    : d.toLocaleString("en-GB", { day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+    : d.toLocaleString("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 }
 
 /** Bars for this period's counts, a dashed line for the previous period's first count. */
@@ -54,7 +54,7 @@ export function CoverageChart({ rows, target }: { rows: { name: string; both: nu
   return (
     <figure aria-label="Deduplication coverage per event" className="w-full" style={{ height: Math.max(140, 48 * rows.length + 60) }}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 16 }}>
+        <BarChart data={data} layout="vertical" margin={{ top: 22, right: 16, bottom: 0, left: 16 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
           <XAxis type="number" domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} />
           <YAxis type="category" dataKey="name" tick={{ fontSize: 12 }} width={90} />

@@ -156,7 +156,7 @@ export function QualityView({ quality }: { quality: Quality }) {
                 {e.checks.map((c) => (
                   <tr key={c.key} data-check={`${e.name}:${c.key}`}>
                     <Td>{c.label}</Td>
-                    <Td className="text-right">
+                    <Td className="whitespace-nowrap text-right">
                       <Badge tone={tone(c.validShare)}>{pct(c.validShare)}</Badge>
                     </Td>
                     <Td>
@@ -246,7 +246,7 @@ export function CoverageTable({ coverage }: { coverage: CoverageReport }) {
               ) : null}
             </Td>
             <Td className="text-right tabular-nums">{fmt(e.conversions)}</Td>
-            <Td className="text-right">
+            <Td className="whitespace-nowrap text-right">
               <Badge tone={e.meetsTarget ? "green" : "amber"}>{pct(e.bothShare)}</Badge>
             </Td>
             <Td className="text-right tabular-nums">{pct(e.browserOnlyShare)}</Td>

@@ -49,13 +49,27 @@ async function siteContext(actor: Actor, siteId: string) {
 }
 type SiteContext = Awaited<ReturnType<typeof siteContext>>;
 
-/** The period's hours: [from, to) ends with the current hour; the previous period is as long, just before. */
-function window(period: Period) {
-  const hours = PERIODS[period];
-  return `SELECT (date_trunc('hour', LOCALTIMESTAMP) + interval '1 hour')::timestamp(3) AS "to",
-            (date_trunc('hour', LOCALTIMESTAMP) + interval '1 hour' - interval '${hours} hours')::timestamp(3) AS "from",
-            (date_trunc('hour', LOCALTIMESTAMP) + interval '1 hour' - interval '${2 * hours} hours')::timestamp(3) AS "prev"`;
+/** Everything the Health page shows, the site read once and the three reports at once. */
+export async function healthPage(actor: Actor, siteId: string, options: { period: Period; by: GroupBy; grain?: Grain }) {
+  const ctx = await siteContext(actor, siteId);
+  const [health, quality, coverage] = await Promise.all([siteHealth(actor, siteId, options, ctx), siteQuality(actor, siteId, options.period, ctx), siteCoverage(actor, siteId, options.period, ctx)]);
+  return { health, quality, coverage };
 }
+
+export type Span = "hour" | "day";
+
+/**
+ * The period [from, to) and the previous one [prev, from), as long, just before. Hourly
+ * rows: the period ends with the current hour. Daily rows: with the current day (so "30
+ * days" is today and the 29 days before).
+ */
+function window(period: Period, span: Span = "hour") {
+  const hours = PERIODS[period];
+  const end = span === "day" ? `date_trunc('day', LOCALTIMESTAMP) + interval '1 day'` : `date_trunc('hour', LOCALTIMESTAMP) + interval '1 hour'`;
+  return `SELECT (${end})::timestamp(3) AS "to", (${end} - interval '${hours} hours')::timestamp(3) AS "from", (${end} - interval '${2 * hours} hours')::timestamp(3) AS "prev"`;
+}
+/** Daily rows for 30 days (30 per dimension instead of 720), hourly ones otherwise. */
+const spanOf = (period: Period): Span => (period === "30d" ? "day" : "hour");
 const utc = (t: string) => `${t.replace(" ", "T")}Z`;
 
 const GROUP_SQL: Record<GroupBy, string> = {
@@ -96,26 +110,32 @@ function labelOf(ctx: SiteContext, by: GroupBy, group: string): string {
 type Row = { at: string; shifted: string; prev: boolean; grp: string } & Record<(typeof COUNT_NAMES)[number], number>;
 
 /** The counts over time for a site, grouped by one dimension, with the previous period beside. */
-export async function siteHealth(actor: Actor, siteId: string, options: { period: Period; grain?: Grain; by?: GroupBy }): Promise<Health> {
-  const ctx = await siteContext(actor, siteId);
+export async function siteHealth(actor: Actor, siteId: string, options: { period: Period; grain?: Grain; by?: GroupBy }, known?: SiteContext): Promise<Health> {
+  const ctx = known ?? (await siteContext(actor, siteId));
   const grain = options.grain ?? (options.period === "30d" ? "day" : "hour");
+  const span: Span = grain;
   const by = options.by ?? "none";
   const { sql } = await database();
   const hours = PERIODS[options.period];
   // Event-level counts live in destinationId = '' rows, delivery counts in the others:
   // summing all rows gives each its own total. Grouped by destination, only the latter.
-  const rows = await sql.query<Row>(
-    `WITH w AS (${window(options.period)})
-     SELECT date_trunc('${grain}', h.hour)::text AS at,
-            date_trunc('${grain}', h.hour + CASE WHEN h.hour < w."from" THEN interval '${hours} hours' ELSE interval '0' END)::text AS shifted,
-            h.hour < w."from" AS prev, ${GROUP_SQL[by]} AS grp,
-            ${COUNT_NAMES.map((c) => `sum(h."${c}")::int AS "${c}"`).join(", ")}
-     FROM "HealthRollup" h, w
-     WHERE h."siteId" = $1 AND h."teamId" = $2 AND h.hour >= w.prev AND h.hour < w."to" ${by === "destination" ? `AND h."destinationId" <> ''` : ""}
-     GROUP BY 1, 2, 3, 4 ORDER BY 1`,
+  const [rows, [w], waiting] = await Promise.all([
+    // Grouped on the raw values, cast afterwards: casting 30 days of rows to text first
+    // cost more than the sums.
+    sql.query<Row>(
+    `WITH w AS (${window(options.period, span)})
+     SELECT at::text AS at, (at + CASE WHEN prev THEN interval '${hours} hours' ELSE interval '0' END)::text AS shifted, prev, grp, ${COUNT_NAMES.map((c) => `"${c}"`).join(", ")}
+     FROM (
+       SELECT h.hour AS at, h.hour < w."from" AS prev, ${GROUP_SQL[by]} AS grp, ${COUNT_NAMES.map((c) => `sum(h."${c}")::int AS "${c}"`).join(", ")}
+       FROM "HealthRollup" h, w
+       WHERE h."siteId" = $1 AND h.span = '${span}' AND h."teamId" = $2 AND h.hour >= w.prev AND h.hour < w."to" ${by === "destination" ? `AND h."destinationId" <> ''` : ""}
+       GROUP BY 1, 2, 3) x
+     ORDER BY 1`,
     [ctx.id, actor.teamId],
-  );
-  const [w] = await sql.query<{ from: string; to: string; prev: string }>(`SELECT "from"::text, "to"::text, prev::text FROM (${window(options.period)}) w`);
+    ),
+    sql.query<{ from: string; to: string; prev: string }>(`SELECT "from"::text, "to"::text, prev::text FROM (${window(options.period, span)}) w`),
+    backlog(actor, ctx.destinations.map((d) => d.id)),
+  ]);
   const series: SeriesPoint[] = [];
   const previous: SeriesPoint[] = [];
   const totals = { current: zero(), previous: zero() };
@@ -143,7 +163,7 @@ export async function siteHealth(actor: Actor, siteId: string, options: { period
     previous,
     totals,
     groups: [...groups.entries()].map(([group, v]) => ({ group, label: labelOf(ctx, by, group), ...v })).sort((a, b) => b.current.received + b.current.delivered - (a.current.received + a.current.delivered)),
-    backlog: await backlog(actor, ctx.destinations.map((d) => d.id)),
+    backlog: waiting,
   };
 }
 
@@ -163,9 +183,9 @@ async function backlog(actor: Actor, destinationIds: string[]): Promise<Health["
 export async function teamHealth(actor: Actor, period: Period) {
   const { sql } = await database();
   const rows = await sql.query<{ siteId: string; prev: boolean } & Counts>(
-    `WITH w AS (${window(period)})
+    `WITH w AS (${window(period, spanOf(period))})
      SELECT h."siteId", h.hour < w."from" AS prev, ${COUNT_NAMES.map((c) => `sum(h."${c}")::int AS "${c}"`).join(", ")}
-     FROM "HealthRollup" h, w WHERE h."teamId" = $1 AND h.hour >= w.prev AND h.hour < w."to"
+     FROM "HealthRollup" h, w WHERE h."teamId" = $1 AND h.span = '${spanOf(period)}' AND h.hour >= w.prev AND h.hour < w."to"
      GROUP BY 1, 2`,
     [actor.teamId],
   );
@@ -200,7 +220,7 @@ async function examples(ctx: SiteContext, name: string, hourWhere: string, where
   if (!ctx.environments.length) return [];
   const { sql } = await database();
   const rows = await sql.query<{ eventId: string; receivedAt: string; source: string; errors: { field: string; message: string }[] }>(
-    `WITH h AS (SELECT max(hour) AS h FROM "HealthRollup" WHERE "siteId" = $1 AND name = $2 AND "destinationId" = '' AND hour >= $3::timestamp AND ${hourWhere})
+    `WITH h AS (SELECT max(hour) AS h FROM "HealthRollup" WHERE "siteId" = $1 AND span = 'hour' AND name = $2 AND "destinationId" = '' AND hour >= $3::timestamp AND ${hourWhere})
      SELECT c."eventId", c."receivedAt"::text AS "receivedAt", c.source, c.errors FROM "CollectedEvent" c, h
      WHERE c."environmentId" = ANY($4::text[]) AND c."receivedAt" >= h.h AND c."receivedAt" < h.h + interval '1 hour' AND c.name = $2 AND ${where}
      ORDER BY c."receivedAt" DESC LIMIT 5`,
@@ -230,21 +250,21 @@ const eventLink = (ctx: SiteContext, name: string) => {
 };
 
 /** Parameter validity and match keys per event, match-quality score per destination. */
-export async function siteQuality(actor: Actor, siteId: string, period: Period): Promise<Quality> {
-  const ctx = await siteContext(actor, siteId);
+export async function siteQuality(actor: Actor, siteId: string, period: Period, known?: SiteContext): Promise<Quality> {
+  const ctx = known ?? (await siteContext(actor, siteId));
   const { sql } = await database();
   const sums = [...MATCH_KEYS.map((k) => k.column), ...PARAM_CHECKS.map((c) => c.column), "received", "accepted", "rejected", "delivered"];
   const rows = await sql.query<{ name: string; destinationId: string; from: string } & Record<string, number>>(
-    `WITH w AS (${window(period)})
+    `WITH w AS (${window(period, spanOf(period))})
      SELECT h.name, h."destinationId", min(w."from")::text AS "from", ${sums.map((c) => `sum(h."${c}")::int AS "${c}"`).join(", ")}
-     FROM "HealthRollup" h, w WHERE h."siteId" = $1 AND h."teamId" = $2 AND h.hour >= w."from" AND h.hour < w."to"
+     FROM "HealthRollup" h, w WHERE h."siteId" = $1 AND h.span = '${spanOf(period)}' AND h."teamId" = $2 AND h.hour >= w."from" AND h.hour < w."to"
      GROUP BY 1, 2`,
     [ctx.id, actor.teamId],
   );
-  const [w] = rows.length ? rows : await sql.query<{ from: string }>(`SELECT "from"::text FROM (${window(period)}) w`);
+  const [w] = rows.length ? rows : await sql.query<{ from: string }>(`SELECT "from"::text FROM (${window(period, spanOf(period))}) w`);
   const from = utc(w.from);
-  const events: Quality["events"] = [];
-  for (const r of rows.filter((x) => x.destinationId === "")) {
+  // Every event's examples are looked up at once: each is one bounded query.
+  const events: Quality["events"] = await Promise.all(rows.filter((x) => x.destinationId === "").map(async (r) => {
     const stored = Number(r.accepted) + Number(r.rejected);
     const checks = await Promise.all(
       PARAM_CHECKS.map(async (c) => {
@@ -258,15 +278,15 @@ export async function siteQuality(actor: Actor, siteId: string, period: Period):
         return { key: c.key, label: c.label, failing, validShare: validShare(failing, stored), examples: found };
       }),
     );
-    events.push({
+    return {
       name: r.name,
       stored,
       accepted: Number(r.accepted),
       link: eventLink(ctx, r.name),
       checks,
       keys: MATCH_KEYS.map((k) => ({ key: k.key, label: k.label, count: Number(r[k.column]), share: share(Number(r[k.column]), Number(r.accepted)) })),
-    });
-  }
+    };
+  }));
   events.sort((a, b) => a.name.localeCompare(b.name));
   const perDestination = new Map<string, { delivered: number; counts: Partial<Record<MatchKeyName, number>> }>();
   for (const r of rows.filter((x) => x.destinationId !== "")) {
@@ -299,13 +319,13 @@ export type CoverageReport = {
 };
 
 /** Deduplication coverage per event: accepted events by source (both / browser only / server only). */
-export async function siteCoverage(actor: Actor, siteId: string, period: Period): Promise<CoverageReport> {
-  const ctx = await siteContext(actor, siteId);
+export async function siteCoverage(actor: Actor, siteId: string, period: Period, known?: SiteContext): Promise<CoverageReport> {
+  const ctx = known ?? (await siteContext(actor, siteId));
   const { sql } = await database();
   const rows = await sql.query<{ name: string; source: string; accepted: number; from: string }>(
-    `WITH w AS (${window(period)})
+    `WITH w AS (${window(period, spanOf(period))})
      SELECT h.name, h.source, min(w."from")::text AS "from", sum(h.accepted)::int AS accepted
-     FROM "HealthRollup" h, w WHERE h."siteId" = $1 AND h."teamId" = $2 AND h."destinationId" = '' AND h.hour >= w."from" AND h.hour < w."to"
+     FROM "HealthRollup" h, w WHERE h."siteId" = $1 AND h.span = '${spanOf(period)}' AND h."teamId" = $2 AND h."destinationId" = '' AND h.hour >= w."from" AND h.hour < w."to"
      GROUP BY 1, 2`,
     [ctx.id, actor.teamId],
   );

@@ -22,6 +22,8 @@ import { MATCH_KEYS, PARAM_CHECKS } from "./keys";
 const LOCK = "hashtext('tagpipe.health.fold')";
 /** Events folded per transaction at most, by time: keeps each fold short after downtime or a bulk load. */
 const CHUNK = "6 hours";
+/** Delivery outcomes folded per transaction at most. */
+const OUTCOMES_PER_FOLD = 200_000;
 
 const DIMS = ["teamId", "siteId", "environmentId", "hour", "name", "source", "region", "destinationId"] as const;
 const COUNTS = ["received", "accepted", "rejected", "duplicates", "delivered", "failed", "dead"] as const;
@@ -48,7 +50,8 @@ const FOLD = `WITH ev AS (
   ), mg AS (
     DELETE FROM "EventMerge" RETURNING *
   ), dl AS (
-    DELETE FROM "DeliveryOutcome" RETURNING *
+    -- Outcomes are independent of the events' snapshot: taken in bounded portions.
+    DELETE FROM "DeliveryOutcome" WHERE id IN (SELECT id FROM "DeliveryOutcome" ORDER BY id LIMIT ${OUTCOMES_PER_FOLD}) RETURNING *
   ), contrib AS (
     ${contribution(['"teamId"', '"siteId"', '"environmentId"', hourOf('"receivedAt"'), "name", "source", "COALESCE(region, '')", "''"], {
       received: "count(*)",
@@ -75,11 +78,15 @@ const FOLD = `WITH ev AS (
       ...Object.fromEntries(MATCH_KEYS.map((k) => [k.column, `o.outcome = 'delivered' AND o.keys & ${k.bit} <> 0`])),
     })}
     FROM dl o JOIN "Delivery" d ON d.id = o."deliveryId" JOIN "CollectedEvent" e ON e.id = d."collectedEventId"
+  ), spans AS (
+    SELECT 'hour' AS span, * FROM contrib
+    UNION ALL
+    SELECT 'day', ${DIMS.map((d) => (d === "hour" ? `date_trunc('day', "hour")` : q(d))).join(", ")}, ${VALUES.map(q).join(", ")} FROM contrib
   ), cells AS (
-    INSERT INTO "HealthRollup" (${[...DIMS, ...VALUES].map(q).join(", ")})
-    SELECT ${DIMS.map(q).join(", ")}, ${VALUES.map((v) => `sum(${q(v)})::int`).join(", ")}
-    FROM contrib GROUP BY ${DIMS.map(q).join(", ")}
-    ON CONFLICT ("siteId", "hour", "environmentId", "name", "source", "region", "destinationId") DO UPDATE SET
+    INSERT INTO "HealthRollup" (span, ${[...DIMS, ...VALUES].map(q).join(", ")})
+    SELECT span, ${DIMS.map(q).join(", ")}, ${VALUES.map((v) => `sum(${q(v)})::int`).join(", ")}
+    FROM spans GROUP BY span, ${DIMS.map(q).join(", ")}
+    ON CONFLICT ("siteId", "span", "hour", "environmentId", "name", "source", "region", "destinationId") DO UPDATE SET
       ${VALUES.map((v) => `${q(v)} = "HealthRollup".${q(v)} + EXCLUDED.${q(v)}`).join(", ")}
     RETURNING 1
   )
@@ -126,8 +133,10 @@ async function fold(sql: Sql, boundary: string): Promise<FoldResult> {
   const [state] = await sql.query<{ watermark: string }>(`SELECT watermark::text AS watermark FROM "HealthFold" WHERE id = 'events' FOR UPDATE`);
   // Skip stretches without events: the next fold starts at the first event after the watermark.
   const [{ at: next }] = await sql.query<{ at: string | null }>(NEXT_EVENT, [state?.watermark ?? null]);
-  const [{ start, end }] = await sql.query<{ start: string; end: string }>(
-    `SELECT s::text AS start, LEAST($2::timestamp, s + interval '${CHUNK}')::text AS "end"
+  const [{ start, end, caughtUp }] = await sql.query<{ start: string; end: string; caughtUp: boolean }>(
+    // Never backwards: a boundary read before another process's fold moved the watermark
+    // past it leaves the window empty (the watermark stays), it does not rewind it.
+    `SELECT s::text AS start, GREATEST(s, LEAST($2::timestamp, s + interval '${CHUNK}'))::text AS "end", GREATEST(s, LEAST($2::timestamp, s + interval '${CHUNK}')) >= $2::timestamp AS "caughtUp"
      FROM (SELECT GREATEST(COALESCE($1::timestamp, '-infinity'::timestamp), LEAST(COALESCE($3::timestamp, $2::timestamp), $2::timestamp)) AS s) x`,
     [state?.watermark ?? null, boundary, next],
   );
@@ -137,7 +146,7 @@ async function fold(sql: Sql, boundary: string): Promise<FoldResult> {
      ON CONFLICT (id) DO UPDATE SET watermark = EXCLUDED.watermark, "foldedAt" = now()`,
     [end],
   );
-  return { ...counts, watermark: end, caughtUp: end === boundary };
+  return { ...counts, watermark: end, caughtUp: caughtUp && counts.outcomes < OUTCOMES_PER_FOLD };
 }
 
 /** Folds until caught up with the boundary (a bulk load takes several chunks). */

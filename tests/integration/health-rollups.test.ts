@@ -70,7 +70,7 @@ describe("health rollups across two folding processes and a restart", () => {
       `SELECT sum(received)::int AS received, sum(accepted)::int AS accepted, sum(rejected)::int AS rejected, sum(duplicates)::int AS duplicates,
               sum(accepted) FILTER (WHERE source = 'both')::int AS both, sum(accepted) FILTER (WHERE source = 'browser')::int AS browser, sum(accepted) FILTER (WHERE source = 'server')::int AS server,
               sum("keyEmail")::int AS email, sum("keyFbp")::int AS fbp, sum("keyExternalId")::int AS external_id, sum("errCurrency")::int AS bad_currency
-       FROM "HealthRollup" WHERE "destinationId" = ''`,
+       FROM "HealthRollup" WHERE span = 'hour' AND "destinationId" = ''`,
     );
     const [raw] = await q<Json>(
       `SELECT count(*)::int AS stored, count(*) FILTER (WHERE status = 'accepted')::int AS accepted, count(*) FILTER (WHERE status = 'rejected')::int AS rejected,
@@ -105,9 +105,18 @@ describe("health rollups across two folding processes and a restart", () => {
     );
     const rolled = await q<Json>(
       `SELECT "destinationId", sum(delivered)::int AS delivered, sum(dead)::int AS dead, sum(failed)::int AS failed
-       FROM "HealthRollup" WHERE "destinationId" <> '' GROUP BY 1 ORDER BY 1`,
+       FROM "HealthRollup" WHERE span = 'hour' AND "destinationId" <> '' GROUP BY 1 ORDER BY 1`,
     );
     expect(rolled).toEqual(deliveries);
+    // The daily rows hold the same counts as the hourly ones, cell by cell.
+    const mismatched = await q<Json>(
+      `SELECT * FROM (SELECT "siteId", date_trunc('day', hour) AS day, "environmentId", name, source, region, "destinationId", sum(received) AS r, sum(delivered) AS d, sum(failed) AS f, sum("keyEmail") AS k
+                      FROM "HealthRollup" WHERE span = 'hour' GROUP BY 1, 2, 3, 4, 5, 6, 7) h
+       FULL JOIN (SELECT "siteId", hour AS day, "environmentId", name, source, region, "destinationId", sum(received) AS r, sum(delivered) AS d, sum(failed) AS f, sum("keyEmail") AS k
+                  FROM "HealthRollup" WHERE span = 'day' GROUP BY 1, 2, 3, 4, 5, 6, 7) d USING ("siteId", day, "environmentId", name, source, region, "destinationId")
+       WHERE h.r IS DISTINCT FROM d.r OR h.d IS DISTINCT FROM d.d OR h.f IS DISTINCT FROM d.f OR h.k IS DISTINCT FROM d.k`,
+    );
+    expect(mismatched).toEqual([]);
     expect(deliveries.reduce((n, d) => n + d.failed, 0)).toBeGreaterThan(0);
     expect(deliveries.reduce((n, d) => n + d.delivered, 0)).toBe(2 * raw.accepted);
   });

@@ -58,16 +58,14 @@ export default async function OverviewPage() {
             <ul className="divide-y divide-slate-100">
               {sites.map((site) => (
                 <li key={site.id} className="flex items-center justify-between py-2">
-                  <span className="flex items-baseline gap-2">
-                    <Link href={`/sites/${site.id}`} className="font-medium text-indigo-700 hover:underline">
-                      {site.name}
-                    </Link>
-                    <Link href={`/sites/${site.id}/health`} className="text-xs text-slate-600 hover:underline">
+                  <Link href={`/sites/${site.id}`} className="font-medium text-indigo-700 hover:underline">
+                    {site.name}
+                  </Link>
+                  <span className="text-sm text-slate-600">
+                    {site.hostnames[0]} · {site.defaultCurrency} · {site._count.regions} regions ·{" "}
+                    <Link href={`/sites/${site.id}/health`} className="font-medium text-indigo-700 hover:underline">
                       health
                     </Link>
-                  </span>
-                  <span className="text-sm text-slate-600">
-                    {site.hostnames[0]} · {site.defaultCurrency} · {site._count.regions} regions
                   </span>
                 </li>
               ))}

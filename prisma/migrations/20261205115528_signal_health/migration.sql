@@ -1,6 +1,7 @@
 -- CreateTable
 CREATE TABLE "HealthRollup" (
     "siteId" TEXT NOT NULL,
+    "span" TEXT NOT NULL,
     "hour" TIMESTAMP(3) NOT NULL,
     "environmentId" TEXT NOT NULL,
     "name" TEXT NOT NULL,
@@ -29,7 +30,7 @@ CREATE TABLE "HealthRollup" (
     "errOrderId" INTEGER NOT NULL DEFAULT 0,
     "errRequired" INTEGER NOT NULL DEFAULT 0,
 
-    CONSTRAINT "HealthRollup_pkey" PRIMARY KEY ("siteId","hour","environmentId","name","source","region","destinationId")
+    CONSTRAINT "HealthRollup_pkey" PRIMARY KEY ("siteId","span","hour","environmentId","name","source","region","destinationId")
 );
 
 -- CreateTable
@@ -73,4 +74,8 @@ CREATE TABLE "HealthFold" (
 );
 
 -- CreateIndex
-CREATE INDEX "HealthRollup_teamId_hour_idx" ON "HealthRollup"("teamId", "hour");
+CREATE INDEX "HealthRollup_teamId_span_hour_idx" ON "HealthRollup"("teamId", "span", "hour");
+
+-- The fold's one watermark row exists from the start: a fold always locks it (FOR UPDATE),
+-- so two first folds cannot both find none.
+INSERT INTO "HealthFold" ("id", "watermark") VALUES ('events', '-infinity');

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
-import { GROUPS, PERIODS, siteCoverage, siteHealth, siteQuality, type GroupBy, type Health, type Period } from "@/lib/health/report";
+import { GROUPS, PERIODS, healthPage, type Grain, type GroupBy, type Health, type Period } from "@/lib/health/report";
 import { Card, EmptyState, PageHeader } from "@/components/ui/primitives";
 import { Breakdown, CoverageTable, KeyFigures, MatchScores, Picker, QualityView, pct } from "@/components/health/figures";
 import { CountsChart, CoverageChart, type ChartPoint } from "@/components/health/charts";
@@ -37,7 +37,8 @@ export default async function SiteHealthPage({ params, searchParams }: { params:
   const query = await searchParams;
   const period: Period = query.period && query.period in PERIODS ? (query.period as Period) : "7d";
   const by: GroupBy = (GROUPS as readonly string[]).includes(query.by ?? "") ? (query.by as GroupBy) : "event";
-  const [health, quality, coverage] = await Promise.all([siteHealth(actor, id, { period, by }), siteQuality(actor, id, period), siteCoverage(actor, id, period)]).catch((error) => {
+  const grain: Grain = query.grain === "hour" || query.grain === "day" ? query.grain : period === "30d" ? "day" : "hour";
+  const { health, quality, coverage } = await healthPage(actor, id, { period, by, grain }).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
@@ -52,8 +53,11 @@ export default async function SiteHealthPage({ params, searchParams }: { params:
         actions={<Link href={`/sites/${id}`} className="text-sm font-medium text-indigo-700 hover:underline">Site settings</Link>}
       />
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
-        <Picker base={base} current={period} options={PERIOD_OPTIONS} label="Period" param="period" extra={{ by }} />
-        <Picker base={base} current={by} options={GROUPS.filter((g) => g !== "none").map((g) => [g, GROUP_LABELS[g]])} label="By" param="by" extra={{ period }} />
+        <div className="flex flex-wrap items-center gap-4">
+          <Picker base={base} current={period} options={PERIOD_OPTIONS} label="Period" param="period" extra={{ by }} />
+          <Picker base={base} current={grain} options={[["hour", "hour"], ["day", "day"]]} label="Per" param="grain" extra={{ period, by }} />
+        </div>
+        <Picker base={base} current={by} options={GROUPS.filter((g) => g !== "none").map((g) => [g, GROUP_LABELS[g]])} label="By" param="by" extra={{ period, grain }} />
       </div>
       {empty ? (
         <EmptyState title="No events yet" action={<Link href={`/sites/${id}`} className="text-sm font-medium text-indigo-700 hover:underline">Open the site&apos;s environments and snippet</Link>}>
