@@ -6,20 +6,24 @@
 //                              page's data load and its server render), median of 9, with
 //                              10,000,000 events stored over the last 30 days and folded
 //                              into the rollups
-//   collect_overhead_pct       how much slower pg_single_events_per_s is with the health
-//                              fold running (a folding process beside the server, every
-//                              2 s as in production) than without it, in the same run on
+//   collect_overhead_pct       how much slower pg_single_events_per_s is with signal health
+//                              running (a process beside the server folding the rollups
+//                              and evaluating the alerts every 2 s, and the live stream
+//                              polled every second) than without it, in the same run on
 //                              the same server; measured alternately off/on, twice each
+//   stream_latency_p95_ms      from the collector's 202 to the event returned by the stream
+//                              API (scripts/bench/stream-latency.ts)
 //
 // It starts its own servers on temporary PostgreSQL databases (created and dropped) and
 // reuses bench:collect's measuring code (scripts/bench/collect-lib.ts). Settings:
 // BENCH_EVENTS (default 10,000,000), BENCH_SECONDS (per throughput measurement, 6),
-// BENCH_ONLY=page|overhead.
+// BENCH_ONLY=page|overhead|stream.
 import { spawn } from "node:child_process";
 import os from "node:os";
 import pg from "pg";
 import { ensureBuild, testDistDir } from "../tests/helpers/build";
 import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
+import { measureStreamLatency } from "./bench/stream-latency";
 import { SECONDS, cleanup, cleanups, figure, load, log, meter, publishPipeline, serverFor } from "./bench/collect-lib";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
@@ -127,10 +131,14 @@ async function healthPage(): Promise<void> {
   await server.stop();
 }
 
-/** A process that only folds (the server runs with TAGPIPE_WORKER=0, like the intake benchmark). */
+/**
+ * A process that folds the rollups and evaluates the alerts every 2 s (the server runs
+ * with TAGPIPE_WORKER=0, like the intake benchmark, so these run beside it as a worker's would).
+ */
 function folder(url: string): { stop: () => Promise<void> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "-e", `import("./lib/health/rollups.ts").then((m) => { const stop = m.startFolding((l) => console.error(l)); process.on("SIGTERM", () => stop().then(() => process.exit(0))); })`], {
-    env: { ...process.env, DATABASE_URL: url, TAGPIPE_HEALTH: "1" },
+  const script = `Promise.all([import("./lib/health/rollups.ts"), import("./lib/health/alerts/loop.ts")]).then(([r, a]) => { const stops = [r.startFolding((l) => console.error(l)), a.startAlerts((l) => console.error(l))]; process.on("SIGTERM", () => Promise.all(stops.map((f) => f())).then(() => process.exit(0))); })`;
+  const child = spawn(process.execPath, ["--import", "tsx", "-e", script], {
+    env: { ...process.env, DATABASE_URL: url, TAGPIPE_HEALTH: "1", TAGPIPE_ALERT_INTERVAL_MS: "2000" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -156,8 +164,11 @@ async function overhead(): Promise<void> {
   for (let round = 0; round < 2; round++) {
     off.push((await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: "health off" })).eventsPerSecond);
     const f = folder(database.url);
+    // Someone watching the live stream, as the dashboard polls it: every second.
+    const watching = setInterval(() => void pipeline.api.call("GET", `/environments/${pipeline.environmentId}/events?limit=50`).catch((e: Error) => log(`stream poll: ${e.message}`)), 1000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    on.push((await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: "health on (folding)" })).eventsPerSecond);
+    on.push((await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: "health on (folding, alerts, stream watched)" })).eventsPerSecond);
+    clearInterval(watching);
     await f.stop();
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -166,12 +177,22 @@ async function overhead(): Promise<void> {
   await server.stop();
 }
 
+/** From the collector's 202 to the event returned by the stream API (scripts/bench/stream-latency.ts). */
+async function streamLatency(): Promise<void> {
+  const database = await createDatabase("truststream");
+  cleanups.push(() => dropDatabase(database.name));
+  const server = await serverFor("trust-stream", "postgres", database.url);
+  figure("stream_latency_p95_ms", Math.round(await measureStreamLatency({ baseUrl: server.url, log })));
+  await server.stop();
+}
+
 async function main() {
   const started = Date.now();
   ensureBuild(testDistDir(), log);
   log(`${os.cpus().length} CPUs`);
-  if (ONLY !== "overhead") await healthPage();
-  if (ONLY !== "page") await overhead();
+  if (!ONLY || ONLY === "page") await healthPage();
+  if (ONLY !== "page" && ONLY !== "stream") await overhead();
+  if (!ONLY || ONLY === "stream") await streamLatency();
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
