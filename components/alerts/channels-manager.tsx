@@ -110,7 +110,7 @@ function ChannelRow({ channel, canManage }: { channel: Channel; canManage: boole
   return (
     <li className="space-y-2 py-3 first:pt-0 last:pb-0">
       <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0">
+        <div className="min-w-[14rem] flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <span className="font-medium text-slate-900">{channel.name}</span>
             <Badge tone="indigo">{channel.kind === "webhook" ? "webhook" : "email"}</Badge>
