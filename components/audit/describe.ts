@@ -14,6 +14,13 @@ const VERBS: Record<string, string> = {
   rollback: "rolled back",
   import: "imported into",
   replay: "replayed",
+  open: "opened",
+  resolve: "resolved",
+  acknowledge: "acknowledged",
+  mute: "muted",
+  unmute: "unmuted",
+  reset: "reset to its defaults",
+  test: "sent a test through",
 };
 
 const NOUNS: Record<string, string> = {
@@ -32,6 +39,9 @@ const NOUNS: Record<string, string> = {
   destination: "destination",
   version: "version",
   delivery: "",
+  incident: "incident",
+  alert_rule: "alert rule",
+  alert_channel: "alert channel",
 };
 
 export function describeAudit(entry: { action: string; entityType: string; entityLabel: string }): string {
