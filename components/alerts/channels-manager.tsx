@@ -60,7 +60,7 @@ function NewChannel({ siteId, onClose }: { siteId: string; onClose: () => void }
       </div>
       {kind === "webhook" ? (
         <div className="grid gap-3 sm:grid-cols-2">
-          <TextField label="URL" type="url" value={url} onChange={(e) => setUrl(e.target.value)} error={fields.url} placeholder="https://hooks.slack.com/services/…" hint="https only; private and loopback addresses are refused" />
+          <TextField label="URL" type="url" value={url} onChange={(e) => setUrl(e.target.value)} error={fields.url} placeholder="https://hooks.slack.com/services/…" hint="https only; private and loopback addresses are refused. Shown afterwards only up to its first path segment" />
           <TextField
             label="Signing secret"
             type="password"
