@@ -150,7 +150,8 @@ export async function deliverTo(channel: AlertChannel, message: AlertMessage): P
     result = await sendEmail(channel.recipients, message);
   }
   const db = await prisma();
-  await db.alertChannel.update({ where: { id: channel.id }, data: { lastSentAt: new Date(), lastOk: result.ok, lastResponse: result.response } });
+  // updateMany: a channel removed while its message was in flight is no error.
+  await db.alertChannel.updateMany({ where: { id: channel.id }, data: { lastSentAt: new Date(), lastOk: result.ok, lastResponse: result.response } });
   return result;
 }
 
