@@ -60,7 +60,7 @@ function NewChannel({ siteId, onClose }: { siteId: string; onClose: () => void }
       </div>
       {kind === "webhook" ? (
         <div className="grid gap-3 sm:grid-cols-2">
-          <TextField label="URL" type="url" value={url} onChange={(e) => setUrl(e.target.value)} error={fields.url} placeholder="https://hooks.slack.com/services/…" hint="https only; private and loopback addresses are refused" />
+          <TextField label="URL" type="url" value={url} onChange={(e) => setUrl(e.target.value)} error={fields.url} placeholder="https://hooks.slack.com/services/…" hint="https only; private and loopback addresses are refused. Shown afterwards only up to its first path segment" />
           <TextField
             label="Signing secret"
             type="password"
@@ -110,7 +110,7 @@ function ChannelRow({ channel, canManage }: { channel: Channel; canManage: boole
   return (
     <li className="space-y-2 py-3 first:pt-0 last:pb-0">
       <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0">
+        <div className="min-w-[14rem] flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <span className="font-medium text-slate-900">{channel.name}</span>
             <Badge tone="indigo">{channel.kind === "webhook" ? "webhook" : "email"}</Badge>

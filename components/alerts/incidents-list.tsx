@@ -74,7 +74,7 @@ function IncidentItem({ incident, canManage }: { incident: IncidentRow; canManag
   return (
     <li id={`incident-${incident.id}`} className="space-y-2 py-3 first:pt-0 last:pb-0">
       <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0 flex-1">
+        <div className="min-w-[14rem] flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <Badge tone={live ? "red" : "green"}>{live ? "open" : "resolved"}</Badge>
             <span className="font-medium text-slate-900">{incident.title}</span>

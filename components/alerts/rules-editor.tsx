@@ -18,12 +18,20 @@ export type Rule = {
 
 const SETTING_LABELS: Record<string, { label: string; unit: string }> = {
   dropPercent: { label: "Drop", unit: "% below baseline" },
-  minVolume: { label: "Minimum volume", unit: "per hour (24 h for coverage)" },
+  minVolume: { label: "Minimum volume", unit: "in the last hour" },
+  "volume_drop.minVolume": { label: "Minimum volume", unit: "per hour in the baseline" },
+  "dedup_coverage.minVolume": { label: "Minimum conversions", unit: "in 24 h" },
   minutes: { label: "After", unit: "minutes" },
   minEvents: { label: "Minimum events", unit: "in 24 h" },
+  "event_silent.minEvents": { label: "Active with", unit: "events in the 24 h before" },
   percent: { label: "Threshold", unit: "%" },
+  "dedup_coverage.percent": { label: "Below", unit: "% from both (Meta's goal: 75)" },
   minCount: { label: "Dropped events", unit: "in the last hour" },
 };
+
+function settingLabel(kind: string, key: string) {
+  return SETTING_LABELS[`${kind}.${key}`] ?? SETTING_LABELS[key] ?? { label: key, unit: "" };
+}
 
 function RuleRow({ siteId, rule, canManage }: { siteId: string; rule: Rule; canManage: boolean }) {
   const router = useRouter();
@@ -60,7 +68,7 @@ function RuleRow({ siteId, rule, canManage }: { siteId: string; rule: Rule; canM
   return (
     <form onSubmit={save} noValidate className="space-y-3 py-4 first:pt-0 last:pb-0" aria-label={rule.title}>
       <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0 flex-1">
+        <div className="min-w-[14rem] flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <h3 className="text-sm font-semibold text-slate-900">{rule.title}</h3>
             {enabled ? <Badge tone="green">on</Badge> : <Badge>off</Badge>}
@@ -80,7 +88,7 @@ function RuleRow({ siteId, rule, canManage }: { siteId: string; rule: Rule; canM
           return (
             <div key={key} className="space-y-1">
               <label htmlFor={id} className="block text-xs font-medium text-slate-700">
-                {SETTING_LABELS[key]?.label ?? key}
+                {settingLabel(rule.kind, key).label}
               </label>
               <div className="flex items-center gap-1.5">
                 <input
@@ -94,7 +102,7 @@ function RuleRow({ siteId, rule, canManage }: { siteId: string; rule: Rule; canM
                   aria-describedby={error ? `${id}-error` : undefined}
                   className={`w-24 rounded-md border-0 px-2 py-1 text-sm shadow-sm ring-1 ring-inset focus:ring-2 focus:ring-indigo-600 ${error ? "ring-red-400" : "ring-slate-300"}`}
                 />
-                <span className="text-xs text-slate-500">{SETTING_LABELS[key]?.unit}</span>
+                <span className="text-xs text-slate-500">{settingLabel(rule.kind, key).unit}</span>
               </div>
               {error ? (
                 <p id={`${id}-error`} className="text-xs text-red-700">

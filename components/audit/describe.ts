@@ -15,11 +15,13 @@ const VERBS: Record<string, string> = {
   import: "imported into",
   replay: "replayed",
   send_test_event: "sent a test event to",
-  acknowledge: "acknowledged",
   open: "opened",
   resolve: "resolved",
+  acknowledge: "acknowledged",
   mute: "muted",
-  test: "tested",
+  unmute: "unmuted",
+  reset: "reset to its defaults",
+  test: "sent a test through",
 };
 
 const NOUNS: Record<string, string> = {
@@ -38,9 +40,9 @@ const NOUNS: Record<string, string> = {
   destination: "destination",
   version: "version",
   delivery: "",
-  alert_channel: "alert channel",
-  alert_rule: "alert rule",
   incident: "incident",
+  alert_rule: "alert rule",
+  alert_channel: "alert channel",
 };
 
 export function describeAudit(entry: { action: string; entityType: string; entityLabel: string }): string {

@@ -167,6 +167,9 @@ describe("alerts on PostgreSQL", () => {
       responses.push((await api.post(`/alert-channels/${hookId}/test`)).text, (await api.get(`/incidents/${incident.id}`)).text);
       responses.push(JSON.stringify(expectStatus(await api.get("/audit?entityType=alert_channel&limit=50"), 200)));
       for (const text of responses) expect(text).not.toContain(secret);
+      // The URL past its first segment is a chat webhook's credential: shown masked too.
+      expect(expectStatus(await api.get(`/alert-channels/${hookId}`), 200).url).toBe(`${hooks.url}/alerts/…`);
+      for (const text of responses) expect(text).not.toContain(path);
       const [stored] = await collector.query<{ secret: string }>(`SELECT secret FROM "AlertChannel" WHERE id = $1`, [hookId]);
       expect(stored.secret).toMatch(/^v1:/);
       expect(stored.secret).not.toContain(secret);

@@ -14,9 +14,25 @@ import { alertMessage, type AlertMessage } from "./message";
 import { sendEmail, sendWebhook, type SendResult } from "./send";
 import { webhookUrlProblem } from "./url-guard";
 
+/**
+ * A webhook URL as shown: its origin and first path segment. Chat webhooks carry their
+ * credential in the rest of the path (Slack's /services/T…/B…/<token>) or the query, so
+ * that part is as write-only as the signing secret.
+ */
+export function maskUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    const segments = url.pathname.split("/").filter(Boolean);
+    const hidden = segments.length > 1 || url.search !== "";
+    return `${url.origin}${segments.length ? `/${segments[0]}` : ""}${hidden ? "/…" : ""}`;
+  } catch {
+    return "…";
+  }
+}
+
 export function presentChannel(c: AlertChannel) {
-  const { secret, ...rest } = c;
-  return { ...rest, secretSet: !!secret };
+  const { secret, url, ...rest } = c;
+  return { ...rest, url: url ? maskUrl(url) : null, secretSet: !!secret };
 }
 
 function checkUrl(url: string | undefined) {
@@ -134,7 +150,8 @@ export async function deliverTo(channel: AlertChannel, message: AlertMessage): P
     result = await sendEmail(channel.recipients, message);
   }
   const db = await prisma();
-  await db.alertChannel.update({ where: { id: channel.id }, data: { lastSentAt: new Date(), lastOk: result.ok, lastResponse: result.response } });
+  // updateMany: a channel removed while its message was in flight is no error.
+  await db.alertChannel.updateMany({ where: { id: channel.id }, data: { lastSentAt: new Date(), lastOk: result.ok, lastResponse: result.response } });
   return result;
 }
 

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isBlockedAddress, webhookUrlProblem } from "@/lib/health/channels/url-guard";
 import { alertMessage, emailOf } from "@/lib/health/channels/message";
+import { maskUrl } from "@/lib/health/channels/channels";
 
 describe("webhook URL guard", () => {
   afterEach(() => {
@@ -26,6 +27,15 @@ describe("webhook URL guard", () => {
     expect(webhookUrlProblem("https://metadata.google.internal/x")).toBe("must name a public host");
     expect(webhookUrlProblem("https://user:pw@hooks.example.com/x")).toBe("must not carry a user name or password");
     expect(webhookUrlProblem("not a url")).toBe("must be an absolute URL");
+  });
+});
+
+describe("webhook URLs as shown", () => {
+  it("keep the origin and first path segment; the rest, where chat webhooks keep their token, is hidden", () => {
+    expect(maskUrl("https://hooks.slack.com/services/T000/B000/XXXXSECRET")).toBe("https://hooks.slack.com/services/…");
+    expect(maskUrl("https://ops.example.com/tagpipe")).toBe("https://ops.example.com/tagpipe");
+    expect(maskUrl("https://ops.example.com/hook?token=abc")).toBe("https://ops.example.com/hook/…");
+    expect(maskUrl("https://ops.example.com")).toBe("https://ops.example.com");
   });
 });
 

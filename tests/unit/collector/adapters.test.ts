@@ -108,6 +108,10 @@ describe("Meta Conversions API", () => {
   test("answers: 2xx ok; 429 and 5xx retry; throttling and transient errors retry even as 400; other 4xx fail", () => {
     const graph = (code: number, transient?: boolean) => JSON.stringify({ error: { message: "m", type: "OAuthException", code, ...(transient !== undefined ? { is_transient: transient } : {}), fbtrace_id: "x" } });
     expect(meta.outcome!(200, '{"events_received":1}')).toBe("ok");
+    // A 2xx that carries an error object took nothing (the forwarder flags it as a silent drop).
+    expect(meta.outcome!(200, graph(100))).toBe("fail");
+    expect(meta.outcome!(200, graph(2))).toBe("retry");
+    expect(meta.outcome!(204, "")).toBe("ok");
     expect(meta.outcome!(500, graph(2))).toBe("retry");
     expect(meta.outcome!(429, "")).toBe("retry");
     for (const code of [1, 2, 4, 17, 32, 341, 613]) expect(meta.outcome!(400, graph(code)), String(code)).toBe("retry");
