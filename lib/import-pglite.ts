@@ -41,6 +41,9 @@ export async function importPglite(db: Database, pgliteDir: string, log: (line: 
     await db.transaction(async (sql) => {
       // The rows arrive table by table, not in the order their keys need.
       await sql.query("SET LOCAL session_replication_role = replica");
+      // The target holds no team, only rows its migrations wrote (e.g. the health fold's
+      // watermark), which the source has too, with its own values: the source's win.
+      await sql.query(`TRUNCATE ${names.map((n) => `"${n.replace(/"/g, '""')}"`).join(", ")}`);
       for (const name of names) {
         const quoted = `"${name.replace(/"/g, '""')}"`;
         let copied = 0;
@@ -59,6 +62,14 @@ export async function importPglite(db: Database, pgliteDir: string, log: (line: 
           if (n < CHUNK) break;
         }
         tables[name] = copied;
+      }
+      // Identity and serial columns continue after the imported ids.
+      const serials = await sql.query<{ t: string; c: string }>(
+        `SELECT table_name AS t, column_name AS c FROM information_schema.columns
+         WHERE table_schema = 'public' AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')`,
+      );
+      for (const { t, c } of serials) {
+        await sql.query(`SELECT setval(pg_get_serial_sequence($1, $2), (SELECT max("${c.replace(/"/g, '""')}") FROM "${t.replace(/"/g, '""')}"), true) WHERE EXISTS (SELECT 1 FROM "${t.replace(/"/g, '""')}")`, [`"${t}"`, c]);
       }
     });
   } finally {

@@ -195,10 +195,13 @@ const INSERT = `WITH stored AS (
     SELECT * FROM ${unnest(EVENT_COLUMNS, 1, "t")}
     ON CONFLICT DO NOTHING
     RETURNING id
+  ), ms AS (
+    SELECT lpad(to_hex(floor(extract(epoch FROM now()) * 1000)::bigint), 12, '0') AS h
   ), outbox AS (
     INSERT INTO "Delivery" (${names(DELIVERY_COLUMNS)})
-    SELECT d.* FROM ${unnest(DELIVERY_COLUMNS, EVENT_COLUMNS.length + 1, "d")}
-    JOIN stored ON stored.id = d."collectedEventId"
+    SELECT substr(ms.h, 1, 8) || '-' || substr(ms.h, 9, 4) || '-' || substr(d.id, 15), ${DELIVERY_COLUMNS.slice(1).map(([name]) => `d."${name}"`).join(", ")}
+    FROM ${unnest(DELIVERY_COLUMNS, EVENT_COLUMNS.length + 1, "d")}
+    JOIN stored ON stored.id = d."collectedEventId" CROSS JOIN ms
   )
   SELECT id FROM stored`;
 
@@ -215,9 +218,10 @@ async function insert(sql: Sql, items: Item[]): Promise<Set<string>> {
     const [x, y] = [a.event.eventKey ?? "", b.event.eventKey ?? ""];
     return x < y ? -1 : x > y ? 1 : 0;
   });
-  // Outbox ids are UUIDv7 of `now`, the millisecond stored as the events' receivedAt: the
-  // event stream finds an event's deliveries by that id range (lib/stream/events.ts), with
-  // no index on collectedEventId. Keep the two from the same `now`.
+  // Outbox ids are UUIDv7 whose millisecond the statement itself writes from now(), the
+  // transaction time that is also the events' receivedAt: the event stream finds an event's
+  // deliveries by that id range (lib/stream/events.ts), with no index on collectedEventId.
+  // Only the random tail (from the version digit on) comes from here.
   const deliveries: DeliveryRow[] = sorted.flatMap(({ env, event }) =>
     event.deliveries.map((delivery) => ({ id: uuidv7(now), teamId: env.teamId, collectedEventId: event.id, delivery, nextAttemptAt: new Date(now + delivery.delayMs) })),
   );
