@@ -55,6 +55,17 @@ function clean(o: Dict): Dict {
   return o;
 }
 
+/**
+ * gtag.js as this runtime loaded it: 0 loading, 1 loaded, 2 failed (an ad blocker);
+ * undefined when the page brought its own gtag.
+ */
+let gtagJs: number | undefined;
+
+/** Whether Google's tag can have sent what gtag() was given: its script ran (the page's own counts when Google's globals exist). */
+export const googleLoaded = () => (gtagJs === undefined ? !!(w.google_tag_data || w.google_tag_manager) : gtagJs === 1);
+/** Whether gtag.js is still on its way: the beacon waits a little for the answer. */
+export const googleLoading = () => gtagJs === 0;
+
 const inited = new Set<string>();
 const once = (key: string, f: () => void) => {
   if (!inited.has(key)) {
@@ -94,7 +105,10 @@ export function fire([platform, names, , id, extra]: RuntimeDestination, at: num
         // eslint-disable-next-line prefer-rest-params
         (w.dataLayer as unknown[]).push(arguments);
       };
-      loadScript(`https://www.googletagmanager.com/gtag/js?id=${encodeURIComponent(id)}`);
+      gtagJs = 0;
+      const s = loadScript(`https://www.googletagmanager.com/gtag/js?id=${encodeURIComponent(id)}`);
+      s.onload = () => (gtagJs = 1);
+      s.onerror = () => (gtagJs = 2);
       (w.gtag as Fn)("js", new Date());
     }
     const gtag = w.gtag as Fn;

@@ -110,6 +110,10 @@ export type HashedUserData = {
   ttp?: string;
   ttclid?: string;
   gclid?: string;
+  gbraid?: string;
+  wbraid?: string;
+  ga_client_id?: string;
+  ga_session_id?: string;
 };
 
 export function hashUserData(raw: CollectedEventInput["user_data"] = {}): HashedUserData {
@@ -146,5 +150,9 @@ export function hashUserData(raw: CollectedEventInput["user_data"] = {}): Hashed
   put("ttp", raw.ttp);
   put("ttclid", raw.ttclid);
   put("gclid", raw.gclid);
+  put("gbraid", raw.gbraid);
+  put("wbraid", raw.wbraid);
+  put("ga_client_id", raw.ga_client_id);
+  put("ga_session_id", raw.ga_session_id);
   return out;
 }

@@ -36,6 +36,9 @@ function envInt(name: string, fallback: number, min = 1): number {
 /** TAGPIPE_FORWARD_DELAY_MS: 0 is a valid setting (forward browser events at once). */
 let forwardDelay: number | undefined;
 const forwardDelayMs = () => (forwardDelay ??= envInt("TAGPIPE_FORWARD_DELAY_MS", 2_000, 0));
+/** TAGPIPE_FILL_IN_WAIT_MS: how long a server copy for GA4/Google Ads (browser_fill_in) waits for a browser copy. */
+let fillInWait: number | undefined;
+const fillInWaitMs = () => (fillInWait ??= envInt("TAGPIPE_FILL_IN_WAIT_MS", 300_000, 0));
 
 type Limits = { perIp: RateLimiterMemory; perKey: RateLimiterMemory };
 const LIMITS = Symbol.for("tagpipe.collectLimits");
@@ -101,9 +104,10 @@ export function originAllowed(origin: string | undefined, hostnames: string[]): 
 async function accept(config: IntakeConfig, events: z.infer<typeof browserBatch>["events"], source: "browser" | "server", req: IntakeRequest) {
   const ctx: RequestContext = { ip: req.ip, userAgent: req.userAgent, referer: req.referer, country: req.country, now: Date.now() };
   const delay = forwardDelayMs();
+  const wait = fillInWaitMs();
   const items = events.map((e) => ({
     env: { environmentId: config.environmentId, teamId: config.teamId, siteId: config.siteId, kind: config.kind, versionNumber: config.versionNumber },
-    event: prepareEvent(e, source, config, ctx, uuidv7(ctx.now), delay),
+    event: prepareEvent(e, source, config, ctx, uuidv7(ctx.now), delay, wait),
   }));
   const results = await writeEvents(items);
   return {

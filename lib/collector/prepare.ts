@@ -33,7 +33,8 @@ export type PreparedEvent = {
   source: "browser" | "server" | "both";
   params: Record<string, unknown>;
   userData: HashedUserData;
-  context: { url?: string; referrer?: string; title?: string };
+  /** fired: the Google tags the browser reported as run for this event */
+  context: { url?: string; referrer?: string; title?: string; fired?: string[] };
   consent: { ad_storage?: string; analytics_storage?: string };
   region: string | null;
   test: boolean;
@@ -41,7 +42,15 @@ export type PreparedEvent = {
   /** Dedup keys of an accepted event: its event_id, and its order_id if it is a purchase. */
   eventKey: string | null;
   orderKey: string | null;
-  deliveries: { destinationId: string; platform: string; eventName: string; target: { ids: Record<string, string>; testEventCode?: string; test: boolean }; status: "pending" | "held"; delayMs: number }[];
+  deliveries: {
+    destinationId: string;
+    platform: string;
+    eventName: string;
+    /** fillIn: the destination's name in the browser's `fired` report (lib/platforms/delivery-mode.ts) */
+    target: { ids: Record<string, string>; testEventCode?: string; test: boolean; fillIn?: string };
+    status: "pending" | "held";
+    delayMs: number;
+  }[];
 };
 
 function eventTime(input: CollectedEventInput, now: number): { time: number; problem?: Problem } {
@@ -160,7 +169,12 @@ function testable(d: IntakeConfig["destinations"][number]): boolean {
   return (d.platform === "meta" || d.platform === "tiktok") && !!d.testEventCode;
 }
 
-export function prepareEvent(input: CollectedEventInput, source: "browser" | "server", config: IntakeConfig, ctx: RequestContext, id: string, forwardDelayMs = 0): PreparedEvent {
+/**
+ * `forwardDelayMs`: how long a browser event waits for its server copy before forwarding;
+ * `fillInWaitMs`: how long a server event waits for a browser copy whose tag may have
+ * reported it already (destinations in browser_fill_in mode).
+ */
+export function prepareEvent(input: CollectedEventInput, source: "browser" | "server", config: IntakeConfig, ctx: RequestContext, id: string, forwardDelayMs = 0, fillInWaitMs = 0): PreparedEvent {
   const errors: Problem[] = [];
   const time = eventTime(input, ctx.now);
   if (time.problem) errors.push(time.problem);
@@ -189,12 +203,15 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   const status = errors.length ? "rejected" : "accepted";
   const adConsent = input.consent?.ad_storage ?? (region ? config.regions.find((r) => r.code === region)?.consentDefault : undefined) ?? "granted";
 
+  const fired = source === "browser" && input.fired?.length ? input.fired : undefined;
   const deliveries: PreparedEvent["deliveries"] = [];
   if (status === "accepted" && def) {
     for (const d of config.destinations) {
-      if (!SERVER_SIDE.has(d.platform) || !d.eventIds.has(def.id)) continue;
+      if (!SERVER_SIDE.has(d.platform) || !d.eventIds.has(def.id) || d.mode === "browser") continue;
       if (d.regions && !(region && d.regions.includes(region))) continue;
       if (AD_PLATFORMS.has(d.platform) && adConsent !== "granted") continue;
+      // The tag reported it: no server copy (Google Ads still enhances an order).
+      if (d.fillIn && fired?.includes(d.fillIn) && !(d.enhancesBrowserCopy && orderId !== null)) continue;
       // Events of non-production environments never reach a production destination:
       // they go as test events where the platform has a test mode, else they are held.
       const held = test && (d.nonProduction === "hold" || !testable(d));
@@ -202,9 +219,10 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
         destinationId: d.id,
         platform: d.platform,
         eventName: d.eventNames.get(def.id) || input.name,
-        target: { ids: d.ids, ...(d.testEventCode ? { testEventCode: d.testEventCode } : {}), test },
+        target: { ids: d.ids, ...(d.testEventCode ? { testEventCode: d.testEventCode } : {}), test, ...(d.fillIn ? { fillIn: d.fillIn } : {}) },
         status: held ? "held" : "pending",
-        delayMs: source === "browser" ? forwardDelayMs : 0,
+        // A server copy of a fill-in destination waits for a browser copy that may say its tag ran.
+        delayMs: source === "browser" ? forwardDelayMs : d.fillIn ? fillInWaitMs : 0,
       });
     }
   }
@@ -220,7 +238,12 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
     params,
     userData,
     // Region and click ids were read from the URL as it came; what is kept has no PII in it.
-    context: { ...(pageUrl ? { url: redactUrl(pageUrl) } : {}), ...(input.page?.referrer ? { referrer: redactUrl(input.page.referrer) } : {}), ...(input.page?.title ? { title: redactText(input.page.title) } : {}) },
+    context: {
+      ...(pageUrl ? { url: redactUrl(pageUrl) } : {}),
+      ...(input.page?.referrer ? { referrer: redactUrl(input.page.referrer) } : {}),
+      ...(input.page?.title ? { title: redactText(input.page.title) } : {}),
+      ...(fired ? { fired } : {}),
+    },
     consent: { ...(input.consent ?? {}), ...(input.consent?.ad_storage ? {} : { ad_storage: adConsent }) },
     region,
     test,

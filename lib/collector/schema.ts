@@ -91,6 +91,12 @@ function build(checked: boolean) {
       ttp: text(200).optional(),
       ttclid: text(500).optional(),
       gclid: text(500).optional(),
+      gbraid: text(500).optional(),
+      wbraid: text(500).optional(),
+      /** GA4's client id, from the _ga cookie (the runtime reads it). */
+      ga_client_id: text(100).optional(),
+      /** GA4's session id, from the _ga_<container> cookie. */
+      ga_session_id: text(40).optional(),
       client_ip_address: text(64).optional(),
       client_user_agent: text(1000).optional(),
     }),
@@ -121,6 +127,11 @@ function build(checked: boolean) {
       region: text(32).optional(),
       consent: z.strictObject({ ad_storage: z.enum(["granted", "denied"]).optional(), analytics_storage: z.enum(["granted", "denied"]).optional() }).optional(),
       test: z.boolean().optional(),
+      /**
+       * The Google tags (GA4 measurement id, Google Ads "AW-…/label") whose script ran and
+       * reported this event in the browser: their server copy is then not sent.
+       */
+      fired: z.array(text(120)).max(50).optional(),
       /** Problems the browser runtime found while mapping (reported, stored with the event). */
       errors: z.array(z.union([text(300), z.record(text(40), text(300))])).max(20).optional(),
     }),

@@ -40,9 +40,12 @@ const META_STANDARD = new Set(
 /** Each platform's public id, by Platform code (google_ads' label goes in `extra`). */
 const ID_KEY = ["pixelId", "pixelCode", "measurementId", "conversionId", "urlTemplate"];
 
-/** The destinations a script carries: those with a browser-side call (webhooks are server-side only). */
+/**
+ * The destinations a script carries: those with a browser-side call (webhooks are
+ * server-side only), less those set to report from the server only.
+ */
 function browserDestinations(s: Snapshot) {
-  return s.destinations.filter((d) => code(Platform, d.platform) >= 0);
+  return s.destinations.filter((d) => code(Platform, d.platform) >= 0 && d.deliveryMode !== "server");
 }
 
 /** An enum's code for a draft name; -1 for a name this runtime does not know (it never matches). */

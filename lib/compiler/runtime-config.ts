@@ -78,6 +78,13 @@ export type RuntimeDestination = [
   extra?: string | number[],
 ];
 
+/**
+ * How the browser names a Google destination when it reports its tag ran (`fired`): the
+ * GA4 measurement id, or the Google Ads conversion id and label (lib/platforms reads the
+ * same from a destination's ids).
+ */
+export const browserRef = (d: RuntimeDestination): string => (d[0] === Platform.google_ads ? `${d[3]}/${d[4]}` : d[3]);
+
 export type RuntimeRegion = [
   code: string,
   countries: string[],

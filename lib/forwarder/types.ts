@@ -7,14 +7,16 @@ export type Job = {
   destinationId: string;
   /** the event's name at this destination (Purchase, CompletePayment, purchase…) */
   eventName: string;
-  target: { ids: Record<string, string>; testEventCode?: string; test: boolean };
+  /** fillIn: the destination is in browser_fill_in mode, named so in the browser's `fired` report */
+  target: { ids: Record<string, string>; testEventCode?: string; test: boolean; fillIn?: string };
   event: {
     name: string;
     eventId: string;
     orderId: string | null;
     params: Record<string, unknown>;
     userData: HashedUserData;
-    context: { url?: string; referrer?: string; title?: string };
+    /** fired: the Google tags the browser reported as run for this event (lib/platforms/delivery-mode.ts) */
+    context: { url?: string; referrer?: string; title?: string; fired?: string[] };
     eventTime: Date;
     source: string;
   };

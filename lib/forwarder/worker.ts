@@ -21,6 +21,8 @@ import { database, type Sql } from "../db";
 import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
 import type { Adapter, Job, Outcome, Verdict } from "./types";
+import { firedInBrowser } from "../platforms/delivery-mode";
+import { enhances } from "./destinations/google-ads";
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -99,7 +101,8 @@ async function claimLeased(sql: Sql, limit: number): Promise<Row[]> {
   );
 }
 
-type Result = { ids: string[]; outcome: Outcome; status: number | null; response: string; retryAfter?: string | null };
+/** "skip": not sent, on purpose (the browser's tag reported the conversion): recorded as suppressed. */
+type Result = { ids: string[]; outcome: Outcome | "skip"; status: number | null; response: string; retryAfter?: string | null };
 
 /** What is kept of an answer in the outbox row (the adapter reads all of it: per-event errors of a full batch run long). */
 const STORED_RESPONSE_CHARS = 2000;
@@ -163,9 +166,14 @@ function jobOf(r: Row): Job {
  * at once: left out silently they would be claimed again after every lease, and sent in
  * a batch they would make the platform refuse every other event with them.
  */
-export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationId: string; jobs: Job[] }[]; refused: { id: string; reason: string }[] } {
+export function batches(rows: Row[]): {
+  groups: { adapter: Adapter; destinationId: string; jobs: Job[] }[];
+  refused: { id: string; reason: string }[];
+  suppressed: { id: string; reason: string }[];
+} {
   const groups = new Map<string, { adapter: Adapter; destinationId: string; jobs: Job[] }[]>();
   const refused: { id: string; reason: string }[] = [];
+  const suppressed: { id: string; reason: string }[] = [];
   for (const r of rows) {
     const adapter = ADAPTERS[r.platform];
     if (!adapter) {
@@ -173,6 +181,12 @@ export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationI
       continue;
     }
     const job = jobOf(r);
+    // browser_fill_in: a browser copy that arrived meanwhile said the tag ran. Only Google
+    // Ads' enhancement of an order still goes (it adds identifiers, it counts nothing).
+    if (firedInBrowser(job.target, job.event.context) && !(r.platform === "google_ads" && enhances(job))) {
+      suppressed.push({ id: r.id, reason: "the browser's tag reported this conversion: the server copy would count it twice" });
+      continue;
+    }
     const reason = adapter.refuse?.(job);
     if (reason) {
       refused.push({ id: r.id, reason });
@@ -185,7 +199,7 @@ export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationI
     else list.push({ adapter, destinationId: r.destinationId, jobs: [job] });
     groups.set(key, list);
   }
-  return { groups: [...groups.values()].flat(), refused };
+  return { groups: [...groups.values()].flat(), refused, suppressed };
 }
 
 /**
@@ -198,7 +212,12 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>, count
   const delivered: string[] = [];
   const retry: { id: string; at: string; status: number | null; error: string }[] = [];
   const dead: { id: string; status: number | null; error: string }[] = [];
+  const skipped: { id: string; error: string }[] = [];
   for (const r of results) {
+    if (r.outcome === "skip") {
+      for (const id of r.ids) skipped.push({ id, error: r.response });
+      continue;
+    }
     // One backoff per request, not per row: the rows of a failed batch come due together
     // and are sent as one batch again, instead of scattering over the jitter window into
     // as many small requests.
@@ -219,6 +238,13 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>, count
       `UPDATE "Delivery" d SET "nextAttemptAt" = t.at, "lastStatus" = t.status, "lastError" = t.error${attempt}
        FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[]) AS t(id, at, status, error) WHERE d.id = t.id`,
       [retry.map((r) => r.id), retry.map((r) => r.at), retry.map((r) => r.status), retry.map((r) => r.error)],
+    );
+  }
+  if (skipped.length) {
+    await sql.query(
+      `UPDATE "Delivery" d SET status = 'suppressed', "lastError" = t.error${attempt}
+       FROM unnest($1::text[], $2::text[]) AS t(id, error) WHERE d.id = t.id`,
+      [skipped.map((r) => r.id), skipped.map((r) => r.error)],
     );
   }
   if (dead.length) {
@@ -247,10 +273,11 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
 
 /** Sends claimed rows and records the outcomes. */
 async function deliver(sql: Sql, rows: Row[], counted: boolean): Promise<void> {
-  const { groups, refused } = batches(rows);
+  const { groups, refused, suppressed } = batches(rows);
   const secrets = await secretsFor(sql, [...new Set(rows.map((r) => r.destinationId))]);
   const results = (await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})))).flat();
   results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "fail", status: null, response: r.reason })));
+  results.push(...suppressed.map((r): Result => ({ ids: [r.id], outcome: "skip", status: null, response: r.reason })));
   await record(sql, results, new Map(rows.map((r) => [r.id, r])), counted);
 }
 

@@ -191,6 +191,10 @@ export type VariableDefinition = z.infer<typeof variableDefinition>;
 
 // ---- destinations --------------------------------------------------------------------
 
+/** Who reports a conversion to a platform that cannot merge two copies (GA4, Google Ads). */
+export const DELIVERY_MODES = ["browser", "server", "browser_fill_in"] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
 export const DESTINATION_PLATFORMS = ["meta", "tiktok", "ga4", "google_ads", "image_pixel", "webhook"] as const;
 export type DestinationPlatform = (typeof DESTINATION_PLATFORMS)[number];
 
@@ -228,6 +232,14 @@ export const destinationDefinition = z.strictObject({
   testEventCode: z.string().trim().max(100).optional(),
   /** Non-production events: sent with the test code / debug endpoint, or held back. */
   nonProduction: z.enum(["test", "hold"]).default("test"),
+  /**
+   * GA4 and Google Ads (platforms that do not merge a browser and a server copy by
+   * event_id): who reports a conversion. Absent: browser_fill_in.
+   */
+  deliveryMode: z
+    .enum(DELIVERY_MODES)
+    .optional()
+    .meta({ description: "GA4 and Google Ads: browser (the tag only), server (the API only), or browser_fill_in (the tag, and the API only for conversions whose tag did not fire; the default)" }),
 });
 export type DestinationDefinition = z.infer<typeof destinationDefinition>;
 

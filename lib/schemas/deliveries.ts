@@ -2,7 +2,7 @@
 import { z } from "zod";
 
 export const deliveryQuery = z.strictObject({
-  status: z.enum(["pending", "delivered", "dead", "held"]).optional(),
+  status: z.enum(["pending", "delivered", "dead", "held", "suppressed"]).optional(),
   destinationId: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

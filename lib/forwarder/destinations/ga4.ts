@@ -21,8 +21,13 @@ function clip(v: unknown, max = 100): string | undefined {
   return typeof v === "string" && v ? v.slice(0, max) : undefined;
 }
 
-/** GA4 needs a client id; without the _ga cookie's, derive a stable one from the visitor. */
+/**
+ * GA4 needs a client id: the browser's, from the _ga cookie (the runtime reads it), so
+ * the server copy joins the visitor's own user and session; else one given as a
+ * parameter; else a stable one derived from the visitor.
+ */
 function clientId(job: Job): string {
+  if (job.event.userData.ga_client_id) return job.event.userData.ga_client_id;
   const explicit = job.event.params.client_id;
   if (typeof explicit === "string" && explicit) return explicit;
   const seed = job.event.userData.external_id ?? job.event.userData.em ?? `${job.event.userData.client_ip_address ?? ""}|${job.event.userData.client_user_agent ?? ""}|${job.event.eventId}`;
@@ -68,6 +73,8 @@ export const ga4: Adapter = {
             items: list.length ? list : undefined,
             search_term: clip(p.search_string),
             event_id: clip(event.eventId),
+            // The browser's session (the _ga_<container> cookie): the event joins it instead of starting none.
+            session_id: event.userData.ga_session_id,
             page_location: clip(event.context.url, 1000),
             engagement_time_msec: 1,
           }),

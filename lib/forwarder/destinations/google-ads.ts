@@ -24,14 +24,19 @@
 // https://developers.google.com/google-ads/api/docs/best-practices/partial-failures
 import type { HashedUserData } from "../../collector/hash";
 import { baseUrl, compact, num, type Adapter, type Job, type Verdict } from "../types";
+import { firedInBrowser } from "../../platforms/delivery-mode";
 
 function adsTime(d: Date): string {
   return d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "+00:00");
 }
 
-/** Whether the browser's tag reported this conversion already, under its order id: then it is enhanced, not uploaded. */
-function enhances(job: Job): boolean {
-  return job.event.source !== "server" && !!job.event.orderId;
+/**
+ * Whether the browser's tag reported this conversion already (the runtime said so in
+ * its beacon, lib/platforms/delivery-mode.ts), under its order id: then it is enhanced,
+ * not uploaded. The forwarder never sends one without an order id (it would count twice).
+ */
+export function enhances(job: Job): boolean {
+  return firedInBrowser(job.target, job.event.context) && !!job.event.orderId;
 }
 
 /** The hashed email and phone, as Google's UserIdentifier list (Google's email hash first). */

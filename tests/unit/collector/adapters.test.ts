@@ -16,19 +16,21 @@ const EM = sha256("test@example.com");
 const PH = sha256("15551234567");
 const PH_E164 = sha256("+15551234567");
 
-function job(extra: { ids?: Record<string, string>; test?: boolean; testEventCode?: string; eventName?: string; event?: Partial<Job["event"]> } = {}): Job {
+/** `tagRan`: the destination is in browser_fill_in mode and the browser reported its tag ran for the event. */
+function job(extra: { ids?: Record<string, string>; test?: boolean; testEventCode?: string; eventName?: string; event?: Partial<Job["event"]>; tagRan?: boolean } = {}): Job {
+  const fillIn = extra.tagRan ? { fillIn: "AW-123456789/AbC-d_12" } : {};
   return {
     deliveryId: `d-${Math.random()}`,
     destinationId: "dest-1",
     eventName: extra.eventName ?? "Purchase",
-    target: { ids: extra.ids ?? {}, test: extra.test ?? false, ...(extra.testEventCode ? { testEventCode: extra.testEventCode } : {}) },
+    target: { ids: extra.ids ?? {}, test: extra.test ?? false, ...(extra.testEventCode ? { testEventCode: extra.testEventCode } : {}), ...fillIn },
     event: {
       name: "purchase",
       eventId: "evt-1",
       orderId: "order-1",
       params: { value: 49.9, currency: "EUR", order_id: "order-1", content_ids: ["sku-1", "sku-2"], contents: [{ id: "sku-1", quantity: 2, price: 9.95 }, { id: "sku-2", quantity: 1, price: 30 }], num_items: 3 },
       userData: { em: EM, ph: PH, ph_e164: PH_E164, fn: sha256("mary"), ln: sha256("obrien"), external_id: sha256("c-1"), client_ip_address: "203.0.113.7", client_user_agent: "Mozilla/5.0", fbp: "fb.1.1700000000000.1", fbc: "fb.1.1700000000000.IwAR", ttclid: "E.C.P", gclid: "Cj0K" },
-      context: { url: "https://shop.example.com/thanks", referrer: "https://shop.example.com/cart" },
+      context: { url: "https://shop.example.com/thanks", referrer: "https://shop.example.com/cart", ...(extra.tagRan ? { fired: ["G-OTHER", "AW-123456789/AbC-d_12"] } : {}) },
       eventTime: TIME,
       source: "both",
       ...extra.event,
@@ -282,9 +284,9 @@ describe("Google Ads enhanced conversions", () => {
     });
   });
 
-  test("a conversion the browser's tag reported (browser or merged, with an order id) is enhanced by uploadConversionAdjustments, never uploaded again", () => {
+  test("a conversion the browser's tag reported (the beacon said the tag ran, with an order id) is enhanced by uploadConversionAdjustments, never uploaded again", () => {
     for (const source of ["browser", "both"]) {
-      const r = request(googleAds.build([job({ ids, event: { source } })], secrets));
+      const r = request(googleAds.build([job({ ids, tagRan: true, event: { source } })], secrets));
       expect(r.url).toBe("https://googleads.googleapis.com/v26/customers/1234567890:uploadConversionAdjustments");
       expect(r.headers).toEqual(headers);
       expect(r.json).toEqual({
@@ -305,10 +307,10 @@ describe("Google Ads enhanced conversions", () => {
         partialFailure: true,
       });
     }
-    // Without an order id there is no tag conversion to find: uploaded as a click conversion.
-    expect(request(googleAds.build([job({ ids, event: { source: "browser", orderId: null } })], { developerToken: "d", oauthToken: "o" })).url).toMatch(/:uploadClickConversions$/);
+    // A browser copy whose tag did not run (blocked) is the only report: uploaded.
+    expect(request(googleAds.build([job({ ids, event: { source: "browser" } })], secrets)).url).toMatch(/:uploadClickConversions$/);
     // The two never share a request.
-    expect(googleAds.groupKey!(job({ event: { source: "browser" } }))).not.toBe(googleAds.groupKey!(job({ event: { source: "server" } })));
+    expect(googleAds.groupKey!(job({ tagRan: true }))).not.toBe(googleAds.groupKey!(job({ event: { source: "server" } })));
   });
 
   test("a conversion without gclid or user identifiers is refused, and an enhancement without identifiers; missing settings say why", () => {
@@ -316,7 +318,7 @@ describe("Google Ads enhanced conversions", () => {
     expect(googleAds.refuse!(job({ event: { source: "server", userData: { gclid: "Cj0K" } } }))).toBeNull();
     expect(googleAds.refuse!(job({ event: { userData: { em: EM } } }))).toBeNull();
     // The tag already carried the gclid: with no email or phone there is nothing to add.
-    expect(googleAds.refuse!(job({ event: { source: "browser", userData: { gclid: "Cj0K" } } }))).toMatch(/enhancing it needs a hashed email or phone/);
+    expect(googleAds.refuse!(job({ tagRan: true, event: { source: "browser", userData: { gclid: "Cj0K" } } }))).toMatch(/enhancing it needs a hashed email or phone/);
     const missing = { error: "the destination needs its Google Ads customer ID and conversion action ID for uploads" };
     expect(googleAds.build([job()], { developerToken: "d", oauthToken: "o" })).toEqual(missing);
     // The tag's ids alone do not name an account or a conversion action in the API.
