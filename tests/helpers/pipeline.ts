@@ -70,10 +70,11 @@ function destinationBody(spec: DestinationSpec, eventIds: string[]) {
 }
 
 /** Builds and publishes the pipeline for a new team; `team` reuses one (one team per server is cheaper). */
-export async function createPipeline(base: string, destinations: DestinationSpec[], options: { team?: Team; regions?: Json[] } = {}): Promise<Pipeline> {
+/** `hostname`: the site's (a page served on 127.0.0.1 sends its beacons from there); default a fresh one. */
+export async function createPipeline(base: string, destinations: DestinationSpec[], options: { team?: Team; regions?: Json[]; hostname?: string } = {}): Promise<Pipeline> {
   const team = options.team ?? (await newTeam(base));
   const api = team.owner;
-  const hostname = `shop-${uid()}.example.com`;
+  const hostname = options.hostname ?? `shop-${uid()}.example.com`;
   const site = expectStatus(await api.post("/sites", { name: `Shop ${uid()}`, hostnames: [hostname], defaultCurrency: "EUR", ...(options.regions ? { regions: options.regions } : {}) }), 201);
   const containerId: string = site.container.id;
 
