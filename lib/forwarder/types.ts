@@ -26,8 +26,16 @@ export type HttpRequest = { url: string; headers: Record<string, string>; body: 
 
 export type Adapter = {
   platform: string;
+  /** The platform's name in messages (Meta, GA4…). */
+  label: string;
   /** Events per request, within the platform's limit. */
   maxBatch: number;
+  /**
+   * The oldest event the platform takes, as it documents it. An older one would make it
+   * refuse the event (or, for some, the whole request): it is dead-lettered alone before
+   * batching, and the rest of its batch is sent.
+   */
+  maxAgeMs?: number;
   /** Jobs that may share one request must share this key (GA4: one client per request). */
   groupKey?: (job: Job) => string;
   /** Why the platform would refuse this event whatever we do (no identifier at all), or null. Checked before batching. */
@@ -86,4 +94,18 @@ export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[key] = v;
   }
   return out as Partial<T>;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** A duration as a person says it: "72 hours", "7 days". */
+export function span(ms: number): string {
+  return ms % DAY_MS === 0 && ms >= 7 * DAY_MS ? `${ms / DAY_MS} days` : `${Math.round(ms / 3600_000)} hours`;
+}
+
+/** Why the platform would refuse this event for its age, or null. */
+export function ageProblem(adapter: Adapter, job: Job, now = Date.now()): string | null {
+  if (!adapter.maxAgeMs) return null;
+  const age = now - job.event.eventTime.getTime();
+  return age > adapter.maxAgeMs ? `${adapter.label} takes events up to ${span(adapter.maxAgeMs)} old, and this one is ${span(age)} old: it would be refused` : null;
 }

@@ -20,7 +20,7 @@
 import { database, type Sql } from "../db";
 import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
-import type { Adapter, Job, Outcome, Verdict } from "./types";
+import { ageProblem, type Adapter, type Job, type Outcome, type Verdict } from "./types";
 import { firedInBrowser } from "../platforms/delivery-mode";
 import { enhances } from "./destinations/google-ads";
 
@@ -187,7 +187,7 @@ export function batches(rows: Row[]): {
       suppressed.push({ id: r.id, reason: "the browser's tag reported this conversion: the server copy would count it twice" });
       continue;
     }
-    const reason = adapter.refuse?.(job);
+    const reason = ageProblem(adapter, job) ?? adapter.refuse?.(job);
     if (reason) {
       refused.push({ id: r.id, reason });
       continue;
@@ -256,8 +256,13 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>, count
   }
 }
 
-/** Secrets per destination, read once per round (they are encrypted at rest). */
-async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<string, Record<string, string>>> {
+/**
+ * Secrets per destination, read once per round (they are encrypted at rest). A
+ * destination whose secrets cannot be read comes back as the reason: its deliveries are
+ * dead-lettered with it, and every other destination's are sent. (Thrown, it failed the
+ * round for everyone, and the same rows were claimed again at once, for ever.)
+ */
+async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<string, Record<string, string> | { error: string }>> {
   const rows = await sql.query<{ id: string; secrets: string | null }>(`SELECT id, secrets FROM "Destination" WHERE id = ANY($1::text[])`, [destinationIds]);
   return new Map(
     rows.map((r) => {
@@ -265,7 +270,7 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
         return [r.id, readSecrets(r)];
       } catch {
         // AES-GCM says only "unable to authenticate data": say what it means here.
-        throw new Error(`cannot decrypt the secrets of destination ${r.id}: this process's TAGPIPE_ENCRYPTION_KEY is not the one the server stored them with`);
+        return [r.id, { error: "the destination's secrets cannot be decrypted: this process's TAGPIPE_ENCRYPTION_KEY is not the one they were stored with. Set the key they were stored with, or enter the secrets again, then replay" }];
       }
     }),
   );
@@ -275,7 +280,16 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
 async function deliver(sql: Sql, rows: Row[], counted: boolean): Promise<void> {
   const { groups, refused, suppressed } = batches(rows);
   const secrets = await secretsFor(sql, [...new Set(rows.map((r) => r.destinationId))]);
-  const results = (await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})))).flat();
+  const results = (
+    await Promise.all(
+      groups.map((g) => {
+        const s = secrets.get(g.destinationId) ?? {};
+        return "error" in s && typeof s.error === "string"
+          ? [{ ids: g.jobs.map((j) => j.deliveryId), outcome: "fail" as const, status: null, response: s.error }]
+          : send(g.adapter, g.jobs, s as Record<string, string>);
+      }),
+    )
+  ).flat();
   results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "fail", status: null, response: r.reason })));
   results.push(...suppressed.map((r): Result => ({ ids: [r.id], outcome: "skip", status: null, response: r.reason })));
   await record(sql, results, new Map(rows.map((r) => [r.id, r])), counted);

@@ -37,12 +37,13 @@ function clientId(job: Job): string {
 
 export const ga4: Adapter = {
   platform: "ga4",
+  label: "GA4",
   maxBatch: 25,
+  maxAgeMs: GA4_MAX_AGE_MS,
   groupKey: clientId,
   refuse(job) {
     const nameProblem = ga4EventNameProblem(job.eventName);
     if (nameProblem) return `${nameProblem}: GA4 would drop it`;
-    if (Date.now() - job.event.eventTime.getTime() > GA4_MAX_AGE_MS) return "GA4 takes events up to 72 hours old, and this one is older: GA4 would drop it";
     return null;
   },
   build(jobs, secrets) {

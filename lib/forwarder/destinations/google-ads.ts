@@ -47,7 +47,10 @@ function identifiers(u: HashedUserData, source?: "FIRST_PARTY") {
 
 export const googleAds: Adapter = {
   platform: "google_ads",
+  label: "Google Ads",
   maxBatch: 2000,
+  // Click conversions up to 90 days after the click (the longest click-through window).
+  maxAgeMs: 90 * 24 * 3600 * 1000,
   // Enhancements and uploads go to different methods, so never share a request.
   groupKey: (job) => (enhances(job) ? "enhance" : "upload"),
   refuse(job) {

@@ -14,7 +14,10 @@ const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
 
 export const meta: Adapter = {
   platform: "meta",
+  label: "Meta",
   maxBatch: 1000,
+  // "event_time … can be up to 7 days before you send an event to Meta."
+  maxAgeMs: 7 * 24 * 3600 * 1000,
   refuse(job) {
     const u = job.event.userData;
     return CUSTOMER_INFORMATION.some((k) => u[k]) ? null : "Meta needs at least one customer information parameter (email, phone, external_id, fbp/fbc, IP address or user agent); the event has none";

@@ -7,7 +7,10 @@ const RETRYABLE_CODES = new Set([40100, 50000, 50002, 51021]);
 
 export const tiktok: Adapter = {
   platform: "tiktok",
+  label: "TikTok",
   maxBatch: 1000,
+  // Web events older than 7 days are not accepted for attribution.
+  maxAgeMs: 7 * 24 * 3600 * 1000,
   build(jobs, secrets) {
     const pixelCode = jobs[0].target.ids.pixelCode;
     if (!pixelCode) return { error: "the destination has no pixel code" };

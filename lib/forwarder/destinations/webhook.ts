@@ -12,6 +12,7 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 
 export const webhook: Adapter = {
   platform: "webhook",
+  label: "The webhook",
   maxBatch: 500,
   build(jobs, secrets) {
     const url = jobs[0].target.ids.url;
