@@ -56,6 +56,8 @@ export function explain(r: Entry | Shown, c: RuntimeConfig | undefined, names: R
             : platform === Platform.tiktok ? `ttq ${pageView ? "page" : name}`
             : platform === Platform.ga4 ? `gtag ${name}`
             : platform === Platform.google_ads ? "gtag conversion"
+            : platform === Platform.pinterest ? `pintrk ${pageView ? "page" : name}`
+            : platform === Platform.snapchat ? `snaptr ${name}`
             : `image ${imageUrl(id, name, eventId, params)}`;
           lines.push(error === undefined ? `→ ${call} (${destination(d)})` : `✗ ${destination(d)}: ${error}`);
         }

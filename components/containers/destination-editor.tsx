@@ -12,6 +12,7 @@ import type { EntityBase, Owner } from "./entity-list";
 import { errorAt } from "../sites/region-fields";
 import { PLATFORM_FIELDS, type DeliveryMode, type DestinationPlatform } from "@/lib/schemas/config";
 import { FILL_IN } from "@/lib/platforms/delivery-mode";
+import { PLATFORM_KEYS, PLATFORMS } from "@/lib/platforms/registry";
 
 export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
   browser_fill_in: "Tag, and the server where the tag was blocked",
@@ -30,14 +31,7 @@ type Definition = {
 };
 export type DestinationRow = EntityBase & { definition: Definition; secretsSet: string[] };
 
-export const PLATFORM_LABELS: Record<DestinationPlatform, string> = {
-  meta: "Meta Pixel + Conversions API",
-  tiktok: "TikTok Pixel + Events API",
-  ga4: "Google Analytics 4",
-  google_ads: "Google Ads conversion",
-  image_pixel: "Image pixel (URL template)",
-  webhook: "Webhook (signed JSON)",
-};
+export const PLATFORM_LABELS = Object.fromEntries(PLATFORM_KEYS.map((k) => [k, PLATFORMS[k].label])) as Record<DestinationPlatform, string>;
 
 export function DestinationEditor({
   containerId,

@@ -6,6 +6,7 @@ import { hashUserData, type HashedUserData } from "./hash";
 import { redactText, redactUrl, scrubParams } from "./redact";
 import type { CollectedEventInput } from "./schema";
 import type { IntakeConfig } from "./intake-config";
+import { PLATFORM_KEYS, PLATFORMS, platformOf } from "../platforms/registry";
 
 export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 const FUTURE_SKEW_MS = 5 * 60 * 1000;
@@ -155,18 +156,19 @@ function clickIds(url: URL | null, now: number, into: HashedUserData): void {
   if (gclid) into.gclid = gclid;
 }
 
-const AD_PLATFORMS = new Set(["meta", "tiktok", "ga4", "google_ads", "image_pixel"]);
-/** Platforms the forwarder sends to (lib/forwarder/destinations); image pixels fire in the browser only. */
-const SERVER_SIDE = new Set(["meta", "tiktok", "ga4", "google_ads", "webhook"]);
+/** Platforms that need the visitor's ad consent, and those the forwarder sends to (lib/platforms/registry.ts). */
+const AD_PLATFORMS = new Set<string>(PLATFORM_KEYS.filter((k) => PLATFORMS[k].consent === "ads"));
+const SERVER_SIDE = new Set<string>(PLATFORM_KEYS.filter((k) => PLATFORMS[k].dedup !== "browser_only"));
 
 /**
- * Whether a destination can take test events without them counting as real ones: GA4
- * has its validation endpoint; Meta and TikTok only with a test_event_code (without one
- * a test event is indistinguishable from a production one); the others have no test mode.
+ * Whether a destination can take test events without them counting as real ones: with
+ * the platform's validation endpoint or test switch; with a test_event_code only when
+ * one is set (without it a test event is indistinguishable from a production one); the
+ * others have no test mode.
  */
 function testable(d: IntakeConfig["destinations"][number]): boolean {
-  if (d.platform === "ga4") return true;
-  return (d.platform === "meta" || d.platform === "tiktok") && !!d.testEventCode;
+  const mode = platformOf(d.platform)?.testMode;
+  return mode === "validation" || mode === "test_flag" || (mode === "test_event_code" && !!d.testEventCode);
 }
 
 /**

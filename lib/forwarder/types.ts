@@ -1,5 +1,5 @@
-// What a destination adapter sees and returns. One file per destination in
-// lib/forwarder/destinations/, each speaking its platform's documented contract.
+// What a destination adapter sees and returns. One per platform, in
+// lib/platforms/<platform>/server.ts, each speaking its platform's documented contract.
 import type { HashedUserData } from "../collector/hash";
 
 export type Job = {
@@ -56,8 +56,10 @@ export type Outcome = "ok" | "retry" | "fail";
 /** What the platform said about one event of an accepted request: why it failed, and when to try again (a Retry-After value). */
 export type Verdict = { outcome: Outcome; reason?: string; retryAfter?: string };
 
-export function baseUrl(name: string, fallback: string): string {
-  return (process.env[name] || fallback).replace(/\/$/, "");
+/** A platform's API base URL: its environment variable (tests point it at a stand-in), else the platform's own. */
+export function baseUrl(platform: { baseUrl?: { env: string; fallback: string } }): string {
+  const { env, fallback } = platform.baseUrl!;
+  return (process.env[env] || fallback).replace(/\/$/, "");
 }
 
 /** GA4-style items → a list of { id, quantity, price }. */

@@ -19,10 +19,10 @@
 // answer that judges each event (Google Ads' partial failure) is recorded per event.
 import { database, type Sql } from "../db";
 import { readSecrets } from "../config/draft-entities";
-import { ADAPTERS } from "./destinations";
+import { adapterOf } from "../platforms/adapters";
 import { ageProblem, type Adapter, type Job, type Outcome, type Verdict } from "./types";
 import { firedInBrowser } from "../platforms/delivery-mode";
-import { enhances } from "./destinations/google-ads";
+import { enhances } from "../platforms/google-ads/server";
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -175,7 +175,7 @@ export function batches(rows: Row[]): {
   const refused: { id: string; reason: string }[] = [];
   const suppressed: { id: string; reason: string }[] = [];
   for (const r of rows) {
-    const adapter = ADAPTERS[r.platform];
+    const adapter = adapterOf(r.platform);
     if (!adapter) {
       refused.push({ id: r.id, reason: `no server-side delivery for the platform ${r.platform}` });
       continue;

@@ -10,18 +10,13 @@
 // Google Ads keeps one server call for a conversion its tag reported: the enhancement
 // (hashed identifiers added to the tag's conversion by its order id), which counts nothing.
 import type { DeliveryMode } from "../schemas/config";
+import { PLATFORM_KEYS, PLATFORMS } from "./registry";
+import type { PlatformDefinition } from "./types";
 
-export type FillIn = {
-  /** How the runtime names this destination in `fired` (runtime-config.ts browserRef builds the same from the container's tuple). */
-  ref: (ids: Record<string, string>) => string;
-  /** A conversion the tag reported still gets a server call (Google Ads' enhancement), when it has an order id. */
-  enhancesBrowserCopy: boolean;
-};
+export type FillIn = NonNullable<PlatformDefinition["fillIn"]>;
 
-export const FILL_IN: Partial<Record<string, FillIn>> = {
-  ga4: { ref: (ids) => ids.measurementId ?? "", enhancesBrowserCopy: false },
-  google_ads: { ref: (ids) => `${ids.conversionId ?? ""}/${ids.conversionLabel ?? ""}`, enhancesBrowserCopy: true },
-};
+/** The fill-in platforms (dedup "fill_in" in their folders), by key. */
+export const FILL_IN: Partial<Record<string, FillIn>> = Object.fromEntries(PLATFORM_KEYS.flatMap((k) => (PLATFORMS[k].fillIn ? [[k, PLATFORMS[k].fillIn]] : [])));
 
 /** A destination's effective mode; "both" for platforms that merge two copies themselves. */
 export function deliveryModeOf(platform: string, mode: unknown): DeliveryMode | "both" {

@@ -13,6 +13,8 @@ export type DestinationSpec =
   | { platform: "tiktok"; pixelCode?: string; accessToken?: string; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "ga4"; measurementId?: string; apiSecret?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; customerId?: string; conversionActionId?: string; nonProduction?: "test" | "hold"; regions?: string[] }
+  | { platform: "pinterest"; tagId?: string; adAccountId?: string; accessToken?: string; nonProduction?: "test" | "hold"; regions?: string[] }
+  | { platform: "snapchat"; pixelId?: string; accessToken?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "webhook"; url: string; signingSecret: string; nonProduction?: "test" | "hold"; regions?: string[] };
 
 export type Pipeline = {
@@ -63,6 +65,16 @@ function destinationBody(spec: DestinationSpec, eventIds: string[]) {
           ...common,
         },
         secrets: { developerToken: "dev-token", oauthToken: "ya29.oauth" },
+      };
+    case "pinterest":
+      return {
+        definition: { platform: "pinterest", ids: { tagId: spec.tagId ?? "2612345678901", adAccountId: spec.adAccountId ?? "549755885175" }, ...common },
+        secrets: { accessToken: spec.accessToken ?? "pina-conversions-token" },
+      };
+    case "snapchat":
+      return {
+        definition: { platform: "snapchat", ids: { pixelId: spec.pixelId ?? "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b" }, ...common },
+        secrets: { accessToken: spec.accessToken ?? "snap-capi-token" },
       };
     case "webhook":
       return { definition: { platform: "webhook", ids: { url: spec.url }, ...common }, secrets: { signingSecret: spec.signingSecret } };

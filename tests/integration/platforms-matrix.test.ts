@@ -6,7 +6,8 @@
 //   pixel blocked      the vendors' scripts are blocked; the beacon and the backend's copy arrive
 //   beacon blocked     the tags run; the collector never hears of the purchase
 //   backend only       no browser at all
-// Meta and TikTok merge a tag's and a server's copy by event_id: counted once per event_id.
+// Meta, TikTok, Pinterest and Snapchat merge a tag's and a server's copy by event_id:
+// counted once per event_id.
 // GA4 and Google Ads do not: a tag's hit plus a server copy would count twice, so the
 // sum of both must be exactly one (Google Ads' enhancement of the tag's conversion adds
 // identifiers, not a conversion). The GA4 server copy carries the _ga cookie's client id.
@@ -31,6 +32,12 @@ const FAKE_SCRIPTS: Record<string, string> = {
   // events.js reads the ttq queue of [method, ...args] and takes later calls as they come.
   "analytics.tiktok.com": `(function(){var t=window.ttq;function rec(a){window.__px.push(["tiktok"].concat([].slice.call(a)))}
     [].slice.call(t).forEach(rec);t.push=function(a){rec(a)};})();`,
+  // core.js takes pintrk's queue, and each call after it.
+  "s.pinimg.com": `(function(){var p=window.pintrk;function rec(a){window.__px.push(["pinterest"].concat([].slice.call(a)))}
+    p.queue.forEach(rec);p.queue={push:rec};})();`,
+  // scevent.min.js installs handleRequest and replays the queue.
+  "sc-static.net": `(function(){var s=window.snaptr;function rec(a){window.__px.push(["snapchat"].concat([].slice.call(a)))}
+    s.queue.forEach(rec);s.queue=[];s.handleRequest=function(){rec(arguments)};})();`,
   // gtag.js processes the data layer's gtag() calls, then each one pushed later; it sets _ga when missing.
   "www.googletagmanager.com": `(function(){window.google_tag_data={};var dl=window.dataLayer;
     function handle(a){if(a&&typeof a==="object"&&a[0]==="event")window.__px.push(["google",a[1],a[2]])}
@@ -60,7 +67,7 @@ describe("each conversion counted once at every platform", () => {
     });
     p = await createPipeline(
       collector.url,
-      [{ platform: "meta", testEventCode: "TEST4242" }, { platform: "tiktok", testEventCode: "TEST7777" }, { platform: "ga4" }, { platform: "google_ads" }],
+      [{ platform: "meta", testEventCode: "TEST4242" }, { platform: "tiktok", testEventCode: "TEST7777" }, { platform: "pinterest" }, { platform: "snapchat" }, { platform: "ga4" }, { platform: "google_ads" }],
       { hostname: "127.0.0.1" },
     );
     shop = http.createServer((req, res) => {
@@ -147,17 +154,20 @@ describe("each conversion counted once at every platform", () => {
     }
     const rows = c === "beacon blocked" ? [] : await settled(eventId);
 
-    // Meta and TikTok: one conversion per event_id, from the tag, the server or both.
-    const metaPixel = hits.filter((h) => h[0] === "meta" && h[1] === "trackSingle" && h[3] === "Purchase").map((h) => (h[5] as Json).eventID);
-    const tiktokPixel = hits.filter((h) => h[0] === "tiktok" && h[1] === "track" && h[2] === "CompletePayment").map((h) => (h[4] as Json).event_id);
-    const metaServer = standIns.meta.deliveredCounts().get(eventId) ?? 0;
-    const tiktokServer = standIns.tiktok.deliveredCounts().get(eventId) ?? 0;
-    expect(metaServer, "Meta server copies").toBe(c === "beacon blocked" ? 0 : 1);
-    expect(tiktokServer, "TikTok server copies").toBe(c === "beacon blocked" ? 0 : 1);
-    expect(metaPixel, "Meta tag").toEqual(c === "browser unblocked" || c === "beacon blocked" ? [eventId] : []);
-    expect(tiktokPixel, "TikTok tag").toEqual(c === "browser unblocked" || c === "beacon blocked" ? [eventId] : []);
-    expect(new Set([...metaPixel, ...(metaServer ? [eventId] : [])]).size).toBe(1);
-    expect(new Set([...tiktokPixel, ...(tiktokServer ? [eventId] : [])]).size).toBe(1);
+    // Meta, TikTok, Pinterest, Snapchat: both copies carry the event_id, which the platform
+    // merges: one conversion per event_id, from the tag, the server or both.
+    const tags = {
+      meta: hits.filter((h) => h[0] === "meta" && h[1] === "trackSingle" && h[3] === "Purchase").map((h) => (h[5] as Json).eventID),
+      tiktok: hits.filter((h) => h[0] === "tiktok" && h[1] === "track" && h[2] === "CompletePayment").map((h) => (h[4] as Json).event_id),
+      pinterest: hits.filter((h) => h[0] === "pinterest" && h[1] === "track" && h[2] === "checkout").map((h) => (h[3] as Json).event_id),
+      snapchat: hits.filter((h) => h[0] === "snapchat" && h[1] === "track" && h[2] === "PURCHASE").map((h) => (h[3] as Json).client_dedup_id),
+    };
+    for (const [platform, tagged] of Object.entries(tags)) {
+      const server = standIns[platform as keyof typeof tags].deliveredCounts().get(eventId) ?? 0;
+      expect(server, `${platform} server copies`).toBe(c === "beacon blocked" ? 0 : 1);
+      expect(tagged, `${platform} tag`).toEqual(c === "browser unblocked" || c === "beacon blocked" ? [eventId] : []);
+      expect(new Set([...tagged, ...(server ? [eventId] : [])]).size, `${platform}: conversions by event_id`).toBe(1);
+    }
 
     // GA4: the tag's hits plus the Measurement Protocol's copies, exactly one.
     const ga4Pixel = hits.filter((h) => h[0] === "google" && h[1] === "purchase" && (h[2] as Json).send_to === MEASUREMENT_ID);

@@ -1,14 +1,16 @@
-// The destination adapters (lib/forwarder/destinations/*): the request each builds for a
+// The destination adapters (lib/platforms/*/server.ts): the request each builds for a
 // batch, checked against the platform's documented contract, and how each reads the
 // platform's answer.
 import crypto from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { sha256 } from "../../../lib/collector/hash";
-import { ga4 } from "../../../lib/forwarder/destinations/ga4";
-import { googleAds } from "../../../lib/forwarder/destinations/google-ads";
-import { meta } from "../../../lib/forwarder/destinations/meta";
-import { tiktok } from "../../../lib/forwarder/destinations/tiktok";
-import { signWebhook, webhook } from "../../../lib/forwarder/destinations/webhook";
+import { ga4 } from "../../../lib/platforms/ga4/server";
+import { googleAds } from "../../../lib/platforms/google-ads/server";
+import { meta } from "../../../lib/platforms/meta/server";
+import { tiktok } from "../../../lib/platforms/tiktok/server";
+import { signWebhook, webhook } from "../../../lib/platforms/webhook/server";
+import { pinterest } from "../../../lib/platforms/pinterest/server";
+import { snapchat } from "../../../lib/platforms/snapchat/server";
 import { ageProblem, type HttpRequest, type Job } from "../../../lib/forwarder/types";
 
 const TIME = new Date("2026-06-15T12:00:00.000Z");
@@ -449,5 +451,52 @@ describe("webhook", () => {
     expect(verify("whsec", r.headers, r.body.replace("evt-1", "evt-2"))).toBe(false);
     expect(verify("whsec", r.headers, r.body, Math.floor(Date.now() / 1000) + 600)).toBe(false);
     expect(verify("wrong", r.headers, r.body)).toBe(false);
+  });
+});
+
+describe("Pinterest Conversions API", () => {
+  const ids = { tagId: "2612345678901", adAccountId: "549755885175" };
+
+  test("POST /v5/ad_accounts/{ad_account_id}/events with a bearer token and data[] of the documented fields; test events with ?test=true", () => {
+    const r = request(pinterest.build([job({ ids, eventName: "checkout" })], { accessToken: "pina" }));
+    expect(r.url).toBe("https://api.pinterest.com/v5/ad_accounts/549755885175/events");
+    expect(r.headers).toEqual({ "content-type": "application/json", authorization: "Bearer pina" });
+    expect(r.json).toEqual({
+      data: [
+        {
+          event_name: "checkout",
+          action_source: "web",
+          event_time: TIME.getTime() / 1000,
+          event_id: "evt-1",
+          event_source_url: "https://shop.example.com/thanks",
+          user_data: { em: [EM], ph: [PH], fn: [sha256("mary")], ln: [sha256("obrien")], external_id: [sha256("c-1")], client_ip_address: "203.0.113.7", client_user_agent: "Mozilla/5.0" },
+          custom_data: { currency: "EUR", value: "49.9", content_ids: ["sku-1", "sku-2"], contents: [{ id: "sku-1", quantity: 2, item_price: "9.95" }, { id: "sku-2", quantity: 1, item_price: "30" }], num_items: 3, order_id: "order-1" },
+        },
+      ],
+    });
+    expect(request(pinterest.build([job({ ids, test: true })], { accessToken: "pina" })).url).toMatch(/\/events\?test=true$/);
+    expect(pinterest.build([job({ ids })], {})).toEqual({ error: "no Conversions API access token is set for this destination" });
+  });
+
+  test("each event's verdict comes inside the 200: a failed one is dead-lettered with Pinterest's message, the others delivered", () => {
+    const body = JSON.stringify({ num_events_received: 2, num_events_processed: 1, events: [{ status: "processed" }, { status: "failed", error_message: "event_time is too old" }] });
+    expect(pinterest.outcome!(200, body, 2)).toEqual([{ outcome: "ok" }, { outcome: "fail", reason: "Pinterest refused the event: event_time is too old" }]);
+    expect(pinterest.outcome!(200, JSON.stringify({ events: [{ status: "processed" }] }), 1)).toBe("ok");
+    expect(pinterest.outcome!(429, "", 1)).toBe("retry");
+    expect(pinterest.outcome!(401, "", 1)).toBe("fail");
+  });
+});
+
+describe("Snapchat Conversions API v3", () => {
+  const ids = { pixelId: "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b" };
+
+  test("POST /v3/{pixel_id}/events?access_token=… with data[] in Meta's shape, action_source WEB, event_time in seconds", () => {
+    const r = request(snapchat.build([job({ ids, eventName: "PURCHASE" })], { accessToken: "snap tok" }));
+    expect(r.url).toBe("https://tr.snapchat.com/v3/4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b/events?access_token=snap%20tok");
+    const [e] = r.json.data as Record<string, unknown>[];
+    expect(e).toMatchObject({ event_name: "PURCHASE", event_time: TIME.getTime() / 1000, event_id: "evt-1", action_source: "WEB", user_data: { em: [EM], ph: [PH] }, custom_data: { value: 49.9, currency: "EUR", order_id: "order-1" } });
+    expect(snapchat.outcome!(200, JSON.stringify({ status: "SUCCESS" }))).toBe("ok");
+    expect(snapchat.outcome!(200, JSON.stringify({ status: "FAILED", reason: "bad" }))).toBe("fail");
+    expect(snapchat.outcome!(503, "")).toBe("retry");
   });
 });

@@ -10,7 +10,7 @@ import type { CollectedEventInput } from "../../../lib/collector/schema";
 import { compileConfig } from "../../../lib/compiler/compile-config";
 import { Platform, browserRef, type RuntimeDestination } from "../../../lib/compiler/runtime-config";
 import { batches } from "../../../lib/forwarder/worker";
-import { ga4 } from "../../../lib/forwarder/destinations/ga4";
+import { ga4 } from "../../../lib/platforms/ga4/server";
 import { FILL_IN } from "../../../lib/platforms/delivery-mode";
 import { gaIds } from "../../../runtime/google-ids";
 import { validSnapshot } from "../../fixtures/snapshot";

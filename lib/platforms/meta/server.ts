@@ -1,6 +1,7 @@
 // Meta Conversions API: POST /{api-version}/{pixel-id}/events, data[] ≤ 1000.
 // https://developers.facebook.com/docs/marketing-api/conversions-api
-import { baseUrl, compact, contentIds, items, num, type Adapter } from "../types";
+import { baseUrl, compact, contentIds, items, num, type Adapter } from "../../forwarder/types";
+import { meta as definition } from "./index";
 
 /** Meta refuses the whole request when one event carries no customer information parameter. */
 const CUSTOMER_INFORMATION = ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "db", "ge", "external_id", "client_ip_address", "client_user_agent", "fbp", "fbc"] as const;
@@ -69,7 +70,7 @@ export const meta: Adapter = {
       });
     });
     return {
-      url: `${baseUrl("TAGPIPE_META_BASE_URL", "https://graph.facebook.com")}/${version}/${encodeURIComponent(pixelId)}/events`,
+      url: `${baseUrl(definition)}/${version}/${encodeURIComponent(pixelId)}/events`,
       headers: { "content-type": "application/json" },
       body: JSON.stringify(compact({ data, access_token: secrets.accessToken, test_event_code: testCode })),
     };

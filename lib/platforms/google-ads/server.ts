@@ -23,8 +23,9 @@
 // https://developers.google.com/google-ads/api/docs/conversions/upload-identifiers
 // https://developers.google.com/google-ads/api/docs/best-practices/partial-failures
 import type { HashedUserData } from "../../collector/hash";
-import { baseUrl, compact, num, type Adapter, type Job, type Verdict } from "../types";
-import { firedInBrowser } from "../../platforms/delivery-mode";
+import { baseUrl, compact, num, type Adapter, type Job, type Verdict } from "../../forwarder/types";
+import { googleAds as definition } from "./index";
+import { firedInBrowser } from "../delivery-mode";
 
 function adsTime(d: Date): string {
   return d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "+00:00");
@@ -100,7 +101,7 @@ export const googleAds: Adapter = {
           partialFailure: true,
         };
     return {
-      url: `${baseUrl("TAGPIPE_GOOGLE_ADS_BASE_URL", "https://googleads.googleapis.com")}/${version}/customers/${customer}:${enhance ? "uploadConversionAdjustments" : "uploadClickConversions"}`,
+      url: `${baseUrl(definition)}/${version}/customers/${customer}:${enhance ? "uploadConversionAdjustments" : "uploadClickConversions"}`,
       headers: { "content-type": "application/json", "developer-token": secrets.developerToken, authorization: `Bearer ${secrets.oauthToken}` },
       body: JSON.stringify(body),
     };

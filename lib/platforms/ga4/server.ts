@@ -10,8 +10,9 @@
 // characters; page_location 1000) rather than dropped.
 // https://developers.google.com/analytics/devguides/collection/protocol/ga4/sending-events
 import crypto from "node:crypto";
-import { baseUrl, compact, items, num, type Adapter, type Job } from "../types";
-import { ga4EventNameProblem } from "./ga4-names";
+import { baseUrl, compact, items, num, type Adapter, type Job } from "../../forwarder/types";
+import { ga4 as definition } from "./index";
+import { ga4EventNameProblem } from "./names";
 
 /** How far back GA4 takes an event. */
 export const GA4_MAX_AGE_MS = 72 * 3600 * 1000;
@@ -83,7 +84,7 @@ export const ga4: Adapter = {
       }),
     });
     return {
-      url: `${baseUrl("TAGPIPE_GA4_BASE_URL", "https://www.google-analytics.com")}${path}?${query}`,
+      url: `${baseUrl(definition)}${path}?${query}`,
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     };
