@@ -5,6 +5,7 @@ import type { Snapshot, SnapshotRegion } from "../versions/snapshot";
 import { nameAtDestination } from "../versions/names";
 import type { DeliveryMode } from "../schemas/config";
 import { FILL_IN, deliveryModeOf } from "../platforms/delivery-mode";
+import { platformOf } from "../platforms/registry";
 
 export type IntakeDestination = {
   id: string;
@@ -22,6 +23,8 @@ export type IntakeDestination = {
   fillIn?: string;
   /** browser_fill_in: a conversion the tag reported still gets a server call (an enhancement) */
   enhancesBrowserCopy?: boolean;
+  /** The platform takes the visitor's consent choices with each event (Google Ads). */
+  consentFields?: boolean;
 };
 
 export type IntakeConfig = {
@@ -94,6 +97,7 @@ export function intakeFromSnapshot(
       nonProduction: (d.nonProduction as "test" | "hold") ?? "test",
       ...(typeof d.testEventCode === "string" && d.testEventCode ? { testEventCode: d.testEventCode } : {}),
       ...fillIn(d.platform, d.ids, d.deliveryMode),
+      ...(platformOf(d.platform)?.consentFields ? { consentFields: true } : {}),
     })),
   };
 }

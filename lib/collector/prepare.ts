@@ -143,10 +143,10 @@ export function resolveRegion(config: IntakeConfig, explicit: string | undefined
   return null;
 }
 
-/** Meta's fbc from an fbclid in the landing URL: fb.<subdomain index>.<creation ms>.<fbclid>. */
+/** Click ids in the landing URL: Meta's fbc from an fbclid (fb.<subdomain index>.<creation ms>.<fbclid>), ttclid, gclid, gbraid, wbraid. */
 function clickIds(url: URL | null, now: number, into: HashedUserData): void {
   // (No parameter name to read, encoded or not: skip the parse of the query.)
-  if (!url || !/clid=|%/.test(url.search)) return;
+  if (!url || !/clid=|braid=|%/.test(url.search)) return;
   const q = url.searchParams;
   const fbclid = q.get("fbclid");
   if (fbclid) into.fbc = `fb.1.${now}.${fbclid}`;
@@ -154,6 +154,11 @@ function clickIds(url: URL | null, now: number, into: HashedUserData): void {
   if (ttclid) into.ttclid = ttclid;
   const gclid = q.get("gclid");
   if (gclid) into.gclid = gclid;
+  // Google's click ids for iOS app-to-web (gbraid) and web-to-app (wbraid) journeys.
+  const gbraid = q.get("gbraid");
+  if (gbraid) into.gbraid = gbraid;
+  const wbraid = q.get("wbraid");
+  if (wbraid) into.wbraid = wbraid;
 }
 
 /** Platforms that need the visitor's ad consent, and those the forwarder sends to (lib/platforms/registry.ts). */
@@ -221,7 +226,14 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
         destinationId: d.id,
         platform: d.platform,
         eventName: d.eventNames.get(def.id) || input.name,
-        target: { ids: d.ids, ...(d.testEventCode ? { testEventCode: d.testEventCode } : {}), test, ...(d.fillIn ? { fillIn: d.fillIn } : {}) },
+        target: {
+          ids: d.ids,
+          ...(d.testEventCode ? { testEventCode: d.testEventCode } : {}),
+          test,
+          ...(d.fillIn ? { fillIn: d.fillIn } : {}),
+          // Ad consent was granted (else no delivery); the finer choices default to it.
+          ...(d.consentFields ? { consent: { ad_user_data: input.consent?.ad_user_data ?? adConsent, ad_personalization: input.consent?.ad_personalization ?? adConsent } } : {}),
+        },
         status: held ? "held" : "pending",
         // A server copy of a fill-in destination waits for a browser copy that may say its tag ran.
         delayMs: source === "browser" ? forwardDelayMs : d.fillIn ? fillInWaitMs : 0,

@@ -125,7 +125,15 @@ function build(checked: boolean) {
       user_data: userData.optional(),
       page: z.strictObject({ url: text(2000).optional(), referrer: text(2000).optional(), title: text(300).optional() }).optional(),
       region: text(32).optional(),
-      consent: z.strictObject({ ad_storage: z.enum(["granted", "denied"]).optional(), analytics_storage: z.enum(["granted", "denied"]).optional() }).optional(),
+      consent: z
+        .strictObject({
+          ad_storage: z.enum(["granted", "denied"]).optional(),
+          analytics_storage: z.enum(["granted", "denied"]).optional(),
+          /** Google's consent mode v2: may the visitor's data be sent to Google for ads, and used to personalize them. */
+          ad_user_data: z.enum(["granted", "denied"]).optional(),
+          ad_personalization: z.enum(["granted", "denied"]).optional(),
+        })
+        .optional(),
       test: z.boolean().optional(),
       /**
        * The Google tags (GA4 measurement id, Google Ads "AW-…/label") whose script ran and

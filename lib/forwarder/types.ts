@@ -7,8 +7,11 @@ export type Job = {
   destinationId: string;
   /** the event's name at this destination (Purchase, CompletePayment, purchase…) */
   eventName: string;
-  /** fillIn: the destination is in browser_fill_in mode, named so in the browser's `fired` report */
-  target: { ids: Record<string, string>; testEventCode?: string; test: boolean; fillIn?: string };
+  /**
+   * fillIn: the destination is in browser_fill_in mode, named so in the browser's `fired`
+   * report; consent: the visitor's choices a platform wants with each event (Google Ads).
+   */
+  target: { ids: Record<string, string>; testEventCode?: string; test: boolean; fillIn?: string; consent?: { ad_user_data?: string; ad_personalization?: string } };
   event: {
     name: string;
     eventId: string;
@@ -40,6 +43,12 @@ export type Adapter = {
   groupKey?: (job: Job) => string;
   /** Why the platform would refuse this event whatever we do (no identifier at all), or null. Checked before batching. */
   refuse?(job: Job): string | null;
+  /**
+   * Platforms reached with short-lived credentials (Google Ads' OAuth access tokens): the
+   * secrets with what the request needs, or why there is none (`retry`: try later).
+   * `refused`: the token the platform just answered 401 to, to be replaced once.
+   */
+  authorize?(secrets: Record<string, string>, refused?: string): Promise<{ secrets: Record<string, string> } | { error: string; retry: boolean }>;
   /** The request for a batch, or why it cannot be sent (a missing secret: dead-lettered with that reason). */
   build(jobs: Job[], secrets: Record<string, string>): HttpRequest | { error: string };
   /**

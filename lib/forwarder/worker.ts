@@ -107,27 +107,42 @@ type Result = { ids: string[]; outcome: Outcome | "skip"; status: number | null;
 /** What is kept of an answer in the outbox row (the adapter reads all of it: per-event errors of a full batch run long). */
 const STORED_RESPONSE_CHARS = 2000;
 
-async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, string>): Promise<Result[]> {
-  const ids = jobs.map((j) => j.deliveryId);
+/** One request and what the platform said; null when no answer came (timeout, network). */
+async function post(adapter: Adapter, jobs: Job[], secrets: Record<string, string>): Promise<{ status: number; text: string; retryAfter: string | null } | { error: string } | { failed: string }> {
   const request = adapter.build(jobs, secrets);
-  if ("error" in request) return [{ ids, outcome: "fail", status: null, response: request.error }];
+  if ("error" in request) return { failed: request.error };
   try {
     const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const text = await response.text();
-    const retryAfter = response.headers.get("retry-after");
-    const stored = text.slice(0, STORED_RESPONSE_CHARS);
-    const outcome = adapter.outcome
-      ? adapter.outcome(response.status, text, jobs.length)
-      : response.ok
-        ? "ok"
-        : response.status === 429 || response.status >= 500
-          ? "retry"
-          : "fail";
-    if (typeof outcome === "string") return [{ ids, outcome, status: response.status, response: stored, retryAfter }];
-    return perEvent(ids, outcome, response.status, stored);
+    return { status: response.status, text: await response.text(), retryAfter: response.headers.get("retry-after") };
   } catch (error) {
-    return [{ ids, outcome: "retry", status: null, response: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }];
+    return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
+}
+
+async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, string>): Promise<Result[]> {
+  const ids = jobs.map((j) => j.deliveryId);
+  let credentials = secrets;
+  if (adapter.authorize) {
+    const authorized = await adapter.authorize(secrets);
+    if ("error" in authorized) return [{ ids, outcome: authorized.retry ? "retry" : "fail", status: null, response: authorized.error }];
+    credentials = authorized.secrets;
+  }
+  let answer = await post(adapter, jobs, credentials);
+  // An access token the platform no longer takes (revoked, or expired early): renewed once;
+  // a second 401 is the platform's word, and dead-letters the batch with its message.
+  if (adapter.authorize && "status" in answer && answer.status === 401) {
+    const renewed = await adapter.authorize(secrets, credentials.accessToken);
+    if ("error" in renewed) return [{ ids, outcome: renewed.retry ? "retry" : "fail", status: 401, response: renewed.error }];
+    answer = await post(adapter, jobs, renewed.secrets);
+  }
+  if ("failed" in answer) return [{ ids, outcome: "fail", status: null, response: answer.failed }];
+  if ("error" in answer) return [{ ids, outcome: "retry", status: null, response: answer.error }];
+  const { status, text, retryAfter } = answer;
+  const stored = text.slice(0, STORED_RESPONSE_CHARS);
+  const ok = status >= 200 && status < 300;
+  const outcome = adapter.outcome ? adapter.outcome(status, text, jobs.length) : ok ? "ok" : status === 429 || status >= 500 ? "retry" : "fail";
+  if (typeof outcome === "string") return [{ ids, outcome, status, response: stored, retryAfter }];
+  return perEvent(ids, outcome, status, stored);
 }
 
 /**

@@ -67,6 +67,8 @@ export type PlatformDefinition = {
    * no event names (image pixels and webhooks get the plan's).
    */
   names: { presets: Partial<Record<PresetName, string>>; max: number; pattern?: RegExp; patternHint?: string; problem?: (name: string) => string | null } | null;
+  /** It takes the visitor's consent choices (ad_user_data, ad_personalization) with each event (Google Ads). */
+  consentFields?: true;
   /** The environment variable of its API's base URL (tests point it at a stand-in), and its default. */
   baseUrl?: { env: string; fallback: string };
 };

@@ -12,7 +12,7 @@ export type DestinationSpec =
   | { platform: "meta"; pixelId?: string; accessToken?: string | null; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "tiktok"; pixelCode?: string; accessToken?: string; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "ga4"; measurementId?: string; apiSecret?: string; nonProduction?: "test" | "hold"; regions?: string[] }
-  | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; customerId?: string; conversionActionId?: string; nonProduction?: "test" | "hold"; regions?: string[] }
+  | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; customerId?: string; conversionActionId?: string; loginCustomerId?: string; refreshToken?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "pinterest"; tagId?: string; adAccountId?: string; accessToken?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "snapchat"; pixelId?: string; accessToken?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "webhook"; url: string; signingSecret: string; nonProduction?: "test" | "hold"; regions?: string[] };
@@ -61,10 +61,17 @@ function destinationBody(spec: DestinationSpec, eventIds: string[]) {
       return {
         definition: {
           platform: "google_ads",
-          ids: { conversionId: spec.conversionId ?? "AW-123456789", conversionLabel: spec.conversionLabel ?? "AbCdEfGh12", customerId: spec.customerId ?? "123-456-7890", conversionActionId: spec.conversionActionId ?? "424242424" },
+          ids: {
+            conversionId: spec.conversionId ?? "AW-123456789",
+            conversionLabel: spec.conversionLabel ?? "AbCdEfGh12",
+            customerId: spec.customerId ?? "123-456-7890",
+            conversionActionId: spec.conversionActionId ?? "424242424",
+            ...(spec.loginCustomerId ? { loginCustomerId: spec.loginCustomerId } : {}),
+          },
           ...common,
         },
-        secrets: { developerToken: "dev-token", oauthToken: "ya29.oauth" },
+        // The OAuth client the stand-in's token endpoint knows (StandIn.oauthClient).
+        secrets: { developerToken: "dev-token", clientId: "ads-client.apps.googleusercontent.com", clientSecret: "ads-client-secret", refreshToken: spec.refreshToken ?? "1//ads-refresh-token" },
       };
     case "pinterest":
       return {

@@ -16,6 +16,10 @@
 //                  { code, message, details: [{ errors: [{ errorCode, message, location: { fieldPathElements:
 //                  [{ fieldName: "conversions" | "conversion_adjustments", index }] } }] }] }, results[] } with an
 //                  empty result per refused one
+//   Google OAuth   POST /token (form: grant_type=refresh_token, client_id, client_secret, refresh_token), on the
+//                  Google Ads stand-in: 200 { access_token, expires_in, scope, token_type: "Bearer" } or
+//                  400 { error: "invalid_grant" | "invalid_client", error_description }. The Google Ads API answers
+//                  401 UNAUTHENTICATED to a bearer it did not issue or that expired.
 //   Pinterest      POST /v5/ad_accounts/{ad_account_id}/events[?test=true]  Bearer token; { data[] ≤ 1000 }
 //                  200 { num_events_received, num_events_processed, events: [{ status, error_message, warning_message }] }
 //   Snapchat       POST /v3/{pixel_id}/events?access_token=…     { data[] } (Meta's shape, action_source WEB)
@@ -75,6 +79,13 @@ export class StandIn {
   delayMs = 0;
   /** Secret the webhook stand-in verifies signatures with. */
   webhookSecret = "";
+  /** Google OAuth: how long issued access tokens live, in seconds. */
+  tokenTtlSeconds = 3600;
+  /** Google OAuth: the token requests received, in order. */
+  readonly tokenRequests: { at: number; form: Record<string, string>; status: number }[] = [];
+  /** Google OAuth: the one client and refresh token it knows (others get invalid_client / invalid_grant). */
+  oauthClient = { clientId: "ads-client.apps.googleusercontent.com", clientSecret: "ads-client-secret", refreshToken: "1//ads-refresh-token" };
+  private tokens = new Map<string, number>();
   private scripts: Script[] = [];
   private refusals: Refusals = new Map();
   private server: http.Server | null = null;
@@ -98,6 +109,12 @@ export class StandIn {
    */
   refuseConversion(orderId: string, error: AdsError, times = Infinity): this {
     this.refusals.set(orderId, { error, remaining: times });
+    return this;
+  }
+
+  /** Google OAuth: every access token issued so far stops working (as after a revocation). */
+  revokeAccessTokens(): this {
+    this.tokens.clear();
     return this;
   }
 
@@ -178,6 +195,31 @@ export class StandIn {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Google's token endpoint: a refresh token for an access token that lives tokenTtlSeconds. */
+  private token(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    const c = this.oauthClient;
+    const answer =
+      req.method !== "POST" || !String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ? oauthError(400, "invalid_request", "POST a form")
+      : form.grant_type !== "refresh_token" ? oauthError(400, "unsupported_grant_type", `Invalid grant_type: ${form.grant_type ?? ""}`)
+      : form.client_id !== c.clientId || form.client_secret !== c.clientSecret ? oauthError(401, "invalid_client", "The OAuth client was not found.")
+      : form.refresh_token !== c.refreshToken ? oauthError(400, "invalid_grant", "Token has been expired or revoked.")
+      : null;
+    let status: number;
+    let body: string;
+    if (answer) ({ status, body } = answer);
+    else {
+      const token = `ya29.stand-in.${crypto.randomBytes(12).toString("base64url")}`;
+      this.tokens.set(token, Date.now() + this.tokenTtlSeconds * 1000);
+      status = 200;
+      body = JSON.stringify({ access_token: token, expires_in: this.tokenTtlSeconds, scope: "https://www.googleapis.com/auth/adwords", token_type: "Bearer" });
+    }
+    this.tokenRequests.push({ at: Date.now(), form, status });
+    res.writeHead(status, JSON_HEADERS);
+    res.end(body);
+    this.notify();
+  }
+
   private notify(): void {
     for (const w of this.waiters.splice(0)) w();
   }
@@ -194,6 +236,7 @@ export class StandIn {
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://stand-in");
     const tagged = /^\/_sender\/([^/]+)(\/.*)$/.exec(url.pathname);
+    if (this.platform === "google_ads" && (tagged ? tagged[2] : url.pathname) === "/token") return this.token(req, raw, res);
     let body: unknown = null;
     try {
       body = raw ? JSON.parse(raw) : null;
@@ -228,7 +271,17 @@ export class StandIn {
     const problems = req.method === "POST" ? check(this.platform, record, this.webhookSecret) : [`${req.method} is not POST`];
     let answer: { status: number; headers: Record<string, string>; body: string; ok: boolean };
     const script = this.scripts[0];
-    if (problems.length) {
+    const bearer = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ""))?.[1] ?? "";
+    if (this.platform === "google_ads" && !problems.length && !((this.tokens.get(bearer) ?? 0) > Date.now())) {
+      // Not a problem of the sender's contract: Google's answer to an expired or unknown token.
+      record.failure = "401: the access token is unknown or expired";
+      answer = {
+        status: 401,
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ error: { code: 401, message: "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.", status: "UNAUTHENTICATED" } }),
+        ok: false,
+      };
+    } else if (problems.length) {
       this.violations.push(...problems.map((p) => `${this.platform} ${record.path}: ${p}`));
       record.failure = problems.join("; ");
       answer = rejection(this.platform, { status: 400, message: problems.join("; ") });
@@ -252,6 +305,10 @@ export class StandIn {
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
   }
+}
+
+function oauthError(status: number, error: string, description: string) {
+  return { status, body: JSON.stringify({ error, error_description: description }) };
 }
 
 function count(ids: string[]): Map<string, number> {
@@ -504,6 +561,7 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       if (!method) problems.push("the path must be /{version}/customers/{customer_id}:uploadClickConversions or :uploadConversionAdjustments");
       if (!r.headers["developer-token"]) problems.push("the developer-token header is missing");
       if (!/^Bearer \S+$/.test(String(r.headers.authorization ?? ""))) problems.push("the Authorization: Bearer header is missing");
+      if (r.headers["login-customer-id"] !== undefined && !/^\d{10}$/.test(String(r.headers["login-customer-id"]))) problems.push("login-customer-id must be 10 digits without dashes");
       if (b.partialFailure !== true) problems.push("partialFailure must be true");
       const customer = /^\/v\d+\/customers\/(\d+):/.exec(r.path)?.[1];
       const dateTime = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
@@ -648,6 +706,7 @@ export class StandIns {
       TAGPIPE_TIKTOK_BASE_URL: this.tiktok.url + tag,
       TAGPIPE_GA4_BASE_URL: this.ga4.url + tag,
       TAGPIPE_GOOGLE_ADS_BASE_URL: this.googleAds.url + tag,
+      TAGPIPE_GOOGLE_OAUTH_BASE_URL: this.googleAds.url + tag,
       TAGPIPE_PINTEREST_BASE_URL: this.pinterest.url + tag,
       TAGPIPE_SNAPCHAT_BASE_URL: this.snapchat.url + tag,
     };

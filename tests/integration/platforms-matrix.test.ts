@@ -63,7 +63,7 @@ describe("each conversion counted once at every platform", () => {
       distDir: inject("distDir"),
       standIns,
       // A backend's copy for GA4 and Google Ads waits this long for a browser copy saying the tag ran.
-      env: { TAGPIPE_FILL_IN_WAIT_MS: "8000" },
+      env: { TAGPIPE_FILL_IN_WAIT_MS: "12000" },
     });
     p = await createPipeline(
       collector.url,
@@ -169,6 +169,11 @@ describe("each conversion counted once at every platform", () => {
       expect(new Set([...tagged, ...(server ? [eventId] : [])]).size, `${platform}: conversions by event_id`).toBe(1);
     }
 
+    if (c === "browser unblocked") {
+      // The beacon said which Google tags ran.
+      const [stored] = await collector.query<{ context: Json; source: string }>(`SELECT context, source FROM "CollectedEvent" WHERE "eventId" = $1 AND status = 'accepted'`, [eventId]);
+      expect(stored, JSON.stringify(stored)).toMatchObject({ source: "both", context: { fired: [MEASUREMENT_ID, ADS_SEND_TO] } });
+    }
     // GA4: the tag's hits plus the Measurement Protocol's copies, exactly one.
     const ga4Pixel = hits.filter((h) => h[0] === "google" && h[1] === "purchase" && (h[2] as Json).send_to === MEASUREMENT_ID);
     const ga4Server = standIns.ga4.deliveredEvents().filter((e) => (e.params as Json)?.event_id === eventId);

@@ -30,6 +30,7 @@ export const googleAds: PlatformDefinition = {
     { key: "refreshToken", label: "OAuth refresh token" },
   ],
   consent: "ads",
+  consentFields: true,
   testMode: "none",
   dedup: "fill_in",
   fillIn: { ref: (ids) => `${ids.conversionId ?? ""}/${ids.conversionLabel ?? ""}`, enhancesBrowserCopy: true },

@@ -262,7 +262,7 @@ describe("GA4 Measurement Protocol", () => {
 
 describe("Google Ads enhanced conversions", () => {
   const ids = { conversionId: "AW-123456789", conversionLabel: "AbC-d_12", customerId: "123-456-7890", conversionActionId: "987654321" };
-  const secrets = { developerToken: "dev", oauthToken: "ya29" };
+  const secrets = { developerToken: "dev", accessToken: "ya29" };
   const headers = { "content-type": "application/json", "developer-token": "dev", authorization: "Bearer ya29" };
 
   test("a backend's conversion: POST /{version}/customers/{customer id}:uploadClickConversions with the developer token, bearer and partial failure", () => {
@@ -323,10 +323,13 @@ describe("Google Ads enhanced conversions", () => {
     // The tag already carried the gclid: with no email or phone there is nothing to add.
     expect(googleAds.refuse!(job({ tagRan: true, event: { source: "browser", userData: { gclid: "Cj0K" } } }))).toMatch(/enhancing it needs a hashed email or phone/);
     const missing = { error: "the destination needs its Google Ads customer ID and conversion action ID for uploads" };
-    expect(googleAds.build([job()], { developerToken: "d", oauthToken: "o" })).toEqual(missing);
+    expect(googleAds.build([job()], { developerToken: "d", accessToken: "o" })).toEqual(missing);
     // The tag's ids alone do not name an account or a conversion action in the API.
-    expect(googleAds.build([job({ ids: { conversionId: "AW-123456789", conversionLabel: "AbC-d_12" } })], { developerToken: "d", oauthToken: "o" })).toEqual(missing);
-    expect(googleAds.build([job({ ids })], { developerToken: "d" })).toEqual({ error: "the developer token and OAuth token must both be set" });
+    expect(googleAds.build([job({ ids: { conversionId: "AW-123456789", conversionLabel: "AbC-d_12" } })], { developerToken: "d", accessToken: "o" })).toEqual(missing);
+    expect(googleAds.build([job({ ids })], { developerToken: "d" })).toEqual({ error: "no OAuth access token could be obtained for this destination" });
+    expect(googleAds.build([job({ ids })], { accessToken: "ya29" })).toEqual({ error: "no developer token is set for this destination" });
+    // A manager account's id goes as login-customer-id, digits only.
+    expect(request(googleAds.build([job({ ids: { ...ids, loginCustomerId: "111-222-3333" }, event: { source: "server" } })], secrets)).headers["login-customer-id"]).toBe("1112223333");
   });
 });
 
