@@ -11,7 +11,7 @@ import { sender } from "./transport";
 import { cookie, isObj, load, pick, rand, save, type Dict } from "./util";
 import { resolve, type Scope } from "./variables";
 import { fire, googleLoaded, googleLoading } from "./vendors";
-import { gaIds } from "./google-ids";
+import { clickIds, gaIds } from "./google-ids";
 
 type Command = (cmd: unknown, a?: unknown, b?: unknown) => void;
 type Guard = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => void;
@@ -62,6 +62,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     (batch) => {
       const jar = document.cookie;
       const ids: Dict = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
+      if (TAGPIPE_META || TAGPIPE_GOOGLE_ADS) Object.assign(ids, clickIds(jar, ids.fbc as string | undefined));
       if (TAGPIPE_GA4) Object.assign(ids, gaIds(jar, destinations));
       const ran = (TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS) && googleLoaded();
       for (const e of batch as Dict[]) {
@@ -93,6 +94,8 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
 
   // Consent: "pending" until the visitor chooses where the region denies by default.
   let consent: "granted" | "denied" | undefined;
+  /** Google's finer choices (ad_user_data, ad_personalization), passed on as given. */
+  let choices: Dict = {};
   const consentNow = () => consent ?? (region()?.[4] ? "pending" : "granted");
   let waiting: (() => void)[] = [];
 
@@ -132,7 +135,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
         user_data: { ...user, ...mappedUser },
         page: { url: location.href, referrer: document.referrer || undefined, title: document.title || undefined },
         region: regions[where]?.[0],
-        consent: { ad_storage: granted ? "granted" : "denied" },
+        consent: { ...choices, ad_storage: granted ? "granted" : "denied" },
         ts: Date.now(),
         test: production ? undefined : true,
         errors: errors.length ? errors : undefined,
@@ -209,6 +212,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
       const v = a.ad_storage;
       if (v === "granted" || v === "denied") {
         consent = v;
+        choices = { ad_user_data: a.ad_user_data, ad_personalization: a.ad_personalization };
         const run = waiting;
         waiting = [];
         run.forEach((f) => f());

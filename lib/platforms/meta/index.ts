@@ -10,7 +10,16 @@ export const META_STANDARD_EVENTS = [
 export const meta: PlatformDefinition = {
   label: "Meta Pixel + Conversions API",
   name: "Meta",
-  ids: [{ key: "pixelId", label: "Pixel ID", pattern: /^\d{5,20}$/, hint: "digits, from Events Manager" }],
+  ids: [
+    { key: "pixelId", label: "Pixel ID", pattern: /^\d{5,20}$/, hint: "digits, from Events Manager" },
+    {
+      key: "actionSource",
+      label: "Where backend events happen",
+      pattern: /^(website|app|email|phone_call|chat|physical_store|system_generated|business_messaging|other)$/,
+      hint: "Meta's action_source for events your backend sends: website (the default), physical_store, phone_call, app…",
+      optional: true,
+    },
+  ],
   secrets: [{ key: "accessToken", label: "Conversions API access token" }],
   consent: "ads",
   testMode: "test_event_code",

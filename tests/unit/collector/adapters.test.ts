@@ -48,6 +48,21 @@ function request(r: HttpRequest | { error: string }): HttpRequest & { json: Reco
 describe("Meta Conversions API", () => {
   const ids = { pixelId: "1234567890" };
 
+  test("custom properties the mapping adds pass through in custom_data; standard ones are mapped as Meta names them", () => {
+    const r = request(meta.build([job({ ids, event: { params: { value: 5, currency: "EUR", membership: "gold", coupon: { code: "X1" }, items: [{ item_id: "a" }], client_id: "1.2" } } })], { accessToken: "t" }));
+    const custom = (r.json.data as { custom_data: Record<string, unknown> }[])[0].custom_data;
+    expect(custom).toEqual({ membership: "gold", coupon: { code: "X1" }, value: 5, currency: "EUR", content_ids: ["a"], content_type: "product", contents: [{ id: "a", quantity: 1 }], order_id: "order-1" });
+  });
+
+  test("action_source: website for browser and merged events; a backend's event takes the destination's setting", () => {
+    const source = (event: Partial<Job["event"]>, extra: Record<string, string> = {}) =>
+      (request(meta.build([job({ ids: { ...ids, ...extra }, event })], { accessToken: "t" })).json.data as { action_source: string }[])[0].action_source;
+    expect(source({ source: "browser" }, { actionSource: "physical_store" })).toBe("website");
+    expect(source({ source: "both" }, { actionSource: "physical_store" })).toBe("website");
+    expect(source({ source: "server" }, { actionSource: "physical_store" })).toBe("physical_store");
+    expect(source({ source: "server" })).toBe("website");
+  });
+
   test("POST /{version}/{pixel_id}/events with data[] of the documented fields and the access token", () => {
     const r = request(meta.build([job({ ids })], { accessToken: "EAAB" }));
     expect(r.url).toBe("https://graph.facebook.com/v26.0/1234567890/events");

@@ -155,3 +155,37 @@ describe("the forwarder, when a waiting server copy comes due", () => {
     expect(body.events[0].params.session_id).toBe("1733390000");
   });
 });
+
+describe("click ids the runtime keeps for the pages after the landing page", () => {
+  const run = async (search: string, jar: string) => {
+    const written: string[] = [];
+    const g = globalThis as unknown as { location?: unknown; document?: unknown };
+    const saved = { location: g.location, document: g.document };
+    g.location = { search };
+    g.document = {
+      set cookie(v: string) {
+        written.push(v);
+      },
+    };
+    try {
+      const { clickIds } = await import("../../../runtime/google-ids");
+      return { ids: clickIds(jar, undefined), written };
+    } finally {
+      Object.assign(g, saved);
+    }
+  };
+
+  test("fbclid in the URL and no _fbc cookie: fbc as Meta builds it (fb.1.<ms>.<fbclid>), kept in _fbc", async () => {
+    const { ids, written } = await run("?fbclid=IwAR0abc", "");
+    expect(ids.fbc).toMatch(/^fb\.1\.\d{13}\.IwAR0abc$/);
+    expect(written[0]).toMatch(/^_fbc=fb\.1\.\d{13}\.IwAR0abc;max-age=7776000;path=\/;SameSite=Lax$/);
+  });
+
+  test("gclid, gbraid or wbraid from the URL, kept for later pages; later pages read the kept one, else Google's _gcl_aw", async () => {
+    expect((await run("?gbraid=0AAAAA-xy.z", "")).ids).toMatchObject({ gbraid: "0AAAAA-xy.z" });
+    expect((await run("?gbraid=0AAAAA-xy.z", "")).written).toContain("_tp_gc=gbraid.0AAAAA-xy.z;max-age=7776000;path=/;SameSite=Lax");
+    expect((await run("", "_tp_gc=wbraid.Wb.1")).ids).toMatchObject({ wbraid: "Wb.1" });
+    expect((await run("", "_gcl_aw=GCL.1733390000.Cj0KCQ")).ids).toMatchObject({ gclid: "Cj0KCQ" });
+    expect((await run("", "")).ids).toEqual({});
+  });
+});
