@@ -62,7 +62,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     (batch) => {
       const jar = document.cookie;
       const ids: Dict = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
-      if (TAGPIPE_META || TAGPIPE_GOOGLE_ADS) Object.assign(ids, clickIds(jar, ids.fbc as string | undefined));
+      if (TAGPIPE_META || TAGPIPE_GOOGLE_ADS) Object.assign(ids, clickIds(jar));
       if (TAGPIPE_GA4) Object.assign(ids, gaIds(jar, destinations));
       const ran = (TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS) && googleLoaded();
       for (const e of batch as Dict[]) {

@@ -13,6 +13,7 @@
 //   external_id  trimmed                                           (Meta external_id, TikTok external_id)
 import crypto from "node:crypto";
 import type { CollectedEventInput } from "./schema";
+import { clickIdsOf, gaClientId, gaSessionId } from "./click-ids";
 
 /** A value that already is a SHA-256 hex digest passes through. */
 export const SHA256 = /^[a-f0-9]{64}$/i;
@@ -146,13 +147,10 @@ export function hashUserData(raw: CollectedEventInput["user_data"] = {}): Hashed
   put("client_ip_address", raw.client_ip_address);
   put("client_user_agent", raw.client_user_agent);
   put("fbp", raw.fbp);
-  put("fbc", raw.fbc);
   put("ttp", raw.ttp);
   put("ttclid", raw.ttclid);
-  put("gclid", raw.gclid);
-  put("gbraid", raw.gbraid);
-  put("wbraid", raw.wbraid);
-  put("ga_client_id", raw.ga_client_id);
-  put("ga_session_id", raw.ga_session_id);
+  if (raw.fbc || raw.fbclid || raw.gclid || raw.gbraid || raw.wbraid) Object.assign(out, clickIdsOf(raw));
+  if (raw.ga_client_id) put("ga_client_id", gaClientId(raw.ga_client_id));
+  if (raw.ga_session_id) put("ga_session_id", gaSessionId(raw.ga_session_id));
   return out;
 }

@@ -1,14 +1,15 @@
 // One incoming event → what to store: validated against the published version's event
 // definitions, enriched (IP, user agent, page, region, click ids), user data hashed, its
 // dedup keys and the deliveries it creates. Pure: no I/O, so it is unit-tested directly.
-import { isCurrency } from "../schemas/common";
 import { hashUserData, type HashedUserData } from "./hash";
+import { MESSAGES, paramProblems } from "../validation/params";
 import { redactText, redactUrl, scrubParams } from "./redact";
 import type { CollectedEventInput } from "./schema";
 import type { IntakeConfig } from "./intake-config";
 import { PLATFORM_KEYS, PLATFORMS, platformOf } from "../platforms/registry";
 
 export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+const RUNTIME_PROBLEM = /^[a-z_][a-z0-9_]{0,39} [a-z]+$/;
 const FUTURE_SKEW_MS = 5 * 60 * 1000;
 export const DEDUP_WINDOW_MS = 48 * 3600 * 1000;
 
@@ -69,48 +70,13 @@ function eventTime(input: CollectedEventInput, now: number): { time: number; pro
   return { time: ms };
 }
 
-function typeProblem(value: unknown, type: string): string | null {
-  switch (type) {
-    case "number":
-      return typeof value === "number" && Number.isFinite(value) ? null : "must be a number";
-    case "string":
-      return typeof value === "string" ? null : "must be a string";
-    case "list":
-      return Array.isArray(value) ? null : "must be a list";
-    case "boolean":
-      return typeof value === "boolean" ? null : "must be true or false";
-    case "object":
-      return value && typeof value === "object" && !Array.isArray(value) ? null : "must be an object";
-    default:
-      return null;
-  }
-}
-
+/** The event's parameters against the published version's rules (lib/validation/params.ts: the browser runtime's rules too). */
 export function validateParams(name: string, params: Record<string, unknown>, def: { required: string[]; types: Record<string, string> } | undefined): Problem[] {
-  const problems: Problem[] = [];
   if (!def) return [{ field: "name", message: `${name} is not an event of the published version` }];
-  for (const r of def.required) {
-    const v = params[r];
-    if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) problems.push({ field: `params.${r}`, message: "is required" });
-  }
-  for (const [key, type] of Object.entries(def.types)) {
-    if (params[key] === undefined || params[key] === null) continue;
-    const problem = typeProblem(params[key], type);
-    if (problem) problems.push({ field: `params.${key}`, message: problem });
-  }
-  if (params.value !== undefined && params.value !== null && !(typeof params.value === "number" && Number.isFinite(params.value) && params.value >= 0)) {
-    if (!problems.some((p) => p.field === "params.value")) problems.push({ field: "params.value", message: "must be a finite number ≥ 0" });
-  }
-  if (params.currency !== undefined && params.currency !== null && !(typeof params.currency === "string" && isCurrency(params.currency))) {
-    problems.push({ field: "params.currency", message: "must be an ISO 4217 code such as EUR" });
-  }
-  if (params.content_ids !== undefined && !(Array.isArray(params.content_ids) && params.content_ids.length > 0 && params.content_ids.every((c) => typeof c === "string" || typeof c === "number"))) {
-    problems.push({ field: "params.content_ids", message: "must be a non-empty list of ids" });
-  }
-  if (name === "purchase" && (params.order_id === undefined || params.order_id === null || params.order_id === "")) {
-    if (!problems.some((p) => p.field === "params.order_id")) problems.push({ field: "params.order_id", message: "is required for purchase" });
-  }
-  return problems;
+  return paramProblems(name, params, def.required, def.types).map((p) => {
+    const [key, code] = p.split(" ");
+    return { field: `params.${key}`, message: MESSAGES[code] };
+  });
 }
 
 function hostMatches(pattern: string, host: string): boolean {
@@ -191,7 +157,14 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   if (typeof params.currency === "string") params.currency = params.currency.trim().toUpperCase();
   if (config.versionNumber === null) errors.push({ field: "key", message: "no version is published to this environment" });
   else errors.push(...validateParams(input.name, params, def));
-  if (input.errors?.length) errors.push(...input.errors.map((e) => ({ field: "runtime", message: typeof e === "string" ? e : JSON.stringify(e) })));
+  // The runtime's own verdict on the parameters uses the same rules as validateParams (its
+  // problems come as "<parameter> <code>"): kept only when it says something else.
+  if (input.errors?.length) {
+    for (const e of input.errors) {
+      if (typeof e === "string" && RUNTIME_PROBLEM.test(e) && MESSAGES[e.slice(e.indexOf(" ") + 1)]) continue;
+      errors.push({ field: "runtime", message: typeof e === "string" ? e : JSON.stringify(e) });
+    }
+  }
 
   const pageUrl = input.page?.url ?? (source === "browser" ? ctx.referer : undefined);
   const url = parseUrl(pageUrl);

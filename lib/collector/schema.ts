@@ -91,12 +91,14 @@ function build(checked: boolean) {
       ttp: text(200).optional(),
       ttclid: text(500).optional(),
       gclid: text(500).optional(),
+      /** An fbclid seen on the landing page, "<ms>.<fbclid>" from the runtime: Meta's fbc is built of it when no fbc came. */
+      fbclid: text(500).optional(),
       gbraid: text(500).optional(),
       wbraid: text(500).optional(),
-      /** GA4's client id, from the _ga cookie (the runtime reads it). */
+      /** GA4's client id, or the _ga cookie it is read from (GA1.1.<client id>). */
       ga_client_id: text(100).optional(),
-      /** GA4's session id, from the _ga_<container> cookie. */
-      ga_session_id: text(40).optional(),
+      /** GA4's session id, or the _ga_<container> cookie it is read from (GS1 and GS2 formats). */
+      ga_session_id: text(200).optional(),
       client_ip_address: text(64).optional(),
       client_user_agent: text(1000).optional(),
     }),

@@ -5,11 +5,12 @@ import type { RuntimeDestination } from "../../compiler/runtime-config";
 import { loadScript } from "../../../runtime/load";
 import { clean, items, once, type Dict, type Fn } from "../../../runtime/util";
 
-/** TikTok's queue stub, as its snippet defines it: methods that queue until events.js arrives. */
+/** TikTok's queue stub, as its snippet defines it: methods that queue (as [method, ...args]) until events.js arrives. */
 function stub(w: Dict): Fn {
   if (w.ttq) return w.ttq as Fn;
   const ttq = [] as unknown as Fn & unknown[];
-  const methods = "page track identify instances debug on off once ready alias group enableCookie disableCookie holdConsent revokeConsent grantConsent".split(" ");
+  // Only the methods this runtime calls: a page with TikTok calls of its own has its own ttq.
+  const methods = ["page", "track"];
   const stubs = (target: Dict, ...tail: unknown[]) => {
     for (const m of methods) target[m] = (...args: unknown[]) => void ttq.push([m, ...args, ...tail]);
     return target;

@@ -13,24 +13,32 @@ import { batches } from "../../../lib/forwarder/worker";
 import { ga4 } from "../../../lib/platforms/ga4/server";
 import { FILL_IN } from "../../../lib/platforms/delivery-mode";
 import { gaIds } from "../../../runtime/google-ids";
+import { hashUserData } from "../../../lib/collector/hash";
 import { validSnapshot } from "../../fixtures/snapshot";
 
 const GA4: RuntimeDestination = [Platform.ga4, ["purchase"], null, "G-ABC123"];
 
-describe("GA4's cookies, read by the runtime", () => {
+describe("GA4's cookies: read by the runtime, parsed by the collector", () => {
+  const ids = (jar: string) => {
+    const raw = gaIds(jar, [GA4]) as { ga_client_id?: string; ga_session_id?: string };
+    const parsed = hashUserData(raw);
+    return { ga_client_id: parsed.ga_client_id, ga_session_id: parsed.ga_session_id };
+  };
+
   test("the client id from _ga; the session id from _ga_<container> in the GS1 format", () => {
     const jar = "_fbp=fb.1.1.2; _ga=GA1.1.1234567890.1700000000; _ga_ABC123=GS1.1.1733390000.3.1.1733390100.0.0.0";
-    expect(gaIds(jar, [GA4])).toEqual({ ga_client_id: "1234567890.1700000000", ga_session_id: "1733390000" });
+    expect(ids(jar)).toEqual({ ga_client_id: "1234567890.1700000000", ga_session_id: "1733390000" });
   });
 
   test("the GS2 format (GS2.1.s<session>$o<count>$g…$t…)", () => {
     const jar = "_ga=GA1.2.987654321.1690000000; _ga_ABC123=GS2.1.s1733391234$o5$g1$t1733391300$j0$l0$h0";
-    expect(gaIds(jar, [GA4])).toEqual({ ga_client_id: "987654321.1690000000", ga_session_id: "1733391234" });
+    expect(ids(jar)).toEqual({ ga_client_id: "987654321.1690000000", ga_session_id: "1733391234" });
   });
 
-  test("another container's session cookie is not taken; no cookies, no ids", () => {
-    expect(gaIds("_ga=GA1.1.1.2; _ga_OTHER=GS1.1.55.1.1.1.0.0.0", [GA4])).toEqual({ ga_client_id: "1.2", ga_session_id: undefined });
-    expect(gaIds("", [GA4])).toEqual({ ga_client_id: undefined, ga_session_id: undefined });
+  test("another container's session cookie is not taken; no cookies, no ids; a backend's plain ids pass", () => {
+    expect(ids("_ga=GA1.1.1.2; _ga_OTHER=GS1.1.55.1.1.1.0.0.0")).toEqual({ ga_client_id: "1.2", ga_session_id: undefined });
+    expect(ids("")).toEqual({ ga_client_id: undefined, ga_session_id: undefined });
+    expect(hashUserData({ ga_client_id: "555.666", ga_session_id: "1733390000" })).toMatchObject({ ga_client_id: "555.666", ga_session_id: "1733390000" });
   });
 
   test("the browser names a destination as the server does", () => {
@@ -169,23 +177,27 @@ describe("click ids the runtime keeps for the pages after the landing page", () 
     };
     try {
       const { clickIds } = await import("../../../runtime/google-ids");
-      return { ids: clickIds(jar, undefined), written };
+      return { ids: clickIds(jar), written };
     } finally {
       Object.assign(g, saved);
     }
   };
 
-  test("fbclid in the URL and no _fbc cookie: fbc as Meta builds it (fb.1.<ms>.<fbclid>), kept in _fbc", async () => {
+  test("fbclid in the URL: kept with when it was seen; the collector builds Meta's fbc of it (fb.1.<ms>.<fbclid>) unless _fbc came", async () => {
     const { ids, written } = await run("?fbclid=IwAR0abc", "");
-    expect(ids.fbc).toMatch(/^fb\.1\.\d{13}\.IwAR0abc$/);
-    expect(written[0]).toMatch(/^_fbc=fb\.1\.\d{13}\.IwAR0abc;max-age=7776000;path=\/;SameSite=Lax$/);
+    expect(ids.fbclid).toMatch(/^\d{13}\.IwAR0abc$/);
+    expect(written[0]).toMatch(/^_tp_fbclid=\d{13}\.IwAR0abc;max-age=7776000;path=\/;SameSite=Lax$/);
+    expect(hashUserData({ fbclid: "1733390000000.IwAR0abc" }).fbc).toBe("fb.1.1733390000000.IwAR0abc");
+    expect(hashUserData({ fbclid: "1733390000000.IwAR0abc", fbc: "fb.1.1.own" }).fbc).toBe("fb.1.1.own");
   });
 
-  test("gclid, gbraid or wbraid from the URL, kept for later pages; later pages read the kept one, else Google's _gcl_aw", async () => {
-    expect((await run("?gbraid=0AAAAA-xy.z", "")).ids).toMatchObject({ gbraid: "0AAAAA-xy.z" });
-    expect((await run("?gbraid=0AAAAA-xy.z", "")).written).toContain("_tp_gc=gbraid.0AAAAA-xy.z;max-age=7776000;path=/;SameSite=Lax");
-    expect((await run("", "_tp_gc=wbraid.Wb.1")).ids).toMatchObject({ wbraid: "Wb.1" });
-    expect((await run("", "_gcl_aw=GCL.1733390000.Cj0KCQ")).ids).toMatchObject({ gclid: "Cj0KCQ" });
-    expect((await run("", "")).ids).toEqual({});
+  test("gclid, gbraid or wbraid from the URL, kept for later pages; the collector sends the newest one alone", async () => {
+    expect((await run("?gbraid=0AAAAA-xyz", "")).ids.gbraid).toMatch(/^\d{13}\.0AAAAA-xyz$/);
+    const later = await run("", "_tp_gclid=1733390000000.Cj0KCQ; _tp_wbraid=1733390500000.Wb1");
+    expect(later.ids).toMatchObject({ gclid: "1733390000000.Cj0KCQ", wbraid: "1733390500000.Wb1" });
+    const sent = hashUserData(later.ids as Record<string, string>);
+    expect([sent.gclid, sent.gbraid, sent.wbraid]).toEqual([undefined, undefined, "Wb1"]);
+    // A backend's plain gclid is taken as it is.
+    expect(hashUserData({ gclid: "Cj0K" }).gclid).toBe("Cj0K");
   });
 });
