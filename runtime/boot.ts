@@ -12,6 +12,7 @@ import { cookie, isObj, load, pick, rand, save, type Dict } from "./util";
 import { resolve, type Scope } from "./variables";
 import { fire, googleLoaded, googleLoading } from "./vendors";
 import { clickIds, gaIds } from "./google-ids";
+import { hostMatches } from "../lib/http/hosts";
 
 type Command = (cmd: unknown, a?: unknown, b?: unknown) => void;
 type Guard = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => void;
@@ -87,7 +88,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     if (regionCode) return regions.find((r) => r[0] === regionCode);
     const { pathname, hostname } = location;
     return (
-      regions.find(([, , rules]) => rules.some(([h, p]) => (!h || h === hostname || (h[0] === "." && hostname.endsWith(h))) && (!p || pathname.startsWith(p)))) ??
+      regions.find(([, , rules]) => rules.some(([h, p]) => (!h || hostMatches(h, hostname)) && (!p || pathname.startsWith(p)))) ??
       (country ? regions.find((r) => r[1].includes(country!)) : undefined)
     );
   };

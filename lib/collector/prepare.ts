@@ -2,6 +2,7 @@
 // definitions, enriched (IP, user agent, page, region, click ids), user data hashed, its
 // dedup keys and the deliveries it creates. Pure: no I/O, so it is unit-tested directly.
 import { hashUserData, type HashedUserData } from "./hash";
+import { hostMatches } from "../http/hosts";
 import { MESSAGES, paramProblems } from "../validation/params";
 import { redactText, redactUrl, scrubParams } from "./redact";
 import type { CollectedEventInput } from "./schema";
@@ -77,10 +78,6 @@ export function validateParams(name: string, params: Record<string, unknown>, de
     const [key, code] = p.split(" ");
     return { field: `params.${key}`, message: MESSAGES[code] };
   });
-}
-
-function hostMatches(pattern: string, host: string): boolean {
-  return pattern.startsWith("*.") ? host === pattern.slice(2) || host.endsWith(pattern.slice(1)) : host === pattern;
 }
 
 /** The page URL, parsed once per event for region rules and click ids (null: absent or unparsable). */
@@ -172,7 +169,9 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   // Click ids from the URL first: the ones sent in user_data win.
   const userData: HashedUserData = {};
   clickIds(url, time.time, userData);
-  Object.assign(userData, hashUserData(input.user_data));
+  // Phone numbers without a country code take the visitor's country, else the region's first.
+  const regionCountry = region ? config.regions.find((r) => r.code === region)?.countries[0] : undefined;
+  Object.assign(userData, hashUserData(input.user_data, regionCountry ?? ctx.country));
   if (source === "browser") {
     userData.client_ip_address ??= ctx.ip;
     if (ctx.userAgent !== undefined) userData.client_user_agent ??= ctx.userAgent;
