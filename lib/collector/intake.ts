@@ -33,7 +33,7 @@ export type IntakeRequest = {
  * (bounded) and most requests pay a map lookup.
  */
 const botVerdicts = new Map<string, boolean>();
-function isBot(userAgent: string): boolean {
+export function isBot(userAgent: string): boolean {
   let verdict = botVerdicts.get(userAgent);
   if (verdict === undefined) {
     if (botVerdicts.size >= 5_000) botVerdicts.clear();

@@ -15,7 +15,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, BrowserContext } from "playwright-core";
-import { launch } from "../e2e/browser";
+import { VISITOR_USER_AGENT, launch } from "../e2e/browser";
 import { expectStatus, uid, type Json } from "../helpers/api";
 import { startCollector, type Collector } from "../helpers/collector";
 import { createPipeline, eventually, expectOutcome, purchase, sendServerEvents, type Pipeline } from "../helpers/pipeline";
@@ -96,7 +96,7 @@ describe("each conversion counted once at every platform", () => {
 
   /** A visitor's browser: GA's cookies as gtag.js left them on an earlier page; vendor scripts faked or blocked; the beacon sent or blocked. */
   async function visitor(c: Case): Promise<{ context: BrowserContext; gaClientId: string; blockedBeacons: () => number }> {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ userAgent: VISITOR_USER_AGENT });
     const gaClientId = `${Math.floor(Math.random() * 1e9)}.${Math.floor(Date.now() / 1000) - 3600}`;
     await context.addCookies([
       { name: "_ga", value: `GA1.1.${gaClientId}`, domain: "127.0.0.1", path: "/" },

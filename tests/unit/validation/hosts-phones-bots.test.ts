@@ -42,3 +42,22 @@ describe("phone numbers to E.164", () => {
     expect(hashUserData({ phone: "020 7946 0958", country: "GB" }, "DE").ph_e164).toBe(sha256("+442079460958"));
   });
 });
+
+describe("bots", () => {
+  test("isbot's list: crawlers, previews, headless browsers and HTTP libraries; browsers pass", async () => {
+    const { isBot } = await import("../../../lib/collector/intake");
+    for (const ua of [
+      "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+      "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/130.0.0.0 Safari/537.36",
+      "python-requests/2.31.0",
+      "curl/8.5.0",
+    ]) expect(isBot(ua), ua).toBe(true);
+    for (const ua of [
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    ]) expect(isBot(ua), ua).toBe(false);
+    // A verdict kept is the same verdict.
+    expect(isBot("curl/8.5.0")).toBe(true);
+  });
+});
