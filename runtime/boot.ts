@@ -2,7 +2,7 @@
 // evaluates triggers, maps and validates parameters, gives each conversion one event_id,
 // fires the pixels when consent allows, and sends the same event to the collector.
 // Nothing here may throw into the page: every entry point reports and swallows.
-import { Limit, Source, TriggerType, type RuntimeConfig, type RuntimeRegion } from "../lib/compiler/runtime-config";
+import { Limit, Platform, Source, TriggerType, browserRef, type RuntimeConfig, type RuntimeRegion } from "../lib/compiler/runtime-config";
 import { compare } from "./conditions";
 import { eventIdFor, mapEvent, validate } from "./params";
 import { preview } from "./preview";
@@ -10,7 +10,9 @@ import { Rec, type Entry } from "./records";
 import { sender } from "./transport";
 import { cookie, isObj, load, pick, rand, save, type Dict } from "./util";
 import { resolve, type Scope } from "./variables";
-import { fire } from "./vendors";
+import { fire, googleLoaded, googleLoading } from "./vendors";
+import { clickIds, gaIds } from "./google-ids";
+import { hostMatches } from "../lib/http/hosts";
 
 type Command = (cmd: unknown, a?: unknown, b?: unknown) => void;
 type Guard = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => void;
@@ -52,12 +54,28 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
   // Explanations cost time on every push: the values conditions saw are kept only in preview mode.
   let explain = false;
   preview(key, previewUrl, () => (explain = true));
-  // Click ids from first-party cookies join the events when a batch leaves (off the boot path).
-  const out = sender(collectUrl, key, (batch) => {
-    const jar = document.cookie;
-    const ids = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
-    for (const e of batch as { user_data: Dict }[]) Object.assign(e.user_data, ids);
-  });
+  // Click ids from first-party cookies join the events when a batch leaves (off the boot
+  // path), and so does whether Google's tag ran: GA4 and Google Ads cannot merge a
+  // browser and a server copy, so the server sends its copy only when the tag did not.
+  const out = sender(
+    collectUrl,
+    key,
+    (batch) => {
+      const jar = document.cookie;
+      const ids: Dict = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
+      if (TAGPIPE_META || TAGPIPE_GOOGLE_ADS) Object.assign(ids, clickIds(jar));
+      if (TAGPIPE_GA4) Object.assign(ids, gaIds(jar, destinations));
+      const ran = (TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS) && googleLoaded();
+      for (const e of batch as Dict[]) {
+        Object.assign(e.user_data as Dict, ids);
+        if (e._g) {
+          if (ran) e.fired = e._g;
+          delete e._g;
+        }
+      }
+    },
+    TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS ? googleLoading : undefined,
+  );
   let state: Dict = {};
   let regionCode: string | undefined;
   let country: string | undefined;
@@ -70,13 +88,15 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     if (regionCode) return regions.find((r) => r[0] === regionCode);
     const { pathname, hostname } = location;
     return (
-      regions.find(([, , rules]) => rules.some(([h, p]) => (!h || h === hostname || (h[0] === "." && hostname.endsWith(h))) && (!p || pathname.startsWith(p)))) ??
+      regions.find(([, , rules]) => rules.some(([h, p]) => (!h || hostMatches(h, hostname)) && (!p || pathname.startsWith(p)))) ??
       (country ? regions.find((r) => r[1].includes(country!)) : undefined)
     );
   };
 
   // Consent: "pending" until the visitor chooses where the region denies by default.
   let consent: "granted" | "denied" | undefined;
+  /** Google's finer choices (ad_user_data, ad_personalization), passed on as given. */
+  let choices: Dict = {};
   const consentNow = () => consent ?? (region()?.[4] ? "pending" : "granted");
   let waiting: (() => void)[] = [];
 
@@ -95,6 +115,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     const dispatch = () => {
       const granted = consentNow() === "granted";
       const fired: [number, string?][] = [];
+      const google: string[] = [];
       // Non-production containers never fire production pixels: their events go to the
       // collector only, marked test, and the server routes them to test endpoints.
       if (production && granted && !errors.length)
@@ -103,6 +124,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
           try {
             fire(d, at, eventId, params, pageView);
             fired.push([i]);
+            if ((TAGPIPE_GA4 && d[0] === Platform.ga4) || (TAGPIPE_GOOGLE_ADS && d[0] === Platform.google_ads)) google.push(browserRef(d));
           } catch (e) {
             fired.push([i, String((e as Error)?.message ?? e)]);
           }
@@ -114,10 +136,12 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
         user_data: { ...user, ...mappedUser },
         page: { url: location.href, referrer: document.referrer || undefined, title: document.title || undefined },
         region: regions[where]?.[0],
-        consent: { ad_storage: granted ? "granted" : "denied" },
+        consent: { ...choices, ad_storage: granted ? "granted" : "denied" },
         ts: Date.now(),
         test: production ? undefined : true,
         errors: errors.length ? errors : undefined,
+        // The Google tags called for it; reported as `fired` when the batch leaves, if gtag.js ran.
+        _g: google.length ? google : undefined,
       });
       if (explain || errors.length) report([Rec.event, at, eventId, params, errors, granted, fired, pageView]);
     };
@@ -189,6 +213,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
       const v = a.ad_storage;
       if (v === "granted" || v === "denied") {
         consent = v;
+        choices = { ad_user_data: a.ad_user_data, ad_personalization: a.ad_personalization };
         const run = waiting;
         waiting = [];
         run.forEach((f) => f());

@@ -5,6 +5,7 @@ import { NEGATE, Op, Platform, Source, TriggerType, type RuntimeConfig, type Run
 import { compare, regexError } from "./conditions";
 import { Rec, type Entry } from "./records";
 import { imageUrl } from "./util";
+import { problemText } from "../lib/validation/params";
 
 export type Shown = { title: string; lines: string[]; ok: boolean };
 
@@ -56,11 +57,13 @@ export function explain(r: Entry | Shown, c: RuntimeConfig | undefined, names: R
             : platform === Platform.tiktok ? `ttq ${pageView ? "page" : name}`
             : platform === Platform.ga4 ? `gtag ${name}`
             : platform === Platform.google_ads ? "gtag conversion"
+            : platform === Platform.pinterest ? `pintrk ${pageView ? "page" : name}`
+            : platform === Platform.snapchat ? `snaptr ${name}`
             : `image ${imageUrl(id, name, eventId, params)}`;
           lines.push(error === undefined ? `→ ${call} (${destination(d)})` : `✗ ${destination(d)}: ${error}`);
         }
       } else if (!errors.length) lines.push("pixels not fired: consent denied");
-      lines.push("→ collector", ...errors.map((e) => `invalid: ${e}`));
+      lines.push("→ collector", ...errors.map((e) => `invalid: ${problemText(e)}`));
       return { title: `${mark(!errors.length)} ${event(at)}`, lines, ok: !errors.length };
     }
   }

@@ -11,6 +11,8 @@ declare global {
   const TAGPIPE_GA4: boolean;
   const TAGPIPE_GOOGLE_ADS: boolean;
   const TAGPIPE_IMAGE_PIXEL: boolean;
+  const TAGPIPE_PINTEREST: boolean;
+  const TAGPIPE_SNAPCHAT: boolean;
   /** Meta destinations with events that are custom there (trackSingleCustom) */
   const TAGPIPE_META_CUSTOM: boolean;
   // Variable kinds (data_layer is always in).

@@ -11,9 +11,14 @@ const DELAY = 1000;
 
 export type Sender = { add(event: unknown): void; flush(): void };
 
-export function sender(url: string, envKey: string, beforeSend: (events: unknown[]) => void): Sender {
+/**
+ * `hold`: whether a timed flush should wait another DELAY (up to four times), e.g. while a
+ * vendor script whose outcome the events report is still loading. A page hide never waits.
+ */
+export function sender(url: string, envKey: string, beforeSend: (events: unknown[]) => void, hold?: () => boolean): Sender {
   let queue: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let held = 0;
 
   /** What earlier pages could not send; a broken entry counts as nothing (the next save replaces it). */
   const saved = (): unknown[] => {
@@ -49,6 +54,7 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
+    held = 0;
     if (!queue.length) return;
     const events = queue.splice(0);
     try {
@@ -66,7 +72,12 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
       addEventListener("pagehide", flush);
       addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
     }
-    timer ??= setTimeout(flush, DELAY);
+    timer ??= setTimeout(due, DELAY);
+  };
+  const due = () => {
+    timer = undefined;
+    if (hold?.() && ++held < 5) later();
+    else flush();
   };
 
   // Events a previous page could not send go next. Read after the page's own work:

@@ -59,3 +59,28 @@ export function imageUrl(template: string, name: string, eventId: string, p: Dic
   const values: Dict = { event: name, event_id: eventId, value: p.value, currency: p.currency, order_id: p.order_id };
   return template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] == null ? "" : String(values[k])));
 }
+
+/** A vendor's function with properties (fbq.queue, ttq.instance…). */
+export type Fn = ((...args: unknown[]) => void) & Dict;
+
+/** The event's items (the mapped `contents`, else GA4's `items`; objects only) in a vendor's shape; none: undefined. */
+export function items(p: Dict, shape: (item: Dict, id: string, quantity: number) => Dict): Dict[] | undefined {
+  const list = p.contents ?? p.items;
+  const out = Array.isArray(list) ? list.filter((x) => x && typeof x === "object").map((i) => shape(i, String(i.item_id ?? i.id), Number(i.quantity ?? 1))) : [];
+  return out.length ? out : undefined;
+}
+
+/** Removes undefined values, which vendors would otherwise receive as keys. */
+export function clean(o: Dict): Dict {
+  for (const k in o) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+const inited = new Set<string>();
+/** Runs f the first time `key` is seen on this page (a pixel's init). */
+export const once = (key: string, f: () => void) => {
+  if (!inited.has(key)) {
+    inited.add(key);
+    f();
+  }
+};

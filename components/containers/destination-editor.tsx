@@ -10,7 +10,15 @@ import { useApiForm } from "../ui/use-api-form";
 import { CommonFields, EditorFrame, commonPayload, type Common } from "./common-fields";
 import type { EntityBase, Owner } from "./entity-list";
 import { errorAt } from "../sites/region-fields";
-import { PLATFORM_FIELDS, type DestinationPlatform } from "@/lib/schemas/config";
+import { PLATFORM_FIELDS, type DeliveryMode, type DestinationPlatform } from "@/lib/schemas/config";
+import { FILL_IN } from "@/lib/platforms/delivery-mode";
+import { PLATFORM_KEYS, PLATFORMS } from "@/lib/platforms/registry";
+
+export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
+  browser_fill_in: "Tag, and the server where the tag was blocked",
+  browser: "Tag only",
+  server: "Server only (no tag in the container)",
+};
 
 type Definition = {
   platform: DestinationPlatform;
@@ -19,17 +27,11 @@ type Definition = {
   regions: string[] | null;
   testEventCode?: string;
   nonProduction: "test" | "hold";
+  deliveryMode?: DeliveryMode;
 };
 export type DestinationRow = EntityBase & { definition: Definition; secretsSet: string[] };
 
-export const PLATFORM_LABELS: Record<DestinationPlatform, string> = {
-  meta: "Meta Pixel + Conversions API",
-  tiktok: "TikTok Pixel + Events API",
-  ga4: "Google Analytics 4",
-  google_ads: "Google Ads conversion",
-  image_pixel: "Image pixel (URL template)",
-  webhook: "Webhook (signed JSON)",
-};
+export const PLATFORM_LABELS = Object.fromEntries(PLATFORM_KEYS.map((k) => [k, PLATFORMS[k].label])) as Record<DestinationPlatform, string>;
 
 export function DestinationEditor({
   containerId,
@@ -59,6 +61,8 @@ export function DestinationEditor({
   const [onRegions, setOnRegions] = useState<string[]>(d?.regions ?? regions);
   const [testEventCode, setTestEventCode] = useState(d?.testEventCode ?? "");
   const [nonProduction, setNonProduction] = useState<"test" | "hold">(d?.nonProduction ?? "test");
+  const [deliveryMode, setDeliveryMode] = useState<DeliveryMode>(d?.deliveryMode ?? "browser_fill_in");
+  const hasMode = !!FILL_IN[platform];
   const f = (p: string) => errorAt(form.fields, p);
   const fields = PLATFORM_FIELDS[platform];
   const isSet = (key: string) => destination?.secretsSet.includes(key) && destination.definition.platform === platform && !clear.includes(key);
@@ -77,6 +81,7 @@ export function DestinationEditor({
       regions: allRegions ? null : onRegions,
       ...(testEventCode ? { testEventCode } : {}),
       nonProduction,
+      ...(hasMode ? { deliveryMode } : {}),
     };
     const body = { ...commonPayload(common), definition, secrets: secretChanges };
     const saved = await form.run(() =>
@@ -171,6 +176,21 @@ export function DestinationEditor({
           <option value="test">Send as test events (test code / debug endpoint)</option>
           <option value="hold">Hold them back</option>
         </SelectField>
+        {hasMode ? (
+          <SelectField
+            label="Who reports conversions"
+            value={deliveryMode}
+            onChange={(e) => setDeliveryMode(e.target.value as DeliveryMode)}
+            error={f("definition.deliveryMode")}
+            hint="This platform counts a tag's and a server's copy twice: the server fills in only what the tag could not send"
+          >
+            {Object.entries(DELIVERY_MODE_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
         {platform === "meta" || platform === "tiktok" ? (
           <TextField label="Test event code" value={testEventCode} onChange={(e) => setTestEventCode(e.target.value)} error={f("definition.testEventCode")} placeholder="TEST12345" hint="From the platform's Test Events tool" />
         ) : null}

@@ -1,6 +1,7 @@
 "use client";
 import { EntityList, type Owner } from "./entity-list";
-import { DestinationEditor, PLATFORM_LABELS, type DestinationRow } from "./destination-editor";
+import { DELIVERY_MODE_LABELS, DestinationEditor, PLATFORM_LABELS, type DestinationRow } from "./destination-editor";
+import { FILL_IN } from "@/lib/platforms/delivery-mode";
 import { Badge } from "../ui/primitives";
 
 type EventChoice = { id: string; name: string; platformNames: Record<string, string> };
@@ -31,6 +32,7 @@ export function DestinationsManager({ containerId, initialEditing, destinations,
           <p className="text-xs text-slate-600">
             Events: {d.definition.events.length ? d.definition.events.map((e) => `${eventName(e.eventId)}${e.name ? ` → ${e.name}` : ""}`).join(", ") : "none"} · Regions:{" "}
             {d.definition.regions === null ? "all" : d.definition.regions.join(", ") || "none"} · Non-production: {d.definition.nonProduction === "hold" ? "held" : "test events"}
+            {FILL_IN[d.definition.platform] ? ` · Reported by: ${DELIVERY_MODE_LABELS[d.definition.deliveryMode ?? "browser_fill_in"]}` : ""}
           </p>
         </div>
       )}

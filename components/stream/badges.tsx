@@ -5,7 +5,7 @@ export type DeliveryBadge = { destinationId: string; destination: string; platfo
 
 const TONE: Record<string, "green" | "amber" | "red" | "indigo" | "slate"> = { delivered: "green", pending: "slate", retrying: "amber", dead: "red", held: "indigo", not_sent: "slate" };
 const LABEL: Record<string, string> = { delivered: "delivered", pending: "pending", retrying: "retrying", dead: "dead", held: "held", not_sent: "not sent" };
-const REASON: Record<string, string> = { consent: "consent", region: "region", browser_only: "browser only", test_without_code: "no test code", refused: "refused" };
+const REASON: Record<string, string> = { consent: "consent", region: "region", browser_only: "browser only", browser_mode: "browser mode", tag_fired: "tag fired", test_without_code: "no test code", refused: "refused" };
 
 export function DeliveryBadges({ badges }: { badges: DeliveryBadge[] }) {
   if (!badges.length) return <span className="text-xs text-slate-500">none</span>;

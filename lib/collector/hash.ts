@@ -12,7 +12,9 @@
 //   gender       f or m                                            (Meta ge)
 //   external_id  trimmed                                           (Meta external_id, TikTok external_id)
 import crypto from "node:crypto";
+import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/min";
 import type { CollectedEventInput } from "./schema";
+import { clickIdsOf, gaClientId, gaSessionId } from "./click-ids";
 
 /** A value that already is a SHA-256 hex digest passes through. */
 export const SHA256 = /^[a-f0-9]{64}$/i;
@@ -67,24 +69,19 @@ export function normalizeZip(v: string, country?: string): string {
   return country?.toLowerCase() === "us" && /^\d{5,9}$/.test(z) ? z.slice(0, 5) : z;
 }
 
-/** Calling codes for countries whose national numbers start with a trunk 0 or lack a prefix. */
-const CALLING_CODES: Record<string, string> = {
-  us: "1", ca: "1", gb: "44", ie: "353", de: "49", at: "43", ch: "41", fr: "33", be: "32", nl: "31", lu: "352",
-  es: "34", pt: "351", it: "39", dk: "45", se: "46", no: "47", fi: "358", pl: "48", cz: "420", sk: "421",
-  hu: "36", ro: "40", gr: "30", au: "61", nz: "64", jp: "81", kr: "82", in: "91", br: "55", mx: "52", za: "27",
-};
-
-/** Digits with the country code: "+49 (0)30 1234-56" → "4930123456"; "030 123456" with country DE → "4930123456". */
+/**
+ * E.164 digits (no "+"): "+49 (0)30 1234-56" → "4930123456"; "030 123456" with country DE
+ * → "4930123456". libphonenumber-js (its small metadata build) knows each country's
+ * calling code and trunk prefix; a number it cannot parse keeps its digits, with "00"
+ * read as "+".
+ */
 export function normalizePhone(v: string, country?: string): string {
   const trimmed = v.trim();
-  const international = trimmed.startsWith("+") || trimmed.startsWith("00");
-  let digits = trimmed.replace(/\(0\)/g, "").replace(/\D/g, "");
-  if (trimmed.startsWith("00")) digits = digits.slice(2);
-  if (!international) {
-    const code = country ? CALLING_CODES[country.trim().toLowerCase()] : undefined;
-    if (code && !(code === "1" && digits.length === 11 && digits.startsWith("1"))) digits = code + digits.replace(/^0+/, "");
-  }
-  return digits;
+  const region = country?.trim().toUpperCase();
+  const parsed = parsePhoneNumberFromString(trimmed.startsWith("00") ? `+${trimmed.slice(2)}` : trimmed, region && /^[A-Z]{2}$/.test(region) ? (region as CountryCode) : undefined);
+  if (parsed?.number) return parsed.number.slice(1);
+  const digits = trimmed.replace(/\(0\)/g, "").replace(/\D/g, "");
+  return trimmed.startsWith("00") ? digits.slice(2) : digits;
 }
 
 export type HashedUserData = {
@@ -110,10 +107,15 @@ export type HashedUserData = {
   ttp?: string;
   ttclid?: string;
   gclid?: string;
+  gbraid?: string;
+  wbraid?: string;
+  ga_client_id?: string;
+  ga_session_id?: string;
 };
 
-export function hashUserData(raw: CollectedEventInput["user_data"] = {}): HashedUserData {
-  const country = raw.country?.trim();
+/** `defaultCountry`: for phone numbers without a country code when the data names no country (the visitor's region's). */
+export function hashUserData(raw: CollectedEventInput["user_data"] = {}, defaultCountry?: string): HashedUserData {
+  const country = raw.country?.trim() || defaultCountry;
   const phoneDigits = (v: string) => normalizePhone(v, country);
   // Only the fields present become keys (built up rather than deleted afterwards: this
   // runs for every event).
@@ -142,9 +144,10 @@ export function hashUserData(raw: CollectedEventInput["user_data"] = {}): Hashed
   put("client_ip_address", raw.client_ip_address);
   put("client_user_agent", raw.client_user_agent);
   put("fbp", raw.fbp);
-  put("fbc", raw.fbc);
   put("ttp", raw.ttp);
   put("ttclid", raw.ttclid);
-  put("gclid", raw.gclid);
+  if (raw.fbc || raw.fbclid || raw.gclid || raw.gbraid || raw.wbraid) Object.assign(out, clickIdsOf(raw));
+  if (raw.ga_client_id) put("ga_client_id", gaClientId(raw.ga_client_id));
+  if (raw.ga_session_id) put("ga_session_id", gaSessionId(raw.ga_session_id));
   return out;
 }

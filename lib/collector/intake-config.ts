@@ -3,6 +3,9 @@
 import { prisma } from "../db";
 import type { Snapshot, SnapshotRegion } from "../versions/snapshot";
 import { nameAtDestination } from "../versions/names";
+import type { DeliveryMode } from "../schemas/config";
+import { FILL_IN, deliveryModeOf } from "../platforms/delivery-mode";
+import { platformOf } from "../platforms/registry";
 
 export type IntakeDestination = {
   id: string;
@@ -14,6 +17,14 @@ export type IntakeDestination = {
   regions: string[] | null;
   nonProduction: "test" | "hold";
   testEventCode?: string;
+  /** lib/platforms/delivery-mode.ts: "both" for platforms that merge two copies by event_id */
+  mode: DeliveryMode | "both";
+  /** browser_fill_in: how the browser names this destination when its tag ran */
+  fillIn?: string;
+  /** browser_fill_in: a conversion the tag reported still gets a server call (an enhancement) */
+  enhancesBrowserCopy?: boolean;
+  /** The platform takes the visitor's consent choices with each event (Google Ads). */
+  consentFields?: boolean;
 };
 
 export type IntakeConfig = {
@@ -85,8 +96,16 @@ export function intakeFromSnapshot(
       regions: d.regions,
       nonProduction: (d.nonProduction as "test" | "hold") ?? "test",
       ...(typeof d.testEventCode === "string" && d.testEventCode ? { testEventCode: d.testEventCode } : {}),
+      ...fillIn(d.platform, d.ids, d.deliveryMode),
+      ...(platformOf(d.platform)?.consentFields ? { consentFields: true } : {}),
     })),
   };
+}
+
+function fillIn(platform: string, ids: Record<string, string>, mode: unknown): Pick<IntakeDestination, "mode" | "fillIn" | "enhancesBrowserCopy"> {
+  const effective = deliveryModeOf(platform, mode);
+  const spec = FILL_IN[platform];
+  return effective === "browser_fill_in" && spec ? { mode: effective, fillIn: spec.ref(ids), enhancesBrowserCopy: spec.enhancesBrowserCopy } : { mode: effective };
 }
 
 async function load(where: { publicKey: string } | { serverKeyHash: string }): Promise<IntakeConfig | null> {

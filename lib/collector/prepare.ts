@@ -1,14 +1,16 @@
 // One incoming event → what to store: validated against the published version's event
 // definitions, enriched (IP, user agent, page, region, click ids), user data hashed, its
 // dedup keys and the deliveries it creates. Pure: no I/O, so it is unit-tested directly.
-import { isCurrency } from "../schemas/common";
 import { hashUserData, type HashedUserData } from "./hash";
+import { hostMatches } from "../http/hosts";
+import { MESSAGES, paramProblems } from "../validation/params";
 import { redactText, redactUrl, scrubParams } from "./redact";
 import type { CollectedEventInput } from "./schema";
 import type { IntakeConfig } from "./intake-config";
 import { routeTo } from "./routing";
 
 export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+const RUNTIME_PROBLEM = /^[a-z_][a-z0-9_]{0,39} [a-z]+$/;
 const FUTURE_SKEW_MS = 5 * 60 * 1000;
 export const DEDUP_WINDOW_MS = 48 * 3600 * 1000;
 
@@ -34,7 +36,8 @@ export type PreparedEvent = {
   source: "browser" | "server" | "both";
   params: Record<string, unknown>;
   userData: HashedUserData;
-  context: { url?: string; referrer?: string; title?: string };
+  /** fired: the Google tags the browser reported as run for this event */
+  context: { url?: string; referrer?: string; title?: string; fired?: string[] };
   consent: { ad_storage?: string; analytics_storage?: string };
   region: string | null;
   test: boolean;
@@ -42,7 +45,15 @@ export type PreparedEvent = {
   /** Dedup keys of an accepted event: its event_id, and its order_id if it is a purchase. */
   eventKey: string | null;
   orderKey: string | null;
-  deliveries: { destinationId: string; platform: string; eventName: string; target: { ids: Record<string, string>; testEventCode?: string; test: boolean }; status: "pending" | "held"; delayMs: number }[];
+  deliveries: {
+    destinationId: string;
+    platform: string;
+    eventName: string;
+    /** fillIn: the destination's name in the browser's `fired` report (lib/platforms/delivery-mode.ts) */
+    target: { ids: Record<string, string>; testEventCode?: string; test: boolean; fillIn?: string };
+    status: "pending" | "held";
+    delayMs: number;
+  }[];
 };
 
 function eventTime(input: CollectedEventInput, now: number): { time: number; problem?: Problem } {
@@ -60,52 +71,13 @@ function eventTime(input: CollectedEventInput, now: number): { time: number; pro
   return { time: ms };
 }
 
-function typeProblem(value: unknown, type: string): string | null {
-  switch (type) {
-    case "number":
-      return typeof value === "number" && Number.isFinite(value) ? null : "must be a number";
-    case "string":
-      return typeof value === "string" ? null : "must be a string";
-    case "list":
-      return Array.isArray(value) ? null : "must be a list";
-    case "boolean":
-      return typeof value === "boolean" ? null : "must be true or false";
-    case "object":
-      return value && typeof value === "object" && !Array.isArray(value) ? null : "must be an object";
-    default:
-      return null;
-  }
-}
-
+/** The event's parameters against the published version's rules (lib/validation/params.ts: the browser runtime's rules too). */
 export function validateParams(name: string, params: Record<string, unknown>, def: { required: string[]; types: Record<string, string> } | undefined): Problem[] {
-  const problems: Problem[] = [];
   if (!def) return [{ field: "name", message: `${name} is not an event of the published version` }];
-  for (const r of def.required) {
-    const v = params[r];
-    if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) problems.push({ field: `params.${r}`, message: "is required" });
-  }
-  for (const [key, type] of Object.entries(def.types)) {
-    if (params[key] === undefined || params[key] === null) continue;
-    const problem = typeProblem(params[key], type);
-    if (problem) problems.push({ field: `params.${key}`, message: problem });
-  }
-  if (params.value !== undefined && params.value !== null && !(typeof params.value === "number" && Number.isFinite(params.value) && params.value >= 0)) {
-    if (!problems.some((p) => p.field === "params.value")) problems.push({ field: "params.value", message: "must be a finite number ≥ 0" });
-  }
-  if (params.currency !== undefined && params.currency !== null && !(typeof params.currency === "string" && isCurrency(params.currency))) {
-    problems.push({ field: "params.currency", message: "must be an ISO 4217 code such as EUR" });
-  }
-  if (params.content_ids !== undefined && !(Array.isArray(params.content_ids) && params.content_ids.length > 0 && params.content_ids.every((c) => typeof c === "string" || typeof c === "number"))) {
-    problems.push({ field: "params.content_ids", message: "must be a non-empty list of ids" });
-  }
-  if (name === "purchase" && (params.order_id === undefined || params.order_id === null || params.order_id === "")) {
-    if (!problems.some((p) => p.field === "params.order_id")) problems.push({ field: "params.order_id", message: "is required for purchase" });
-  }
-  return problems;
-}
-
-function hostMatches(pattern: string, host: string): boolean {
-  return pattern.startsWith("*.") ? host === pattern.slice(2) || host.endsWith(pattern.slice(1)) : host === pattern;
+  return paramProblems(name, params, def.required, def.types).map((p) => {
+    const [key, code] = p.split(" ");
+    return { field: `params.${key}`, message: MESSAGES[code] };
+  });
 }
 
 /** The page URL, parsed once per event for region rules and click ids (null: absent or unparsable). */
@@ -134,10 +106,10 @@ export function resolveRegion(config: IntakeConfig, explicit: string | undefined
   return null;
 }
 
-/** Meta's fbc from an fbclid in the landing URL: fb.<subdomain index>.<creation ms>.<fbclid>. */
+/** Click ids in the landing URL: Meta's fbc from an fbclid (fb.<subdomain index>.<creation ms>.<fbclid>), ttclid, gclid, gbraid, wbraid. */
 function clickIds(url: URL | null, now: number, into: HashedUserData): void {
   // (No parameter name to read, encoded or not: skip the parse of the query.)
-  if (!url || !/clid=|%/.test(url.search)) return;
+  if (!url || !/clid=|braid=|%/.test(url.search)) return;
   const q = url.searchParams;
   const fbclid = q.get("fbclid");
   if (fbclid) into.fbc = `fb.1.${now}.${fbclid}`;
@@ -145,9 +117,19 @@ function clickIds(url: URL | null, now: number, into: HashedUserData): void {
   if (ttclid) into.ttclid = ttclid;
   const gclid = q.get("gclid");
   if (gclid) into.gclid = gclid;
+  // Google's click ids for iOS app-to-web (gbraid) and web-to-app (wbraid) journeys.
+  const gbraid = q.get("gbraid");
+  if (gbraid) into.gbraid = gbraid;
+  const wbraid = q.get("wbraid");
+  if (wbraid) into.wbraid = wbraid;
 }
 
-export function prepareEvent(input: CollectedEventInput, source: "browser" | "server", config: IntakeConfig, ctx: RequestContext, id: string, forwardDelayMs = 0): PreparedEvent {
+/**
+ * `forwardDelayMs`: how long a browser event waits for its server copy before forwarding;
+ * `fillInWaitMs`: how long a server event waits for a browser copy whose tag may have
+ * reported it already (destinations in browser_fill_in mode).
+ */
+export function prepareEvent(input: CollectedEventInput, source: "browser" | "server", config: IntakeConfig, ctx: RequestContext, id: string, forwardDelayMs = 0, fillInWaitMs = 0): PreparedEvent {
   const errors: Problem[] = [];
   const time = eventTime(input, ctx.now);
   if (time.problem) errors.push(time.problem);
@@ -157,7 +139,14 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   if (typeof params.currency === "string") params.currency = params.currency.trim().toUpperCase();
   if (config.versionNumber === null) errors.push({ field: "key", message: "no version is published to this environment" });
   else errors.push(...validateParams(input.name, params, def));
-  if (input.errors?.length) errors.push(...input.errors.map((e) => ({ field: "runtime", message: typeof e === "string" ? e : JSON.stringify(e) })));
+  // The runtime's own verdict on the parameters uses the same rules as validateParams (its
+  // problems come as "<parameter> <code>"): kept only when it says something else.
+  if (input.errors?.length) {
+    for (const e of input.errors) {
+      if (typeof e === "string" && RUNTIME_PROBLEM.test(e) && MESSAGES[e.slice(e.indexOf(" ") + 1)]) continue;
+      errors.push({ field: "runtime", message: typeof e === "string" ? e : JSON.stringify(e) });
+    }
+  }
 
   const pageUrl = input.page?.url ?? (source === "browser" ? ctx.referer : undefined);
   const url = parseUrl(pageUrl);
@@ -165,7 +154,9 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   // Click ids from the URL first: the ones sent in user_data win.
   const userData: HashedUserData = {};
   clickIds(url, time.time, userData);
-  Object.assign(userData, hashUserData(input.user_data));
+  // Phone numbers without a country code take the visitor's country, else the region's first.
+  const regionCountry = region ? config.regions.find((r) => r.code === region)?.countries[0] : undefined;
+  Object.assign(userData, hashUserData(input.user_data, regionCountry ?? ctx.country));
   if (source === "browser") {
     userData.client_ip_address ??= ctx.ip;
     if (ctx.userAgent !== undefined) userData.client_user_agent ??= ctx.userAgent;
@@ -176,20 +167,29 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   const status = errors.length ? "rejected" : "accepted";
   const adConsent = input.consent?.ad_storage ?? (region ? config.regions.find((r) => r.code === region)?.consentDefault : undefined) ?? "granted";
 
+  const fired = source === "browser" && input.fired?.length ? input.fired : undefined;
   const deliveries: PreparedEvent["deliveries"] = [];
   if (status === "accepted" && def) {
-    const routed = { region, adConsent, test };
+    const routed = { region, adConsent, test, fired, orderId };
     for (const d of config.destinations) {
-      // Not sent (consent, region, browser-only): no row; the stream says why (routing.ts).
+      // Not sent (consent, region, browser-only, delivery mode, the tag fired): no row; the stream says why (routing.ts).
       const routing = routeTo(d, def.id, routed);
       if (!routing || routing.send === "none") continue;
       deliveries.push({
         destinationId: d.id,
         platform: d.platform,
         eventName: d.eventNames.get(def.id) || input.name,
-        target: { ids: d.ids, ...(d.testEventCode ? { testEventCode: d.testEventCode } : {}), test },
+        target: {
+          ids: d.ids,
+          ...(d.testEventCode ? { testEventCode: d.testEventCode } : {}),
+          test,
+          ...(d.fillIn ? { fillIn: d.fillIn } : {}),
+          // Ad consent was granted (else no delivery); the finer choices default to it.
+          ...(d.consentFields ? { consent: { ad_user_data: input.consent?.ad_user_data ?? adConsent, ad_personalization: input.consent?.ad_personalization ?? adConsent } } : {}),
+        },
         status: routing.send,
-        delayMs: source === "browser" ? forwardDelayMs : 0,
+        // A server copy of a fill-in destination waits for a browser copy that may say its tag ran.
+        delayMs: source === "browser" ? forwardDelayMs : d.fillIn ? fillInWaitMs : 0,
       });
     }
   }
@@ -205,7 +205,12 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
     params,
     userData,
     // Region and click ids were read from the URL as it came; what is kept has no PII in it.
-    context: { ...(pageUrl ? { url: redactUrl(pageUrl) } : {}), ...(input.page?.referrer ? { referrer: redactUrl(input.page.referrer) } : {}), ...(input.page?.title ? { title: redactText(input.page.title) } : {}) },
+    context: {
+      ...(pageUrl ? { url: redactUrl(pageUrl) } : {}),
+      ...(input.page?.referrer ? { referrer: redactUrl(input.page.referrer) } : {}),
+      ...(input.page?.title ? { title: redactText(input.page.title) } : {}),
+      ...(fired ? { fired } : {}),
+    },
     consent: { ...(input.consent ?? {}), ...(input.consent?.ad_storage ? {} : { ad_storage: adConsent }) },
     region,
     test,

@@ -91,6 +91,14 @@ function build(checked: boolean) {
       ttp: text(200).optional(),
       ttclid: text(500).optional(),
       gclid: text(500).optional(),
+      /** An fbclid seen on the landing page, "<ms>.<fbclid>" from the runtime: Meta's fbc is built of it when no fbc came. */
+      fbclid: text(500).optional(),
+      gbraid: text(500).optional(),
+      wbraid: text(500).optional(),
+      /** GA4's client id, or the _ga cookie it is read from (GA1.1.<client id>). */
+      ga_client_id: text(100).optional(),
+      /** GA4's session id, or the _ga_<container> cookie it is read from (GS1 and GS2 formats). */
+      ga_session_id: text(200).optional(),
       client_ip_address: text(64).optional(),
       client_user_agent: text(1000).optional(),
     }),
@@ -119,8 +127,21 @@ function build(checked: boolean) {
       user_data: userData.optional(),
       page: z.strictObject({ url: text(2000).optional(), referrer: text(2000).optional(), title: text(300).optional() }).optional(),
       region: text(32).optional(),
-      consent: z.strictObject({ ad_storage: z.enum(["granted", "denied"]).optional(), analytics_storage: z.enum(["granted", "denied"]).optional() }).optional(),
+      consent: z
+        .strictObject({
+          ad_storage: z.enum(["granted", "denied"]).optional(),
+          analytics_storage: z.enum(["granted", "denied"]).optional(),
+          /** Google's consent mode v2: may the visitor's data be sent to Google for ads, and used to personalize them. */
+          ad_user_data: z.enum(["granted", "denied"]).optional(),
+          ad_personalization: z.enum(["granted", "denied"]).optional(),
+        })
+        .optional(),
       test: z.boolean().optional(),
+      /**
+       * The Google tags (GA4 measurement id, Google Ads "AW-…/label") whose script ran and
+       * reported this event in the browser: their server copy is then not sent.
+       */
+      fired: z.array(text(120)).max(50).optional(),
       /** Problems the browser runtime found while mapping (reported, stored with the event). */
       errors: z.array(z.union([text(300), z.record(text(40), text(300))])).max(20).optional(),
     }),

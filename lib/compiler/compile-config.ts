@@ -4,6 +4,8 @@
 // reference as a position (see runtime-config.ts for the format).
 import type { Snapshot } from "../versions/snapshot";
 import { nameAtDestination } from "../versions/names";
+import { META_STANDARD_EVENTS } from "../platforms/meta";
+import { platformOf } from "../platforms/registry";
 import {
   Coerce,
   IGNORE_CASE,
@@ -33,16 +35,14 @@ export type CompileTarget = {
 };
 
 /** Meta's standard events go with trackSingle, any other name with trackSingleCustom. */
-const META_STANDARD = new Set(
-  "Purchase AddToCart InitiateCheckout AddPaymentInfo ViewContent Search CompleteRegistration Lead Subscribe StartTrial Contact PageView AddToWishlist CustomizeProduct Donate FindLocation Schedule SubmitApplication".split(" "),
-);
+const META_STANDARD = new Set(META_STANDARD_EVENTS);
 
-/** Each platform's public id, by Platform code (google_ads' label goes in `extra`). */
-const ID_KEY = ["pixelId", "pixelCode", "measurementId", "conversionId", "urlTemplate"];
-
-/** The destinations a script carries: those with a browser-side call (webhooks are server-side only). */
+/**
+ * The destinations a script carries: those with a browser-side call (webhooks are
+ * server-side only), less those set to report from the server only.
+ */
 function browserDestinations(s: Snapshot) {
-  return s.destinations.filter((d) => code(Platform, d.platform) >= 0);
+  return s.destinations.filter((d) => code(Platform, d.platform) >= 0 && d.deliveryMode !== "server");
 }
 
 /** An enum's code for a draft name; -1 for a name this runtime does not know (it never matches). */
@@ -132,7 +132,8 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
 
   const destinations = browserDestinations(s).map((d): RuntimeDestination => {
     const platform: Platform = code(Platform, d.platform);
-    const platformKey = d.platform === "image_pixel" ? "" : d.platform;
+    // A platform without names of its own (an image pixel) gets the plan's.
+    const platformKey = platformOf(d.platform)?.names ? d.platform : "";
     const names: (string | 0)[] = events.map(() => 0);
     for (const x of d.events) {
       const at = eventAt(x.eventId);
@@ -141,11 +142,12 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
       names[at] = nameAtDestination(event, plans.get(event.planEventId), platformKey, x.name);
     }
     while (names.length && names[names.length - 1] === 0) names.pop();
+    const tag = platformOf(d.platform)?.tag;
     const extra =
-      platform === Platform.google_ads ? (d.ids.conversionLabel ?? "")
+      tag?.extraKey ? (d.ids[tag.extraKey] ?? "")
       : platform === Platform.meta ? names.flatMap((n, i) => (n && !META_STANDARD.has(n) ? [i] : []))
       : undefined;
-    return trim([platform, names, d.regions ? d.regions.map(regionAt).filter((i) => i >= 0) : null, d.ids[ID_KEY[platform]] ?? "", extra], 4);
+    return trim([platform, names, d.regions ? d.regions.map(regionAt).filter((i) => i >= 0) : null, d.ids[tag?.idKey ?? ""] ?? "", extra], 4);
   });
 
   return [

@@ -9,6 +9,8 @@ export const FEATURES = [
   "GA4",
   "GOOGLE_ADS",
   "IMAGE_PIXEL",
+  "PINTEREST",
+  "SNAPCHAT",
   "META_CUSTOM",
   "URL_QUERY",
   "COOKIE",
@@ -50,11 +52,14 @@ export function featuresOf(config: RuntimeConfig): Features {
   const sources = new Set(conditions.map((c) => c[0]));
   const limits = new Set(triggers.map((t) => t[3]));
   return {
+    // Each platform's tag: its key upper-cased (runtime/vendors.ts).
     META: platforms.has(Platform.meta),
     TIKTOK: platforms.has(Platform.tiktok),
     GA4: platforms.has(Platform.ga4),
     GOOGLE_ADS: platforms.has(Platform.google_ads),
     IMAGE_PIXEL: platforms.has(Platform.image_pixel),
+    PINTEREST: platforms.has(Platform.pinterest),
+    SNAPCHAT: platforms.has(Platform.snapchat),
     META_CUSTOM: destinations.some((d) => d[0] === Platform.meta && Array.isArray(d[4]) && d[4].length > 0),
     URL_QUERY: kinds.has(VariableKind.url_query),
     COOKIE: kinds.has(VariableKind.cookie),

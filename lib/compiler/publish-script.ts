@@ -31,6 +31,16 @@ export async function compileScript(
   };
 }
 
+/**
+ * Builds (or finds cached) the runtime bundle a snapshot's scripts need. Called before a
+ * publish opens its transaction: a feature set's first bundle takes esbuild and terser
+ * ~100–250 ms, and on a loaded machine it outlasted the transaction's 5 s limit.
+ */
+export async function warmRuntime(snapshot: Snapshot): Promise<void> {
+  const config = compileConfig(snapshot, { environment: { publicKey: "warm", name: "warm", kind: "production" }, collectUrl: "", previewUrl: "" });
+  await runtimeBundle(featuresOf(config));
+}
+
 /** Compiles the environment's published version and makes it the script it serves. */
 export async function publishScript(tx: Tx, environmentId: string, origin: string): Promise<{ hash: string; integrity: string } | null> {
   const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, include: { version: true } });

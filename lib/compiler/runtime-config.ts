@@ -14,7 +14,8 @@ export enum Op { equals, contains, starts_with, ends_with, regex, lt, lte, gt, g
 export enum Limit { every_time, once_per_page, once_per_event_id }
 export enum VariableKind { data_layer, url_query, cookie, dom, constant, lookup }
 export enum Coerce { auto, string, number, list }
-export enum Platform { meta, tiktok, ga4, google_ads, image_pixel }
+/** The platforms with a tag (lib/platforms/registry.ts; webhooks have none), by their code in the configuration. */
+export enum Platform { meta, tiktok, ga4, google_ads, image_pixel, pinterest, snapchat }
 
 /** Condition flags, or-ed together. */
 export const NEGATE = 1;
@@ -72,11 +73,18 @@ export type RuntimeDestination = [
   names: (string | 0)[],
   /** region positions where it is on; null: everywhere */
   regions: number[] | null,
-  /** pixelId, pixelCode, measurementId, conversionId or urlTemplate */
+  /** the tag's id: the platform's `tag.idKey` (pixelId, pixelCode, measurementId, conversionId, urlTemplate, tagId) */
   id: string,
   /** google_ads: the conversion label; meta: positions of the events that are custom events there */
   extra?: string | number[],
 ];
+
+/**
+ * How the browser names a Google destination when it reports its tag ran (`fired`): the
+ * GA4 measurement id, or the Google Ads conversion id and label (lib/platforms reads the
+ * same from a destination's ids).
+ */
+export const browserRef = (d: RuntimeDestination): string => (d[0] === Platform.google_ads ? `${d[3]}/${d[4]}` : d[3]);
 
 export type RuntimeRegion = [
   code: string,

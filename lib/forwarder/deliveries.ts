@@ -14,6 +14,7 @@ const STATUS_WHERE: Record<NonNullable<DeliveryQuery["status"]>, Prisma.Delivery
   held: { status: "held" },
   retrying: { status: "pending", attempts: { gt: 0 } },
   failed: { OR: [{ status: "dead" }, { status: "pending", attempts: { gt: 0 } }] },
+  suppressed: { status: "suppressed" },
 };
 
 /**

@@ -1,5 +1,5 @@
-// What a destination adapter sees and returns. One file per destination in
-// lib/forwarder/destinations/, each speaking its platform's documented contract.
+// What a destination adapter sees and returns. One per platform, in
+// lib/platforms/<platform>/server.ts, each speaking its platform's documented contract.
 import type { HashedUserData } from "../collector/hash";
 
 export type Job = {
@@ -7,14 +7,19 @@ export type Job = {
   destinationId: string;
   /** the event's name at this destination (Purchase, CompletePayment, purchase…) */
   eventName: string;
-  target: { ids: Record<string, string>; testEventCode?: string; test: boolean };
+  /**
+   * fillIn: the destination is in browser_fill_in mode, named so in the browser's `fired`
+   * report; consent: the visitor's choices a platform wants with each event (Google Ads).
+   */
+  target: { ids: Record<string, string>; testEventCode?: string; test: boolean; fillIn?: string; consent?: { ad_user_data?: string; ad_personalization?: string } };
   event: {
     name: string;
     eventId: string;
     orderId: string | null;
     params: Record<string, unknown>;
     userData: HashedUserData;
-    context: { url?: string; referrer?: string; title?: string };
+    /** fired: the Google tags the browser reported as run for this event (lib/platforms/delivery-mode.ts) */
+    context: { url?: string; referrer?: string; title?: string; fired?: string[] };
     eventTime: Date;
     source: string;
   };
@@ -24,12 +29,26 @@ export type HttpRequest = { url: string; headers: Record<string, string>; body: 
 
 export type Adapter = {
   platform: string;
+  /** The platform's name in messages (Meta, GA4…). */
+  label: string;
   /** Events per request, within the platform's limit. */
   maxBatch: number;
+  /**
+   * The oldest event the platform takes, as it documents it. An older one would make it
+   * refuse the event (or, for some, the whole request): it is dead-lettered alone before
+   * batching, and the rest of its batch is sent.
+   */
+  maxAgeMs?: number;
   /** Jobs that may share one request must share this key (GA4: one client per request). */
   groupKey?: (job: Job) => string;
   /** Why the platform would refuse this event whatever we do (no identifier at all), or null. Checked before batching. */
   refuse?(job: Job): string | null;
+  /**
+   * Platforms reached with short-lived credentials (Google Ads' OAuth access tokens): the
+   * secrets with what the request needs, or why there is none (`retry`: try later).
+   * `refused`: the token the platform just answered 401 to, to be replaced once.
+   */
+  authorize?(secrets: Record<string, string>, refused?: string): Promise<{ secrets: Record<string, string> } | { error: string; retry: boolean }>;
   /** The request for a batch, or why it cannot be sent (a missing secret: dead-lettered with that reason). */
   build(jobs: Job[], secrets: Record<string, string>): HttpRequest | { error: string };
   /**
@@ -46,8 +65,10 @@ export type Outcome = "ok" | "retry" | "fail";
 /** What the platform said about one event of an accepted request: why it failed, and when to try again (a Retry-After value). */
 export type Verdict = { outcome: Outcome; reason?: string; retryAfter?: string };
 
-export function baseUrl(name: string, fallback: string): string {
-  return (process.env[name] || fallback).replace(/\/$/, "");
+/** A platform's API base URL: its environment variable (tests point it at a stand-in), else the platform's own. */
+export function baseUrl(platform: { baseUrl?: { env: string; fallback: string } }): string {
+  const { env, fallback } = platform.baseUrl!;
+  return (process.env[env] || fallback).replace(/\/$/, "");
 }
 
 /** GA4-style items → a list of { id, quantity, price }. */
@@ -84,4 +105,18 @@ export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[key] = v;
   }
   return out as Partial<T>;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** A duration as a person says it: "72 hours", "7 days". */
+export function span(ms: number): string {
+  return ms % DAY_MS === 0 && ms >= 7 * DAY_MS ? `${ms / DAY_MS} days` : `${Math.round(ms / 3600_000)} hours`;
+}
+
+/** Why the platform would refuse this event for its age, or null. */
+export function ageProblem(adapter: Adapter, job: Job, now = Date.now()): string | null {
+  if (!adapter.maxAgeMs) return null;
+  const age = now - job.event.eventTime.getTime();
+  return age > adapter.maxAgeMs ? `${adapter.label} takes events up to ${span(adapter.maxAgeMs)} old, and this one is ${span(age)} old: it would be refused` : null;
 }

@@ -20,8 +20,10 @@
 import { database, type Sql } from "../db";
 import { uuidv7 } from "../collector/ids";
 import { readSecrets } from "../config/draft-entities";
-import { ADAPTERS } from "./destinations";
-import type { Adapter, Job, Outcome, Verdict } from "./types";
+import { adapterOf } from "../platforms/adapters";
+import { ageProblem, type Adapter, type Job, type Outcome, type Verdict } from "./types";
+import { firedInBrowser } from "../platforms/delivery-mode";
+import { enhances } from "../platforms/google-ads/server";
 import { keysMask } from "../health/keys";
 
 function envMs(name: string, fallback: number): number {
@@ -85,8 +87,12 @@ async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
   );
 }
 
-/** `silent`: the platform answered 2xx yet its body refused the events — a silent drop, flagged for the alerts. */
-type Result = { ids: string[]; outcome: Outcome | "refused"; status: number | null; response: string; retryAfter?: string | null; request?: SentRequest; silent?: boolean };
+/**
+ * `refused`: never sent (the platform would refuse it); `skip`: not sent on purpose (the
+ * browser's tag reported the conversion), recorded as suppressed; `silent`: the platform
+ * answered 2xx yet its body refused the events — a silent drop, flagged for the alerts.
+ */
+type Result = { ids: string[]; outcome: Outcome | "refused" | "skip"; status: number | null; response: string; retryAfter?: string | null; request?: SentRequest; silent?: boolean };
 
 /** A request as sent, for the attempt log: its body, the answer, and each delivery's place in the batch. */
 export type SentRequest = { id: string; destinationId: string; platform: string; sentAt: Date; durationMs: number | null; url: string; body: string; httpStatus: number | null; response: string; index: Map<string, number> };
@@ -119,10 +125,12 @@ function loggedUrl(url: string): string {
 /** What is kept of an answer in the outbox row (the adapter reads all of it: per-event errors of a full batch run long). */
 const STORED_RESPONSE_CHARS = 2000;
 
-async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, string>): Promise<Result[]> {
-  const ids = jobs.map((j) => j.deliveryId);
+type Answer = { status: number; text: string; retryAfter: string | null } | { error: string } | { failed: string };
+
+/** One request, logged (body and answer, secrets replaced) for the attempt log. */
+async function post(adapter: Adapter, jobs: Job[], secrets: Record<string, string>): Promise<{ answer: Answer; log?: SentRequest }> {
   const request = adapter.build(jobs, secrets);
-  if ("error" in request) return [{ ids, outcome: "fail", status: null, response: request.error }];
+  if ("error" in request) return { answer: { failed: request.error } };
   const sentAt = new Date();
   const log: SentRequest = {
     id: uuidv7(sentAt.getTime()),
@@ -134,7 +142,7 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
     body: withoutSecrets(request.body, secrets),
     httpStatus: null,
     response: "",
-    index: new Map(ids.map((id, i) => [id, i])),
+    index: new Map(jobs.map((j, i) => [j.deliveryId, i])),
   };
   try {
     const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -142,24 +150,39 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
     log.durationMs = Date.now() - sentAt.getTime();
     log.httpStatus = response.status;
     log.response = withoutSecrets(text.slice(0, LOGGED_RESPONSE_CHARS), secrets);
-    const retryAfter = response.headers.get("retry-after");
-    const stored = text.slice(0, STORED_RESPONSE_CHARS);
-    const outcome = adapter.outcome
-      ? adapter.outcome(response.status, text, jobs.length)
-      : response.ok
-        ? "ok"
-        : response.status === 429 || response.status >= 500
-          ? "retry"
-          : "fail";
-    const silent = response.ok;
-    if (typeof outcome === "string") return [{ ids, outcome, status: response.status, response: stored, retryAfter, request: log, silent: silent && outcome === "fail" }];
-    return perEvent(ids, outcome, response.status, stored).map((r) => ({ ...r, request: log, silent: silent && r.outcome === "fail" }));
+    return { answer: { status: response.status, text, retryAfter: response.headers.get("retry-after") }, log };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     log.durationMs = Date.now() - sentAt.getTime();
     log.response = message;
-    return [{ ids, outcome: "retry", status: null, response: message, request: log }];
+    return { answer: { error: message }, log };
   }
+}
+
+async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, string>): Promise<Result[]> {
+  const ids = jobs.map((j) => j.deliveryId);
+  let credentials = secrets;
+  if (adapter.authorize) {
+    const authorized = await adapter.authorize(secrets);
+    if ("error" in authorized) return [{ ids, outcome: authorized.retry ? "retry" : "fail", status: null, response: authorized.error }];
+    credentials = authorized.secrets;
+  }
+  let { answer, log } = await post(adapter, jobs, credentials);
+  // An access token the platform no longer takes (revoked, or expired early): renewed once;
+  // a second 401 is the platform's word, and dead-letters the batch with its message.
+  if (adapter.authorize && "status" in answer && answer.status === 401) {
+    const renewed = await adapter.authorize(secrets, credentials.accessToken);
+    if ("error" in renewed) return [{ ids, outcome: renewed.retry ? "retry" : "fail", status: 401, response: renewed.error, request: log }];
+    ({ answer, log } = await post(adapter, jobs, renewed.secrets));
+  }
+  if ("failed" in answer) return [{ ids, outcome: "fail", status: null, response: answer.failed }];
+  if ("error" in answer) return [{ ids, outcome: "retry", status: null, response: answer.error, request: log }];
+  const { status, text, retryAfter } = answer;
+  const stored = text.slice(0, STORED_RESPONSE_CHARS);
+  const ok = status >= 200 && status < 300;
+  const outcome = adapter.outcome ? adapter.outcome(status, text, jobs.length) : ok ? "ok" : status === 429 || status >= 500 ? "retry" : "fail";
+  if (typeof outcome === "string") return [{ ids, outcome, status, response: stored, retryAfter, request: log, silent: ok && outcome === "fail" }];
+  return perEvent(ids, outcome, status, stored).map((r) => ({ ...r, request: log, silent: ok && r.outcome === "fail" }));
 }
 
 /**
@@ -198,17 +221,28 @@ function jobOf(r: Row): Job {
  * at once: left out silently they would be claimed again every round, and sent in
  * a batch they would make the platform refuse every other event with them.
  */
-export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationId: string; jobs: Job[] }[]; refused: { id: string; reason: string }[] } {
+export function batches(rows: Row[]): {
+  groups: { adapter: Adapter; destinationId: string; jobs: Job[] }[];
+  refused: { id: string; reason: string }[];
+  suppressed: { id: string; reason: string }[];
+} {
   const groups = new Map<string, { adapter: Adapter; destinationId: string; jobs: Job[] }[]>();
   const refused: { id: string; reason: string }[] = [];
+  const suppressed: { id: string; reason: string }[] = [];
   for (const r of rows) {
-    const adapter = ADAPTERS[r.platform];
+    const adapter = adapterOf(r.platform);
     if (!adapter) {
       refused.push({ id: r.id, reason: `no server-side delivery for the platform ${r.platform}` });
       continue;
     }
     const job = jobOf(r);
-    const reason = adapter.refuse?.(job);
+    // browser_fill_in: a browser copy that arrived meanwhile said the tag ran. Only Google
+    // Ads' enhancement of an order still goes (it adds identifiers, it counts nothing).
+    if (firedInBrowser(job.target, job.event.context) && !(r.platform === "google_ads" && enhances(job))) {
+      suppressed.push({ id: r.id, reason: "the browser's tag reported this conversion: the server copy would count it twice" });
+      continue;
+    }
+    const reason = ageProblem(adapter, job) ?? adapter.refuse?.(job);
     if (reason) {
       refused.push({ id: r.id, reason });
       continue;
@@ -220,7 +254,7 @@ export function batches(rows: Row[]): { groups: { adapter: Adapter; destinationI
     else list.push({ adapter, destinationId: r.destinationId, jobs: [job] });
     groups.set(key, list);
   }
-  return { groups: [...groups.values()].flat(), refused };
+  return { groups: [...groups.values()].flat(), refused, suppressed };
 }
 
 /** Writes the outcomes, counting the attempt in the same write, and appending it to each delivery's attempt log. */
@@ -233,7 +267,12 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
   const dead: { id: string; status: number | null; error: string; entry: AttemptEntry[] }[] = [];
   await logRequests(sql, results, rows);
   const silent: string[] = [];
+  const skipped: { id: string; error: string; entry: AttemptEntry[] }[] = [];
   for (const r of results) {
+    if (r.outcome === "skip") {
+      for (const id of r.ids) skipped.push({ id, error: r.response, entry: [attemptEntry(r, rows.get(id)!, id)] });
+      continue;
+    }
     // One backoff per request, not per row: the rows of a failed batch come due together
     // and are sent as one batch again, instead of scattering over the jitter window into
     // as many small requests.
@@ -274,6 +313,17 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
         ["int4", retry.map((r) => r.status)],
         ["text", retry.map((r) => r.error)],
         ["jsonb", retry.map((r) => r.entry)],
+      ]),
+    );
+  }
+  if (skipped.length) {
+    await sql.query(
+      `UPDATE "Delivery" d SET status = 'suppressed', "lastError" = t.error${attempt}${appended}
+       FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS t(id, error, entry) WHERE d.id = t.id`,
+      sql.arrays([
+        ["text", skipped.map((r) => r.id)],
+        ["text", skipped.map((r) => r.error)],
+        ["jsonb", skipped.map((r) => r.entry)],
       ]),
     );
   }
@@ -330,8 +380,13 @@ async function logRequests(sql: Sql, results: Result[], rows: Map<string, Row>):
   );
 }
 
-/** Secrets per destination, read once per round (they are encrypted at rest). */
-async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<string, Record<string, string>>> {
+/**
+ * Secrets per destination, read once per round (they are encrypted at rest). A
+ * destination whose secrets cannot be read comes back as the reason: its deliveries are
+ * dead-lettered with it, and every other destination's are sent. (Thrown, it failed the
+ * round for everyone, and the same rows were claimed again at once, for ever.)
+ */
+async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<string, Record<string, string> | { error: string }>> {
   const rows = await sql.query<{ id: string; secrets: string | null }>(`SELECT id, secrets FROM "Destination" WHERE id = ANY($1::text[])`, [destinationIds]);
   return new Map(
     rows.map((r) => {
@@ -339,7 +394,7 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
         return [r.id, readSecrets(r)];
       } catch {
         // AES-GCM says only "unable to authenticate data": say what it means here.
-        throw new Error(`cannot decrypt the secrets of destination ${r.id}: this process's TAGPIPE_ENCRYPTION_KEY is not the one the server stored them with`);
+        return [r.id, { error: "the destination's secrets cannot be decrypted: this process's TAGPIPE_ENCRYPTION_KEY is not the one they were stored with. Set the key they were stored with, or enter the secrets again, then replay" }];
       }
     }),
   );
@@ -347,10 +402,20 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
 
 /** Sends claimed rows and records the outcomes. */
 async function deliver(sql: Sql, rows: Row[]): Promise<void> {
-  const { groups, refused } = batches(rows);
+  const { groups, refused, suppressed } = batches(rows);
   const secrets = await secretsFor(sql, [...new Set(rows.map((r) => r.destinationId))]);
-  const results = (await Promise.all(groups.map((g) => send(g.adapter, g.jobs, secrets.get(g.destinationId) ?? {})))).flat();
+  const results = (
+    await Promise.all(
+      groups.map((g) => {
+        const s = secrets.get(g.destinationId) ?? {};
+        return "error" in s && typeof s.error === "string"
+          ? [{ ids: g.jobs.map((j) => j.deliveryId), outcome: "fail" as const, status: null, response: s.error }]
+          : send(g.adapter, g.jobs, s as Record<string, string>);
+      }),
+    )
+  ).flat();
   results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "refused", status: null, response: r.reason })));
+  results.push(...suppressed.map((r): Result => ({ ids: [r.id], outcome: "skip", status: null, response: r.reason })));
   await record(sql, results, new Map(rows.map((r) => [r.id, r])));
 }
 

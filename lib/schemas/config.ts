@@ -3,15 +3,21 @@
 // the API, the import format and the snapshot a version freezes.
 import { z } from "zod";
 import { id } from "./common";
+import { NAMED_PLATFORMS, PLATFORM_KEYS, PLATFORMS as PLATFORM_REGISTRY, type PlatformKey } from "../platforms/registry";
+import type { IdField, SecretField } from "../platforms/types";
 
-export const PLATFORMS = ["meta", "tiktok", "ga4", "google_ads"] as const;
+/** The platforms whose events have names of their own (lib/platforms/registry.ts): the tracking plan's platform names. */
+export const PLATFORMS = NAMED_PLATFORMS;
 export const platformNames = z
-  .strictObject({
-    meta: z.string().trim().max(50).optional(),
-    tiktok: z.string().trim().max(50).optional(),
-    ga4: z.string().trim().max(40).regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must be letters, digits and _ (GA4 rule)").optional(),
-    google_ads: z.string().trim().max(100).optional(),
-  })
+  .strictObject(
+    Object.fromEntries(
+      NAMED_PLATFORMS.map((key) => {
+        const rule = PLATFORM_REGISTRY[key].names!;
+        const name = z.string().trim().max(rule.max);
+        return [key, (rule.pattern ? name.regex(rule.pattern, rule.patternHint ?? "is not a name this platform takes") : name).optional()];
+      }),
+    ) as Record<(typeof NAMED_PLATFORMS)[number], z.ZodOptional<z.ZodString>>,
+  )
   .meta({ description: "The event's name at each platform" });
 
 // Note: zod fills an inner .default() even under .optional(), so update schemas use the
@@ -191,30 +197,21 @@ export type VariableDefinition = z.infer<typeof variableDefinition>;
 
 // ---- destinations --------------------------------------------------------------------
 
-export const DESTINATION_PLATFORMS = ["meta", "tiktok", "ga4", "google_ads", "image_pixel", "webhook"] as const;
-export type DestinationPlatform = (typeof DESTINATION_PLATFORMS)[number];
+/** Who reports a conversion to a platform that cannot merge two copies (GA4, Google Ads). */
+export const DELIVERY_MODES = ["browser", "server", "browser_fill_in"] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
+export const DESTINATION_PLATFORMS = PLATFORM_KEYS;
+export type DestinationPlatform = PlatformKey;
 
 /**
  * Public ids each platform needs (they reach the browser) and its secret fields (they
- * never do). A `required` secret must be set before a version may include the destination.
+ * never do), as each platform's folder declares them. A `required` secret must be set
+ * before a version may include the destination.
  */
-export const PLATFORM_FIELDS: Record<DestinationPlatform, { ids: { key: string; label: string; pattern?: RegExp; hint: string }[]; secrets: { key: string; label: string; required?: string }[] }> = {
-  meta: { ids: [{ key: "pixelId", label: "Pixel ID", pattern: /^\d{5,20}$/, hint: "digits, from Events Manager" }], secrets: [{ key: "accessToken", label: "Conversions API access token" }] },
-  tiktok: { ids: [{ key: "pixelCode", label: "Pixel code", pattern: /^[A-Z0-9]{10,30}$/, hint: "upper-case letters and digits, from TikTok Events Manager" }], secrets: [{ key: "accessToken", label: "Events API access token" }] },
-  ga4: { ids: [{ key: "measurementId", label: "Measurement ID", pattern: /^G-[A-Z0-9]{4,20}$/, hint: "G-XXXXXXX" }], secrets: [{ key: "apiSecret", label: "Measurement Protocol API secret" }] },
-  google_ads: {
-    ids: [
-      { key: "conversionId", label: "Conversion ID", pattern: /^AW-\d{6,15}$/, hint: "AW-123456789" },
-      { key: "conversionLabel", label: "Conversion label", pattern: /^[A-Za-z0-9_-]{4,40}$/, hint: "from the conversion action's tag setup" },
-      // The API knows neither of the tag's ids: uploads name the account and the conversion action by their numbers.
-      { key: "customerId", label: "Customer ID", pattern: /^\d{3}-?\d{3}-?\d{4}$/, hint: "the Google Ads account that owns the conversion action, 123-456-7890" },
-      { key: "conversionActionId", label: "Conversion action ID", pattern: /^\d{1,20}$/, hint: "digits: the ctId in the conversion action's URL in Google Ads" },
-    ],
-    secrets: [{ key: "developerToken", label: "Developer token" }, { key: "oauthToken", label: "OAuth access token" }],
-  },
-  image_pixel: { ids: [{ key: "urlTemplate", label: "URL template", pattern: /^https:\/\/[^\s]+$/, hint: "https://…?ev={event}&v={value}&id={event_id}" }], secrets: [] },
-  webhook: { ids: [{ key: "url", label: "Webhook URL", pattern: /^https?:\/\/[^\s]+$/, hint: "https://… receives signed JSON" }], secrets: [{ key: "signingSecret", label: "HMAC signing secret", required: "every webhook request is signed with it (X-Tagpipe-Signature), so the receiver can refuse forgeries" }] },
-};
+export const PLATFORM_FIELDS: Record<DestinationPlatform, { ids: IdField[]; secrets: SecretField[] }> = Object.fromEntries(
+  PLATFORM_KEYS.map((k) => [k, { ids: PLATFORM_REGISTRY[k].ids, secrets: PLATFORM_REGISTRY[k].secrets }]),
+) as Record<DestinationPlatform, { ids: IdField[]; secrets: SecretField[] }>;
 
 export const destinationDefinition = z.strictObject({
   platform: z.enum(DESTINATION_PLATFORMS),
@@ -228,6 +225,14 @@ export const destinationDefinition = z.strictObject({
   testEventCode: z.string().trim().max(100).optional(),
   /** Non-production events: sent with the test code / debug endpoint, or held back. */
   nonProduction: z.enum(["test", "hold"]).default("test"),
+  /**
+   * GA4 and Google Ads (platforms that do not merge a browser and a server copy by
+   * event_id): who reports a conversion. Absent: browser_fill_in.
+   */
+  deliveryMode: z
+    .enum(DELIVERY_MODES)
+    .optional()
+    .meta({ description: "GA4 and Google Ads: browser (the tag only), server (the API only), or browser_fill_in (the tag, and the API only for conversions whose tag did not fire; the default)" }),
 });
 export type DestinationDefinition = z.infer<typeof destinationDefinition>;
 

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { cursor } from "./stream";
 
 export const deliveryQuery = z.strictObject({
-  /** failed: dead letters and deliveries retrying after a failed attempt (the delivery log) */
-  status: z.enum(["pending", "delivered", "dead", "held", "retrying", "failed"]).optional(),
+  /** failed: dead letters and deliveries retrying after a failed attempt (the delivery log); suppressed: a server copy not sent because the browser's tag reported the conversion */
+  status: z.enum(["pending", "delivered", "dead", "held", "retrying", "failed", "suppressed"]).optional(),
   destinationId: z.string().max(64).optional(),
   /** comma-separated delivery ids (e.g. the ones just replayed) */
   ids: z

@@ -5,7 +5,7 @@ import { routeTo } from "../collector/routing";
 import type { IntakeConfig } from "../collector/intake-config";
 
 export type BadgeKind = "pending" | "delivered" | "retrying" | "dead" | "held" | "not_sent";
-export type NotSentReason = "consent" | "region" | "browser_only" | "test_without_code" | "refused";
+export type NotSentReason = "consent" | "region" | "browser_only" | "browser_mode" | "tag_fired" | "test_without_code" | "refused";
 
 export type Badge = {
   destinationId: string;
@@ -30,7 +30,7 @@ export type DeliveryRow = {
   last: { outcome?: string } | null;
 };
 
-export type StoredEvent = { status: string; name: string; region: string | null; consent: unknown; test: boolean };
+export type StoredEvent = { status: string; name: string; region: string | null; consent: unknown; test: boolean; orderId?: string | null; context?: unknown };
 
 /** The version an event was collected under, as the collector saw it, plus the destinations' names. */
 export type VersionView = { config: IntakeConfig; names: Map<string, string> };
@@ -39,6 +39,8 @@ const MESSAGES: Record<NotSentReason, string> = {
   consent: "not sent: the visitor had not granted ad consent",
   region: "not sent: the destination does not serve this event's region",
   browser_only: "not sent by the server: this platform fires in the browser only",
+  browser_mode: "not sent by the server: the destination delivers from the browser only",
+  tag_fired: "not sent by the server: the browser's tag reported it (browser with server fill-in)",
   test_without_code: "not sent: a test event, and the destination has no test event code (or its platform no test mode)",
   refused: "not sent: the platform would refuse it",
 };
@@ -50,7 +52,9 @@ export function adConsentOf(consent: unknown): string {
 
 export function badgesFor(event: StoredEvent, version: VersionView | null, rows: DeliveryRow[]): Badge[] {
   const def = version?.config.events.get(event.name);
-  const routed = { region: event.region, adConsent: adConsentOf(event.consent), test: event.test };
+  const context = event.context && typeof event.context === "object" ? (event.context as { fired?: unknown }) : {};
+  const fired = Array.isArray(context.fired) ? context.fired.filter((f): f is string => typeof f === "string") : undefined;
+  const routed = { region: event.region, adConsent: adConsentOf(event.consent), test: event.test, fired, orderId: event.orderId ?? null };
   const routingOf = (destinationId: string) => {
     const d = version?.config.destinations.find((x) => x.id === destinationId);
     return d && def ? routeTo(d, def.id, routed) : null;
@@ -63,6 +67,7 @@ export function badgesFor(event: StoredEvent, version: VersionView | null, rows:
       return { ...base, badge: "held", message: "held: the destination holds events of non-production environments" };
     }
     if (row.status === "dead" && row.last?.outcome === "refused") return { ...base, badge: "not_sent", reason: "refused", message: `${MESSAGES.refused}: ${row.lastError ?? ""}` };
+    if (row.status === "suppressed") return { ...base, badge: "not_sent", reason: "tag_fired", message: row.lastError ?? MESSAGES.tag_fired };
     if (row.status === "pending" && row.attempts > 0) return { ...base, badge: "retrying", ...(row.lastError ? { message: row.lastError } : {}) };
     if (row.status === "dead") return { ...base, badge: "dead", ...(row.lastError ? { message: row.lastError } : {}) };
     return { ...base, badge: row.status as BadgeKind };

@@ -62,13 +62,14 @@ type EventRow = {
   errors: unknown;
   region: string | null;
   consent: unknown;
+  context: unknown;
   test: boolean;
   versionNumber: number | null;
   receivedMs: number;
   eventMs: number;
 };
 
-const COLUMNS = `e.id, e.name, e."eventId", e."orderId", e.source, e.status, e.errors, e.region, e.consent, e.test, e."versionNumber",
+const COLUMNS = `e.id, e.name, e."eventId", e."orderId", e.source, e.status, e.errors, e.region, e.consent, e.context, e.test, e."versionNumber",
   floor(extract(epoch from e."receivedAt") * 1000)::float8 AS "receivedMs", floor(extract(epoch from e."eventTime") * 1000)::float8 AS "eventMs"`;
 const NEWEST_FIRST = `ORDER BY e."receivedAt" DESC, e.id DESC`;
 

@@ -1,7 +1,7 @@
 // Checks a draft before it may become a version. Pure: a snapshot in, every problem out,
 // each named by entity and field, so the marketer can fix them all in one pass.
 import { PLATFORM_FIELDS, type DestinationPlatform } from "../schemas/config";
-import { ga4EventNameProblem } from "../forwarder/destinations/ga4-names";
+import { platformOf } from "../platforms/registry";
 import { nameAtDestination } from "./names";
 import type { Snapshot } from "./snapshot";
 
@@ -99,7 +99,9 @@ export function validateSnapshot(s: Snapshot): Problem[] {
     const fields = PLATFORM_FIELDS[d.platform as DestinationPlatform];
     for (const f of fields?.ids ?? []) {
       const value = d.ids[f.key];
-      if (!value) add(`ids.${f.key}`, `${f.label} is missing (${f.hint})`);
+      if (!value) {
+        if (!f.optional) add(`ids.${f.key}`, `${f.label} is missing (${f.hint})`);
+      }
       else if (f.pattern && !f.pattern.test(value)) add(`ids.${f.key}`, `${f.label} looks wrong: expected ${f.hint}`);
     }
     for (const secret of fields?.secrets ?? []) {
@@ -107,12 +109,13 @@ export function validateSnapshot(s: Snapshot): Problem[] {
     }
     d.events.forEach((e, i) => {
       if (!eventIds.has(e.eventId)) return add(`events.${i}.eventId`, "refers to an event that is not in this container");
-      if (d.platform === "ga4") {
-        // GA4 answers 2xx and then drops an event whose name breaks its rules: said here,
+      const platform = platformOf(d.platform);
+      if (platform?.names?.problem) {
+        // A name the platform would refuse (GA4 answers 2xx and then drops it): said here,
         // where it can be fixed, instead of in dead letters after publishing.
         const event = s.events.find((x) => x.id === e.eventId);
-        const problem = ga4EventNameProblem(nameAtDestination(event, plans.get(event?.planEventId ?? ""), "ga4", e.name));
-        if (problem) add(`events.${i}.name`, `${problem}: set a GA4 name for ${event?.name} on this destination`);
+        const problem = platform.names.problem(nameAtDestination(event, plans.get(event?.planEventId ?? ""), d.platform, e.name));
+        if (problem) add(`events.${i}.name`, `${problem}: set a ${platform.name} name for ${event?.name} on this destination`);
       }
     });
     (d.regions ?? []).forEach((code, i) => {

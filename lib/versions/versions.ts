@@ -10,7 +10,7 @@ import { loadDraft, type Snapshot } from "./snapshot";
 import { validateSnapshot, type Problem } from "./validate";
 import { diffSnapshots } from "./diff";
 import { forgetIntakeConfigs } from "../collector/intake-config";
-import { publishScript } from "../compiler/publish-script";
+import { publishScript, warmRuntime } from "../compiler/publish-script";
 import { forgetCurrentScripts } from "../compiler/serve";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -118,6 +118,8 @@ export async function diffContainer(actor: Actor, containerId: string, from: str
  */
 export async function publishVersion(actor: Actor, versionId: string, environmentId: string, note: string, origin: string) {
   const db = await prisma();
+  const found = await db.version.findFirst({ where: { id: versionId, teamId: actor.teamId }, select: { snapshot: true } });
+  if (found) await warmRuntime(found.snapshot as unknown as Snapshot);
   return db.$transaction(async (tx) => {
     const version = await tx.version.findFirst({ where: { id: versionId, teamId: actor.teamId }, include: { container: true } });
     if (!version) throw new NotFoundError("Version");

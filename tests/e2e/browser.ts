@@ -5,10 +5,17 @@ import { chromium, type Browser, type Page } from "playwright-core";
 
 export const SCREENSHOTS = path.resolve("tests/.artifacts/screenshots");
 
+/**
+ * Pages visit as a desktop Chrome: headless Chromium's own user agent says
+ * "HeadlessChrome", which the collector, by isbot's list, ignores as a bot.
+ */
+export const VISITOR_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
+      `--user-agent=${VISITOR_USER_AGENT}`,
       "--headless",
       "--no-sandbox",
       "--disable-gpu",

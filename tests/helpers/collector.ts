@@ -31,6 +31,8 @@ export function collectorEnv(standIns: StandIns | null, env: Record<string, stri
   return {
     TAGPIPE_OPEN_SIGNUP: "1",
     TAGPIPE_FORWARD_DELAY_MS: "200",
+    // A backend's GA4/Google Ads copy goes at once (specs of the fill-in wait set their own).
+    TAGPIPE_FILL_IN_WAIT_MS: "0",
     TAGPIPE_COLLECT_RATE_PER_IP: "100000",
     TAGPIPE_COLLECT_RATE_PER_KEY: "1000000",
     ...(standIns ? standIns.env() : {}),

@@ -12,7 +12,9 @@ export type DestinationSpec =
   | { platform: "meta"; pixelId?: string; accessToken?: string | null; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "tiktok"; pixelCode?: string; accessToken?: string; testEventCode?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "ga4"; measurementId?: string; apiSecret?: string; nonProduction?: "test" | "hold"; regions?: string[] }
-  | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; customerId?: string; conversionActionId?: string; nonProduction?: "test" | "hold"; regions?: string[] }
+  | { platform: "google_ads"; conversionId?: string; conversionLabel?: string; customerId?: string; conversionActionId?: string; loginCustomerId?: string; refreshToken?: string; nonProduction?: "test" | "hold"; regions?: string[] }
+  | { platform: "pinterest"; tagId?: string; adAccountId?: string; accessToken?: string; nonProduction?: "test" | "hold"; regions?: string[] }
+  | { platform: "snapchat"; pixelId?: string; accessToken?: string; nonProduction?: "test" | "hold"; regions?: string[] }
   | { platform: "webhook"; url: string; signingSecret: string; nonProduction?: "test" | "hold"; regions?: string[] };
 
 export type Pipeline = {
@@ -59,10 +61,27 @@ function destinationBody(spec: DestinationSpec, eventIds: string[]) {
       return {
         definition: {
           platform: "google_ads",
-          ids: { conversionId: spec.conversionId ?? "AW-123456789", conversionLabel: spec.conversionLabel ?? "AbCdEfGh12", customerId: spec.customerId ?? "123-456-7890", conversionActionId: spec.conversionActionId ?? "424242424" },
+          ids: {
+            conversionId: spec.conversionId ?? "AW-123456789",
+            conversionLabel: spec.conversionLabel ?? "AbCdEfGh12",
+            customerId: spec.customerId ?? "123-456-7890",
+            conversionActionId: spec.conversionActionId ?? "424242424",
+            ...(spec.loginCustomerId ? { loginCustomerId: spec.loginCustomerId } : {}),
+          },
           ...common,
         },
-        secrets: { developerToken: "dev-token", oauthToken: "ya29.oauth" },
+        // The OAuth client the stand-in's token endpoint knows (StandIn.oauthClient).
+        secrets: { developerToken: "dev-token", clientId: "ads-client.apps.googleusercontent.com", clientSecret: "ads-client-secret", refreshToken: spec.refreshToken ?? "1//ads-refresh-token" },
+      };
+    case "pinterest":
+      return {
+        definition: { platform: "pinterest", ids: { tagId: spec.tagId ?? "2612345678901", adAccountId: spec.adAccountId ?? "549755885175" }, ...common },
+        secrets: { accessToken: spec.accessToken ?? "pina-conversions-token" },
+      };
+    case "snapchat":
+      return {
+        definition: { platform: "snapchat", ids: { pixelId: spec.pixelId ?? "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b" }, ...common },
+        secrets: { accessToken: spec.accessToken ?? "snap-capi-token" },
       };
     case "webhook":
       return { definition: { platform: "webhook", ids: { url: spec.url }, ...common }, secrets: { signingSecret: spec.signingSecret } };
@@ -70,10 +89,11 @@ function destinationBody(spec: DestinationSpec, eventIds: string[]) {
 }
 
 /** Builds and publishes the pipeline for a new team; `team` reuses one (one team per server is cheaper). */
-export async function createPipeline(base: string, destinations: DestinationSpec[], options: { team?: Team; regions?: Json[] } = {}): Promise<Pipeline> {
+/** `hostname`: the site's (a page served on 127.0.0.1 sends its beacons from there); default a fresh one. */
+export async function createPipeline(base: string, destinations: DestinationSpec[], options: { team?: Team; regions?: Json[]; hostname?: string } = {}): Promise<Pipeline> {
   const team = options.team ?? (await newTeam(base));
   const api = team.owner;
-  const hostname = `shop-${uid()}.example.com`;
+  const hostname = options.hostname ?? `shop-${uid()}.example.com`;
   const site = expectStatus(await api.post("/sites", { name: `Shop ${uid()}`, hostnames: [hostname], defaultCurrency: "EUR", ...(options.regions ? { regions: options.regions } : {}) }), 201);
   const containerId: string = site.container.id;
 

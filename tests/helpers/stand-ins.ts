@@ -16,6 +16,14 @@
 //                  { code, message, details: [{ errors: [{ errorCode, message, location: { fieldPathElements:
 //                  [{ fieldName: "conversions" | "conversion_adjustments", index }] } }] }] }, results[] } with an
 //                  empty result per refused one
+//   Google OAuth   POST /token (form: grant_type=refresh_token, client_id, client_secret, refresh_token), on the
+//                  Google Ads stand-in: 200 { access_token, expires_in, scope, token_type: "Bearer" } or
+//                  400 { error: "invalid_grant" | "invalid_client", error_description }. The Google Ads API answers
+//                  401 UNAUTHENTICATED to a bearer it did not issue or that expired.
+//   Pinterest      POST /v5/ad_accounts/{ad_account_id}/events[?test=true]  Bearer token; { data[] ≤ 1000 }
+//                  200 { num_events_received, num_events_processed, events: [{ status, error_message, warning_message }] }
+//   Snapchat       POST /v3/{pixel_id}/events?access_token=…     { data[] } (Meta's shape, action_source WEB)
+//                  200 { status: "SUCCESS" }; errors { status: "FAILED", reason }
 //   Webhook        POST /hooks/…                                X-Tagpipe-Timestamp + X-Tagpipe-Signature (HMAC-SHA256)
 //
 // A contract violation is answered the way the platform would (Meta 400, TikTok code
@@ -24,7 +32,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Platform = "meta" | "tiktok" | "ga4" | "google_ads" | "webhook";
+export type Platform = "meta" | "tiktok" | "ga4" | "google_ads" | "pinterest" | "snapchat" | "webhook";
 
 export type Received = {
   platform: Platform;
@@ -71,6 +79,13 @@ export class StandIn {
   delayMs = 0;
   /** Secret the webhook stand-in verifies signatures with. */
   webhookSecret = "";
+  /** Google OAuth: how long issued access tokens live, in seconds. */
+  tokenTtlSeconds = 3600;
+  /** Google OAuth: the token requests received, in order. */
+  readonly tokenRequests: { at: number; form: Record<string, string>; status: number }[] = [];
+  /** Google OAuth: the one client and refresh token it knows (others get invalid_client / invalid_grant). */
+  oauthClient = { clientId: "ads-client.apps.googleusercontent.com", clientSecret: "ads-client-secret", refreshToken: "1//ads-refresh-token" };
+  private tokens = new Map<string, number>();
   private scripts: Script[] = [];
   private refusals: Refusals = new Map();
   private server: http.Server | null = null;
@@ -94,6 +109,12 @@ export class StandIn {
    */
   refuseConversion(orderId: string, error: AdsError, times = Infinity): this {
     this.refusals.set(orderId, { error, remaining: times });
+    return this;
+  }
+
+  /** Google OAuth: every access token issued so far stops working (as after a revocation). */
+  revokeAccessTokens(): this {
+    this.tokens.clear();
     return this;
   }
 
@@ -174,6 +195,31 @@ export class StandIn {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Google's token endpoint: a refresh token for an access token that lives tokenTtlSeconds. */
+  private token(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    const c = this.oauthClient;
+    const answer =
+      req.method !== "POST" || !String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ? oauthError(400, "invalid_request", "POST a form")
+      : form.grant_type !== "refresh_token" ? oauthError(400, "unsupported_grant_type", `Invalid grant_type: ${form.grant_type ?? ""}`)
+      : form.client_id !== c.clientId || form.client_secret !== c.clientSecret ? oauthError(401, "invalid_client", "The OAuth client was not found.")
+      : form.refresh_token !== c.refreshToken ? oauthError(400, "invalid_grant", "Token has been expired or revoked.")
+      : null;
+    let status: number;
+    let body: string;
+    if (answer) ({ status, body } = answer);
+    else {
+      const token = `ya29.stand-in.${crypto.randomBytes(12).toString("base64url")}`;
+      this.tokens.set(token, Date.now() + this.tokenTtlSeconds * 1000);
+      status = 200;
+      body = JSON.stringify({ access_token: token, expires_in: this.tokenTtlSeconds, scope: "https://www.googleapis.com/auth/adwords", token_type: "Bearer" });
+    }
+    this.tokenRequests.push({ at: Date.now(), form, status });
+    res.writeHead(status, JSON_HEADERS);
+    res.end(body);
+    this.notify();
+  }
+
   private notify(): void {
     for (const w of this.waiters.splice(0)) w();
   }
@@ -190,6 +236,7 @@ export class StandIn {
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://stand-in");
     const tagged = /^\/_sender\/([^/]+)(\/.*)$/.exec(url.pathname);
+    if (this.platform === "google_ads" && (tagged ? tagged[2] : url.pathname) === "/token") return this.token(req, raw, res);
     let body: unknown = null;
     try {
       body = raw ? JSON.parse(raw) : null;
@@ -224,7 +271,17 @@ export class StandIn {
     const problems = req.method === "POST" ? check(this.platform, record, this.webhookSecret) : [`${req.method} is not POST`];
     let answer: { status: number; headers: Record<string, string>; body: string; ok: boolean };
     const script = this.scripts[0];
-    if (problems.length) {
+    const bearer = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ""))?.[1] ?? "";
+    if (this.platform === "google_ads" && !problems.length && !((this.tokens.get(bearer) ?? 0) > Date.now())) {
+      // Not a problem of the sender's contract: Google's answer to an expired or unknown token.
+      record.failure = "401: the access token is unknown or expired";
+      answer = {
+        status: 401,
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ error: { code: 401, message: "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.", status: "UNAUTHENTICATED" } }),
+        ok: false,
+      };
+    } else if (problems.length) {
       this.violations.push(...problems.map((p) => `${this.platform} ${record.path}: ${p}`));
       record.failure = problems.join("; ");
       answer = rejection(this.platform, { status: 400, message: problems.join("; ") });
@@ -250,6 +307,10 @@ export class StandIn {
   }
 }
 
+function oauthError(status: number, error: string, description: string) {
+  return { status, body: JSON.stringify({ error, error_description: description }) };
+}
+
 function count(ids: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -260,7 +321,10 @@ function count(ids: string[]): Map<string, number> {
 function entries(platform: Platform, body: unknown): Record<string, unknown>[] {
   if (!body || typeof body !== "object") return [];
   const b = body as Record<string, unknown>;
-  const list = platform === "meta" || platform === "tiktok" ? b.data : platform === "ga4" || platform === "webhook" ? b.events : (b.conversions ?? b.conversionAdjustments);
+  const list =
+    platform === "meta" || platform === "tiktok" || platform === "pinterest" || platform === "snapchat" ? b.data
+    : platform === "ga4" || platform === "webhook" ? b.events
+    : (b.conversions ?? b.conversionAdjustments);
   if (!Array.isArray(list)) return [];
   if (platform === "google_ads") {
     // Google Ads has no event_id: the order id identifies a conversion.
@@ -282,6 +346,15 @@ function success(platform: Platform, r: Received, refusals: Refusals): { status:
         : { status: 204, headers: {}, body: "", ok: true };
     case "google_ads":
       return adsAnswer(r, refusals);
+    case "pinterest":
+      return {
+        status: 200,
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ num_events_received: n, num_events_processed: n, events: Array.from({ length: n }, () => ({ status: "processed", error_message: null, warning_message: null })) }),
+        ok: true,
+      };
+    case "snapchat":
+      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ status: "SUCCESS" }), ok: true };
     case "webhook":
       return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ received: n }), ok: true };
   }
@@ -343,6 +416,8 @@ function rejection(platform: Platform, f: Failure): { status: number; headers: R
   if (platform === "google_ads") {
     return { status: f.status, headers, body: JSON.stringify({ error: { code: f.status, message, status: f.status === 429 ? "RESOURCE_EXHAUSTED" : f.status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT" } }), ok: false };
   }
+  if (platform === "pinterest") return { status: f.status, headers, body: JSON.stringify({ code: f.status === 401 ? 2 : 1, message }), ok: false };
+  if (platform === "snapchat") return { status: f.status, headers, body: JSON.stringify({ status: "FAILED", reason: message }), ok: false };
   return { status: f.status, headers, body: JSON.stringify({ error: message }), ok: false };
 }
 
@@ -356,6 +431,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
 /** Event names GA4 keeps for itself (Measurement Protocol reference, "reserved names"). */
 const GA4_RESERVED = new Set(["ad_activeview", "ad_click", "ad_exposure", "ad_impression", "ad_query", "ad_reward", "adunit_exposure", "app_background", "app_clear_data", "app_exception", "app_remove", "app_store_refund", "app_store_subscription_cancel", "app_store_subscription_convert", "app_store_subscription_renew", "app_update", "app_upgrade", "dynamic_link_app_open", "dynamic_link_app_update", "dynamic_link_first_open", "error", "first_open", "first_visit", "in_app_purchase", "notification_dismiss", "notification_foreground", "notification_open", "notification_receive", "os_update", "session_start", "session_start_with_rollout", "user_engagement"]);
 const now = () => Math.floor(Date.now() / 1000);
+/** The Pinterest Conversions API's event names. */
+const PINTEREST_EVENTS = new Set(["add_payment_info", "add_to_cart", "add_to_wishlist", "app_install", "app_open", "checkout", "custom", "lead", "page_visit", "search", "signup", "view_category", "watch_video"]);
 
 function checkTime(where: string, t: unknown, problems: string[]): void {
   if (typeof t !== "number" || !Number.isInteger(t)) problems.push(`${where}.event_time must be a unix time in seconds`);
@@ -484,6 +561,7 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       if (!method) problems.push("the path must be /{version}/customers/{customer_id}:uploadClickConversions or :uploadConversionAdjustments");
       if (!r.headers["developer-token"]) problems.push("the developer-token header is missing");
       if (!/^Bearer \S+$/.test(String(r.headers.authorization ?? ""))) problems.push("the Authorization: Bearer header is missing");
+      if (r.headers["login-customer-id"] !== undefined && !/^\d{10}$/.test(String(r.headers["login-customer-id"]))) problems.push("login-customer-id must be 10 digits without dashes");
       if (b.partialFailure !== true) problems.push("partialFailure must be true");
       const customer = /^\/v\d+\/customers\/(\d+):/.exec(r.path)?.[1];
       const dateTime = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
@@ -526,6 +604,58 @@ function check(platform: Platform, r: Received, webhookSecret: string): string[]
       });
       break;
     }
+    case "pinterest": {
+      if (!/^\/v5\/ad_accounts\/\d+\/events$/.test(r.path)) problems.push("the path must be /v5/ad_accounts/{ad_account_id}/events");
+      if (!/^Bearer \S+$/.test(String(r.headers.authorization ?? ""))) problems.push("the Authorization: Bearer header is missing");
+      if (r.query.test !== undefined && r.query.test !== "true" && r.query.test !== "false") problems.push("test must be true or false");
+      if (!Array.isArray(b.data) || b.data.length === 0 || b.data.length > 1000) {
+        problems.push("data must hold 1 to 1000 events");
+        break;
+      }
+      b.data.forEach((e: unknown, i: number) => {
+        const w = `data[${i}]`;
+        if (!isObject(e)) return problems.push(`${w} is not an object`);
+        if (!PINTEREST_EVENTS.has(String(e.event_name))) problems.push(`${w}.event_name is not one of Pinterest's events`);
+        if (!["web", "app_android", "app_ios", "offline"].includes(String(e.action_source))) problems.push(`${w}.action_source is not one of Pinterest's values`);
+        checkTime(w, e.event_time, problems);
+        if (typeof e.event_id !== "string" || !e.event_id) problems.push(`${w}.event_id is required for deduplication with the tag`);
+        if (!isObject(e.user_data)) return problems.push(`${w}.user_data is required`);
+        const u = e.user_data;
+        checkHashes(`${w}.user_data`, u, ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "external_id"], problems, true);
+        if (!u.em && !u.hashed_maids && !(u.client_ip_address && u.client_user_agent)) problems.push(`${w}.user_data needs em, hashed_maids, or client_ip_address with client_user_agent`);
+        if (isObject(e.custom_data)) {
+          const c = e.custom_data;
+          if (c.value !== undefined && (typeof c.value !== "string" || !Number.isFinite(Number(c.value)))) problems.push(`${w}.custom_data.value must be a number as a string`);
+          if (c.currency !== undefined && !/^[A-Z]{3}$/.test(String(c.currency))) problems.push(`${w}.custom_data.currency must be an ISO 4217 code`);
+        }
+      });
+      break;
+    }
+    case "snapchat": {
+      if (!/^\/v3\/[0-9a-f-]{36}\/events$/i.test(r.path)) problems.push("the path must be /v3/{pixel_id}/events");
+      if (!r.query.access_token) problems.push("access_token is missing from the query");
+      if (!Array.isArray(b.data) || b.data.length === 0 || b.data.length > 2000) {
+        problems.push("data must hold 1 to 2000 events");
+        break;
+      }
+      b.data.forEach((e: unknown, i: number) => {
+        const w = `data[${i}]`;
+        if (!isObject(e)) return problems.push(`${w} is not an object`);
+        if (typeof e.event_name !== "string" || !/^[A-Z0-9_]+$/.test(e.event_name)) problems.push(`${w}.event_name must be one of Snap's event names (PURCHASE, ADD_CART…)`);
+        if (!["WEB", "MOBILE_APP", "OFFLINE"].includes(String(e.action_source))) problems.push(`${w}.action_source must be WEB, MOBILE_APP or OFFLINE`);
+        if (typeof e.event_time !== "number" || !Number.isInteger(e.event_time)) problems.push(`${w}.event_time must be a unix time in seconds`);
+        else if (e.event_time > now() + 60 || e.event_time < now() - 37 * 24 * 3600) problems.push(`${w}.event_time is not within the last 37 days`);
+        if (typeof e.event_id !== "string" || !e.event_id) problems.push(`${w}.event_id is required for deduplication with the pixel`);
+        if (!isObject(e.user_data)) return problems.push(`${w}.user_data is required`);
+        checkHashes(`${w}.user_data`, e.user_data, ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "external_id"], problems, true);
+        if (isObject(e.custom_data)) {
+          const c = e.custom_data;
+          if (c.value !== undefined && typeof c.value !== "number") problems.push(`${w}.custom_data.value must be a number`);
+          if (c.currency !== undefined && !/^[A-Z]{3}$/.test(String(c.currency))) problems.push(`${w}.custom_data.currency must be an ISO 4217 code`);
+        }
+      });
+      break;
+    }
     case "webhook": {
       const timestamp = String(r.headers["x-tagpipe-timestamp"] ?? "");
       const signature = String(r.headers["x-tagpipe-signature"] ?? "");
@@ -551,10 +681,12 @@ export class StandIns {
   readonly tiktok = new StandIn("tiktok");
   readonly ga4 = new StandIn("ga4");
   readonly googleAds = new StandIn("google_ads");
+  readonly pinterest = new StandIn("pinterest");
+  readonly snapchat = new StandIn("snapchat");
   readonly webhook = new StandIn("webhook");
 
   all(): StandIn[] {
-    return [this.meta, this.tiktok, this.ga4, this.googleAds, this.webhook];
+    return [this.meta, this.tiktok, this.ga4, this.googleAds, this.pinterest, this.snapchat, this.webhook];
   }
 
   async start(): Promise<this> {
@@ -574,6 +706,9 @@ export class StandIns {
       TAGPIPE_TIKTOK_BASE_URL: this.tiktok.url + tag,
       TAGPIPE_GA4_BASE_URL: this.ga4.url + tag,
       TAGPIPE_GOOGLE_ADS_BASE_URL: this.googleAds.url + tag,
+      TAGPIPE_GOOGLE_OAUTH_BASE_URL: this.googleAds.url + tag,
+      TAGPIPE_PINTEREST_BASE_URL: this.pinterest.url + tag,
+      TAGPIPE_SNAPCHAT_BASE_URL: this.snapchat.url + tag,
     };
   }
 

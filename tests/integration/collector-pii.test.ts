@@ -85,7 +85,8 @@ describe("PII", () => {
     p = await createPipeline(collector.url, allDestinations(standIns));
 
     const full = { email: RAW.email, phone: RAW.phone, first_name: RAW.firstName, last_name: RAW.lastName, city: RAW.city, zip: RAW.zip, country: "GB", date_of_birth: RAW.dateOfBirth, gender: "Female", external_id: RAW.externalId };
-    const browser = purchase({ user_data: full, page: { url: `https://${p.hostname}/checkout/thanks` } });
+    // The browser reports that its Google Ads tag ran for this purchase.
+    const browser = purchase({ user_data: full, page: { url: `https://${p.hostname}/checkout/thanks` }, fired: ["AW-123456789/AbCdEfGh12"] });
     const server = purchase({ user_data: { ...full, country: "de" } });
     const gmail = purchase({ user_data: { email: RAW.gmail } });
     const simple = purchase({ user_data: { email: "test@example.com", phone: "+1 (555) 123-4567" } });

@@ -322,7 +322,7 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
 
 const alertChannel = () => ({ kind: "email", name: `Mail ${uid()}`, recipients: [`oncall-${uid()}@example.test`] });
 
-/** An open incident of the site, inserted directly (PostgreSQL only: a PGlite directory belongs to its server). */
+/** An open incident of the site, inserted directly into the server's database. */
 async function insertIncident(databaseUrl: string | null, teamId: string, siteId: string): Promise<string> {
   if (!databaseUrl) return "no-incident-without-database-access";
   const id = `inc${uid()}`;

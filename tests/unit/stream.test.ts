@@ -18,6 +18,7 @@ const destination = (id: string, platform: string, extra: Partial<IntakeDestinat
   ids: {},
   regions: null,
   nonProduction: "test",
+  mode: "both",
   ...extra,
 });
 

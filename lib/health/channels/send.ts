@@ -5,7 +5,7 @@ import http from "node:http";
 import https from "node:https";
 import nodemailer, { type Transporter } from "nodemailer";
 import { env } from "../../env";
-import { signWebhook } from "../../forwarder/destinations/webhook";
+import { signWebhook } from "../../platforms/webhook/server";
 import { emailOf, type AlertMessage } from "./message";
 import { guardedLookup, webhookUrlProblem } from "./url-guard";
 

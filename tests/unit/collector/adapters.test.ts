@@ -1,34 +1,38 @@
-// The destination adapters (lib/forwarder/destinations/*): the request each builds for a
+// The destination adapters (lib/platforms/*/server.ts): the request each builds for a
 // batch, checked against the platform's documented contract, and how each reads the
 // platform's answer.
 import crypto from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { sha256 } from "../../../lib/collector/hash";
-import { ga4 } from "../../../lib/forwarder/destinations/ga4";
-import { googleAds } from "../../../lib/forwarder/destinations/google-ads";
-import { meta } from "../../../lib/forwarder/destinations/meta";
-import { tiktok } from "../../../lib/forwarder/destinations/tiktok";
-import { signWebhook, webhook } from "../../../lib/forwarder/destinations/webhook";
-import type { HttpRequest, Job } from "../../../lib/forwarder/types";
+import { ga4 } from "../../../lib/platforms/ga4/server";
+import { googleAds } from "../../../lib/platforms/google-ads/server";
+import { meta } from "../../../lib/platforms/meta/server";
+import { tiktok } from "../../../lib/platforms/tiktok/server";
+import { signWebhook, webhook } from "../../../lib/platforms/webhook/server";
+import { pinterest } from "../../../lib/platforms/pinterest/server";
+import { snapchat } from "../../../lib/platforms/snapchat/server";
+import { ageProblem, type HttpRequest, type Job } from "../../../lib/forwarder/types";
 
 const TIME = new Date("2026-06-15T12:00:00.000Z");
 const EM = sha256("test@example.com");
 const PH = sha256("15551234567");
 const PH_E164 = sha256("+15551234567");
 
-function job(extra: { ids?: Record<string, string>; test?: boolean; testEventCode?: string; eventName?: string; event?: Partial<Job["event"]> } = {}): Job {
+/** `tagRan`: the destination is in browser_fill_in mode and the browser reported its tag ran for the event. */
+function job(extra: { ids?: Record<string, string>; test?: boolean; testEventCode?: string; eventName?: string; event?: Partial<Job["event"]>; tagRan?: boolean } = {}): Job {
+  const fillIn = extra.tagRan ? { fillIn: "AW-123456789/AbC-d_12" } : {};
   return {
     deliveryId: `d-${Math.random()}`,
     destinationId: "dest-1",
     eventName: extra.eventName ?? "Purchase",
-    target: { ids: extra.ids ?? {}, test: extra.test ?? false, ...(extra.testEventCode ? { testEventCode: extra.testEventCode } : {}) },
+    target: { ids: extra.ids ?? {}, test: extra.test ?? false, ...(extra.testEventCode ? { testEventCode: extra.testEventCode } : {}), ...fillIn },
     event: {
       name: "purchase",
       eventId: "evt-1",
       orderId: "order-1",
       params: { value: 49.9, currency: "EUR", order_id: "order-1", content_ids: ["sku-1", "sku-2"], contents: [{ id: "sku-1", quantity: 2, price: 9.95 }, { id: "sku-2", quantity: 1, price: 30 }], num_items: 3 },
       userData: { em: EM, ph: PH, ph_e164: PH_E164, fn: sha256("mary"), ln: sha256("obrien"), external_id: sha256("c-1"), client_ip_address: "203.0.113.7", client_user_agent: "Mozilla/5.0", fbp: "fb.1.1700000000000.1", fbc: "fb.1.1700000000000.IwAR", ttclid: "E.C.P", gclid: "Cj0K" },
-      context: { url: "https://shop.example.com/thanks", referrer: "https://shop.example.com/cart" },
+      context: { url: "https://shop.example.com/thanks", referrer: "https://shop.example.com/cart", ...(extra.tagRan ? { fired: ["G-OTHER", "AW-123456789/AbC-d_12"] } : {}) },
       eventTime: TIME,
       source: "both",
       ...extra.event,
@@ -43,6 +47,21 @@ function request(r: HttpRequest | { error: string }): HttpRequest & { json: Reco
 
 describe("Meta Conversions API", () => {
   const ids = { pixelId: "1234567890" };
+
+  test("custom properties the mapping adds pass through in custom_data; standard ones are mapped as Meta names them", () => {
+    const r = request(meta.build([job({ ids, event: { params: { value: 5, currency: "EUR", membership: "gold", coupon: { code: "X1" }, items: [{ item_id: "a" }], client_id: "1.2" } } })], { accessToken: "t" }));
+    const custom = (r.json.data as { custom_data: Record<string, unknown> }[])[0].custom_data;
+    expect(custom).toEqual({ membership: "gold", coupon: { code: "X1" }, value: 5, currency: "EUR", content_ids: ["a"], content_type: "product", contents: [{ id: "a", quantity: 1 }], order_id: "order-1" });
+  });
+
+  test("action_source: website for browser and merged events; a backend's event takes the destination's setting", () => {
+    const source = (event: Partial<Job["event"]>, extra: Record<string, string> = {}) =>
+      (request(meta.build([job({ ids: { ...ids, ...extra }, event })], { accessToken: "t" })).json.data as { action_source: string }[])[0].action_source;
+    expect(source({ source: "browser" }, { actionSource: "physical_store" })).toBe("website");
+    expect(source({ source: "both" }, { actionSource: "physical_store" })).toBe("website");
+    expect(source({ source: "server" }, { actionSource: "physical_store" })).toBe("physical_store");
+    expect(source({ source: "server" })).toBe("website");
+  });
 
   test("POST /{version}/{pixel_id}/events with data[] of the documented fields and the access token", () => {
     const r = request(meta.build([job({ ids })], { accessToken: "EAAB" }));
@@ -227,7 +246,8 @@ describe("GA4 Measurement Protocol", () => {
     for (const name of ["session_start", "first_visit", "user_engagement", "google_purchase", "ga_x", "firebase_x"]) {
       expect(ga4.refuse!(job({ ids, eventName: name, event: recent })), name).toMatch(/reserves/);
     }
-    expect(ga4.refuse!(job({ ids, eventName: "purchase", event: { eventTime: new Date(Date.now() - 73 * 3600_000) } }))).toMatch(/72 hours/);
+    expect(ageProblem(ga4, job({ ids, eventName: "purchase", event: { eventTime: new Date(Date.now() - 73 * 3600_000) } }))).toBe("GA4 takes events up to 72 hours old, and this one is 73 hours old: it would be refused");
+    expect(ageProblem(ga4, job({ ids, eventName: "purchase", event: recent }))).toBeNull();
   });
 
   test("answers: 2xx ok, 429/5xx retry, other 4xx fail; the validation endpoint's messages fail the test batch with them", () => {
@@ -261,7 +281,7 @@ describe("GA4 Measurement Protocol", () => {
 
 describe("Google Ads enhanced conversions", () => {
   const ids = { conversionId: "AW-123456789", conversionLabel: "AbC-d_12", customerId: "123-456-7890", conversionActionId: "987654321" };
-  const secrets = { developerToken: "dev", oauthToken: "ya29" };
+  const secrets = { developerToken: "dev", accessToken: "ya29" };
   const headers = { "content-type": "application/json", "developer-token": "dev", authorization: "Bearer ya29" };
 
   test("a backend's conversion: POST /{version}/customers/{customer id}:uploadClickConversions with the developer token, bearer and partial failure", () => {
@@ -286,9 +306,9 @@ describe("Google Ads enhanced conversions", () => {
     });
   });
 
-  test("a conversion the browser's tag reported (browser or merged, with an order id) is enhanced by uploadConversionAdjustments, never uploaded again", () => {
+  test("a conversion the browser's tag reported (the beacon said the tag ran, with an order id) is enhanced by uploadConversionAdjustments, never uploaded again", () => {
     for (const source of ["browser", "both"]) {
-      const r = request(googleAds.build([job({ ids, event: { source } })], secrets));
+      const r = request(googleAds.build([job({ ids, tagRan: true, event: { source } })], secrets));
       expect(r.url).toBe("https://googleads.googleapis.com/v26/customers/1234567890:uploadConversionAdjustments");
       expect(r.headers).toEqual(headers);
       expect(r.json).toEqual({
@@ -309,10 +329,10 @@ describe("Google Ads enhanced conversions", () => {
         partialFailure: true,
       });
     }
-    // Without an order id there is no tag conversion to find: uploaded as a click conversion.
-    expect(request(googleAds.build([job({ ids, event: { source: "browser", orderId: null } })], { developerToken: "d", oauthToken: "o" })).url).toMatch(/:uploadClickConversions$/);
+    // A browser copy whose tag did not run (blocked) is the only report: uploaded.
+    expect(request(googleAds.build([job({ ids, event: { source: "browser" } })], secrets)).url).toMatch(/:uploadClickConversions$/);
     // The two never share a request.
-    expect(googleAds.groupKey!(job({ event: { source: "browser" } }))).not.toBe(googleAds.groupKey!(job({ event: { source: "server" } })));
+    expect(googleAds.groupKey!(job({ tagRan: true }))).not.toBe(googleAds.groupKey!(job({ event: { source: "server" } })));
   });
 
   test("a conversion without gclid or user identifiers is refused, and an enhancement without identifiers; missing settings say why", () => {
@@ -320,12 +340,15 @@ describe("Google Ads enhanced conversions", () => {
     expect(googleAds.refuse!(job({ event: { source: "server", userData: { gclid: "Cj0K" } } }))).toBeNull();
     expect(googleAds.refuse!(job({ event: { userData: { em: EM } } }))).toBeNull();
     // The tag already carried the gclid: with no email or phone there is nothing to add.
-    expect(googleAds.refuse!(job({ event: { source: "browser", userData: { gclid: "Cj0K" } } }))).toMatch(/enhancing it needs a hashed email or phone/);
+    expect(googleAds.refuse!(job({ tagRan: true, event: { source: "browser", userData: { gclid: "Cj0K" } } }))).toMatch(/enhancing it needs a hashed email or phone/);
     const missing = { error: "the destination needs its Google Ads customer ID and conversion action ID for uploads" };
-    expect(googleAds.build([job()], { developerToken: "d", oauthToken: "o" })).toEqual(missing);
+    expect(googleAds.build([job()], { developerToken: "d", accessToken: "o" })).toEqual(missing);
     // The tag's ids alone do not name an account or a conversion action in the API.
-    expect(googleAds.build([job({ ids: { conversionId: "AW-123456789", conversionLabel: "AbC-d_12" } })], { developerToken: "d", oauthToken: "o" })).toEqual(missing);
-    expect(googleAds.build([job({ ids })], { developerToken: "d" })).toEqual({ error: "the developer token and OAuth token must both be set" });
+    expect(googleAds.build([job({ ids: { conversionId: "AW-123456789", conversionLabel: "AbC-d_12" } })], { developerToken: "d", accessToken: "o" })).toEqual(missing);
+    expect(googleAds.build([job({ ids })], { developerToken: "d" })).toEqual({ error: "no OAuth access token could be obtained for this destination" });
+    expect(googleAds.build([job({ ids })], { accessToken: "ya29" })).toEqual({ error: "no developer token is set for this destination" });
+    // A manager account's id goes as login-customer-id, digits only.
+    expect(request(googleAds.build([job({ ids: { ...ids, loginCustomerId: "111-222-3333" }, event: { source: "server" } })], secrets)).headers["login-customer-id"]).toBe("1112223333");
   });
 });
 
@@ -450,5 +473,52 @@ describe("webhook", () => {
     expect(verify("whsec", r.headers, r.body.replace("evt-1", "evt-2"))).toBe(false);
     expect(verify("whsec", r.headers, r.body, Math.floor(Date.now() / 1000) + 600)).toBe(false);
     expect(verify("wrong", r.headers, r.body)).toBe(false);
+  });
+});
+
+describe("Pinterest Conversions API", () => {
+  const ids = { tagId: "2612345678901", adAccountId: "549755885175" };
+
+  test("POST /v5/ad_accounts/{ad_account_id}/events with a bearer token and data[] of the documented fields; test events with ?test=true", () => {
+    const r = request(pinterest.build([job({ ids, eventName: "checkout" })], { accessToken: "pina" }));
+    expect(r.url).toBe("https://api.pinterest.com/v5/ad_accounts/549755885175/events");
+    expect(r.headers).toEqual({ "content-type": "application/json", authorization: "Bearer pina" });
+    expect(r.json).toEqual({
+      data: [
+        {
+          event_name: "checkout",
+          action_source: "web",
+          event_time: TIME.getTime() / 1000,
+          event_id: "evt-1",
+          event_source_url: "https://shop.example.com/thanks",
+          user_data: { em: [EM], ph: [PH], fn: [sha256("mary")], ln: [sha256("obrien")], external_id: [sha256("c-1")], client_ip_address: "203.0.113.7", client_user_agent: "Mozilla/5.0" },
+          custom_data: { currency: "EUR", value: "49.9", content_ids: ["sku-1", "sku-2"], contents: [{ id: "sku-1", quantity: 2, item_price: "9.95" }, { id: "sku-2", quantity: 1, item_price: "30" }], num_items: 3, order_id: "order-1" },
+        },
+      ],
+    });
+    expect(request(pinterest.build([job({ ids, test: true })], { accessToken: "pina" })).url).toMatch(/\/events\?test=true$/);
+    expect(pinterest.build([job({ ids })], {})).toEqual({ error: "no Conversions API access token is set for this destination" });
+  });
+
+  test("each event's verdict comes inside the 200: a failed one is dead-lettered with Pinterest's message, the others delivered", () => {
+    const body = JSON.stringify({ num_events_received: 2, num_events_processed: 1, events: [{ status: "processed" }, { status: "failed", error_message: "event_time is too old" }] });
+    expect(pinterest.outcome!(200, body, 2)).toEqual([{ outcome: "ok" }, { outcome: "fail", reason: "Pinterest refused the event: event_time is too old" }]);
+    expect(pinterest.outcome!(200, JSON.stringify({ events: [{ status: "processed" }] }), 1)).toBe("ok");
+    expect(pinterest.outcome!(429, "", 1)).toBe("retry");
+    expect(pinterest.outcome!(401, "", 1)).toBe("fail");
+  });
+});
+
+describe("Snapchat Conversions API v3", () => {
+  const ids = { pixelId: "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b" };
+
+  test("POST /v3/{pixel_id}/events?access_token=… with data[] in Meta's shape, action_source WEB, event_time in seconds", () => {
+    const r = request(snapchat.build([job({ ids, eventName: "PURCHASE" })], { accessToken: "snap tok" }));
+    expect(r.url).toBe("https://tr.snapchat.com/v3/4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b/events?access_token=snap%20tok");
+    const [e] = r.json.data as Record<string, unknown>[];
+    expect(e).toMatchObject({ event_name: "PURCHASE", event_time: TIME.getTime() / 1000, event_id: "evt-1", action_source: "WEB", user_data: { em: [EM], ph: [PH] }, custom_data: { value: 49.9, currency: "EUR", order_id: "order-1" } });
+    expect(snapchat.outcome!(200, JSON.stringify({ status: "SUCCESS" }))).toBe("ok");
+    expect(snapchat.outcome!(200, JSON.stringify({ status: "FAILED", reason: "bad" }))).toBe("fail");
+    expect(snapchat.outcome!(503, "")).toBe("retry");
   });
 });

@@ -4,7 +4,7 @@
 // cannot be part of a version, and should the secret be removed later, its deliveries are
 // dead-lettered with that reason rather than sent unsigned.
 import crypto from "node:crypto";
-import type { Adapter } from "../types";
+import type { Adapter } from "../../forwarder/types";
 
 export function signWebhook(secret: string, timestamp: string, body: string): string {
   return `sha256=${crypto.createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
@@ -12,6 +12,7 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 
 export const webhook: Adapter = {
   platform: "webhook",
+  label: "The webhook",
   maxBatch: 500,
   build(jobs, secrets) {
     const url = jobs[0].target.ids.url;

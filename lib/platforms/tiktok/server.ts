@@ -1,13 +1,17 @@
 // TikTok Events API 2.0: POST /open_api/v1.3/event/track/ with the Access-Token header,
 // event_source "web", data[] of { event, event_time, event_id, user, page, properties }.
 // It answers HTTP 200 with { code: 0 } on success and a non-zero code on errors.
-import { baseUrl, compact, contentIds, items, num, type Adapter } from "../types";
+import { baseUrl, compact, contentIds, items, num, type Adapter } from "../../forwarder/types";
+import { tiktok as definition } from "./index";
 
 const RETRYABLE_CODES = new Set([40100, 50000, 50002, 51021]);
 
 export const tiktok: Adapter = {
   platform: "tiktok",
+  label: "TikTok",
   maxBatch: 1000,
+  // Web events older than 7 days are not accepted for attribution.
+  maxAgeMs: 7 * 24 * 3600 * 1000,
   build(jobs, secrets) {
     const pixelCode = jobs[0].target.ids.pixelCode;
     if (!pixelCode) return { error: "the destination has no pixel code" };
@@ -43,7 +47,7 @@ export const tiktok: Adapter = {
       });
     });
     return {
-      url: `${baseUrl("TAGPIPE_TIKTOK_BASE_URL", "https://business-api.tiktok.com")}/open_api/v1.3/event/track/`,
+      url: `${baseUrl(definition)}/open_api/v1.3/event/track/`,
       headers: { "content-type": "application/json", "Access-Token": secrets.accessToken },
       body: JSON.stringify(compact({ event_source: "web", event_source_id: pixelCode, test_event_code: testCode, data })),
     };

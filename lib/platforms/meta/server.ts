@@ -1,6 +1,7 @@
 // Meta Conversions API: POST /{api-version}/{pixel-id}/events, data[] ≤ 1000.
 // https://developers.facebook.com/docs/marketing-api/conversions-api
-import { baseUrl, compact, contentIds, items, num, type Adapter } from "../types";
+import { baseUrl, compact, contentIds, items, num, type Adapter } from "../../forwarder/types";
+import { meta as definition } from "./index";
 
 /** Meta refuses the whole request when one event carries no customer information parameter. */
 const CUSTOMER_INFORMATION = ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "db", "ge", "external_id", "client_ip_address", "client_user_agent", "fbp", "fbc"] as const;
@@ -12,9 +13,22 @@ const CUSTOMER_INFORMATION = ["em", "ph", "fn", "ln", "ct", "st", "zp", "country
  */
 const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
 
+/** Parameters this adapter maps itself (or that are no custom property: GA4's items, the GA client id). */
+const MAPPED = new Set(["value", "currency", "content_ids", "content_type", "contents", "items", "order_id", "num_items", "search_string", "client_id"]);
+
+/** The event's other parameters, as they are: Meta takes custom properties in custom_data. */
+function custom(p: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in p) if (!MAPPED.has(key) && p[key] !== undefined && p[key] !== null) out[key] = p[key];
+  return out;
+}
+
 export const meta: Adapter = {
   platform: "meta",
+  label: "Meta",
   maxBatch: 1000,
+  // "event_time … can be up to 7 days before you send an event to Meta."
+  maxAgeMs: 7 * 24 * 3600 * 1000,
   refuse(job) {
     const u = job.event.userData;
     return CUSTOMER_INFORMATION.some((k) => u[k]) ? null : "Meta needs at least one customer information parameter (email, phone, external_id, fbp/fbc, IP address or user agent); the event has none";
@@ -25,7 +39,7 @@ export const meta: Adapter = {
     if (!secrets.accessToken) return { error: "no Conversions API access token is set for this destination" };
     const version = process.env.TAGPIPE_META_API_VERSION || "v26.0";
     const testCode = jobs[0].target.test ? jobs[0].target.testEventCode : undefined;
-    const data = jobs.map(({ eventName, event }) => {
+    const data = jobs.map(({ eventName, event, target }) => {
       const u = event.userData;
       const p = event.params;
       const contents = items(p).map((i) => compact({ id: i.id, quantity: i.quantity, item_price: i.price }));
@@ -34,7 +48,8 @@ export const meta: Adapter = {
         event_name: eventName,
         event_time: Math.floor(event.eventTime.getTime() / 1000),
         event_id: event.eventId,
-        action_source: "website",
+        // A browser's event happened on the website; a backend's is what the destination says it is.
+        action_source: event.source === "server" ? (target.ids.actionSource || "website") : "website",
         event_source_url: event.context.url,
         user_data: compact({
           em: u.em ? [u.em] : undefined,
@@ -54,6 +69,8 @@ export const meta: Adapter = {
           fbc: u.fbc,
         }),
         custom_data: compact({
+          // Properties the mapping adds beyond the standard ones go as Meta's custom properties.
+          ...custom(p),
           value: num(p.value),
           currency: typeof p.currency === "string" ? p.currency : undefined,
           content_ids: ids,
@@ -66,7 +83,7 @@ export const meta: Adapter = {
       });
     });
     return {
-      url: `${baseUrl("TAGPIPE_META_BASE_URL", "https://graph.facebook.com")}/${version}/${encodeURIComponent(pixelId)}/events`,
+      url: `${baseUrl(definition)}/${version}/${encodeURIComponent(pixelId)}/events`,
       headers: { "content-type": "application/json" },
       body: JSON.stringify(compact({ data, access_token: secrets.accessToken, test_event_code: testCode })),
     };

@@ -10,7 +10,9 @@
 //   POST /{version}/customers/{customer_id}:uploadClickConversions with its order id,
 //   value, gclid and hashed user identifiers.
 //
-// Both carry the developer-token header and an OAuth bearer, and name the conversion
+// Both carry the developer-token header, an OAuth bearer (./oauth.ts: fetched with the
+// destination's refresh token, cached, renewed once on 401) and, for accounts reached
+// through a manager account, login-customer-id; and name the conversion
 // action as customers/{customer_id}/conversionActions/{conversion_action_id}: the API takes
 // the account's customer ID and the action's numeric ID, not the tag's AW- ID and label.
 //
@@ -23,15 +25,22 @@
 // https://developers.google.com/google-ads/api/docs/conversions/upload-identifiers
 // https://developers.google.com/google-ads/api/docs/best-practices/partial-failures
 import type { HashedUserData } from "../../collector/hash";
-import { baseUrl, compact, num, type Adapter, type Job, type Verdict } from "../types";
+import { baseUrl, compact, num, type Adapter, type Job, type Verdict } from "../../forwarder/types";
+import { googleAds as definition } from "./index";
+import { firedInBrowser } from "../delivery-mode";
+import { googleAdsAuthorize } from "./oauth";
 
 function adsTime(d: Date): string {
   return d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "+00:00");
 }
 
-/** Whether the browser's tag reported this conversion already, under its order id: then it is enhanced, not uploaded. */
-function enhances(job: Job): boolean {
-  return job.event.source !== "server" && !!job.event.orderId;
+/**
+ * Whether the browser's tag reported this conversion already (the runtime said so in
+ * its beacon, lib/platforms/delivery-mode.ts), under its order id: then it is enhanced,
+ * not uploaded. The forwarder never sends one without an order id (it would count twice).
+ */
+export function enhances(job: Job): boolean {
+  return firedInBrowser(job.target, job.event.context) && !!job.event.orderId;
 }
 
 /** The hashed email and phone, as Google's UserIdentifier list (Google's email hash first). */
@@ -40,9 +49,19 @@ function identifiers(u: HashedUserData, source?: "FIRST_PARTY") {
   return [...(u.em_google || u.em ? [{ hashedEmail: u.em_google ?? u.em, ...tag }] : []), ...(u.ph_e164 ? [{ hashedPhoneNumber: u.ph_e164, ...tag }] : [])];
 }
 
+/** The visitor's consent as Google's Consent message (ClickConversion.consent); absent: not said. */
+function consentOf(c: Job["target"]["consent"]) {
+  const v = (x?: string) => (x === "granted" ? "GRANTED" : x === "denied" ? "DENIED" : undefined);
+  return c && (c.ad_user_data || c.ad_personalization) ? compact({ adUserData: v(c.ad_user_data), adPersonalization: v(c.ad_personalization) }) : undefined;
+}
+
 export const googleAds: Adapter = {
   platform: "google_ads",
+  label: "Google Ads",
   maxBatch: 2000,
+  // Click conversions up to 90 days after the click (the longest click-through window).
+  maxAgeMs: 90 * 24 * 3600 * 1000,
+  authorize: googleAdsAuthorize,
   // Enhancements and uploads go to different methods, so never share a request.
   groupKey: (job) => (enhances(job) ? "enhance" : "upload"),
   refuse(job) {
@@ -50,13 +69,16 @@ export const googleAds: Adapter = {
     if (enhances(job)) {
       return u.em || u.ph_e164 ? null : "the browser's Google Ads tag reported this conversion; enhancing it needs a hashed email or phone, and the event has none";
     }
-    return u.gclid || u.em || u.ph_e164 ? null : "Google Ads needs a gclid or a hashed email or phone to attribute the conversion; the event has none";
+    return u.gclid || u.gbraid || u.wbraid || u.em || u.ph_e164 ? null : "Google Ads needs a click id (gclid, gbraid or wbraid) or a hashed email or phone to attribute the conversion; the event has none";
   },
   build(jobs, secrets) {
     const customer = (jobs[0].target.ids.customerId ?? "").replace(/\D/g, "");
     const action = jobs[0].target.ids.conversionActionId;
     if (!customer || !action) return { error: "the destination needs its Google Ads customer ID and conversion action ID for uploads" };
-    if (!secrets.developerToken || !secrets.oauthToken) return { error: "the developer token and OAuth token must both be set" };
+    if (!secrets.developerToken) return { error: "no developer token is set for this destination" };
+    if (!secrets.accessToken) return { error: "no OAuth access token could be obtained for this destination" };
+    // A manager account's id, when the OAuth user reaches the account through one.
+    const login = (jobs[0].target.ids.loginCustomerId ?? "").replace(/\D/g, "");
     const version = process.env.TAGPIPE_GOOGLE_ADS_API_VERSION || "v26";
     const conversionAction = `customers/${customer}/conversionActions/${action}`;
     const enhance = enhances(jobs[0]);
@@ -76,7 +98,8 @@ export const googleAds: Adapter = {
           partialFailure: true,
         }
       : {
-          conversions: jobs.map(({ event }) => {
+          conversions: jobs.map((job) => {
+            const { event } = job;
             const u = event.userData;
             const p = event.params;
             return compact({
@@ -85,15 +108,24 @@ export const googleAds: Adapter = {
               conversionValue: num(p.value),
               currencyCode: typeof p.currency === "string" ? p.currency : undefined,
               orderId: event.orderId ?? undefined,
+              // One click id at most (the API refuses two): the gclid, else the iOS ones.
               gclid: u.gclid,
+              gbraid: u.gclid ? undefined : u.gbraid,
+              wbraid: u.gclid || u.gbraid ? undefined : u.wbraid,
               userIdentifiers: identifiers(u),
+              consent: consentOf(job.target.consent),
             });
           }),
           partialFailure: true,
         };
     return {
-      url: `${baseUrl("TAGPIPE_GOOGLE_ADS_BASE_URL", "https://googleads.googleapis.com")}/${version}/customers/${customer}:${enhance ? "uploadConversionAdjustments" : "uploadClickConversions"}`,
-      headers: { "content-type": "application/json", "developer-token": secrets.developerToken, authorization: `Bearer ${secrets.oauthToken}` },
+      url: `${baseUrl(definition)}/${version}/customers/${customer}:${enhance ? "uploadConversionAdjustments" : "uploadClickConversions"}`,
+      headers: {
+        "content-type": "application/json",
+        "developer-token": secrets.developerToken,
+        authorization: `Bearer ${secrets.accessToken}`,
+        ...(login ? { "login-customer-id": login } : {}),
+      },
       body: JSON.stringify(body),
     };
   },

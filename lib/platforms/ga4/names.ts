@@ -1,6 +1,6 @@
 // GA4's rules for event names (Measurement Protocol: events breaking them are dropped
 // silently after a 2xx). Checked when a version is made (lib/versions/validate.ts), so the
-// marketer sees the problem beside the destination, and again before sending (ga4.ts).
+// marketer sees the problem beside the destination, and again before sending (server.ts).
 // https://developers.google.com/analytics/devguides/collection/protocol/ga4/reference#reserved_names
 
 /** Letters, digits and underscores, starting with a letter, ≤ 40 characters. */

@@ -10,8 +10,9 @@
 // characters; page_location 1000) rather than dropped.
 // https://developers.google.com/analytics/devguides/collection/protocol/ga4/sending-events
 import crypto from "node:crypto";
-import { baseUrl, compact, items, num, type Adapter, type Job } from "../types";
-import { ga4EventNameProblem } from "./ga4-names";
+import { baseUrl, compact, items, num, type Adapter, type Job } from "../../forwarder/types";
+import { ga4 as definition } from "./index";
+import { ga4EventNameProblem } from "./names";
 
 /** How far back GA4 takes an event. */
 export const GA4_MAX_AGE_MS = 72 * 3600 * 1000;
@@ -21,8 +22,13 @@ function clip(v: unknown, max = 100): string | undefined {
   return typeof v === "string" && v ? v.slice(0, max) : undefined;
 }
 
-/** GA4 needs a client id; without the _ga cookie's, derive a stable one from the visitor. */
+/**
+ * GA4 needs a client id: the browser's, from the _ga cookie (the runtime reads it), so
+ * the server copy joins the visitor's own user and session; else one given as a
+ * parameter; else a stable one derived from the visitor.
+ */
 function clientId(job: Job): string {
+  if (job.event.userData.ga_client_id) return job.event.userData.ga_client_id;
   const explicit = job.event.params.client_id;
   if (typeof explicit === "string" && explicit) return explicit;
   const seed = job.event.userData.external_id ?? job.event.userData.em ?? `${job.event.userData.client_ip_address ?? ""}|${job.event.userData.client_user_agent ?? ""}|${job.event.eventId}`;
@@ -32,12 +38,13 @@ function clientId(job: Job): string {
 
 export const ga4: Adapter = {
   platform: "ga4",
+  label: "GA4",
   maxBatch: 25,
+  maxAgeMs: GA4_MAX_AGE_MS,
   groupKey: clientId,
   refuse(job) {
     const nameProblem = ga4EventNameProblem(job.eventName);
     if (nameProblem) return `${nameProblem}: GA4 would drop it`;
-    if (Date.now() - job.event.eventTime.getTime() > GA4_MAX_AGE_MS) return "GA4 takes events up to 72 hours old, and this one is older: GA4 would drop it";
     return null;
   },
   build(jobs, secrets) {
@@ -68,6 +75,8 @@ export const ga4: Adapter = {
             items: list.length ? list : undefined,
             search_term: clip(p.search_string),
             event_id: clip(event.eventId),
+            // The browser's session (the _ga_<container> cookie): the event joins it instead of starting none.
+            session_id: event.userData.ga_session_id,
             page_location: clip(event.context.url, 1000),
             engagement_time_msec: 1,
           }),
@@ -75,7 +84,7 @@ export const ga4: Adapter = {
       }),
     });
     return {
-      url: `${baseUrl("TAGPIPE_GA4_BASE_URL", "https://www.google-analytics.com")}${path}?${query}`,
+      url: `${baseUrl(definition)}${path}?${query}`,
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     };

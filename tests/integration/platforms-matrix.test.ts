@@ -1,0 +1,198 @@
+// Each conversion counted once, at every platform, whatever the browser blocks: the
+// published container runs in real Chromium on a shop page served from 127.0.0.1, with
+// the vendors' scripts answered by fakes that record what each pixel would report; the
+// server side goes to the stand-ins. Four ways a purchase can travel:
+//   browser unblocked  tags and beacon run; the backend sends its copy too (first)
+//   pixel blocked      the vendors' scripts are blocked; the beacon and the backend's copy arrive
+//   beacon blocked     the tags run; the collector never hears of the purchase
+//   backend only       no browser at all
+// Meta, TikTok, Pinterest and Snapchat merge a tag's and a server's copy by event_id:
+// counted once per event_id.
+// GA4 and Google Ads do not: a tag's hit plus a server copy would count twice, so the
+// sum of both must be exactly one (Google Ads' enhancement of the tag's conversion adds
+// identifiers, not a conversion). The GA4 server copy carries the _ga cookie's client id.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser, BrowserContext } from "playwright-core";
+import { VISITOR_USER_AGENT, launch } from "../e2e/browser";
+import { expectStatus, uid, type Json } from "../helpers/api";
+import { startCollector, type Collector } from "../helpers/collector";
+import { createPipeline, eventually, expectOutcome, purchase, sendServerEvents, type Pipeline } from "../helpers/pipeline";
+import { startStandIns, type StandIns } from "../helpers/stand-ins";
+
+const MEASUREMENT_ID = "G-TESTMEASURE1";
+const ADS_SEND_TO = "AW-123456789/AbCdEfGh12";
+
+// What each vendor's script would send, recorded in window.__px instead.
+const FAKE_SCRIPTS: Record<string, string> = {
+  // fbevents.js installs callMethod and replays the queue.
+  "connect.facebook.net": `(function(){var f=window.fbq;function rec(a){window.__px.push(["meta"].concat([].slice.call(a)))}
+    var q=f.queue||[];f.queue=[];f.callMethod=function(){rec(arguments)};q.forEach(rec);})();`,
+  // events.js reads the ttq queue of [method, ...args] and takes later calls as they come.
+  "analytics.tiktok.com": `(function(){var t=window.ttq;function rec(a){window.__px.push(["tiktok"].concat([].slice.call(a)))}
+    [].slice.call(t).forEach(rec);t.push=function(a){rec(a)};})();`,
+  // core.js takes pintrk's queue, and each call after it.
+  "s.pinimg.com": `(function(){var p=window.pintrk;function rec(a){window.__px.push(["pinterest"].concat([].slice.call(a)))}
+    p.queue.forEach(rec);p.queue={push:rec};})();`,
+  // scevent.min.js installs handleRequest and replays the queue.
+  "sc-static.net": `(function(){var s=window.snaptr;function rec(a){window.__px.push(["snapchat"].concat([].slice.call(a)))}
+    s.queue.forEach(rec);s.queue=[];s.handleRequest=function(){rec(arguments)};})();`,
+  // gtag.js processes the data layer's gtag() calls, then each one pushed later; it sets _ga when missing.
+  "www.googletagmanager.com": `(function(){window.google_tag_data={};var dl=window.dataLayer;
+    function handle(a){if(a&&typeof a==="object"&&a[0]==="event")window.__px.push(["google",a[1],a[2]])}
+    dl.forEach(handle);var push=dl.push;dl.push=function(){[].forEach.call(arguments,handle);return push.apply(dl,arguments)};})();`,
+};
+
+type Case = "browser unblocked" | "pixel blocked" | "beacon blocked" | "backend only";
+type Hit = [vendor: string, ...args: Json[]];
+
+describe("each conversion counted once at every platform", () => {
+  let standIns: StandIns;
+  let collector: Collector;
+  let p: Pipeline;
+  let browser: Browser;
+  let shop: http.Server;
+  let shopUrl = "";
+
+  beforeAll(async () => {
+    standIns = await startStandIns();
+    collector = await startCollector({
+      name: "platforms-matrix",
+      backend: "postgres",
+      distDir: inject("distDir"),
+      standIns,
+      // A backend's copy for GA4 and Google Ads waits this long for a browser copy saying the tag ran.
+      env: { TAGPIPE_FILL_IN_WAIT_MS: "12000" },
+    });
+    p = await createPipeline(
+      collector.url,
+      [{ platform: "meta", testEventCode: "TEST4242" }, { platform: "tiktok", testEventCode: "TEST7777" }, { platform: "pinterest" }, { platform: "snapchat" }, { platform: "ga4" }, { platform: "google_ads" }],
+      { hostname: "127.0.0.1" },
+    );
+    shop = http.createServer((req, res) => {
+      const order = new URL(req.url ?? "/", "http://x").searchParams.get("order") ?? "none";
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><html><head><title>Thanks</title><script>
+        window.__px = [];
+        window.dataLayer = [{ event: "purchase", ecommerce: { transaction_id: ${JSON.stringify(order)}, value: 59.9, currency: "EUR", items: [{ item_id: "sku-1" }] }, user: { email: "buyer-${order}@example.com" } }];
+      </script><script src="${collector.url}/c/${p.production.publicKey}.js"></script></head><body>Thank you</body></html>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
+    shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => shop?.close(resolve));
+    await collector?.stop();
+    await standIns?.close();
+  });
+
+  afterEach(() => {
+    expect(standIns.violations(), "contract violations at the stand-ins").toEqual([]);
+  });
+
+  /** A visitor's browser: GA's cookies as gtag.js left them on an earlier page; vendor scripts faked or blocked; the beacon sent or blocked. */
+  async function visitor(c: Case): Promise<{ context: BrowserContext; gaClientId: string; blockedBeacons: () => number }> {
+    const context = await browser.newContext({ userAgent: VISITOR_USER_AGENT });
+    const gaClientId = `${Math.floor(Math.random() * 1e9)}.${Math.floor(Date.now() / 1000) - 3600}`;
+    await context.addCookies([
+      { name: "_ga", value: `GA1.1.${gaClientId}`, domain: "127.0.0.1", path: "/" },
+      { name: `_ga_${MEASUREMENT_ID.slice(2)}`, value: `GS2.1.s${Math.floor(Date.now() / 1000)}$o2$g1$t${Math.floor(Date.now() / 1000)}$j0$l0$h0`, domain: "127.0.0.1", path: "/" },
+    ]);
+    for (const [host, body] of Object.entries(FAKE_SCRIPTS)) {
+      await context.route(`https://${host}/**`, (route) => (c === "pixel blocked" ? route.abort("blockedbyclient") : route.fulfill({ status: 200, contentType: "text/javascript", body })));
+    }
+    let blocked = 0;
+    if (c === "beacon blocked") {
+      await context.route(`${collector.url}/api/collect`, (route) => {
+        blocked += 1;
+        return route.abort("blockedbyclient");
+      });
+    }
+    return { context, gaClientId, blockedBeacons: () => blocked };
+  }
+
+  /** The deliveries of one event, once none is still waiting. */
+  async function settled(eventId: string): Promise<Json[]> {
+    return eventually(
+      async () => {
+        const all = (expectStatus(await p.team.owner.get("/deliveries?limit=500"), 200).data as Json[]).filter((d) => d.event?.eventId === eventId);
+        return all.length && all.every((d) => d.status !== "pending") ? all : null;
+      },
+      40_000,
+      `the deliveries of ${eventId} to settle`,
+    );
+  }
+
+  it.each<Case>(["browser unblocked", "pixel blocked", "beacon blocked", "backend only"])("%s", async (c) => {
+    const order = `m-${uid()}`;
+    const eventId = `order-${order}`;
+    const backend = purchase({ event_id: eventId, params: { order_id: order, value: 59.9, currency: "EUR", content_ids: ["sku-1"] }, user_data: { email: `buyer-${order}@example.com` } });
+    let hits: Hit[] = [];
+    let gaClientId: string | null = null;
+
+    if (c === "backend only" || c === "browser unblocked") expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, [backend]), "accepted");
+    if (c !== "backend only") {
+      const v = await visitor(c);
+      gaClientId = v.gaClientId;
+      const page = await v.context.newPage();
+      await page.goto(`${shopUrl}/thanks?order=${order}`);
+      if (c === "beacon blocked") {
+        await expect.poll(v.blockedBeacons, { timeout: 15_000 }).toBeGreaterThan(0);
+      } else {
+        // The browser's copy arrived: Meta's server side has it (merged with the backend's, when that came first).
+        await standIns.meta.waitForDelivered([eventId], 30_000);
+      }
+      if (c !== "pixel blocked") await expect.poll(async () => (await page.evaluate(() => (window as unknown as { __px: Hit[] }).__px)).some((h) => h[0] === "google"), { timeout: 15_000 }).toBe(true);
+      hits = await page.evaluate(() => (window as unknown as { __px: Hit[] }).__px);
+      await v.context.close();
+      // The backend's copy after the browser's (it merges into it).
+      if (c === "pixel blocked") expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, [backend]), "duplicate");
+    }
+    const rows = c === "beacon blocked" ? [] : await settled(eventId);
+
+    // Meta, TikTok, Pinterest, Snapchat: both copies carry the event_id, which the platform
+    // merges: one conversion per event_id, from the tag, the server or both.
+    const tags = {
+      meta: hits.filter((h) => h[0] === "meta" && h[1] === "trackSingle" && h[3] === "Purchase").map((h) => (h[5] as Json).eventID),
+      tiktok: hits.filter((h) => h[0] === "tiktok" && h[1] === "track" && h[2] === "CompletePayment").map((h) => (h[4] as Json).event_id),
+      pinterest: hits.filter((h) => h[0] === "pinterest" && h[1] === "track" && h[2] === "checkout").map((h) => (h[3] as Json).event_id),
+      snapchat: hits.filter((h) => h[0] === "snapchat" && h[1] === "track" && h[2] === "PURCHASE").map((h) => (h[3] as Json).client_dedup_id),
+    };
+    for (const [platform, tagged] of Object.entries(tags)) {
+      const server = standIns[platform as keyof typeof tags].deliveredCounts().get(eventId) ?? 0;
+      expect(server, `${platform} server copies`).toBe(c === "beacon blocked" ? 0 : 1);
+      expect(tagged, `${platform} tag`).toEqual(c === "browser unblocked" || c === "beacon blocked" ? [eventId] : []);
+      expect(new Set([...tagged, ...(server ? [eventId] : [])]).size, `${platform}: conversions by event_id`).toBe(1);
+    }
+
+    if (c === "browser unblocked") {
+      // The beacon said which Google tags ran.
+      const [stored] = await collector.query<{ context: Json; source: string }>(`SELECT context, source FROM "CollectedEvent" WHERE "eventId" = $1 AND status = 'accepted'`, [eventId]);
+      expect(stored, JSON.stringify(stored)).toMatchObject({ source: "both", context: { fired: [MEASUREMENT_ID, ADS_SEND_TO] } });
+    }
+    // GA4: the tag's hits plus the Measurement Protocol's copies, exactly one.
+    const ga4Pixel = hits.filter((h) => h[0] === "google" && h[1] === "purchase" && (h[2] as Json).send_to === MEASUREMENT_ID);
+    const ga4Server = standIns.ga4.deliveredEvents().filter((e) => (e.params as Json)?.event_id === eventId);
+    expect(ga4Pixel.length + ga4Server.length, `GA4 counts (tag ${ga4Pixel.length}, server ${ga4Server.length})`).toBe(1);
+    if (ga4Server.length && gaClientId) {
+      const request = standIns.ga4.acknowledged().find((r) => r.eventIds.includes(eventId))!;
+      expect((request.body as Json).client_id).toBe(gaClientId);
+      expect(ga4Server[0].params).toMatchObject({ session_id: expect.stringMatching(/^\d+$/) });
+    }
+
+    // Google Ads: the tag's conversions plus uploaded click conversions, exactly one.
+    const adsPixel = hits.filter((h) => h[0] === "google" && h[1] === "conversion" && (h[2] as Json).send_to === ADS_SEND_TO);
+    const uploads = standIns.googleAds.acknowledged().filter((r) => r.path.endsWith(":uploadClickConversions") && r.eventIds.includes(order));
+    expect(adsPixel.length + uploads.length, `Google Ads counts (tag ${adsPixel.length}, uploads ${uploads.length})`).toBe(1);
+    if (c === "browser unblocked") {
+      // The tag reported it: the server enhanced it, and GA4's waiting copy was suppressed.
+      expect(standIns.googleAds.acknowledged().filter((r) => r.path.endsWith(":uploadConversionAdjustments") && r.eventIds.includes(order))).toHaveLength(1);
+      expect(rows.find((d) => d.platform === "ga4")).toMatchObject({ status: "suppressed" });
+    }
+    for (const d of rows) expect(["delivered", "suppressed"], `${d.platform}: ${d.status} ${d.lastError}`).toContain(d.status);
+  });
+});
