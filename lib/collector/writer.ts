@@ -196,7 +196,8 @@ const INSERT = `WITH stored AS (
     ON CONFLICT DO NOTHING
     RETURNING id
   ), ms AS (
-    SELECT lpad(to_hex(floor(extract(epoch FROM now()) * 1000)::bigint), 12, '0') AS h
+    -- As the receivedAt column stores now(): a timestamp(3), rounded to the millisecond.
+    SELECT lpad(to_hex(floor(extract(epoch FROM now()::timestamp(3)) * 1000)::bigint), 12, '0') AS h
   ), outbox AS (
     INSERT INTO "Delivery" (${names(DELIVERY_COLUMNS)})
     SELECT substr(ms.h, 1, 8) || '-' || substr(ms.h, 9, 4) || '-' || substr(d.id, 15), ${DELIVERY_COLUMNS.slice(1).map(([name]) => `d."${name}"`).join(", ")}
