@@ -43,6 +43,7 @@ function identifiers(u: HashedUserData, source?: "FIRST_PARTY") {
 export const googleAds: Adapter = {
   platform: "google_ads",
   maxBatch: 2000,
+  dedupBy: "order_id",
   // Enhancements and uploads go to different methods, so never share a request.
   groupKey: (job) => (enhances(job) ? "enhance" : "upload"),
   refuse(job) {
