@@ -90,7 +90,7 @@ function uuid7Bound(ms: number): string {
 
 type Loaded = { site: { id: string; name: string; teamId: string; containerId: string }; envs: { id: string; kind: string; name: string }[]; production: { config: IntakeConfig; purchaseId: string } | null };
 
-async function loadSite(actor: Actor, siteId: string): Promise<Loaded> {
+async function loadSite(actor: { teamId: string }, siteId: string): Promise<Loaded> {
   const db = await prisma();
   const site = await db.site.findFirst({ where: { id: siteId, teamId: actor.teamId }, select: { id: true, name: true, teamId: true, container: { select: { id: true, environments: { select: { id: true, kind: true, name: true, versionId: true } } } } } });
   if (!site) throw new NotFoundError("Site");
@@ -119,10 +119,32 @@ function reconciledDestinations(loaded: Loaded, names: Map<string, string>): Des
 }
 
 export async function reconcile(actor: Actor, siteId: string, q: ReconciliationQuery, now = Date.now()): Promise<Reconciliation> {
-  const loaded = await loadSite(actor, siteId);
   const { fromMs, toMs } = periodOf(q, now);
+  return reconcileRange(actor, siteId, { fromMs, toMs, windowHours: q.windowHours, tolerance: { absolute: q.tolerance, percent: q.tolerancePercent } });
+}
+
+/**
+ * The order_accuracy alert's figures: per destination, the paid orders placed in
+ * [fromMs, toMs) and how many were delivered or deliberately ignored. A site without
+ * orders in the window costs one index probe.
+ */
+export async function orderAccuracy(site: { id: string; teamId: string }, fromMs: number, toMs: number) {
+  const { sql } = await database();
+  const [any] = await sql.query(`SELECT 1 FROM "Order" WHERE "siteId" = $1 AND "placedAt" >= $2::timestamp AND "placedAt" < $3::timestamp LIMIT 1`, [site.id, ts(fromMs), ts(toMs)]);
+  if (!any) return [];
+  const rec = await reconcileRange({ teamId: site.teamId }, site.id, { fromMs, toMs, windowHours: 48, tolerance: { absolute: 0.01, percent: 1 } });
+  return rec.destinations.map((d) => ({ destinationId: d.id, orders: d.orders, delivered: d.delivered, ignored: d.ignored }));
+}
+
+export async function reconcileRange(
+  actor: { teamId: string },
+  siteId: string,
+  range: { fromMs: number; toMs: number; windowHours: number; tolerance: Tolerance },
+): Promise<Reconciliation> {
+  const loaded = await loadSite(actor, siteId);
+  const { fromMs, toMs, tolerance } = range;
+  const q = { windowHours: range.windowHours };
   const windowMs = q.windowHours * 3_600_000;
-  const tolerance: Tolerance = { absolute: q.tolerance, percent: q.tolerancePercent };
   const { sql } = await database();
   const db = await prisma();
 
@@ -277,7 +299,7 @@ export async function reconcile(actor: Actor, siteId: string, q: ReconciliationQ
   overall.accuracy = accuracy(overall);
   return {
     site: { id: loaded.site.id, name: loaded.site.name },
-    period: { from: new Date(fromMs).toISOString().slice(0, 10), to: new Date(toMs - DAY_MS).toISOString().slice(0, 10), windowHours: q.windowHours },
+    period: { from: new Date(fromMs).toISOString().slice(0, 10), to: new Date(Math.max(fromMs, toMs - DAY_MS)).toISOString().slice(0, 10), windowHours: q.windowHours },
     tolerance,
     destinations: dests.map((d) => {
       const b = perDest.get(d.id)!;
