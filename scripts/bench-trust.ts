@@ -11,15 +11,19 @@
 //                              2 s as in production) than without it, in the same run on
 //                              the same server; measured alternately off/on, twice each
 //
+//   reconcile_100k_ms, import_1m_rows_ms, import_1m_rss_growth_mb
+//                              reconciliation (issue 15): see scripts/bench/reconcile-lib.ts
+//
 // It starts its own servers on temporary PostgreSQL databases (created and dropped) and
 // reuses bench:collect's measuring code (scripts/bench/collect-lib.ts). Settings:
 // BENCH_EVENTS (default 10,000,000), BENCH_SECONDS (per throughput measurement, 6),
-// BENCH_ONLY=page|overhead.
+// BENCH_ONLY=page|overhead|reconcile|import.
 import { spawn } from "node:child_process";
 import os from "node:os";
 import pg from "pg";
 import { ensureBuild, testDistDir } from "../tests/helpers/build";
 import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
+import { import1m, reconcile100k } from "./bench/reconcile-lib";
 import { SECONDS, cleanup, cleanups, figure, load, log, meter, publishPipeline, serverFor } from "./bench/collect-lib";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
@@ -165,8 +169,10 @@ async function main() {
   const started = Date.now();
   ensureBuild(testDistDir(), log);
   log(`${os.cpus().length} CPUs`);
-  if (ONLY !== "overhead") await healthPage();
-  if (ONLY !== "page") await overhead();
+  if (!ONLY || ONLY === "page") await healthPage();
+  if (!ONLY || ONLY === "overhead") await overhead();
+  if (!ONLY || ONLY === "reconcile") await reconcile100k();
+  if (!ONLY || ONLY === "import") await import1m();
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
