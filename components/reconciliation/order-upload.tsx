@@ -260,10 +260,10 @@ export function OrderUpload({ siteId }: { siteId: string }) {
         </fieldset>
       ) : null}
 
-      {progress !== null && (busy || !result) ? (
+      {progress !== null ? (
         <div>
           <div className="flex justify-between text-sm text-slate-700">
-            <span>{phase === "saving" ? "Uploaded; committing the import…" : "Uploading and importing…"}</span>
+            <span>{phase === "saving" ? "Uploaded; committing the import…" : phase === "uploading" ? "Uploading and importing…" : result?.ok ? "Done" : "Stopped"}</span>
             <span>{Math.round(progress * 100)} %</span>
           </div>
           <div role="progressbar" aria-label="Import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)} className="mt-1 h-2.5 w-full overflow-hidden rounded-full bg-slate-200">
