@@ -13,7 +13,7 @@ const FIELDS = [
   { key: "created_at", label: "Created at", required: true, guesses: ["created_at", "created", "date", "order date", "created at", "placed_at", "processed_at"] },
   { key: "value", label: "Value", required: true, guesses: ["value", "total", "amount", "total_price", "revenue", "grand total"] },
   { key: "currency", label: "Currency", required: false, guesses: ["currency", "currency_code", "cur"] },
-  { key: "status", label: "Status", required: false, guesses: ["status", "financial_status", "state", "order status"] },
+  { key: "status", label: "Status", required: false, guesses: ["status", "financial_status", "financial status", "state", "order status", "order_status"] },
   { key: "email", label: "Email (hashed on arrival)", required: false, guesses: ["email", "e-mail", "customer email", "customer_email"] },
   { key: "phone", label: "Phone (hashed on arrival)", required: false, guesses: ["phone", "telephone", "phone number", "customer phone"] },
   { key: "channel", label: "Channel tag", required: false, guesses: ["channel", "source", "source_name", "sales channel"] },

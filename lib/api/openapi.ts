@@ -135,6 +135,16 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/sites/{id}/reconciliation", summary: "Backend orders against every destination: outcomes, accuracy per destination, day and region, extra conversions", permission: "health:read", query: o.reconciliationQuery },
   { method: "get", path: "/sites/{id}/reconciliation/orders", summary: "The orders behind a reconciliation figure, paged, or all as CSV (format=csv)", permission: "health:read", query: o.reconciliationOrdersQuery },
   { method: "get", path: "/sites/{id}/reconciliation/orders/{orderId}", summary: "One order at each destination, with the conversions that carried its id", permission: "health:read", query: o.reconciliationQuery },
+  {
+    method: "post",
+    path: "/sites/{id}/catalog",
+    summary: "Replace the site's product catalog with a CSV file (product id, optional price and currency), streamed",
+    permission: "site:write",
+    query: o.catalogImportQuery,
+    rawBody: { type: "text/csv", description: "The catalog as CSV: a header line, then one product per line. Refused whole (422, the previous catalog kept) when malformed." },
+    created: true,
+  },
+  { method: "get", path: "/sites/{id}/catalog-check", summary: "Content ids of recent conversions against the catalog: the share found, unknown ids with their events, prices that differ", permission: "health:read", query: o.catalogCheckQuery },
   { method: "post", path: "/incidents/{id}/mute", summary: "Mute an incident's notifications for some minutes (0 unmutes)", permission: "alert:manage", body: a.incidentMute, created: true },
 ];
 

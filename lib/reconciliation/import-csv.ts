@@ -25,7 +25,8 @@ export const MAX_REPORTED = 10_000;
 export type ColumnMapping = Partial<Record<OrderField, string>>;
 export type CsvImportOptions = { mapping: ColumnMapping; delimiter: string; fileName?: string };
 
-class FileRefused extends Error {}
+/** A file refused as a whole: the transaction rolls back and the reason goes to the client. */
+export class FileRefused extends Error {}
 
 type Problem = { row: number; column: string; message: string };
 

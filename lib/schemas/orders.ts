@@ -61,3 +61,14 @@ export const reconciliationOrdersQuery = reconciliationQuery.extend({
 
 export type ReconciliationQuery = z.infer<typeof reconciliationQuery>;
 export type ReconciliationOrdersQuery = z.infer<typeof reconciliationOrdersQuery>;
+
+export const catalogImportQuery = z.strictObject({
+  product_id: z.string().trim().min(1, "map product_id to a column").max(200).meta({ description: "the header of the column holding the product id (the content_id conversions carry)" }),
+  price: column,
+  currency: column,
+  delimiter: z.enum([",", ";", "\t", "|"]).default(","),
+});
+
+export const catalogCheckQuery = z.strictObject({
+  days: z.coerce.number().int().min(1).max(90).default(7).meta({ description: "the period, in days ending now" }),
+});

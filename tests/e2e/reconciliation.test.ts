@@ -72,7 +72,7 @@ afterAll(async () => {
 });
 
 describe("a marketer reconciles orders with what Meta received", () => {
-  test("uploads the order CSV: maps the columns, watches the progress, reads the bad rows", async () => {
+  test("uploads the order CSV: maps the columns, watches the progress, reads the bad rows", { timeout: 90_000 }, async () => {
     await page.getByRole("link", { name: "Reconciliation", exact: true }).click();
     await page.waitForURL("**/reconciliation");
     await screenshot(page, "reconciliation-index");
@@ -105,7 +105,7 @@ describe("a marketer reconciles orders with what Meta received", () => {
     await screenshot(page, "reconciliation-imported");
   });
 
-  test("reads that 97 of 100 orders reached Meta, and opens a missing one to see why", async () => {
+  test("reads that 97 of 100 orders reached Meta, and opens a missing one to see why", { timeout: 90_000 }, async () => {
     await page.getByRole("link", { name: "Reconciliation", exact: true }).last().click();
     await page.waitForURL(`**/sites/${p.siteId}/reconciliation`);
     const tile = page.locator('[data-destination="meta"]');
@@ -138,7 +138,7 @@ describe("a marketer reconciles orders with what Meta received", () => {
     await screenshot(page, "reconciliation-event");
   });
 
-  test("the pages are usable at 390 px", async () => {
+  test("the pages are usable at 390 px", { timeout: 90_000 }, async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${collector.url}/sites/${p.siteId}/reconciliation`);
     await expect.poll(() => page.locator('[data-destination="meta"]').innerText()).toContain("97 of 100");

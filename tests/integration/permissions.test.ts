@@ -325,6 +325,8 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
   "get /sites/{id}/reconciliation": async (w) => ({ path: `/sites/${w.siteId}/reconciliation` }),
   "get /sites/{id}/reconciliation/orders": async (w) => ({ path: `/sites/${w.siteId}/reconciliation/orders?from=2026-11-25&to=2026-12-05` }),
   "get /sites/{id}/reconciliation/orders/{orderId}": async (w) => ({ path: `/sites/${w.siteId}/reconciliation/orders/o-1` }),
+  "post /sites/{id}/catalog": async (w) => ({ path: `/sites/${w.siteId}/catalog?product_id=sku&price=price`, raw: `sku,price\nsku-${uid()},9.90\n` }),
+  "get /sites/{id}/catalog-check": async (w) => ({ path: `/sites/${w.siteId}/catalog-check` }),
   "get /order-imports/{id}": async (w) => ({ path: `/order-imports/${w.orderImportId}` }),
   "get /order-imports/{id}/errors": async (w) => ({ path: `/order-imports/${w.orderImportId}/errors` }),
 };

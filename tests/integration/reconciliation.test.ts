@@ -239,4 +239,31 @@ describe("reconciliation on a crafted set", () => {
     expect(resolved).toBeDefined();
     expect((await incidents()).filter((i) => i.kind === "order_accuracy")).toHaveLength(1);
   });
+
+  it("checks the content ids of conversions against an uploaded catalog: the share found, unknown ids with their events, prices that differ", { timeout: 60_000 }, async () => {
+    const q = await createPipeline(collector.url, [{ platform: "meta" }], { team: p.team });
+    const events = [
+      { ...purchase(`${tag}-cat-1`), params: { value: 30, currency: "EUR", order_id: `${tag}-cat-1`, content_ids: ["sku-1", "sku-2"], contents: [{ id: "sku-1", quantity: 1, price: 9.9 }, { id: "sku-2", quantity: 1, price: 25 }] } },
+      { ...purchase(`${tag}-cat-2`), params: { value: 10, currency: "EUR", order_id: `${tag}-cat-2`, content_ids: ["sku-1", "sku-x"], contents: [{ id: "sku-1", quantity: 1, price: 9.95 }] } },
+    ];
+    const sent = await send(q.production.serverKey, events);
+    const upload = (body: string, query = "product_id=sku&price=price&currency=currency") =>
+      q.team.owner.call("POST", `/sites/${q.siteId}/catalog?${query}`, undefined, { raw: body, headers: { "content-type": "text/csv" } });
+    expect(expectStatus(await upload("sku,price,currency\nsku-1,9.90,EUR\nsku-2,20.00,EUR\nsku-3,5,EUR\n"), 201)).toMatchObject({ rows: 3, products: 3 });
+
+    const check = expectStatus(await q.team.owner.get(`/sites/${q.siteId}/catalog-check?days=1`), 200);
+    // Four content ids carried (sku-1 twice, sku-2, sku-x); three of them in the catalog.
+    expect(check).toMatchObject({ products: 3, occurrences: 4, distinctIds: 3, unknownCount: 1, priceDifferenceCount: 1 });
+    expect(check.foundShare).toBeCloseTo(3 / 4, 10);
+    expect(check.unknown).toEqual([{ contentId: "sku-x", occurrences: 1, known: false, examples: [expect.objectContaining({ environmentId: q.production.id })] }]);
+    const [stored] = await collector.query<{ id: string }>(`SELECT id FROM "CollectedEvent" WHERE "eventId" = $1`, [sent.results[1].event_id]);
+    expect(check.unknown[0].examples[0].id).toBe(stored.id);
+    // sku-1 at 9.95 is within ±1 % of 9.90; sku-2 at 25 against 20 is not.
+    expect(check.priceDifferences).toEqual([expect.objectContaining({ contentId: "sku-2", price: 25, catalogPrice: 20 })]);
+
+    // A file wrong as a whole keeps the catalog as it was.
+    const refused = expectStatus(await upload("sku;price\nsku-9;1\n"), 422);
+    expect(refused.error.message).toMatch(/delimiter/);
+    expect(expectStatus(await q.team.owner.get(`/sites/${q.siteId}/catalog-check?days=1`), 200).products).toBe(3);
+  });
 });

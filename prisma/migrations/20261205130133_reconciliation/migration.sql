@@ -38,6 +38,17 @@ CREATE TABLE "OrderImport" (
     CONSTRAINT "OrderImport_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "CatalogProduct" (
+    "siteId" TEXT NOT NULL,
+    "productId" TEXT NOT NULL,
+    "teamId" TEXT NOT NULL,
+    "price" DECIMAL(14,4),
+    "currency" TEXT,
+
+    CONSTRAINT "CatalogProduct_pkey" PRIMARY KEY ("siteId","productId")
+);
+
 -- CreateIndex
 CREATE INDEX "Order_siteId_placedAt_idx" ON "Order"("siteId", "placedAt");
 
@@ -50,8 +61,14 @@ CREATE INDEX "OrderImport_siteId_startedAt_idx" ON "OrderImport"("siteId", "star
 -- CreateIndex
 CREATE INDEX "OrderImport_teamId_idx" ON "OrderImport"("teamId");
 
+-- CreateIndex
+CREATE INDEX "CatalogProduct_teamId_idx" ON "CatalogProduct"("teamId");
+
 -- AddForeignKey
 ALTER TABLE "Order" ADD CONSTRAINT "Order_siteId_fkey" FOREIGN KEY ("siteId") REFERENCES "Site"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "OrderImport" ADD CONSTRAINT "OrderImport_siteId_fkey" FOREIGN KEY ("siteId") REFERENCES "Site"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CatalogProduct" ADD CONSTRAINT "CatalogProduct_siteId_fkey" FOREIGN KEY ("siteId") REFERENCES "Site"("id") ON DELETE CASCADE ON UPDATE CASCADE;
