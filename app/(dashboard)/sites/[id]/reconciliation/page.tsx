@@ -93,21 +93,24 @@ export default async function ReconciliationPage({ params, searchParams }: { par
               <thead>
                 <tr>
                   <Th>Destination</Th>
+                  <Th className="text-right">Accuracy</Th>
                   <Th className="text-right">Delivered</Th>
-                  <Th>Not sent, deliberately</Th>
+                  <Th>Not sent (why)</Th>
                   <Th className="text-right">Rejected</Th>
                   <Th className="text-right">Pending</Th>
                   <Th className="text-right">Missing</Th>
-                  <Th className="text-right">Counted twice</Th>
-                  <Th className="text-right">Value mismatch</Th>
+                  <Th className="text-right">Twice</Th>
+                  <Th className="text-right">Value off</Th>
                   <Th className="text-right">Extra</Th>
-                  <Th className="text-right">Accuracy</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {rec.destinations.map((d) => (
                   <tr key={d.id}>
                     <Td className="font-medium">{d.name}</Td>
+                    <Td className="text-right tabular-nums">
+                      <Badge tone={d.accuracy === null ? "slate" : d.accuracy >= 0.9 ? "green" : "red"}>{pct(d.accuracy)}</Badge>
+                    </Td>
                     <Td className="text-right tabular-nums">{cell(d.delivered, d.id, "delivered")}</Td>
                     <Td>
                       {d.ignored ? (
@@ -130,18 +133,16 @@ export default async function ReconciliationPage({ params, searchParams }: { par
                     <Td className="text-right tabular-nums">{cell(d.duplicated, d.id, "duplicated", "text-amber-700")}</Td>
                     <Td className="text-right tabular-nums">{cell(d.mismatch, d.id, "mismatch", "text-amber-700")}</Td>
                     <Td className="text-right tabular-nums">{d.extra ? d.extra.toLocaleString("en-GB") : <span className="text-slate-400">0</span>}</Td>
-                    <Td className="text-right tabular-nums">
-                      <Badge tone={d.accuracy === null ? "slate" : d.accuracy >= 0.9 ? "green" : "red"}>{pct(d.accuracy)}</Badge>
-                    </Td>
                   </tr>
                 ))}
               </tbody>
             </Table>
             <p className="mt-3 text-xs text-slate-500">
-              Extra: conversions delivered with no order behind them ({rec.overall.extra.toLocaleString("en-GB")} in all). Counted twice: two different conversions of one order delivered where the platform would not merge them.
+              Extra: conversions delivered with no order behind them ({rec.overall.extra.toLocaleString("en-GB")} in all). Twice: two different conversions of one order delivered where the platform would not merge them. Value
+              off: the delivered value or currency differs from the order&apos;s by more than ±{rec.tolerance.absolute} or ±{rec.tolerance.percent} %, whichever is larger.
             </p>
           </Card>
-          <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
+          <div className="grid grid-cols-1 gap-6 2xl:grid-cols-2">
             <Card title="Per region" description="The region of the order's conversion; orders nothing arrived for have none.">
               <Table>
                 <thead>
