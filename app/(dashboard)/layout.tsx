@@ -8,9 +8,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const actor = await requireActor();
   const team = await getTeam(actor);
   return (
-    <div className="flex min-h-screen">
+    <div className="flex min-h-screen flex-col md:flex-row">
       <Nav teamName={team.name} userName={actor.label} role={actor.role} />
-      <main className="min-w-0 flex-1 px-8 py-8">
+      <main className="min-w-0 flex-1 px-4 py-6 md:px-8 md:py-8">
         <div className="mx-auto max-w-6xl">{children}</div>
       </main>
     </div>

@@ -21,7 +21,8 @@ const LINKS = [
 export function Nav({ teamName, userName, role }: { teamName: string; userName: string; role: string }) {
   const pathname = usePathname();
   return (
-    <aside className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
+    // Below md a top bar whose links wrap, so a phone keeps its width for the page.
+    <aside className="flex w-full shrink-0 flex-col border-b border-slate-200 bg-white md:w-56 md:border-r md:border-b-0">
       <div className="border-b border-slate-100 px-4 py-4">
         <Link href="/overview" className="text-lg font-semibold tracking-tight text-indigo-700">
           Tagpipe
@@ -30,8 +31,8 @@ export function Nav({ teamName, userName, role }: { teamName: string; userName: 
           {teamName}
         </p>
       </div>
-      <nav aria-label="Main" className="flex-1 px-2 py-3">
-        <ul className="space-y-0.5">
+      <nav aria-label="Main" className="flex-1 px-2 py-2 md:py-3">
+        <ul className="flex flex-wrap gap-0.5 md:block md:space-y-0.5">
           {LINKS.filter((l) => !l.ownerOnly || role === "owner").map((link) => {
             const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
             return (
@@ -53,10 +54,10 @@ export function Nav({ teamName, userName, role }: { teamName: string; userName: 
           </li>
         </ul>
       </nav>
-      <div className="border-t border-slate-100 px-4 py-3 text-sm">
+      <div className="flex items-center gap-3 border-t border-slate-100 px-4 py-2 text-sm md:block md:py-3">
         <p className="truncate font-medium text-slate-800">{userName}</p>
         <p className="text-xs text-slate-500">{role}</p>
-        <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className="mt-2 text-sm font-medium text-indigo-700 hover:underline">
+        <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className="text-sm font-medium text-indigo-700 hover:underline md:mt-2">
           Sign out
         </button>
       </div>
