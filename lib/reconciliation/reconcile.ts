@@ -156,27 +156,40 @@ export async function reconcileRange(
   const envIds = loaded.envs.map((e) => e.id);
   const productionEnvs = new Set(loaded.envs.filter((e) => e.kind === "production").map((e) => e.id));
 
-  const orders = (
-    await sql.query<{ orderId: string; placedMs: number; value: string; currency: string; status: string; channel: string | null }>(
-      `SELECT "orderId", floor(extract(epoch from "placedAt") * 1000)::float8 AS "placedMs", value::text AS value, currency, status, channel
-       FROM "Order" WHERE "siteId" = $1 AND "teamId" = $2 AND "placedAt" >= $3::timestamp AND "placedAt" < $4::timestamp`,
-      [siteId, actor.teamId, ts(fromMs), ts(toMs)],
-    )
-  ).map((o): OrderRow => ({ ...o, value: Number(o.value) }));
-
   // Purchases received from the period's start (less the grace) to its end plus the window.
   const lo = fromMs - EARLY_GRACE_MS;
   const hi = toMs + windowMs;
-  const eventRows = envIds.length
-    ? await sql.query<{ id: string; orderId: string | null; environmentId: string; test: boolean; region: string | null; adConsent: string | null; versionNumber: number | null; value: string | null; currency: string | null; receivedMs: number }>(
-        `SELECT e.id, e."orderId", e."environmentId", e.test, e.region, e.consent->>'ad_storage' AS "adConsent", e."versionNumber",
-                e.params->>'value' AS value, e.params->>'currency' AS currency, floor(extract(epoch from e."receivedAt") * 1000)::float8 AS "receivedMs"
-         FROM "CollectedEvent" e
-         WHERE e."environmentId" = ANY($1::text[]) AND e."receivedAt" >= $2::timestamp AND e."receivedAt" < $3::timestamp
-           AND e.name = $4 AND e.status = 'accepted' AND e."teamId" = $5`,
-        [envIds, ts(lo), ts(hi), ORDER_EVENT, actor.teamId],
-      )
-    : [];
+  const eventFilter = `e."environmentId" = ANY($1::text[]) AND e."receivedAt" >= $2::timestamp AND e."receivedAt" < $3::timestamp AND e.name = $4 AND e.status = 'accepted' AND e."teamId" = $5`;
+  const eventParams = [envIds, ts(lo), ts(hi), ORDER_EVENT, actor.teamId];
+  // The three reads run at once, on three connections. The outbox rows are joined to the
+  // same event filter in SQL rather than sent a list of ids; the attempt log (which can
+  // be long) is read only for dead letters, the one case that needs its last outcome.
+  const [orderRows, eventRows, deliveryRows] = await Promise.all([
+    sql.query<{ orderId: string; placedMs: number; value: string; currency: string; status: string; channel: string | null }>(
+      `SELECT "orderId", floor(extract(epoch from "placedAt") * 1000)::float8 AS "placedMs", value::text AS value, currency, status, channel
+       FROM "Order" WHERE "siteId" = $1 AND "teamId" = $2 AND "placedAt" >= $3::timestamp AND "placedAt" < $4::timestamp`,
+      [siteId, actor.teamId, ts(fromMs), ts(toMs)],
+    ),
+    envIds.length
+      ? sql.query<{ id: string; orderId: string | null; environmentId: string; test: boolean; region: string | null; adConsent: string | null; versionNumber: number | null; value: string | null; currency: string | null; receivedMs: number }>(
+          `SELECT e.id, e."orderId", e."environmentId", e.test, e.region, e.consent->>'ad_storage' AS "adConsent", e."versionNumber",
+                  e.params->>'value' AS value, e.params->>'currency' AS currency, floor(extract(epoch from e."receivedAt") * 1000)::float8 AS "receivedMs"
+           FROM "CollectedEvent" e WHERE ${eventFilter}`,
+          eventParams,
+        )
+      : Promise.resolve([]),
+    envIds.length && dests.length
+      ? sql.query<DeliveryRow>(
+          `SELECT d."collectedEventId" AS "eventId", d."destinationId", d.status,
+                  CASE WHEN d.status <> 'delivered' THEN d."lastError" END AS "lastError",
+                  CASE WHEN d.status = 'dead' THEN d."attemptLog"->-1->>'outcome' END AS "lastOutcome"
+           FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId"
+           WHERE d.id >= $6 AND d.id < $7 AND d."teamId" = $5 AND d."destinationId" = ANY($8::text[]) AND ${eventFilter}`,
+          [...eventParams, uuid7Bound(lo), uuid7Bound(hi + 1), dests.map((d) => d.id)],
+        )
+      : Promise.resolve([]),
+  ]);
+  const orders = orderRows.map((o): OrderRow => ({ ...o, value: Number(o.value) }));
   const events: EventRow[] = eventRows.map((e) => {
     const value = e.value === null || e.value === "" ? null : Number(e.value);
     return {
@@ -193,21 +206,11 @@ export async function reconcileRange(
       receivedMs: e.receivedMs,
     };
   });
-
-  // Their outbox rows, by the key range of the period (see the header).
   const deliveries = new Map<string, DeliveryRow[]>();
-  if (events.length) {
-    const rows = await sql.query<DeliveryRow>(
-      `SELECT d."collectedEventId" AS "eventId", d."destinationId", d.status, d."lastError", d."attemptLog"->-1->>'outcome' AS "lastOutcome"
-       FROM "Delivery" d
-       WHERE d.id >= $1 AND d.id < $2 AND d."teamId" = $3 AND d."collectedEventId" = ANY($4::text[])`,
-      [uuid7Bound(lo), uuid7Bound(hi + 1), actor.teamId, events.map((e) => e.id)],
-    );
-    for (const r of rows) {
-      const list = deliveries.get(r.eventId);
-      if (list) list.push(r);
-      else deliveries.set(r.eventId, [r]);
-    }
+  for (const r of deliveryRows) {
+    const list = deliveries.get(r.eventId);
+    if (list) list.push(r);
+    else deliveries.set(r.eventId, [r]);
   }
 
   // The routing of events that got no outbox row, under the version each was collected under.
