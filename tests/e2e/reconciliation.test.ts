@@ -138,6 +138,27 @@ describe("a marketer reconciles orders with what Meta received", () => {
     await screenshot(page, "reconciliation-event");
   });
 
+  test("uploads the product catalog on the Health page and reads the catalog check", { timeout: 90_000 }, async () => {
+    const catalog = path.join(os.tmpdir(), `catalog-${tag}.csv`);
+    fs.writeFileSync(catalog, "sku,price,currency\nsku-2,10.00,EUR\n");
+    await page.goto(`${collector.url}/sites/${p.siteId}/health?period=24h`);
+    // The Health page shows its cards once the fold counted the purchases.
+    await expect.poll(async () => {
+      await page.reload();
+      return page.getByLabel("Catalog file (CSV)").count();
+    }, { timeout: 30_000, interval: 1000 }).toBe(1);
+    await page.getByLabel("Catalog file (CSV)").setInputFiles(catalog);
+    await expect.poll(() => page.getByLabel(/^Product id column/).inputValue()).toBe("sku");
+    await page.getByRole("button", { name: "Replace the catalog" }).click();
+    await expect.poll(() => page.getByText("Catalog replaced: 1 products").count(), { timeout: 20_000 }).toBe(1);
+    // Every purchase carried sku-1, which the catalog lacks: 0 % found, sku-1 listed with its events.
+    await expect.poll(() => page.locator('[data-figure="catalog-found"]').innerText(), { timeout: 20_000 }).toContain("0 %");
+    expect(await page.locator('[data-unknown="sku-1"]').innerText()).toContain("97");
+    await page.locator('[data-unknown="sku-1"]').scrollIntoViewIfNeeded();
+    await screenshot(page, "reconciliation-catalog");
+    fs.rmSync(catalog, { force: true });
+  });
+
   test("the pages are usable at 390 px", { timeout: 90_000 }, async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${collector.url}/sites/${p.siteId}/reconciliation`);
