@@ -14,16 +14,20 @@
 //   stream_latency_p95_ms      from the collector's 202 to the event returned by the stream
 //                              API (scripts/bench/stream-latency.ts)
 //
+//   reconcile_100k_ms, import_1m_rows_ms, import_1m_rss_growth_mb
+//                              reconciliation (issue 15): see scripts/bench/reconcile-lib.ts
+//
 // It starts its own servers on temporary PostgreSQL databases (created and dropped) and
 // reuses bench:collect's measuring code (scripts/bench/collect-lib.ts). Settings:
 // BENCH_EVENTS (default 10,000,000), BENCH_SECONDS (per throughput measurement, 6),
-// BENCH_ONLY=page|overhead|stream.
+// BENCH_ONLY=page|overhead|stream|reconcile|import.
 import { spawn } from "node:child_process";
 import os from "node:os";
 import pg from "pg";
 import { ensureBuild, testDistDir } from "../tests/helpers/build";
 import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
 import { measureStreamLatency } from "./bench/stream-latency";
+import { import1m, reconcile100k } from "./bench/reconcile-lib";
 import { SECONDS, cleanup, cleanups, figure, load, log, meter, publishPipeline, serverFor } from "./bench/collect-lib";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
@@ -191,8 +195,10 @@ async function main() {
   ensureBuild(testDistDir(), log);
   log(`${os.cpus().length} CPUs`);
   if (!ONLY || ONLY === "page") await healthPage();
-  if (ONLY !== "page" && ONLY !== "stream") await overhead();
+  if (!ONLY || ONLY === "overhead") await overhead();
   if (!ONLY || ONLY === "stream") await streamLatency();
+  if (!ONLY || ONLY === "reconcile") await reconcile100k();
+  if (!ONLY || ONLY === "import") await import1m();
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

@@ -7,6 +7,7 @@ import { signOut } from "next-auth/react";
 const LINKS = [
   { href: "/overview", label: "Overview" },
   { href: "/health", label: "Health" },
+  { href: "/reconciliation", label: "Reconciliation" },
   { href: "/plan", label: "Tracking plan" },
   { href: "/sites", label: "Sites" },
   { href: "/stream", label: "Live events" },

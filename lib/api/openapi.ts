@@ -8,6 +8,7 @@ import { deliveryQuery, deliveryReplay } from "../schemas/deliveries";
 import { healthQuery, qualityQuery } from "../schemas/health";
 import { streamQuery, testEventRequest } from "../schemas/stream";
 import * as a from "../schemas/alerts";
+import * as o from "../schemas/orders";
 import { serverBatch } from "../collector/schema";
 import type { Permission } from "../rbac/permissions";
 import { ROLES, can } from "../rbac/permissions";
@@ -21,6 +22,10 @@ type Operation = {
   query?: z.ZodObject;
   created?: boolean;
   noContent?: boolean;
+  /** A body that is not JSON (a CSV upload): its media type and what it holds. */
+  rawBody?: { type: string; description: string };
+  /** The media type of a non-JSON answer (a CSV download). */
+  produces?: string;
 };
 
 export const OPERATIONS: Operation[] = [
@@ -114,6 +119,32 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/sites/{id}/incidents", summary: "The site's incidents, newest first", permission: "alert:read", query: a.incidentQuery },
   { method: "get", path: "/incidents/{id}", summary: "An incident with its history", permission: "alert:read" },
   { method: "post", path: "/incidents/{id}/acknowledge", summary: "Acknowledge an incident", permission: "alert:manage", created: true },
+  { method: "get", path: "/sites/{id}/orders", summary: "How many orders the site has, and its recent order imports", permission: "site:read" },
+  { method: "post", path: "/sites/{id}/orders", summary: "Upsert up to 1,000 backend orders by order id (all or nothing; emails and phones hashed at intake)", permission: "site:write", body: o.ordersPost, created: true },
+  {
+    method: "post",
+    path: "/sites/{id}/orders/import",
+    summary: "Import a CSV file of orders, streamed (any size), with its column mapping in the query; refused whole when malformed",
+    permission: "site:write",
+    query: o.orderImportQuery,
+    rawBody: { type: "text/csv", description: "The CSV file as it is: a header line, then one order per line. Rows with problems are skipped and reported; a file refused as a whole (422) imports nothing." },
+    created: true,
+  },
+  { method: "get", path: "/order-imports/{id}", summary: "An order import with its per-row problems", permission: "site:read" },
+  { method: "get", path: "/order-imports/{id}/errors", summary: "An import's per-row error report as CSV (row, column, problem)", permission: "site:read", produces: "text/csv" },
+  { method: "get", path: "/sites/{id}/reconciliation", summary: "Backend orders against every destination: outcomes, accuracy per destination, day and region, extra conversions", permission: "health:read", query: o.reconciliationQuery },
+  { method: "get", path: "/sites/{id}/reconciliation/orders", summary: "The orders behind a reconciliation figure, paged, or all as CSV (format=csv)", permission: "health:read", query: o.reconciliationOrdersQuery },
+  { method: "get", path: "/sites/{id}/reconciliation/orders/{orderId}", summary: "One order at each destination, with the conversions that carried its id", permission: "health:read", query: o.reconciliationQuery },
+  {
+    method: "post",
+    path: "/sites/{id}/catalog",
+    summary: "Replace the site's product catalog with a CSV file (product id, optional price and currency), streamed",
+    permission: "site:write",
+    query: o.catalogImportQuery,
+    rawBody: { type: "text/csv", description: "The catalog as CSV: a header line, then one product per line. Refused whole (422, the previous catalog kept) when malformed." },
+    created: true,
+  },
+  { method: "get", path: "/sites/{id}/catalog-check", summary: "Content ids of recent conversions against the catalog: the share found, unknown ids with their events, prices that differ", permission: "health:read", query: o.catalogCheckQuery },
   { method: "post", path: "/incidents/{id}/mute", summary: "Mute an incident's notifications for some minutes (0 unmutes)", permission: "alert:manage", body: a.incidentMute, created: true },
 ];
 
@@ -156,6 +187,7 @@ export function openApiDocument(serverUrl: string) {
   for (const op of OPERATIONS) {
     const parameters: unknown[] = [];
     if (op.path.includes("{id}")) parameters.push({ name: "id", in: "path", required: true, schema: { type: "string" } });
+    if (op.path.includes("{orderId}")) parameters.push({ name: "orderId", in: "path", required: true, schema: { type: "string" } });
     if (op.path.includes("{kind}")) parameters.push({ name: "kind", in: "path", required: true, schema: { type: "string", enum: a.RULE_KINDS } });
     if (op.query) {
       for (const [name, field] of Object.entries(op.query.shape)) {
@@ -171,11 +203,13 @@ export function openApiDocument(serverUrl: string) {
       parameters,
       ...(op.body
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, schemas) } } } }
-        : {}),
+        : op.rawBody
+          ? { requestBody: { required: true, description: op.rawBody.description, content: { [op.rawBody.type]: { schema: { type: "string", format: "binary" } } } } }
+          : {}),
       responses: {
         [op.noContent ? "204" : op.created ? "201" : "200"]: {
           description: op.noContent ? "Done" : "The resource",
-          ...(op.noContent ? {} : { content: { "application/json": { schema: { type: "object" } } } }),
+          ...(op.noContent ? {} : { content: { [op.produces ?? "application/json"]: { schema: op.produces ? { type: "string" } : { type: "object" } } } }),
         },
         "400": errorResponse("Malformed JSON"),
         "401": errorResponse("No valid session or API token"),

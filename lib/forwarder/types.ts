@@ -41,6 +41,12 @@ export type Adapter = {
   maxAgeMs?: number;
   /** Jobs that may share one request must share this key (GA4: one client per request). */
   groupKey?: (job: Job) => string;
+  /**
+   * How the platform merges two copies of one conversion: by event_id (Meta, TikTok —
+   * the default), or by the order id (Google Ads' order_id): reconciliation counts two
+   * delivered events of one order as a double count only where they would not merge.
+   */
+  dedupBy?: "event_id" | "order_id";
   /** Why the platform would refuse this event whatever we do (no identifier at all), or null. Checked before batching. */
   refuse?(job: Job): string | null;
   /**

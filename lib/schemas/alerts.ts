@@ -37,6 +37,11 @@ export const RULE_SETTINGS = {
   test_only: z.strictObject({
     minEvents: count(1_000_000).default(20).meta({ description: "Production deliveries in 24 hours, all of them test events" }),
   }),
+  order_accuracy: z.strictObject({
+    percent: percent.default(90).meta({ description: "Alert when a destination's accuracy against backend orders falls below this" }),
+    hours: count(7 * 24).default(2).meta({ description: "The window: orders placed in these last hours" }),
+    minOrders: count(1_000_000).default(10).meta({ description: "Paid orders in the window needed to judge accuracy" }),
+  }),
 } as const;
 
 export type RuleKind = keyof typeof RULE_SETTINGS;

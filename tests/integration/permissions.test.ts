@@ -39,10 +39,13 @@ type World = {
   channelId: string;
   /** An incident written straight into the database: alerts open them only on a schedule, from traffic. */
   incidentId: string;
+  orderImportId: string;
 };
 type Target = {
   path: string;
   body?: unknown;
+  /** A raw (non-JSON) body, sent as text/csv. */
+  raw?: string;
   /** Checks afterwards that the change happened exactly when it was allowed. */
   effect?: (allowed: boolean) => Promise<void>;
 };
@@ -318,6 +321,19 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
   "get /incidents/{id}": async (w) => ({ path: `/incidents/${w.incidentId}` }),
   "post /incidents/{id}/acknowledge": async (w) => ({ path: `/incidents/${w.incidentId}/acknowledge` }),
   "post /incidents/{id}/mute": async (w) => ({ path: `/incidents/${w.incidentId}/mute`, body: { minutes: 30 } }),
+  "get /sites/{id}/orders": async (w) => ({ path: `/sites/${w.siteId}/orders` }),
+  "post /sites/{id}/orders": async (w) => ({ path: `/sites/${w.siteId}/orders`, body: { orders: [{ order_id: `o-${uid()}`, created_at: "2026-12-01T10:00:00Z", value: "12.50" }] } }),
+  "post /sites/{id}/orders/import": async (w) => ({
+    path: `/sites/${w.siteId}/orders/import?order_id=id&created_at=at&value=value`,
+    raw: `id,at,value\no-${uid()},2026-12-01T10:00:00Z,9.90\n`,
+  }),
+  "get /sites/{id}/reconciliation": async (w) => ({ path: `/sites/${w.siteId}/reconciliation` }),
+  "get /sites/{id}/reconciliation/orders": async (w) => ({ path: `/sites/${w.siteId}/reconciliation/orders?from=2026-11-25&to=2026-12-05` }),
+  "get /sites/{id}/reconciliation/orders/{orderId}": async (w) => ({ path: `/sites/${w.siteId}/reconciliation/orders/o-1` }),
+  "post /sites/{id}/catalog": async (w) => ({ path: `/sites/${w.siteId}/catalog?product_id=sku&price=price`, raw: `sku,price\nsku-${uid()},9.90\n` }),
+  "get /sites/{id}/catalog-check": async (w) => ({ path: `/sites/${w.siteId}/catalog-check` }),
+  "get /order-imports/{id}": async (w) => ({ path: `/order-imports/${w.orderImportId}` }),
+  "get /order-imports/{id}/errors": async (w) => ({ path: `/order-imports/${w.orderImportId}/errors` }),
 };
 
 const alertChannel = () => ({ kind: "email", name: `Mail ${uid()}`, recipients: [`oncall-${uid()}@example.test`] });
@@ -371,6 +387,7 @@ function collectedEvent(w: World): Promise<string> {
   return made;
 }
 
+const rawOptions = (target: Target) => (target.raw === undefined ? {} : { raw: target.raw, headers: { "content-type": "text/csv" } });
 const key = (op: (typeof OPERATIONS)[number]) => `${op.method} ${op.path}`;
 const successStatus = (op: (typeof OPERATIONS)[number]) => (op.noContent ? 204 : op.created ? 201 : 200);
 const guarded = OPERATIONS.filter((op) => op.permission !== null);
@@ -406,6 +423,7 @@ describe.each(inject("servers"))("permission matrix on $name", ({ url, databaseU
     world.versionId = expectStatus(await owner.post(`/containers/${world.versionContainerId}/versions`, { note: "first" }), 201).id;
     world.channelId = expectStatus(await owner.post(`/sites/${world.siteId}/alert-channels`, alertChannel()), 201).id;
     world.incidentId = await insertIncident(databaseUrl, world.team.teamId, world.siteId);
+    world.orderImportId = expectStatus(await owner.post(`/sites/${world.siteId}/orders`, { orders: [{ order_id: "o-1", created_at: "2026-12-01", value: 1 }] }), 201).importId;
     for (const role of ROLES) {
       const token = await createToken(world.team.owner, role, { name: `matrix-${role}` });
       tokens[role] = { id: token.id, client: new Client(url, token.secret) };
@@ -417,7 +435,7 @@ describe.each(inject("servers"))("permission matrix on $name", ({ url, databaseU
       "$name → allowed: $allowed",
       async ({ op, allowed }) => {
         const target = await FIXTURES[key(op)](world);
-        const reply = await tokens[role].client.call(op.method.toUpperCase(), target.path, target.body);
+        const reply = await tokens[role].client.call(op.method.toUpperCase(), target.path, target.body, rawOptions(target));
         if (allowed) {
           expectStatus(reply, successStatus(op));
           if (op.method !== "get") writes[role] += 1;
@@ -447,7 +465,7 @@ describe.each(inject("servers"))("permission matrix on $name", ({ url, databaseU
   describe("without credentials", () => {
     it.each(guarded.map((op) => ({ op, name: key(op).toUpperCase() })))("$name → 401", async ({ op }) => {
       const target = await FIXTURES[key(op)](world);
-      const body = expectStatus(await new Client(url).call(op.method.toUpperCase(), target.path, target.body, { origin: url }), 401);
+      const body = expectStatus(await new Client(url).call(op.method.toUpperCase(), target.path, target.body, { origin: url, ...rawOptions(target) }), 401);
       expect(body.error.code).toBe("unauthorized");
       await target.effect?.(false);
     });

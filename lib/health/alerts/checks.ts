@@ -25,6 +25,8 @@ export type SiteCounts = {
   waiting: { destinationId: string; count: number; oldest: number }[];
   silentReasons: Map<string, string>;
   destinations: Map<string, string>;
+  /** Per destination, the paid orders of the order_accuracy window and how many were delivered or deliberately ignored (lib/reconciliation). */
+  orderAccuracy?: { destinationId: string; orders: number; delivered: number; ignored: number }[];
 };
 
 function add(map: Map<string, Hours>, key: string, hour: number, n: number) {
@@ -224,6 +226,21 @@ export function findings(counts: SiteCounts, rules: RuleSet, open: Set<string>):
           details: { value: test, total: all, threshold: s.minEvents },
         });
       }
+    }
+  }
+  if (rules.order_accuracy.enabled) {
+    const s = rules.order_accuracy.settings;
+    for (const d of counts.orderAccuracy ?? []) {
+      if (d.orders < s.minOrders) continue;
+      const accuracy = ((d.delivered + d.ignored) / d.orders) * 100;
+      if (accuracy >= s.percent) continue;
+      out.push({
+        kind: "order_accuracy",
+        subject: `destination:${d.destinationId}`,
+        label: destinationLabel(d.destinationId),
+        message: `${destinationLabel(d.destinationId)}: ${pct(accuracy)} of the ${d.orders} orders of the last ${s.hours} hours reached it or were deliberately not sent (threshold ${s.percent}%)`,
+        details: { value: round(accuracy), threshold: s.percent, orders: d.orders, delivered: d.delivered, ignored: d.ignored },
+      });
     }
   }
   return out;

@@ -6,6 +6,7 @@ import { ruleSet } from "./rules";
 import { HOUR, MINUTE, windowsNeeded } from "./baseline";
 import { deliveriesByHour, eventsByHour, firstSeen, silentDropReasons, waiting } from "./signals";
 import { notify, reconcile } from "../incidents";
+import { orderAccuracy } from "../../reconciliation/reconcile";
 
 type Site = { id: string; teamId: string; name: string };
 
@@ -34,6 +35,7 @@ export async function evaluateSite(site: Site, now: Date): Promise<SiteResult> {
       waiting: rules.backlog.enabled ? await waiting(site.id, new Date(now.getTime() - rules.backlog.settings.minutes * MINUTE)) : [],
       silentReasons: rules.silent_drop.enabled ? await silentDropReasons(site.id, new Date(now.getTime() - HOUR)) : new Map(),
       destinations: new Map(destinations.map((d) => [d.id, d.name])),
+      orderAccuracy: rules.order_accuracy.enabled ? await orderAccuracy(site, now.getTime() - rules.order_accuracy.settings.hours * HOUR, now.getTime()) : [],
     },
     rules,
     new Set(open.map((i) => `${i.kind}|${i.subject}`)),

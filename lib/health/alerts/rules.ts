@@ -20,6 +20,10 @@ export const RULE_LABELS: Record<RuleKind, { title: string; description: string 
   dedup_coverage: { title: "Deduplication coverage", description: "Share of a conversion received from both the browser and the server, over 24 hours" },
   silent_drop: { title: "Silent drop", description: "A platform answered 2xx but said in its body that it dropped events (error codes, GA4 validation messages, Google Ads partial failures)" },
   test_only: { title: "Only test events", description: "A destination receiving production traffic that is all marked as test" },
+  order_accuracy: {
+    title: "Order accuracy",
+    description: "Share of the backend orders of the last hours that a destination received (or deliberately did not: consent, region, test) — imported orders against conversions delivered",
+  },
 };
 
 export type EffectiveRule<K extends RuleKind = RuleKind> = { kind: K; enabled: boolean; settings: RuleSettings<K>; custom: boolean };

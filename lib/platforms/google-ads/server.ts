@@ -62,6 +62,8 @@ export const googleAds: Adapter = {
   // Click conversions up to 90 days after the click (the longest click-through window).
   maxAgeMs: 90 * 24 * 3600 * 1000,
   authorize: googleAdsAuthorize,
+  // A conversion is one per order id at Google Ads (what reconciliation counts as duplicates).
+  dedupBy: "order_id",
   // Enhancements and uploads go to different methods, so never share a request.
   groupKey: (job) => (enhances(job) ? "enhance" : "upload"),
   refuse(job) {

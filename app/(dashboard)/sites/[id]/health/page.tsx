@@ -6,6 +6,10 @@ import { GROUPS, PERIODS, healthPage, type Grain, type GroupBy, type Health, typ
 import { Card, EmptyState, PageHeader } from "@/components/ui/primitives";
 import { Breakdown, CoverageTable, KeyFigures, MatchScores, Picker, QualityView, pct } from "@/components/health/figures";
 import { CountsChart, CoverageChart, type ChartPoint } from "@/components/health/charts";
+import { catalogCheck } from "@/lib/reconciliation/catalog";
+import { can } from "@/lib/rbac/permissions";
+import { CatalogCheck } from "@/components/reconciliation/catalog-check";
+import { CatalogUpload } from "@/components/reconciliation/catalog-upload";
 
 export const metadata = { title: "Health" };
 
@@ -38,7 +42,8 @@ export default async function SiteHealthPage({ params, searchParams }: { params:
   const period: Period = query.period && query.period in PERIODS ? (query.period as Period) : "7d";
   const by: GroupBy = (GROUPS as readonly string[]).includes(query.by ?? "") ? (query.by as GroupBy) : "event";
   const grain: Grain = query.grain === "hour" || query.grain === "day" ? query.grain : period === "30d" ? "day" : "hour";
-  const { health, quality, coverage } = await healthPage(actor, id, { period, by, grain }).catch((error) => {
+  const days = period === "24h" ? 1 : period === "7d" ? 7 : 30;
+  const [{ health, quality, coverage }, catalog] = await Promise.all([healthPage(actor, id, { period, by, grain }), catalogCheck(actor, id, days)]).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
@@ -95,6 +100,14 @@ export default async function SiteHealthPage({ params, searchParams }: { params:
           </Card>
           <Card title="Parameter quality per event" description="Share of stored events with a valid value for each check, with recent offending events and a link to the mapping that produced them.">
             {quality.events.length ? <QualityView quality={quality} /> : <p className="text-sm text-slate-600">No events stored in this period.</p>}
+          </Card>
+          <Card title="Catalog check" description="The content ids your conversions carry, against your product catalog: ids the platforms cannot match to a product, and prices that differ.">
+            <CatalogCheck check={catalog} siteId={id} />
+            {can(actor.role, "site:write") ? (
+              <div className="mt-4 border-t border-slate-100 pt-4">
+                <CatalogUpload siteId={id} />
+              </div>
+            ) : null}
           </Card>
         </div>
       )}
