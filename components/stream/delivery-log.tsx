@@ -99,7 +99,6 @@ export function DeliveryLog({ destinationId, siteId, canReplay }: { destinationI
             <option value="retrying">retrying</option>
             <option value="delivered">delivered</option>
             <option value="held">held</option>
-            <option value="">everything</option>
           </SelectField>
         </div>
         {canReplay ? (

@@ -10,7 +10,8 @@ const LINKS = [
   { href: "/reconciliation", label: "Reconciliation" },
   { href: "/plan", label: "Tracking plan" },
   { href: "/sites", label: "Sites" },
-  { href: "/stream", label: "Live events" },
+  // A site's Install, Live events and delivery-log pages belong here, not under Sites.
+  { href: "/stream", label: "Live events", owns: /^\/sites\/[^/]+\/(install|stream|deliveries)\// },
   { href: "/containers", label: "Containers" },
   { href: "/alerts", label: "Alerts" },
   { href: "/members", label: "Members" },
@@ -34,7 +35,8 @@ export function Nav({ teamName, userName, role }: { teamName: string; userName: 
       <nav aria-label="Main" className="flex-1 overflow-x-auto px-2 py-2 md:py-3">
         <ul className="flex gap-1 md:block md:space-y-0.5">
           {LINKS.filter((l) => !l.ownerOnly || role === "owner").map((link) => {
-            const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
+            const owner = LINKS.find((l) => l.owns?.test(pathname));
+            const active = owner ? owner === link : pathname === link.href || pathname.startsWith(`${link.href}/`);
             return (
               <li key={link.href}>
                 <Link

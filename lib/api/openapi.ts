@@ -47,7 +47,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/containers/{id}/environments", summary: "List environments", permission: "environment:read" },
   { method: "post", path: "/containers/{id}/environments", summary: "Add an environment", permission: "environment:write", body: s.environmentCreate, created: true },
   { method: "get", path: "/environments/{id}", summary: "Get an environment", permission: "environment:read" },
-  { method: "patch", path: "/environments/{id}", summary: "Rename an environment or rotate its key", permission: "environment:write", body: s.environmentUpdate },
+  { method: "patch", path: "/environments/{id}", summary: "Rename an environment, rotate its public key, or create/rotate its server key (rotateServerKey: the key is answered once)", permission: "environment:write", body: s.environmentUpdate },
   { method: "delete", path: "/environments/{id}", summary: "Delete a non-production environment", permission: "environment:write", noContent: true },
   { method: "get", path: "/team", summary: "The current team", permission: "team:read" },
   { method: "patch", path: "/team", summary: "Rename the team", permission: "team:update", body: s.teamUpdate },

@@ -7,15 +7,22 @@ import type { DeliveryQuery } from "../schemas/deliveries";
 import type { Prisma } from "../generated/prisma/client";
 import { decodeCursor, encodeCursor } from "../stream/cursor";
 
-const STATUS_WHERE: Record<NonNullable<DeliveryQuery["status"]>, Prisma.DeliveryWhereInput> = {
-  pending: { status: "pending" },
-  delivered: { status: "delivered" },
-  dead: { status: "dead" },
-  held: { status: "held" },
-  retrying: { status: "pending", attempts: { gt: 0 } },
-  failed: { OR: [{ status: "dead" }, { status: "pending", attempts: { gt: 0 } }] },
-  suppressed: { status: "suppressed" },
+/**
+ * Each status as one or more conditions that walk the (teamId, status, createdAt) index
+ * newest first: "failed" is the dead letters and the retries, read apart and merged, since
+ * an OR of the two would sort every match.
+ */
+const STATUS_WHERE: Record<NonNullable<DeliveryQuery["status"]>, Prisma.DeliveryWhereInput[]> = {
+  pending: [{ status: "pending" }],
+  delivered: [{ status: "delivered" }],
+  dead: [{ status: "dead" }],
+  held: [{ status: "held" }],
+  retrying: [{ status: "pending", attempts: { gt: 0 } }],
+  failed: [{ status: "dead" }, { status: "pending", attempts: { gt: 0 } }],
+  suppressed: [{ status: "suppressed" }],
 };
+
+const newestFirst = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /**
  * The newest deliveries first (keyset over createdAt, id), each with the event it carries
@@ -24,17 +31,20 @@ const STATUS_WHERE: Record<NonNullable<DeliveryQuery["status"]>, Prisma.Delivery
 export async function listDeliveries(actor: Actor, filter: DeliveryQuery) {
   const db = await prisma();
   const at = filter.cursor ? decodeCursor(filter.cursor) : null;
-  const deliveries = await db.delivery.findMany({
-    where: {
-      teamId: actor.teamId,
-      ...(filter.status ? STATUS_WHERE[filter.status] : {}),
-      ...(filter.destinationId ? { destinationId: filter.destinationId } : {}),
-      ...(filter.ids ? { id: { in: filter.ids } } : {}),
-      ...(at ? { OR: [{ createdAt: { lt: new Date(at.ms) } }, { createdAt: new Date(at.ms), id: { lt: at.id } }] } : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: filter.limit + 1,
-  });
+  const base: Prisma.DeliveryWhereInput = {
+    teamId: actor.teamId,
+    ...(filter.destinationId ? { destinationId: filter.destinationId } : {}),
+    ...(filter.ids ? { id: { in: filter.ids } } : {}),
+    // The first bound lets the index range start at the cursor (without it a page far
+    // back walked every newer row: 0.4 s at 30,000 dead letters); the OR breaks ties.
+    ...(at ? { createdAt: { lte: new Date(at.ms) }, OR: [{ createdAt: { lt: new Date(at.ms) } }, { createdAt: new Date(at.ms), id: { lt: at.id } }] } : {}),
+  };
+  const parts = await Promise.all(
+    (filter.status ? STATUS_WHERE[filter.status] : [{}]).map((where) =>
+      db.delivery.findMany({ where: { ...base, ...where }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: filter.limit + 1 }),
+    ),
+  );
+  const deliveries = parts.flat().sort(newestFirst).slice(0, filter.limit + 1);
   const page = deliveries.slice(0, filter.limit);
   const events = await db.collectedEvent.findMany({
     where: { teamId: actor.teamId, id: { in: [...new Set(page.map((d) => d.collectedEventId))] } },

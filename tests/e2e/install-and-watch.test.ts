@@ -79,6 +79,8 @@ describe("install and watch", () => {
   test("an engineer creates a server key and sends a test event from the Install page, then sees it in the live stream with its Meta delivery", async () => {
     await page.getByRole("link", { name: "Live events" }).first().click();
     await page.waitForURL("**/stream");
+    await page.getByRole("heading", { name: "Live events" }).waitFor();
+    await screenshot(page, "stream-hub");
     await page.getByRole("link", { name: /^Install Watch Shop .* production$/ }).click();
     await page.waitForURL(`**/sites/${siteId}/install/${productionId}`);
     await page.getByRole("heading", { name: "Install · production" }).waitFor();

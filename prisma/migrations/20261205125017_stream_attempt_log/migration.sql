@@ -1,3 +1,9 @@
+-- The stream's attempt log and the delivery log's index. No index is added to the
+-- collector's tables: Delivery keeps three (the (teamId, status) one gains createdAt).
+
+-- DropIndex
+DROP INDEX "Delivery_teamId_status_idx";
+
 -- AlterTable
 ALTER TABLE "Delivery" ADD COLUMN     "attemptLog" JSONB;
 
@@ -17,3 +23,6 @@ CREATE TABLE "DeliveryRequest" (
 
     CONSTRAINT "DeliveryRequest_pkey" PRIMARY KEY ("id")
 );
+
+-- CreateIndex
+CREATE INDEX "Delivery_teamId_status_createdAt_idx" ON "Delivery"("teamId", "status", "createdAt");
