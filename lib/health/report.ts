@@ -219,12 +219,19 @@ const PARAM_PROBLEM: Record<ParamCheckName, string> = {
 async function examples(ctx: SiteContext, name: string, hourWhere: string, where: string, problem: (row: { errors: { field: string; message: string }[]; source: string }) => string, from: string): Promise<Example[]> {
   if (!ctx.environments.length) return [];
   const { sql } = await database();
+  // Two statements: the hour first, then the events of that hour with the hour as a
+  // literal bound. In one statement the planner could not see the bound and, over ten
+  // million events, walked the time index backwards through all of them (8 s).
+  const [hour] = await sql.query<{ h: string | null }>(
+    `SELECT max(hour)::text AS h FROM "HealthRollup" WHERE "siteId" = $1 AND span = 'hour' AND name = $2 AND "destinationId" = '' AND hour >= $3::timestamp AND ${hourWhere}`,
+    [ctx.id, name, from.replace("T", " ").replace("Z", "")],
+  );
+  if (!hour?.h) return [];
   const rows = await sql.query<{ eventId: string; receivedAt: string; source: string; errors: { field: string; message: string }[] }>(
-    `WITH h AS (SELECT max(hour) AS h FROM "HealthRollup" WHERE "siteId" = $1 AND span = 'hour' AND name = $2 AND "destinationId" = '' AND hour >= $3::timestamp AND ${hourWhere})
-     SELECT c."eventId", c."receivedAt"::text AS "receivedAt", c.source, c.errors FROM "CollectedEvent" c, h
-     WHERE c."environmentId" = ANY($4::text[]) AND c."receivedAt" >= h.h AND c."receivedAt" < h.h + interval '1 hour' AND c.name = $2 AND ${where}
+    `SELECT c."eventId", c."receivedAt"::text AS "receivedAt", c.source, c.errors FROM "CollectedEvent" c
+     WHERE c."environmentId" = ANY($1::text[]) AND c."receivedAt" >= $2::timestamp AND c."receivedAt" < $2::timestamp + interval '1 hour' AND c.name = $3 AND ${where}
      ORDER BY c."receivedAt" DESC LIMIT 5`,
-    [ctx.id, name, from.replace("T", " ").replace("Z", ""), ctx.environments.map((e) => e.id)],
+    [ctx.environments.map((e) => e.id), hour.h, name],
   );
   return rows.map((r) => ({ eventId: r.eventId, receivedAt: utc(r.receivedAt), problem: problem(r) }));
 }
