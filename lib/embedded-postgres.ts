@@ -294,7 +294,8 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-function freeLoopbackPort(): Promise<number> {
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.unref();

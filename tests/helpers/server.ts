@@ -3,11 +3,11 @@
 // stops anything it spawned; an exit hook kills whatever is left if the runner dies.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { SERVER_NODE_FLAGS } from "../../lib/http/node-flags";
+import { freeLoopbackPort } from "../../lib/embedded-postgres";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 export const ARTIFACTS = path.join(ROOT, "tests", ".artifacts");
@@ -68,19 +68,8 @@ function installExitHook() {
   });
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+/** A TCP port that was free a moment ago on 127.0.0.1 (the embedded PostgreSQL's own probe). */
+export const freePort = freeLoopbackPort;
 
 // Settings the developer's shell may carry that would point the server elsewhere.
 const INHERITED_BLOCKLIST = /^(DATABASE_URL|NEXTAUTH_.*|AUTH_.*|TAGPIPE_.*|GITHUB_.*|GOOGLE_.*|PORT|HOST|NODE_OPTIONS|VITEST.*)$/;
