@@ -239,7 +239,7 @@ describe("alerts on PostgreSQL", () => {
     const p = await createPipeline(collector.url, []);
     const api = p.team.owner;
     const rules = expectStatus(await api.get(`/sites/${p.siteId}/alert-rules`), 200).data as Json[];
-    expect(rules.map((r) => r.kind)).toEqual(["volume_drop", "event_silent", "rejection_rate", "failure_rate", "backlog", "dedup_coverage", "silent_drop", "test_only"]);
+    expect(rules.map((r) => r.kind)).toEqual(["volume_drop", "event_silent", "rejection_rate", "failure_rate", "backlog", "dedup_coverage", "silent_drop", "test_only", "order_accuracy"]);
     expect(rules.every((r) => r.enabled && !r.custom)).toBe(true);
     expect(rules[0].settings).toEqual({ dropPercent: 50, minVolume: 20 });
     const changed = expectStatus(await api.patch(`/sites/${p.siteId}/alert-rules/volume_drop`, { settings: { minVolume: 200 } }), 200);
