@@ -21,7 +21,8 @@ import { database, type Sql } from "../db";
 import { uuidv7 } from "../collector/ids";
 import { readSecrets } from "../config/draft-entities";
 import { ADAPTERS } from "./destinations";
-import type { Adapter, Job, Outcome, Verdict } from "./types";
+import type { Adapter, HttpRequest, Job, Outcome, Verdict } from "./types";
+import { excerpt, OutboundRefused, postOutbound } from "../http/outbound-url";
 import { keysMask } from "../health/keys";
 
 function envMs(name: string, fallback: number): number {
@@ -120,6 +121,7 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
     response: "",
     index: new Map(ids.map((id, i) => [id, i])),
   };
+  if (adapter.guarded) return sendGuarded(request, ids, log);
   try {
     const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     const text = await response.text();
@@ -143,6 +145,25 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
     log.durationMs = Date.now() - sentAt.getTime();
     log.response = message;
     return [{ ids, outcome: "retry", status: null, response: message, request: log }];
+  }
+}
+
+/** A request to a team member's URL, through the outbound guard; the answer kept as an excerpt only. */
+async function sendGuarded(request: HttpRequest, ids: string[], log: SentRequest): Promise<Result[]> {
+  try {
+    const answer = await postOutbound(request.url, request.headers, request.body, TIMEOUT_MS);
+    log.durationMs = Date.now() - log.sentAt.getTime();
+    log.httpStatus = answer.status;
+    log.response = answer.excerpt;
+    const ok = answer.status >= 200 && answer.status < 300;
+    const outcome = ok ? "ok" : answer.status === 429 || answer.status >= 500 ? "retry" : "fail";
+    return [{ ids, outcome, status: answer.status, response: answer.excerpt, retryAfter: answer.retryAfter, request: log }];
+  } catch (error) {
+    const message = excerpt(error instanceof Error ? error.message : String(error));
+    log.durationMs = Date.now() - log.sentAt.getTime();
+    log.response = message;
+    // A refused address stays refused: dead-lettered at once, not retried for a day.
+    return [{ ids, outcome: error instanceof OutboundRefused ? "fail" : "retry", status: null, response: message, request: log }];
   }
 }
 

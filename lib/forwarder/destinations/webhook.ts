@@ -13,6 +13,7 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 export const webhook: Adapter = {
   platform: "webhook",
   maxBatch: 500,
+  guarded: true,
   build(jobs, secrets) {
     const url = jobs[0].target.ids.url;
     if (!url) return { error: "the destination has no URL" };
