@@ -11,6 +11,7 @@ import { ensureAuthSecret } from "./lib/auth/secret-file";
 import { dataDir, env } from "./lib/env";
 import { importPgliteIfPresent } from "./lib/import-pglite";
 import { handleHotPath } from "./lib/http/hot-paths";
+import { clientIp, FORWARDED_HEADERS, TRUSTED_HOPS } from "./lib/http/proxy";
 import { startForwarding } from "./lib/forwarder/loop";
 
 const dev = process.argv.includes("--dev");
@@ -34,8 +35,11 @@ const handle = app.getRequestHandler();
 const server = http.createServer((req, res) => {
   void handleHotPath(req, res).then((handled) => {
     if (handled) return;
-    // The socket's address, not a client-supplied header, is what sign-in throttling keys on.
-    req.headers["x-tagpipe-client-ip"] = req.socket.remoteAddress ?? "unknown";
+    // The client's address as the trusted proxies say (else the socket's), never a header
+    // the client set, is what sign-in throttling keys on; and without trusted proxies the
+    // forwarded headers a client sent are dropped, so neither Next nor next-auth believes them.
+    req.headers["x-tagpipe-client-ip"] = clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
+    if (TRUSTED_HOPS === 0) for (const name of FORWARDED_HEADERS) delete req.headers[name];
     void handle(req, res);
   });
 });

@@ -10,6 +10,7 @@ import { sessionActor } from "../auth/session";
 import type { Permission } from "../rbac/permissions";
 import { DomainError, RateLimitedError, type FieldProblem } from "../errors";
 import { fieldProblems } from "../schemas/problems";
+import { sameOrigin } from "./origin";
 import { badCharacterProblems, badQueryProblems, hasBadCharacters } from "../schemas/text";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -56,18 +57,6 @@ function validationResponse(where: "body" | "query", error: z.ZodError): Respons
 function validationFailed(where: "body" | "query", fields: FieldProblem[]): Response {
   const message = fields.map((f) => `${f.path || where}: ${f.message}`).join("; ");
   return errorResponse(422, "validation_failed", message, fields);
-}
-
-/** Same-origin check for cookie-authenticated writes: Origin must match the host. */
-function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (!origin) return request.headers.get("sec-fetch-site") === "same-origin";
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 async function readJson(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {

@@ -11,6 +11,7 @@ import { validateSnapshot, type Problem } from "./validate";
 import { diffSnapshots } from "./diff";
 import { forgetIntakeConfigs } from "../collector/intake-config";
 import { publishScript } from "../compiler/publish-script";
+import { loopbackOriginWarning } from "../api/origin";
 import { forgetCurrentScripts } from "../compiler/serve";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -140,7 +141,9 @@ export async function publishVersion(actor: Actor, versionId: string, environmen
     });
     forgetIntakeConfigs();
     forgetCurrentScripts();
-    return { environmentId: env.id, environment: env.name, version: version.number, rollback, publishedAt: publication.createdAt, script };
+    // Said in the answer too, for API clients: the dashboard warns before the publish.
+    const warning = env.kind === "production" ? loopbackOriginWarning(origin) : null;
+    return { environmentId: env.id, environment: env.name, version: version.number, rollback, publishedAt: publication.createdAt, script, ...(warning ? { warning } : {}) };
   });
 }
 
