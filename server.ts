@@ -13,6 +13,7 @@ import { importPgliteIfPresent } from "./lib/import-pglite";
 import { handleHotPath } from "./lib/http/hot-paths";
 import { clientIp, FORWARDED_HEADERS, TRUSTED_HOPS } from "./lib/http/proxy";
 import { startForwarding } from "./lib/forwarder/loop";
+import { listenForConfigChanges } from "./lib/config/changes";
 
 const dev = process.argv.includes("--dev");
 const { HOST: host, PORT: port, TAGPIPE_SEED } = env();
@@ -48,6 +49,8 @@ const server = http.createServer((req, res) => {
 // starts once the server answers: with an outbox backlog, rounds sharing this thread
 // delayed Next's start-up.
 let stopForwarding: (() => Promise<void>) | null = null;
+// Publishes made by other processes on this database clear this one's caches at once.
+const stopListening = listenForConfigChanges((line) => console.error(line));
 
 server.listen(port, host, () => {
   if (process.env.TAGPIPE_WORKER !== "0") stopForwarding = startForwarding((line) => console.error(line));
@@ -67,6 +70,7 @@ async function stop(signal: string) {
   server.close();
   server.closeAllConnections();
   await stopForwarding?.();
+  await stopListening();
   await app.close?.();
   await closeDatabase();
   process.exit(0);

@@ -98,7 +98,6 @@ export function guardedLookup(hostname: string, options: dns.LookupOptions, call
 export const EXCERPT_CHARS = 300;
 
 export function excerpt(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, " ").trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat;
 }

@@ -9,10 +9,9 @@ import { assertContainer } from "../config/draft-entities";
 import { loadDraft, type Snapshot } from "./snapshot";
 import { validateSnapshot, type Problem } from "./validate";
 import { diffSnapshots } from "./diff";
-import { forgetIntakeConfigs } from "../collector/intake-config";
 import { publishScript } from "../compiler/publish-script";
 import { loopbackOriginWarning } from "../api/origin";
-import { forgetCurrentScripts } from "../compiler/serve";
+import { afterCommit, announceConfigChange } from "../config/changes";
 import type { Prisma } from "../generated/prisma/client";
 
 /** The draft cannot become a version: every problem, by entity and field. */
@@ -119,7 +118,7 @@ export async function diffContainer(actor: Actor, containerId: string, from: str
  */
 export async function publishVersion(actor: Actor, versionId: string, environmentId: string, note: string, origin: string) {
   const db = await prisma();
-  return db.$transaction(async (tx) => {
+  return afterCommit(() => db.$transaction(async (tx) => {
     const version = await tx.version.findFirst({ where: { id: versionId, teamId: actor.teamId }, include: { container: true } });
     if (!version) throw new NotFoundError("Version");
     const env = await tx.environment.findFirst({ where: { id: environmentId, teamId: actor.teamId }, include: { version: true } });
@@ -139,12 +138,11 @@ export async function publishVersion(actor: Actor, versionId: string, environmen
       before: { version: env.version?.number ?? null },
       after: { version: version.number, note },
     });
-    forgetIntakeConfigs();
-    forgetCurrentScripts();
+    await announceConfigChange(tx);
     // Said in the answer too, for API clients: the dashboard warns before the publish.
     const warning = env.kind === "production" ? loopbackOriginWarning(origin) : null;
     return { environmentId: env.id, environment: env.name, version: version.number, rollback, publishedAt: publication.createdAt, script, ...(warning ? { warning } : {}) };
-  });
+  }));
 }
 
 export async function environmentHistory(actor: Actor, environmentId: string) {
