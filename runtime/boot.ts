@@ -53,10 +53,12 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
   let explain = false;
   preview(key, previewUrl, () => (explain = true));
   // Click ids from first-party cookies join the events when a batch leaves (off the boot path).
+  // Events an earlier page could not send were stored without user data (transport.ts):
+  // they take this page's identified user; an event's own user data wins.
   const out = sender(collectUrl, key, (batch) => {
     const jar = document.cookie;
     const ids = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
-    for (const e of batch as { user_data: Dict }[]) Object.assign(e.user_data, ids);
+    for (const e of batch as { user_data: Dict }[]) e.user_data = { ...user, ...e.user_data, ...ids };
   });
   let state: Dict = {};
   let regionCode: string | undefined;
