@@ -11,6 +11,7 @@ import { ensureAuthSecret } from "./lib/auth/secret-file";
 import { dataDir, env } from "./lib/env";
 import { importPgliteIfPresent } from "./lib/import-pglite";
 import { handleHotPath } from "./lib/http/hot-paths";
+import { rawTargetProblem } from "./lib/schemas/text";
 import { clientIp, FORWARDED_HEADERS, TRUSTED_HOPS } from "./lib/http/proxy";
 import { startForwarding } from "./lib/forwarder/loop";
 import { listenForConfigChanges } from "./lib/config/changes";
@@ -36,6 +37,13 @@ const handle = app.getRequestHandler();
 const server = http.createServer((req, res) => {
   void handleHotPath(req, res).then((handled) => {
     if (handled) return;
+    const problem = rawTargetProblem(req.url ?? "");
+    if (problem) {
+      const { status, code, message, fields } = problem;
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+      res.end(JSON.stringify({ error: { code, message, ...(fields ? { fields } : {}) } }));
+      return;
+    }
     // The client's address as the trusted proxies say (else the socket's), never a header
     // the client set, is what sign-in throttling keys on; and without trusted proxies the
     // forwarded headers a client sent are dropped, so neither Next nor next-auth believes them.

@@ -56,3 +56,19 @@ function decodeStrict(raw: string): string | null {
 function decodeLoose(raw: string): string {
   return decodeStrict(raw) ?? raw;
 }
+
+/**
+ * A request target whose percent-encoding is not UTF-8 (%ED%A0%80 encodes a lone
+ * surrogate): Next's router fails on such a path with a 500 and rewrites such a query to
+ * U+FFFD before a route sees it, so server.ts screens the raw target first. Answers what
+ * to reply, or null; costs one indexOf for a target without "%".
+ */
+export function rawTargetProblem(target: string): { status: number; code: string; message: string; fields?: FieldProblem[] } | null {
+  if (!target.includes("%")) return null;
+  const q = target.indexOf("?");
+  const path = q < 0 ? target : target.slice(0, q);
+  if (decodeStrict(path) === null) return { status: 404, code: "not_found", message: "Not found" };
+  if (q < 0) return null;
+  const fields = badQueryProblems(target.slice(q));
+  return fields.length ? { status: 422, code: "validation_failed", message: fields.map((f) => `${f.path}: ${f.message}`).join("; "), fields } : null;
+}

@@ -76,7 +76,6 @@ describe.each(inject("servers").slice(0, 1))("bad characters on $name", ({ url }
         if (!schema) continue;
         const concrete = path.replace("{id}", "unknown-id").replace("{kind}", "volume_drop");
         const fields = stringPaths(schema, components);
-        expect(fields.length, `${method} ${path} has string fields`).toBeGreaterThan(0);
         for (const field of fields) {
           for (const bad of BAD) {
             const body = placed(field, bad.value);
@@ -142,11 +141,11 @@ describe.each(inject("servers").slice(0, 1))("bad characters on $name", ({ url }
 
   describe.each(BAD)("$name in otherwise valid input", ({ value, encoded }) => {
     it("a site name: 422 naming `name`, no site", async () => {
-      const body = siteBody({ name: `Shop ${uid()} ${value}` });
-      const reply = await api.post("/sites", body);
+      const marker = uid();
+      const reply = await api.post("/sites", siteBody({ name: `Shop ${marker} ${value}` }));
       expect(expectStatus(reply, 422).error.fields).toEqual([{ path: "name", message: expect.stringMatching(/NUL|surrogate/) }]);
       const names = expectStatus(await api.get("/sites"), 200).data.map((s: Json) => s.name);
-      expect(names.filter((n: string) => n.startsWith(body.name.slice(0, 10)))).toEqual([]);
+      expect(names.filter((n: string) => n.includes(marker))).toEqual([]);
     });
 
     it("a hostname inside a list: 422 naming `hostnames.1`", async () => {
