@@ -10,8 +10,7 @@
 //     change's transaction (PostgreSQL delivers it at commit), heard by a LISTEN
 //     connection each serving process keeps (listenForConfigChanges). While that
 //     connection is down, the caches' short TTLs are the safety net.
-import pg from "pg";
-import { database } from "../db";
+import { listen } from "../listen";
 import type { Tx } from "../audit/record";
 import { forgetIntakeConfigs } from "../collector/intake-config";
 import { forgetCurrentScripts } from "../compiler/serve";
@@ -39,46 +38,7 @@ export async function afterCommit<T>(change: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/**
- * Keeps a LISTEN connection on the configuration channel and clears the caches on every
- * notification; reconnects after a failure (clearing then too: a notification may have
- * been missed). Returns a stop function.
- */
+/** Clears this process's caches on every configuration change of any process (lib/listen.ts). */
 export function listenForConfigChanges(log: (line: string) => void): () => Promise<void> {
-  let client: pg.Client | null = null;
-  let stopped = false;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  const connect = async () => {
-    if (stopped) return;
-    const db = await database();
-    const next = new pg.Client({ connectionString: db.url });
-    const failed = (error: unknown) => {
-      if (stopped || client !== next) return;
-      client = null;
-      forgetConfigCaches();
-      log(`[config] listening for changes failed (${error instanceof Error ? error.message : String(error)}); retrying in 1 s`);
-      next.end().catch(() => {});
-      retry = setTimeout(() => void connect().catch(failed), 1000);
-    };
-    client = next;
-    next.on("error", failed);
-    next.on("end", () => failed(new Error("connection closed")));
-    next.on("notification", () => forgetConfigCaches());
-    try {
-      await next.connect();
-      await next.query(`LISTEN ${CONFIG_CHANNEL}`);
-      // Whatever changed while not listening.
-      forgetConfigCaches();
-    } catch (error) {
-      failed(error);
-    }
-  };
-  void connect().catch((error) => log(`[config] cannot listen for changes: ${error instanceof Error ? error.message : String(error)}`));
-  return async () => {
-    stopped = true;
-    clearTimeout(retry);
-    const open = client;
-    client = null;
-    await open?.end().catch(() => {});
-  };
+  return listen(CONFIG_CHANNEL, forgetConfigCaches, log);
 }

@@ -24,6 +24,7 @@ import { ADAPTERS } from "./destinations";
 import type { Adapter, HttpRequest, Job, Outcome, Verdict } from "./types";
 import { excerpt, OutboundRefused, postOutbound } from "../http/outbound-url";
 import { keysMask } from "../health/keys";
+import { waitForWork, workDone } from "./wake";
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -34,7 +35,11 @@ const GIVE_UP_MS = 24 * 3600 * 1000;
 /** A platform's request may hold its rows' locks (and a connection) this long at most. */
 const TIMEOUT_MS = 10_000;
 
-export type WorkerOptions = { batchSize?: number; idleMs?: number; concurrency?: number; signal?: AbortSignal; log?: (line: string) => void };
+/**
+ * idleMs: the pause when deliveries are due but every one is locked by another round;
+ * safetyMs: the longest sleep when nothing is due (a missed wake-up costs at most this).
+ */
+export type WorkerOptions = { batchSize?: number; idleMs?: number; safetyMs?: number; concurrency?: number; signal?: AbortSignal; log?: (line: string) => void };
 
 type Row = {
   id: string;
@@ -369,14 +374,30 @@ export async function forwardOnce(batchSize = 2000): Promise<number> {
   });
 }
 
+/** Milliseconds until the earliest pending delivery is due (≤ 0: due now), or null when none is pending. */
+async function msUntilDue(): Promise<number | null> {
+  const db = await database();
+  const [row] = await db.sql.query<{ ms: number | null }>(
+    `SELECT (EXTRACT(EPOCH FROM (min("nextAttemptAt") - now())) * 1000)::float8 AS ms FROM "Delivery" WHERE status = 'pending'`,
+    [],
+    "tagpipe_forward_due",
+  );
+  return row?.ms ?? null;
+}
+
 /**
- * Runs rounds until aborted; sleeps when there is nothing due. Several rounds run at once
+ * Runs rounds until aborted. With nothing to claim, a round sleeps until the earliest
+ * pending delivery is due, or until the collector wakes it (lib/forwarder/wake.ts: new
+ * events in this process, NOTIFY from others), at most safetyMs (TAGPIPE_FORWARD_IDLE_MS,
+ * 10 s): an idle forwarder costs two small queries per round every 10 s instead of
+ * polling every 250 ms (issue 16's idle cost). Several rounds run at once
  * (TAGPIPE_FORWARD_CONCURRENCY, default 3): a round mostly waits — for its claim, the
  * platforms, its record — and the claims' SKIP LOCKED keeps
  * concurrent rounds from ever taking the same delivery, as they do for separate workers.
  */
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const idle = options.idleMs ?? 250;
+  const safety = options.safetyMs ?? envMs("TAGPIPE_FORWARD_IDLE_MS", 10_000);
   const concurrency = options.concurrency ?? envMs("TAGPIPE_FORWARD_CONCURRENCY", 3);
   const batchSize = options.batchSize ?? envMs("TAGPIPE_FORWARD_BATCH", 2000);
   const loop = async () => {
@@ -387,7 +408,20 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       } catch (error) {
         options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (handled === 0) await new Promise((resolve) => setTimeout(resolve, idle));
+      if (handled > 0) {
+        // Outcomes were recorded: the health fold has work.
+        workDone();
+        continue;
+      }
+      if (options.signal?.aborted) break;
+      let wait = safety;
+      try {
+        const due = await msUntilDue();
+        if (due !== null) wait = Math.min(safety, Math.max(idle, due));
+      } catch {
+        wait = Math.min(safety, 1000);
+      }
+      await waitForWork(wait, options.signal);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.floor(concurrency)) }, loop));
