@@ -80,7 +80,11 @@ export async function idleCost(): Promise<void> {
   // Processes that ended meanwhile count what they used until their last sample.
   const ticks = new Map(before.map((p) => [p.pid, p.ticks]));
   let used = 0;
-  for (const p of after) used += p.ticks - (ticks.get(p.pid) ?? 0);
+  for (const p of after) {
+    const spent = p.ticks - (ticks.get(p.pid) ?? 0);
+    used += spent;
+    if (spent > 0) log(`idle: ${((100 * spent) / TICKS / elapsed).toFixed(2)} % ${p.pid} ${p.cmd.slice(0, 90)}`);
+  }
   const node = after.filter((p) => p.pid === server.pid || (!p.cmd.includes("postgres") && !p.cmd.includes(clusterDir)));
   const pg = after.filter((p) => !node.includes(p));
   figure("idle_cpu_pct", (100 * used) / TICKS / elapsed);
