@@ -24,7 +24,7 @@ import { ADAPTERS } from "./destinations";
 import type { Adapter, HttpRequest, Job, Outcome, Verdict } from "./types";
 import { excerpt, OutboundRefused, postOutbound } from "../http/outbound-url";
 import { keysMask } from "../health/keys";
-import { waitForWork, workDone } from "./wake";
+import { outboxWritten, waitForWork } from "./wake";
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -409,8 +409,8 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (handled > 0) {
-        // Outcomes were recorded: the health fold has work.
-        workDone();
+        // Outcomes were recorded: the health fold has work, here and in other processes.
+        outboxWritten();
         continue;
       }
       if (options.signal?.aborted) break;

@@ -574,6 +574,8 @@ export class StandIns {
       TAGPIPE_TIKTOK_BASE_URL: this.tiktok.url + tag,
       TAGPIPE_GA4_BASE_URL: this.ga4.url + tag,
       TAGPIPE_GOOGLE_ADS_BASE_URL: this.googleAds.url + tag,
+      // The webhook stand-in is http on 127.0.0.1: outside tests, webhooks need https to a public host.
+      TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: "1",
     };
   }
 

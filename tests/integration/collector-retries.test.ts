@@ -110,7 +110,7 @@ describe("failing destinations", () => {
 
     standIns.meta.recover();
     const replay = expectStatus(await p.team.owner.post("/deliveries/replay", { ids: dead.map((d) => d.id) }), 201);
-    expect(replay).toEqual({ replayed: 3 });
+    expect(replay).toMatchObject({ replayed: 3 });
     await standIns.meta.waitForDelivered(ids);
     for (const id of ids) {
       expect(standIns.meta.sentCounts().get(id), id).toBe(2);
@@ -123,7 +123,7 @@ describe("failing destinations", () => {
     for (const d of after) expect(d).toMatchObject({ attempts: 1, lastStatus: 200 });
     expect(await deliveries("&status=dead", ids, "meta")).toEqual([]);
     // A replay of nothing dead replays nothing.
-    expect(expectStatus(await p.team.owner.post("/deliveries/replay", { ids: dead.map((d) => d.id) }), 201)).toEqual({ replayed: 0 });
+    expect(expectStatus(await p.team.owner.post("/deliveries/replay", { ids: dead.map((d) => d.id) }), 201)).toMatchObject({ replayed: 0 });
   });
 
   it("replay by destination sends every dead letter of that destination, and only those", async () => {

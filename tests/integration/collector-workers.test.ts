@@ -108,7 +108,11 @@ describe("forwarder workers on PostgreSQL", () => {
     expect([...bySender.keys()].every((k) => k === "a" || k === "b")).toBe(true);
     expect([...bySender.values()].reduce((a, b) => a + b, 0)).toBe(ids.length);
 
-    const states = await deliveryStates(ids);
+    // The platform has answered the last request; its worker records the outcome just after.
+    const states = await eventually(async () => {
+      const rows = await deliveryStates(ids);
+      return rows.every((d) => d.status !== "pending") ? rows : null;
+    }, 20_000, "every outcome recorded");
     expect(states).toHaveLength(ids.length);
     expect(states.every((d) => d.status === "delivered" && d.attempts === 1)).toBe(true);
   });
