@@ -11,7 +11,10 @@ import { ensureAuthSecret } from "./lib/auth/secret-file";
 import { dataDir, env } from "./lib/env";
 import { importPgliteIfPresent } from "./lib/import-pglite";
 import { handleHotPath } from "./lib/http/hot-paths";
+import { rawTargetProblem } from "./lib/schemas/text";
+import { clientIp, FORWARDED_HEADERS, TRUSTED_HOPS } from "./lib/http/proxy";
 import { startForwarding } from "./lib/forwarder/loop";
+import { listenForConfigChanges } from "./lib/config/changes";
 
 const dev = process.argv.includes("--dev");
 const { HOST: host, PORT: port, TAGPIPE_SEED } = env();
@@ -34,8 +37,18 @@ const handle = app.getRequestHandler();
 const server = http.createServer((req, res) => {
   void handleHotPath(req, res).then((handled) => {
     if (handled) return;
-    // The socket's address, not a client-supplied header, is what sign-in throttling keys on.
-    req.headers["x-tagpipe-client-ip"] = req.socket.remoteAddress ?? "unknown";
+    const problem = rawTargetProblem(req.url ?? "");
+    if (problem) {
+      const { status, code, message, fields } = problem;
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+      res.end(JSON.stringify({ error: { code, message, ...(fields ? { fields } : {}) } }));
+      return;
+    }
+    // The client's address as the trusted proxies say (else the socket's), never a header
+    // the client set, is what sign-in throttling keys on; and without trusted proxies the
+    // forwarded headers a client sent are dropped, so neither Next nor next-auth believes them.
+    req.headers["x-tagpipe-client-ip"] = clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
+    if (TRUSTED_HOPS === 0) for (const name of FORWARDED_HEADERS) delete req.headers[name];
     void handle(req, res);
   });
 });
@@ -44,6 +57,8 @@ const server = http.createServer((req, res) => {
 // starts once the server answers: with an outbox backlog, rounds sharing this thread
 // delayed Next's start-up.
 let stopForwarding: (() => Promise<void>) | null = null;
+// Publishes made by other processes on this database clear this one's caches at once.
+const stopListening = listenForConfigChanges((line) => console.error(line));
 
 server.listen(port, host, () => {
   if (process.env.TAGPIPE_WORKER !== "0") stopForwarding = startForwarding((line) => console.error(line));
@@ -63,6 +78,7 @@ async function stop(signal: string) {
   server.close();
   server.closeAllConnections();
   await stopForwarding?.();
+  await stopListening();
   await app.close?.();
   await closeDatabase();
   process.exit(0);

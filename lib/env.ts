@@ -27,6 +27,8 @@ const schema = z.object({
   TAGPIPE_ALERTS: z.enum(["0", "1"]).default("1"),
   TAGPIPE_ALERT_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: flag,
+  // Read by lib/http/proxy.ts at start (the collector's hot path): validated here with the rest.
+  TAGPIPE_TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|)$/, "a number of trusted proxies (0, 1, 2…)").optional(),
   TAGPIPE_SMTP_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   TAGPIPE_SMTP_HOST: z.string().optional(),
   TAGPIPE_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),

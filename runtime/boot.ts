@@ -57,6 +57,8 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
   // Click ids from first-party cookies join the events when a batch leaves (off the boot
   // path), and so does whether Google's tag ran: GA4 and Google Ads cannot merge a
   // browser and a server copy, so the server sends its copy only when the tag did not.
+  // Events an earlier page could not send were stored without user data (transport.ts):
+  // they take this page's identified user; an event's own user data wins.
   const out = sender(
     collectUrl,
     key,
@@ -67,7 +69,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
       if (TAGPIPE_GA4) Object.assign(ids, gaIds(jar, destinations));
       const ran = (TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS) && googleLoaded();
       for (const e of batch as Dict[]) {
-        Object.assign(e.user_data as Dict, ids);
+        e.user_data = { ...user, ...(e.user_data as Dict), ...ids };
         if (e._g) {
           if (ran) e.fired = e._g;
           delete e._g;

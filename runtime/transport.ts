@@ -1,7 +1,9 @@
 // Sends events to the collector: batched, text/plain (no CORS preflight), ≤ 64 KB per
 // request, flushed on page hide; what could not be sent waits in localStorage for the
-// next page.
-import { load, save } from "./util";
+// next page — without its user_data: raw email, phone and name must not sit in the
+// browser's storage (hashing them here would cost a SHA-256 in every container). The
+// next page attaches its own identified user and click ids when it sends them (boot.ts).
+import { load, save, type Dict } from "./util";
 
 const KEY = "tp:q";
 const LIMIT = 60_000;
@@ -28,7 +30,8 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
       return [];
     }
   };
-  const keep = (events: unknown[]) => save(KEY, JSON.stringify(saved().concat(events).slice(-50)));
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const keep = (events: unknown[]) => save(KEY, JSON.stringify(saved().concat((events as Dict[]).map(({ user_data, ...e }) => e)).slice(-50)));
 
   const send = (events: unknown[]) => {
     const body = JSON.stringify({ key: envKey, events, sent_at: Date.now() });

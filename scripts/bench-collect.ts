@@ -17,6 +17,10 @@
 //   embedded_forward_events_per_s  the same on the embedded PostgreSQL, the worker attached to it
 //   embedded_restart_after_kill_ms, embedded_restart_after_db_kill_ms
 //                             `npm start` ready again after Tagpipe, or Tagpipe and its PostgreSQL, were SIGKILLed
+//   idle_cpu_pct, idle_rss_mb, idle_pg_pss_mb
+//                             an idle `npm start` on the embedded default: percent of one core
+//                             over BENCH_IDLE_SECONDS (60), the database's processes included;
+//                             the server's resident memory and PostgreSQL's (scripts/bench/idle.ts)
 //
 // It starts its own servers (the production build, like the integration tests: a stale
 // one is rebuilt) on a temporary PostgreSQL database it creates and drops and on an
@@ -32,6 +36,7 @@ import path from "node:path";
 import { ensureBuild, testDistDir } from "../tests/helpers/build";
 import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
 import { embeddedCluster, removeDataDir } from "../tests/helpers/server";
+import { idleCost } from "./bench/idle";
 import { CONNECTIONS, ONLY, PROFILE_DIR, SECONDS, ceiling, cleanup, cleanups, figure, forward, intake, leanSketch, log, serverFor } from "./bench/collect-lib";
 
 async function main() {
@@ -39,6 +44,12 @@ async function main() {
   if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true });
   ensureBuild(testDistDir(), log);
   log(`${os.cpus().length} CPUs, ${CONNECTIONS} connections, ${SECONDS} s per measurement`);
+
+  if (ONLY === "idle" || !ONLY) {
+    // First, while nothing else of this run is busy.
+    await idleCost();
+    if (ONLY === "idle") return;
+  }
 
   log("ceiling: bare node:http answering 204");
   figure("ceiling_rps", Math.round(await ceiling()));

@@ -19,12 +19,12 @@ export type VersionRow = {
   diffHref: string;
   diffLabel: string;
 };
-export type EnvironmentChoice = { id: string; name: string; live: number | null };
+export type EnvironmentChoice = { id: string; name: string; live: number | null; production?: boolean };
 
 /** What a publish did; shown while it is still true (a later rollback hides it). */
 type Published = { environmentId: string; environment: string; version: number; rollback: boolean };
 
-function PublishForm({ version, environments, onClose }: { version: VersionRow; environments: EnvironmentChoice[]; onClose: (done: Published | null) => void }) {
+function PublishForm({ version, environments, collectorWarning, onClose }: { version: VersionRow; environments: EnvironmentChoice[]; collectorWarning: string | null; onClose: (done: Published | null) => void }) {
   const router = useRouter();
   // Default to the first environment this version is not live in yet.
   const [environmentId, setEnvironmentId] = useState((environments.find((e) => e.live !== version.number) ?? environments[0])?.id ?? "");
@@ -62,6 +62,11 @@ function PublishForm({ version, environments, onClose }: { version: VersionRow; 
         </SelectField>
         <TextField label="Note" value={note} onChange={(e) => setNote(e.target.value)} error={fields.note} placeholder="Why now, e.g. checked on staging" maxLength={500} />
       </div>
+      {env?.production && collectorWarning ? (
+        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
+          {collectorWarning}
+        </p>
+      ) : null}
       {already ? <p className="text-sm text-slate-600">v{version.number} is already live there; publishing again records it once more.</p> : null}
       {rollback ? <p className="text-sm text-amber-800">{env?.name} serves v{env?.live}: this rolls it back to v{version.number}.</p> : null}
       <div className="flex gap-2">
@@ -76,7 +81,7 @@ function PublishForm({ version, environments, onClose }: { version: VersionRow; 
   );
 }
 
-export function VersionHistory({ versions, environments, canPublish }: { versions: VersionRow[]; environments: EnvironmentChoice[]; canPublish: boolean }) {
+export function VersionHistory({ versions, environments, canPublish, collectorWarning = null }: { versions: VersionRow[]; environments: EnvironmentChoice[]; canPublish: boolean; collectorWarning?: string | null }) {
   const [publishing, setPublishing] = useState<string | null>(null);
   const [done, setDone] = useState<Published | null>(null);
   const stillTrue = done && environments.find((e) => e.id === done.environmentId)?.live === done.version;
@@ -123,6 +128,7 @@ export function VersionHistory({ versions, environments, canPublish }: { version
                 <PublishForm
                   version={v}
                   environments={environments}
+                  collectorWarning={collectorWarning}
                   onClose={(message) => {
                     setPublishing(null);
                     setDone(message);

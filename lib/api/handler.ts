@@ -10,6 +10,8 @@ import { sessionActor } from "../auth/session";
 import type { Permission } from "../rbac/permissions";
 import { DomainError, RateLimitedError, type FieldProblem } from "../errors";
 import { fieldProblems } from "../schemas/problems";
+import { sameOrigin } from "./origin";
+import { badCharacterProblems, badQueryProblems, hasBadCharacters } from "../schemas/text";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -49,21 +51,12 @@ export function errorResponse(status: number, code: string, message: string, fie
 }
 
 function validationResponse(where: "body" | "query", error: z.ZodError): Response {
-  const fields = fieldProblems(error);
-  const message = fields.map((f) => `${f.path || where}: ${f.message}`).join("; ");
-  return errorResponse(422, "validation_failed", message, fields);
+  return validationFailed(where, fieldProblems(error));
 }
 
-/** Same-origin check for cookie-authenticated writes: Origin must match the host. */
-function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (!origin) return request.headers.get("sec-fetch-site") === "same-origin";
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+function validationFailed(where: "body" | "query", fields: FieldProblem[]): Response {
+  const message = fields.map((f) => `${f.path || where}: ${f.message}`).join("; ");
+  return errorResponse(422, "validation_failed", message, fields);
 }
 
 async function readJson(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
@@ -131,7 +124,15 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
         actor = resolved.actor;
       }
 
+      // Ids in the path that PostgreSQL could not even compare (NUL, unpaired surrogates)
+      // name nothing that exists.
+      const raw = await context.params;
+      const params = Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+      if (Object.values(params).some(hasBadCharacters)) return errorResponse(404, "not_found", "Not found");
+
       const url = new URL(request.url);
+      const badQuery = badQueryProblems(url.search);
+      if (badQuery.length) return validationFailed("query", badQuery);
       let query: unknown = undefined;
       if (options.query) {
         const parsed = options.query.safeParse(Object.fromEntries(url.searchParams));
@@ -142,13 +143,12 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
       if (options.body) {
         const read = await readJson(request, options.maxBodyBytes ?? MAX_BODY_BYTES);
         if (!read.ok) return read.response;
+        const bad = badCharacterProblems(read.value);
+        if (bad.length) return validationFailed("body", bad);
         const parsed = options.body.safeParse(read.value);
         if (!parsed.success) return validationResponse("body", parsed.error);
         body = parsed.data;
       }
-
-      const raw = await context.params;
-      const params = Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
       const result = await handler({ actor: actor as Actor, body: body as Infer<B>, query: query as Infer<Q>, params, request });
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });

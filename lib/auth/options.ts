@@ -8,7 +8,7 @@ import GoogleProvider from "next-auth/providers/google";
 import { prisma } from "../db";
 import { env } from "../env";
 import { DUMMY_HASH, verifyPassword } from "./password";
-import { clearSignIn, throttleSignIn } from "./rate-limit";
+import { clearSignIn, failedSignIn, throttleSignIn } from "./rate-limit";
 import { email as emailSchema } from "../schemas/common";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -39,13 +39,17 @@ export function authOptions(): NextAuthOptions {
           const parsed = emailSchema.safeParse(credentials?.email ?? "");
           const password = credentials?.password ?? "";
           if (!parsed.success || !password) return null;
-          await throttleSignIn(parsed.data, clientIp(req?.headers));
+          const ip = clientIp(req?.headers);
+          await throttleSignIn(parsed.data, ip);
           const db = await prisma();
           const user = await db.user.findUnique({ where: { email: parsed.data } });
           // Compare even for unknown emails, so timing does not reveal which accounts exist.
           const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-          if (!user || !ok) return null;
-          await clearSignIn(parsed.data);
+          if (!user || !ok) {
+            await failedSignIn(parsed.data, ip);
+            return null;
+          }
+          await clearSignIn(parsed.data, ip);
           return { id: user.id, email: user.email, name: user.name };
         },
       }),

@@ -9,6 +9,7 @@
 // copies still count once. Only when a copy did collide do more statements run: a stored
 // owner older than the 48 h window gives its keys up (the copy is then new), otherwise
 // the copy merges into it (the server's fields win; the event records both sources).
+import { outboxWritten } from "../forwarder/wake";
 import { database, type ArrayType, type Sql } from "../db";
 import { DEDUP_WINDOW_MS, type PreparedEvent } from "./prepare";
 import { uuidv7 } from "./ids";
@@ -52,6 +53,7 @@ async function drain(): Promise<void> {
       queue = queue.slice(cut);
       try {
         const outcomes = await commit(batch.length === 1 ? batch[0].items : batch.flatMap((w) => w.items));
+        outboxWritten();
         let offset = 0;
         for (const w of batch) {
           w.resolve(outcomes.slice(offset, offset + w.items.length));
@@ -62,6 +64,7 @@ async function drain(): Promise<void> {
         // One request's data can fail the statement shared by all: commit each request on
         // its own, so only the one at fault (if any) is refused.
         else for (const w of batch) await commit(w.items).then(w.resolve, w.reject);
+        outboxWritten();
       }
     }
   } finally {

@@ -11,8 +11,16 @@ import { compileNames } from "./compile-config";
 import { injectNames } from "./inject";
 
 type Script = { body: string; hash: string; integrity: string };
-const current = new Map<string, { at: number; script: Promise<Script | null> }>();
-const exact = new Map<string, Script>();
+type Caches = { current: Map<string, { at: number; script: Promise<Script | null> }>; exact: Map<string, Script> };
+// On globalThis: server.ts serves scripts, Next's bundled routes publish, and they are
+// separate module graphs in one process; a publish must clear the map that serves
+// (lib/config/changes.ts). The TTL only covers a missed notification from another process.
+const CACHES = Symbol.for("tagpipe.scriptCaches");
+function caches(): Caches {
+  const holder = globalThis as { [CACHES]?: Caches };
+  holder[CACHES] ??= { current: new Map(), exact: new Map() };
+  return holder[CACHES];
+}
 const TTL_MS = 2_000;
 
 async function load(publicKey: string, hash?: string): Promise<Script | null> {
@@ -71,6 +79,7 @@ export async function serveScript(path: string, ifNoneMatch: string | undefined)
     return { status: 404, headers: { ...headers, "cache-control": "no-store" }, body: "/* unknown container */" };
   }
   let script: Script | null;
+  const { current, exact } = caches();
   if (hash) {
     script = exact.get(`${publicKey}.${hash}`) ?? (await load(publicKey, hash));
     if (script) {
@@ -95,9 +104,9 @@ export async function serveScript(path: string, ifNoneMatch: string | undefined)
   return { status: 200, headers: common, body: script.body };
 }
 
-/** Forget cached "current" scripts (after a publish in this process). */
+/** Forget cached "current" scripts (after a publish: lib/config/changes.ts). */
 export function forgetCurrentScripts(): void {
-  current.clear();
+  caches().current.clear();
 }
 
 /** The scripts environments serve now, with their SRI values, for the install snippet. */

@@ -7,6 +7,7 @@ import { recordAudit } from "../audit/record";
 import { ConflictError, NotFoundError } from "../errors";
 import { isUniqueViolation } from "../db-errors";
 import { assertContainer, assertOwner, staleEdit } from "./draft-entities";
+import { assertReferences, eventReferences } from "./references";
 import type { containerEventCreate, containerEventUpdate } from "../schemas/config";
 
 const include = { planEvent: true } as const;
@@ -45,6 +46,7 @@ export async function createContainerEvent(actor: Actor, containerId: string, in
       const plan = await tx.planEvent.findFirst({ where: { id: input.planEventId, teamId: actor.teamId } });
       if (!plan) throw new NotFoundError("Plan event");
       await assertOwner(tx, actor, input.ownerId);
+      await assertReferences(tx, actor.teamId, containerId, eventReferences(input));
       const { planEventId, description, ownerId, ...definition } = input;
       const row = await tx.containerEvent.create({
         data: { teamId: actor.teamId, containerId, planEventId, description, ownerId, definition },
@@ -65,6 +67,7 @@ export async function updateContainerEvent(actor: Actor, id: string, patch: z.in
     const before = await tx.containerEvent.findFirst({ where: { id, teamId: actor.teamId }, include });
     if (!before) throw new NotFoundError("Event");
     await assertOwner(tx, actor, patch.ownerId);
+    await assertReferences(tx, actor.teamId, before.containerId, eventReferences(patch));
     const { revision, description, ownerId, ...definitionPatch } = patch;
     const definition = { ...(before.definition as object), ...Object.fromEntries(Object.entries(definitionPatch).filter(([, v]) => v !== undefined)) };
     const { count } = await tx.containerEvent.updateMany({

@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { uniquely } from "../db-errors";
 import { open, seal } from "../crypto/secret-box";
 import { PLATFORM_FIELDS, type DestinationPlatform } from "../schemas/config";
+import { assertDestinationUrl, assertReferences, draftReferences } from "./references";
 
 export type DraftKind = "trigger" | "variable" | "destination";
 
@@ -131,6 +132,8 @@ export async function createDraft(actor: Actor, kind: DraftKind, containerId: st
     db.$transaction(async (tx) => {
       const container = await assertContainer(tx, actor, containerId);
       await assertOwner(tx, actor, input.ownerId);
+      assertDestinationUrl(kind, input.definition as Record<string, unknown>);
+      await assertReferences(tx, actor.teamId, containerId, draftReferences(kind, input.definition as Record<string, unknown>));
       const secrets = kind === "destination" ? mergeSecrets((input.definition as { platform: DestinationPlatform }).platform, null, input.secrets ?? {}) : undefined;
       const row = await delegate(tx, kind).create({
         data: {
@@ -157,6 +160,10 @@ export async function updateDraft(actor: Actor, kind: DraftKind, id: string, pat
       const before = await d.findFirst({ where: { id, teamId: actor.teamId } });
       if (!before) throw new NotFoundError(LABEL[kind]);
       await assertOwner(tx, actor, patch.ownerId);
+      if (patch.definition) {
+        assertDestinationUrl(kind, patch.definition as Record<string, unknown>);
+        await assertReferences(tx, actor.teamId, before.containerId, draftReferences(kind, patch.definition as Record<string, unknown>));
+      }
       const definition = (patch.definition ?? before.definition) as { platform?: DestinationPlatform };
       if (kind === "destination" && patch.definition && definition.platform !== (before.definition as { platform: string }).platform && before.secrets && !patch.secrets) {
         throw new ValidationError([{ path: "definition.platform", message: "changing the platform needs new secrets: send secrets too" }]);

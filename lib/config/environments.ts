@@ -7,9 +7,8 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import type { EnvironmentCreate, EnvironmentUpdate } from "../schemas/resources";
 import { uniquely } from "../db-errors";
 import { randomSecret, sha256Hex } from "../auth/secrets";
-import { forgetIntakeConfigs } from "../collector/intake-config";
 import { publishScript } from "../compiler/publish-script";
-import { forgetCurrentScripts } from "../compiler/serve";
+import { afterCommit, announceConfigChange } from "./changes";
 
 /** What the API shows of an environment: never the server key's hash. */
 export function presentEnvironment<T extends { serverKeyHash?: string | null }>(env: T) {
@@ -67,7 +66,7 @@ export async function createEnvironment(actor: Actor, containerId: string, input
 
 export async function updateEnvironment(actor: Actor, id: string, input: EnvironmentUpdate, origin: string) {
   const db = await prisma();
-  return uniquely("name", TAKEN, () =>
+  return uniquely("name", TAKEN, () => afterCommit(() =>
     db.$transaction(async (tx) => {
       const before = await tx.environment.findFirst({ where: { id, teamId: actor.teamId }, include: { container: true } });
       if (!before) throw new NotFoundError("Environment");
@@ -93,20 +92,17 @@ export async function updateEnvironment(actor: Actor, id: string, input: Environ
         after: { name: after.name, kind: after.kind, ...(input.rotateKey ? { keyRotated: true } : {}), ...(serverKey ? { serverKeyRotated: true } : {}) },
       });
       // The public key is inside the compiled script: a new key needs a new script.
-      if (input.rotateKey) {
-        await publishScript(tx, id, origin);
-        forgetCurrentScripts();
-      }
-      forgetIntakeConfigs();
+      if (input.rotateKey) await publishScript(tx, id, origin);
+      await announceConfigChange(tx);
       // The server key is shown in this answer only; its hash is never shown.
       return { ...presentEnvironment(after), ...(serverKey ? { serverKey } : {}) };
     }),
-  );
+  ));
 }
 
 export async function deleteEnvironment(actor: Actor, id: string): Promise<void> {
   const db = await prisma();
-  await db.$transaction(async (tx) => {
+  await afterCommit(() => db.$transaction(async (tx) => {
     const before = await tx.environment.findFirst({ where: { id, teamId: actor.teamId }, include: { container: true } });
     if (!before) throw new NotFoundError("Environment");
     if (before.kind === "production") {
@@ -120,5 +116,6 @@ export async function deleteEnvironment(actor: Actor, id: string): Promise<void>
       entityLabel: `${before.container.name} / ${before.name}`,
       before: { name: before.name, kind: before.kind },
     });
-  });
+    await announceConfigChange(tx);
+  }));
 }

@@ -2,6 +2,8 @@
 // container and the three standard environments, so it is usable at once.
 import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
+import { purgeSiteData, siteDataKeys } from "./purge";
+import { afterCommit, announceConfigChange } from "./changes";
 import { recordAudit } from "../audit/record";
 import { NotFoundError } from "../errors";
 import type { SiteCreate, SiteUpdate } from "../schemas/resources";
@@ -91,12 +93,24 @@ export async function updateSite(actor: Actor, id: string, input: SiteUpdate) {
   return getSite(actor, id);
 }
 
+/**
+ * Deletes a site with its configuration, and its collected events and deliveries
+ * (lib/config/purge.ts). The bulk goes first, in batches, while the site still exists: a
+ * delete interrupted there leaves the site in place to be deleted again, not data
+ * without an owner. What arrived meanwhile goes after the site's row, once its
+ * environments no longer accept events.
+ */
 export async function deleteSite(actor: Actor, id: string): Promise<void> {
   const db = await prisma();
-  await db.$transaction(async (tx) => {
+  const exists = await db.site.findFirst({ where: { id, teamId: actor.teamId }, select: { id: true } });
+  if (!exists) throw new NotFoundError("Site");
+  const keys = await siteDataKeys(actor.teamId, id);
+  await purgeSiteData(keys);
+  await afterCommit(() => db.$transaction(async (tx) => {
     const before = await tx.site.findFirst({ where: { id, teamId: actor.teamId }, include: { regions: true } });
     if (!before) throw new NotFoundError("Site");
     await tx.site.delete({ where: { id } });
+    await announceConfigChange(tx);
     await recordAudit(tx, actor, {
       action: "delete",
       entityType: "site",
@@ -104,7 +118,8 @@ export async function deleteSite(actor: Actor, id: string): Promise<void> {
       entityLabel: before.name,
       before: siteSnapshot(before),
     });
-  });
+  }));
+  await purgeSiteData(keys);
 }
 
 type SiteLike = { name: string; hostnames: string[]; defaultCurrency: string; regions?: { code: string }[] };

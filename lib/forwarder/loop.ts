@@ -1,16 +1,19 @@
 // Starts the forwarder in this process, and beside it the health rollups' fold and the
-// alert schedule (all run in `npm start` and in every `npm run worker`); returns a stop function.
+// alert schedule (all run in `npm start` and in every `npm run worker`), and the LISTEN
+// connection that wakes them when another process writes to the outbox; returns a stop function.
 import { runWorker } from "./worker";
 import { startFolding } from "../health/rollups";
 import { startAlerts } from "../health/alerts/loop";
+import { listenForOutbox } from "./wake";
 
 export function startForwarding(log: (line: string) => void): () => Promise<void> {
   const controller = new AbortController();
+  const stopListening = listenForOutbox(log);
   const done = runWorker({ signal: controller.signal, log });
   const stopFolding = startFolding(log);
   const stopAlerts = startAlerts(log);
   return async () => {
     controller.abort();
-    await Promise.all([done, stopFolding(), stopAlerts()]);
+    await Promise.all([done, stopFolding(), stopAlerts(), stopListening()]);
   };
 }

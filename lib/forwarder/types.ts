@@ -64,6 +64,12 @@ export type Adapter = {
    * partial failure). `count`: how many events the request carried.
    */
   outcome?(status: number, body: string, count?: number): Outcome | Verdict[];
+  /**
+   * The URL is a team member's, not a platform's: sent through the outbound guard
+   * (lib/http/outbound-url.ts: https, no private addresses at connect time, no redirects),
+   * and only a short excerpt of the answer is kept.
+   */
+  guarded?: true;
 };
 
 export type Outcome = "ok" | "retry" | "fail";

@@ -21,10 +21,12 @@ import { database, type Sql } from "../db";
 import { uuidv7 } from "../collector/ids";
 import { readSecrets } from "../config/draft-entities";
 import { adapterOf } from "../platforms/adapters";
-import { ageProblem, type Adapter, type Job, type Outcome, type Verdict } from "./types";
+import { ageProblem, type Adapter, type HttpRequest, type Job, type Outcome, type Verdict } from "./types";
 import { firedInBrowser } from "../platforms/delivery-mode";
 import { enhances } from "../platforms/google-ads/server";
+import { excerpt, OutboundRefused, postOutbound } from "../http/outbound-url";
 import { keysMask } from "../health/keys";
+import { outboxWritten, waitForWork } from "./wake";
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -35,7 +37,11 @@ const GIVE_UP_MS = 24 * 3600 * 1000;
 /** A platform's request may hold its rows' locks (and a connection) this long at most. */
 const TIMEOUT_MS = 10_000;
 
-export type WorkerOptions = { batchSize?: number; idleMs?: number; concurrency?: number; signal?: AbortSignal; log?: (line: string) => void };
+/**
+ * idleMs: the pause when deliveries are due but every one is locked by another round;
+ * safetyMs: the longest sleep when nothing is due (a missed wake-up costs at most this).
+ */
+export type WorkerOptions = { batchSize?: number; idleMs?: number; safetyMs?: number; concurrency?: number; signal?: AbortSignal; log?: (line: string) => void };
 
 type Row = {
   id: string;
@@ -144,6 +150,7 @@ async function post(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
     response: "",
     index: new Map(jobs.map((j, i) => [j.deliveryId, i])),
   };
+  if (adapter.guarded) return postGuarded(request, log);
   try {
     const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     const text = await response.text();
@@ -156,6 +163,26 @@ async function post(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
     log.durationMs = Date.now() - sentAt.getTime();
     log.response = message;
     return { answer: { error: message }, log };
+  }
+}
+
+/**
+ * A request to a team member's URL (a webhook), through the outbound guard: https, no
+ * private addresses at connect time, no redirects; only an excerpt of the answer is kept.
+ * A refused address stays refused: dead-lettered at once, not retried for a day.
+ */
+async function postGuarded(request: HttpRequest, log: SentRequest): Promise<{ answer: Answer; log: SentRequest }> {
+  try {
+    const answer = await postOutbound(request.url, request.headers, request.body, TIMEOUT_MS);
+    log.durationMs = Date.now() - log.sentAt.getTime();
+    log.httpStatus = answer.status;
+    log.response = answer.excerpt;
+    return { answer: { status: answer.status, text: answer.excerpt, retryAfter: answer.retryAfter }, log };
+  } catch (error) {
+    const message = excerpt(error instanceof Error ? error.message : String(error));
+    log.durationMs = Date.now() - log.sentAt.getTime();
+    log.response = message;
+    return { answer: error instanceof OutboundRefused ? { failed: message } : { error: message }, log };
   }
 }
 
@@ -175,7 +202,7 @@ async function send(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
     if ("error" in renewed) return [{ ids, outcome: renewed.retry ? "retry" : "fail", status: 401, response: renewed.error, request: log }];
     ({ answer, log } = await post(adapter, jobs, renewed.secrets));
   }
-  if ("failed" in answer) return [{ ids, outcome: "fail", status: null, response: answer.failed }];
+  if ("failed" in answer) return [{ ids, outcome: "fail", status: null, response: answer.failed, request: log }];
   if ("error" in answer) return [{ ids, outcome: "retry", status: null, response: answer.error, request: log }];
   const { status, text, retryAfter } = answer;
   const stored = text.slice(0, STORED_RESPONSE_CHARS);
@@ -429,14 +456,30 @@ export async function forwardOnce(batchSize = 2000): Promise<number> {
   });
 }
 
+/** Milliseconds until the earliest pending delivery is due (≤ 0: due now), or null when none is pending. */
+async function msUntilDue(): Promise<number | null> {
+  const db = await database();
+  const [row] = await db.sql.query<{ ms: number | null }>(
+    `SELECT (EXTRACT(EPOCH FROM (min("nextAttemptAt") - now())) * 1000)::float8 AS ms FROM "Delivery" WHERE status = 'pending'`,
+    [],
+    "tagpipe_forward_due",
+  );
+  return row?.ms ?? null;
+}
+
 /**
- * Runs rounds until aborted; sleeps when there is nothing due. Several rounds run at once
+ * Runs rounds until aborted. With nothing to claim, a round sleeps until the earliest
+ * pending delivery is due, or until the collector wakes it (lib/forwarder/wake.ts: new
+ * events in this process, NOTIFY from others), at most safetyMs (TAGPIPE_FORWARD_IDLE_MS,
+ * 10 s): an idle forwarder costs two small queries per round every 10 s instead of
+ * polling every 250 ms (issue 16's idle cost). Several rounds run at once
  * (TAGPIPE_FORWARD_CONCURRENCY, default 3): a round mostly waits — for its claim, the
  * platforms, its record — and the claims' SKIP LOCKED keeps
  * concurrent rounds from ever taking the same delivery, as they do for separate workers.
  */
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const idle = options.idleMs ?? 250;
+  const safety = options.safetyMs ?? envMs("TAGPIPE_FORWARD_IDLE_MS", 10_000);
   const concurrency = options.concurrency ?? envMs("TAGPIPE_FORWARD_CONCURRENCY", 3);
   const batchSize = options.batchSize ?? envMs("TAGPIPE_FORWARD_BATCH", 2000);
   const loop = async () => {
@@ -447,7 +490,20 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       } catch (error) {
         options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (handled === 0) await new Promise((resolve) => setTimeout(resolve, idle));
+      if (handled > 0) {
+        // Outcomes were recorded: the health fold has work, here and in other processes.
+        outboxWritten();
+        continue;
+      }
+      if (options.signal?.aborted) break;
+      let wait = safety;
+      try {
+        const due = await msUntilDue();
+        if (due !== null) wait = Math.min(safety, Math.max(idle, due));
+      } catch {
+        wait = Math.min(safety, 1000);
+      }
+      await waitForWork(wait, options.signal);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.floor(concurrency)) }, loop));

@@ -16,6 +16,7 @@
 // Several processes may run the fold: an advisory lock lets one at a time in, and the
 // watermark row is locked too (a fold that read it stale fails to serialize, and retries
 // on its next tick).
+import { waitForWork } from "../forwarder/wake";
 import { database, type Sql } from "../db";
 import { MATCH_KEYS, PARAM_CHECKS } from "./keys";
 
@@ -167,36 +168,58 @@ export async function foldAll(): Promise<FoldResult[]> {
   }
 }
 
+/** Sleeps `ms`, or less when aborted. */
+function waitForAbort(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
 /**
- * Folds on a timer (TAGPIPE_HEALTH_FOLD_MS, default 2 s) until stopped; off with
- * TAGPIPE_HEALTH=0. Runs beside the forwarder in `npm start` and `npm run worker`.
+ * Folds when there is something to fold, at most every TAGPIPE_HEALTH_FOLD_MS (2 s), until
+ * stopped; off with TAGPIPE_HEALTH=0. Runs beside the forwarder in `npm start` and `npm
+ * run worker`. Woken by new events and delivery outcomes (lib/forwarder/wake.ts); when
+ * nothing happens it folds every TAGPIPE_HEALTH_IDLE_MS (30 s) as a safety net, instead
+ * of every 2 s (issue 16's idle cost).
  */
 export function startFolding(log: (line: string) => void): () => Promise<void> {
   if (process.env.TAGPIPE_HEALTH === "0") return async () => {};
   const interval = envMs("TAGPIPE_HEALTH_FOLD_MS", 2000);
+  const idle = envMs("TAGPIPE_HEALTH_IDLE_MS", 30_000);
+  const stop = new AbortController();
   let stopped = false;
-  let wake: () => void = () => {};
   const done = (async () => {
     while (!stopped) {
       let busy = false;
+      let folded = true;
       try {
         const result = await foldOnce();
         busy = !!result && !result.caughtUp;
+        folded = !result || Number(result.events) + Number(result.merges) + Number(result.outcomes) > 0;
       } catch (error) {
         log(`[health] fold failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-      // A chunked backlog is folded at once; otherwise wait for the next tick.
-      if (!busy && !stopped) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, interval)));
+      // A chunked backlog is folded at once. After a fold that found something, the next
+      // comes an interval later, as before (rows a long transaction held back from this
+      // one are folded then); after an empty one, it waits for work (or the safety net),
+      // then lets it gather for the rest of the interval.
+      if (!busy && !stopped) {
+        const since = Date.now();
+        if (!folded) await waitForWork(idle, stop.signal);
+        const rest = interval - (Date.now() - since);
+        if (rest > 0 && !stopped) await waitForAbort(rest, stop.signal);
+      }
     }
   })();
   return async () => {
     stopped = true;
-    wake();
+    stop.abort();
     await done;
   };
 }

@@ -3,10 +3,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { serveScript } from "../compiler/serve";
 import { COLLECT_PATH } from "../compiler/publish-script";
+import { clientIp } from "./proxy";
 import { collectFromBrowser, collectFromServer, MAX_COLLECT_BYTES, MAX_SERVER_BYTES, type IntakeRequest, type Reply } from "../collector/intake";
 
 const COUNTRY_HEADER = process.env.TAGPIPE_COUNTRY_HEADER?.toLowerCase();
-const TRUST_PROXY = process.env.TAGPIPE_TRUST_PROXY === "1";
 
 function send(res: ServerResponse, reply: Reply): void {
   const body = JSON.stringify(reply.body);
@@ -41,15 +41,6 @@ function readBody(req: IncomingMessage, max: number): Promise<string | null> {
     req.on("end", () => resolve(size > max ? null : (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8")));
     req.on("error", reject);
   });
-}
-
-function clientIp(req: IncomingMessage): string {
-  if (TRUST_PROXY) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -102,7 +93,7 @@ export async function handleHotPath(req: IncomingMessage, res: ServerResponse): 
       contentType: header(req, "content-type") ?? "",
       origin: header(req, "origin"),
       authorization: header(req, "authorization"),
-      ip: clientIp(req),
+      ip: clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]),
       userAgent: header(req, "user-agent"),
       referer: header(req, "referer"),
       country: COUNTRY_HEADER ? header(req, COUNTRY_HEADER) : undefined,

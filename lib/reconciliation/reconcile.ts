@@ -13,7 +13,7 @@
 //   is one key range, and no index on Delivery.collectedEventId is needed (each index
 //   costs the collector's insert per event).
 // Which destinations count: the server-side platforms of the forwarder's registry
-// (lib/forwarder/destinations) that the production version sends the purchase to —
+// (lib/platforms/adapters.ts) that the production version sends the purchase to —
 // whatever platforms the registry holds. Browser-only pixels are not reconciled: Tagpipe
 // cannot see whether a browser call reached the platform.
 import { database, prisma } from "../db";

@@ -9,9 +9,9 @@ import { assertContainer } from "../config/draft-entities";
 import { loadDraft, type Snapshot } from "./snapshot";
 import { validateSnapshot, type Problem } from "./validate";
 import { diffSnapshots } from "./diff";
-import { forgetIntakeConfigs } from "../collector/intake-config";
 import { publishScript, warmRuntime } from "../compiler/publish-script";
-import { forgetCurrentScripts } from "../compiler/serve";
+import { loopbackOriginWarning } from "../api/origin";
+import { afterCommit, announceConfigChange } from "../config/changes";
 import type { Prisma } from "../generated/prisma/client";
 
 /** The draft cannot become a version: every problem, by entity and field. */
@@ -120,7 +120,7 @@ export async function publishVersion(actor: Actor, versionId: string, environmen
   const db = await prisma();
   const found = await db.version.findFirst({ where: { id: versionId, teamId: actor.teamId }, select: { snapshot: true } });
   if (found) await warmRuntime(found.snapshot as unknown as Snapshot);
-  return db.$transaction(async (tx) => {
+  return afterCommit(() => db.$transaction(async (tx) => {
     const version = await tx.version.findFirst({ where: { id: versionId, teamId: actor.teamId }, include: { container: true } });
     if (!version) throw new NotFoundError("Version");
     const env = await tx.environment.findFirst({ where: { id: environmentId, teamId: actor.teamId }, include: { version: true } });
@@ -140,10 +140,11 @@ export async function publishVersion(actor: Actor, versionId: string, environmen
       before: { version: env.version?.number ?? null },
       after: { version: version.number, note },
     });
-    forgetIntakeConfigs();
-    forgetCurrentScripts();
-    return { environmentId: env.id, environment: env.name, version: version.number, rollback, publishedAt: publication.createdAt, script };
-  });
+    await announceConfigChange(tx);
+    // Said in the answer too, for API clients: the dashboard warns before the publish.
+    const warning = env.kind === "production" ? loopbackOriginWarning(origin) : null;
+    return { environmentId: env.id, environment: env.name, version: version.number, rollback, publishedAt: publication.createdAt, script, ...(warning ? { warning } : {}) };
+  }));
 }
 
 export async function environmentHistory(actor: Actor, environmentId: string) {

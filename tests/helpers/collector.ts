@@ -35,6 +35,8 @@ export function collectorEnv(standIns: StandIns | null, env: Record<string, stri
     TAGPIPE_FILL_IN_WAIT_MS: "0",
     TAGPIPE_COLLECT_RATE_PER_IP: "100000",
     TAGPIPE_COLLECT_RATE_PER_KEY: "1000000",
+    // The webhook stand-in listens on 127.0.0.1 over http.
+    TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: "1",
     ...(standIns ? standIns.env() : {}),
     ...env,
   };

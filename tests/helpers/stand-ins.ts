@@ -709,6 +709,8 @@ export class StandIns {
       TAGPIPE_GOOGLE_OAUTH_BASE_URL: this.googleAds.url + tag,
       TAGPIPE_PINTEREST_BASE_URL: this.pinterest.url + tag,
       TAGPIPE_SNAPCHAT_BASE_URL: this.snapchat.url + tag,
+      // The webhook stand-in is http on 127.0.0.1: outside tests, webhooks need https to a public host.
+      TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: "1",
     };
   }
 

@@ -26,7 +26,8 @@ export default async function setup(project: TestProject) {
   try {
     const started = Date.now();
     database = await createDatabase();
-    const common = { distDir, env: { TAGPIPE_OPEN_SIGNUP: "1" } };
+    // Webhook destinations in the specs point at local stand-ins (http on 127.0.0.1).
+    const common = { distDir, env: { TAGPIPE_OPEN_SIGNUP: "1", TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: "1" } };
     const postgres = await startServer({ ...common, name: "postgres", backend: "postgres", databaseUrl: database.url });
     servers.push(postgres);
     console.log(`[tests] server ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${postgres.url} (PostgreSQL ${database.name})`);

@@ -12,7 +12,7 @@ import type { AlertChannelCreate, AlertChannelUpdate } from "../../schemas/alert
 import type { AlertChannel } from "../../generated/prisma/client";
 import { alertMessage, type AlertMessage } from "./message";
 import { sendEmail, sendWebhook, type SendResult } from "./send";
-import { webhookUrlProblem } from "./url-guard";
+import { webhookUrlProblem } from "../../http/outbound-url";
 
 /**
  * A webhook URL as shown: its origin and first path segment. Chat webhooks carry their

@@ -14,6 +14,7 @@ export const webhook: Adapter = {
   platform: "webhook",
   label: "The webhook",
   maxBatch: 500,
+  guarded: true,
   build(jobs, secrets) {
     const url = jobs[0].target.ids.url;
     if (!url) return { error: "the destination has no URL" };

@@ -1,6 +1,6 @@
 // Where alert webhooks may go, and what an alert says.
 import { afterEach, describe, expect, it } from "vitest";
-import { isBlockedAddress, webhookUrlProblem } from "@/lib/health/channels/url-guard";
+import { isBlockedAddress, webhookUrlProblem } from "@/lib/http/outbound-url";
 import { alertMessage, emailOf } from "@/lib/health/channels/message";
 import { maskUrl } from "@/lib/health/channels/channels";
 

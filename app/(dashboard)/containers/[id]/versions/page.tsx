@@ -5,6 +5,8 @@ import { can } from "@/lib/rbac/permissions";
 import { NotFoundError } from "@/lib/errors";
 import { diffContainer, environmentHistory, listVersions } from "@/lib/versions/versions";
 import { loadWorkspace } from "../workspace";
+import { headers } from "next/headers";
+import { loopbackOriginWarning, originFromHeaders } from "@/lib/api/origin";
 import { Alert, Card } from "@/components/ui/primitives";
 import { DraftProblems } from "@/components/versions/draft-problems";
 import { CreateVersionForm } from "@/components/versions/create-version-form";
@@ -44,6 +46,8 @@ export default async function VersionsPage({ params, searchParams }: { params: P
     ...versions.map((v) => ({ value: v.id, label: `v${v.number}${v.note ? ` — ${v.note.slice(0, 40)}` : ""}` })),
   ];
   const base = `/containers/${id}/versions`;
+  // A publish bakes this origin into the script as its collector URL (unless NEXTAUTH_URL is set).
+  const collectorWarning = loopbackOriginWarning(originFromHeaders(await headers()));
   const liveLabel = production ? `what ${production.name} serves` : "the draft";
 
   return (
@@ -72,7 +76,8 @@ export default async function VersionsPage({ params, searchParams }: { params: P
       <Card title="Version history" description="Newest first. Publish a version to an environment; publishing an older one there is a rollback.">
         <VersionHistory
           canPublish={can(actor.role, "version:publish")}
-          environments={environments.map((e) => ({ id: e.id, name: e.name, live: e.version?.number ?? null }))}
+          collectorWarning={collectorWarning}
+          environments={environments.map((e) => ({ id: e.id, name: e.name, live: e.version?.number ?? null, production: e.kind === "production" }))}
           versions={versions.map((v) => ({
             id: v.id,
             number: v.number,

@@ -1,0 +1,95 @@
+// Idle cost: an `npm start` on the embedded default (fresh data directory, demo team
+// seeded) that nobody uses. After a settling period it measures, over BENCH_IDLE_SECONDS
+// (default 60), the CPU time of the server process and of the embedded PostgreSQL's
+// processes (the postmaster and every backend and helper it forked), as percent of one
+// core, and at the end their memory: idle_rss_mb (the Node server's resident set) and
+// idle_pg_pss_mb (PostgreSQL's processes, proportional set size: shared buffers counted
+// once). Read from /proc, so Linux only.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { testDistDir } from "../../tests/helpers/build";
+import { removeDataDir, startServer } from "../../tests/helpers/server";
+import { cleanups, figure, log } from "./collect-lib";
+
+const TICKS = 100; // USER_HZ on Linux
+
+type Proc = { pid: number; ppid: number; ticks: number; cmd: string };
+
+function processes(): Proc[] {
+  const list: Proc[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      // The command name is in parentheses and may hold spaces: fields follow the last ")".
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cmd = fs.readFileSync(`/proc/${name}/cmdline`, "utf8").replace(/\0/g, " ");
+      list.push({ pid: Number(name), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), cmd });
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return list;
+}
+
+/** The server's process tree plus the embedded PostgreSQL's (found by its data directory in the command line). */
+function tree(serverPid: number, clusterDir: string): Proc[] {
+  const all = processes();
+  const roots = new Set([serverPid, ...all.filter((p) => p.cmd.includes(clusterDir)).map((p) => p.pid)]);
+  const members = new Set<number>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of all) {
+      if (!members.has(p.pid) && (roots.has(p.pid) || members.has(p.ppid))) {
+        members.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return all.filter((p) => members.has(p.pid));
+}
+
+function memoryKb(pid: number, field: "VmRSS" | "Pss"): number {
+  try {
+    const file = field === "Pss" ? `/proc/${pid}/smaps_rollup` : `/proc/${pid}/status`;
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(fs.readFileSync(file, "utf8"));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function idleCost(): Promise<void> {
+  const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+  const settle = Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 20);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-bench-idle-"));
+  cleanups.push(async () => removeDataDir(dataDir));
+  // As `npm start` runs it: embedded database, demo data, forwarder, health fold and alerts in the process.
+  const server = await startServer({ name: "bench-idle", backend: "embedded", distDir: testDistDir(), dataDir, env: { TAGPIPE_SEED: "1" } });
+  cleanups.push(() => server.stop());
+  const clusterDir = fs.realpathSync(path.join(dataDir, "postgres"));
+  log(`idle: ${server.url}, settling ${settle} s, then measuring ${seconds} s`);
+  await new Promise((resolve) => setTimeout(resolve, settle * 1000));
+  const before = tree(server.pid, clusterDir);
+  const started = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const after = tree(server.pid, clusterDir);
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  // Processes that ended meanwhile count what they used until their last sample.
+  const ticks = new Map(before.map((p) => [p.pid, p.ticks]));
+  let used = 0;
+  for (const p of after) {
+    const spent = p.ticks - (ticks.get(p.pid) ?? 0);
+    used += spent;
+    if (spent > 0) log(`idle: ${((100 * spent) / TICKS / elapsed).toFixed(2)} % ${p.pid} ${p.cmd.slice(0, 90)}`);
+  }
+  const node = after.filter((p) => p.pid === server.pid || (!p.cmd.includes("postgres") && !p.cmd.includes(clusterDir)));
+  const pg = after.filter((p) => !node.includes(p));
+  figure("idle_cpu_pct", (100 * used) / TICKS / elapsed);
+  figure("idle_processes", after.length);
+  figure("idle_rss_mb", Math.round(node.reduce((sum, p) => sum + memoryKb(p.pid, "VmRSS"), 0) / 1024));
+  figure("idle_pg_pss_mb", Math.round(pg.reduce((sum, p) => sum + memoryKb(p.pid, "Pss"), 0) / 1024));
+  await server.stop();
+}
