@@ -39,7 +39,7 @@ export async function setup(project: TestProject) {
   const port = await freePort();
   standIns = await startStandIns();
   child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", TAGPIPE_DIST_DIR: distDir, TAGPIPE_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TAGPIPE_SEED: "1", TAGPIPE_OPEN_SIGNUP: "1", DATABASE_URL: "", ...standIns.env() },
+    env: { ...process.env, NODE_ENV: "production", TAGPIPE_DIST_DIR: distDir, TAGPIPE_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TAGPIPE_SEED: "1", TAGPIPE_OPEN_SIGNUP: "1", DATABASE_URL: "", ...standIns.env(), TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {
