@@ -156,8 +156,10 @@ export async function walState(url: string): Promise<{ bytes: number; checkpoint
   let wal = walClients.get(url);
   if (!wal) {
     const client = new pg.Client({ connectionString: url });
+    // The restart figures kill the server under it: forget the connection, open another next time.
+    client.on("error", () => walClients.delete(url));
     await client.connect();
-    cleanups.push(() => client.end());
+    cleanups.push(() => client.end().catch(() => {}));
     // PostgreSQL 17 moved the checkpoint counters from pg_stat_bgwriter to pg_stat_checkpointer.
     const version = Number((await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0].v);
     const checkpoints = version >= 170000 ? "SELECT num_timed + num_requested FROM pg_stat_checkpointer" : "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter";
