@@ -337,6 +337,8 @@ export async function metaStandIn(): Promise<{ url: string; events: () => number
  */
 export async function forward(databaseUrl: string, dataDir?: string): Promise<number> {
   const db = new pg.Client({ connectionString: databaseUrl });
+  // An embedded server stops when its last Tagpipe process leaves, possibly before this is closed.
+  db.on("error", () => {});
   await db.connect();
   cleanups.push(() => db.end());
   const count = async (status: string) => Number((await db.query(`SELECT count(*) AS n FROM "Delivery" WHERE status = $1`, [status])).rows[0].n);
