@@ -147,7 +147,12 @@ describe("a marketer reconciles orders with what Meta received", () => {
       await page.reload();
       return page.getByLabel("Catalog file (CSV)").count();
     }, { timeout: 30_000, interval: 1000 }).toBe(1);
-    await page.getByLabel("Catalog file (CSV)").setInputFiles(catalog);
+    // Chosen again until the column step shows: a file chosen before React hydrated the
+    // freshly reloaded page has no handler to read it.
+    await expect.poll(async () => {
+      await page.getByLabel("Catalog file (CSV)").setInputFiles(catalog);
+      return page.getByLabel(/^Product id column/).count();
+    }, { timeout: 30_000, interval: 1000 }).toBe(1);
     await expect.poll(() => page.getByLabel(/^Product id column/).inputValue()).toBe("sku");
     await page.getByRole("button", { name: "Replace the catalog" }).click();
     await expect.poll(() => page.getByText("Catalog replaced: 1 products").count(), { timeout: 20_000 }).toBe(1);
