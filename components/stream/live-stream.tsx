@@ -7,23 +7,11 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 import { api } from "../ui/api";
 import { Alert, Button, EmptyState, Table, Td, Th } from "../ui/primitives";
 import { SelectField, TextField } from "../ui/fields";
-import { DeliveryBadges, EventStatus, consentLabel, type DeliveryBadge } from "./badges";
+import type { StreamPage } from "@/lib/stream/events";
+import { DeliveryBadges, EventStatus, consentLabel } from "./badges";
 
-type StreamEvent = {
-  id: string;
-  receivedAt: string;
-  name: string;
-  eventId: string;
-  orderId: string | null;
-  source: string;
-  status: string;
-  errors: unknown;
-  region: string | null;
-  consent: unknown;
-  test: boolean;
-  deliveries: DeliveryBadge[];
-};
-type Page = { data: StreamEvent[]; nextCursor: string | null; partial: boolean; scanned: number | null };
+// The API's own page shape (JSON-safe: times are ISO strings), not a second copy of it.
+type Page = StreamPage;
 type Filters = { name: string; status: string; source: string; destinationId: string; delivery: string; q: string };
 
 const FILTER_KEYS: (keyof Filters)[] = ["name", "status", "source", "destinationId", "delivery", "q"];
