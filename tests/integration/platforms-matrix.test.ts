@@ -171,7 +171,11 @@ describe("each conversion counted once at every platform", () => {
 
     if (c === "browser unblocked") {
       // The beacon said which Google tags ran.
-      const [stored] = await collector.query<{ context: Json; source: string }>(`SELECT context, source FROM "CollectedEvent" WHERE "eventId" = $1 AND status = 'accepted'`, [eventId]);
+      // The beacon leaves after the runtime's wait for gtag.js: waited for, with a deadline.
+      const stored = await eventually(async () => {
+        const [row] = await collector.query<{ context: Json; source: string }>(`SELECT context, source FROM "CollectedEvent" WHERE "eventId" = $1 AND status = 'accepted'`, [eventId]);
+        return row?.source === "both" ? row : null;
+      }, 20_000, "the browser copy merged into the stored event");
       expect(stored, JSON.stringify(stored)).toMatchObject({ source: "both", context: { fired: [MEASUREMENT_ID, ADS_SEND_TO] } });
     }
     // GA4: the tag's hits plus the Measurement Protocol's copies, exactly one.
