@@ -21,3 +21,15 @@ export function uuidv7(now = Date.now()): string {
   const hex = b.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * SQL: the Delivery alias `d`'s id lies in the UUIDv7 range of the millisecond of the
+ * event alias's receivedAt. The collector writes an event and its outbox rows in one
+ * statement with ids of that millisecond (lib/collector/writer.ts), so this range scan of
+ * the primary key finds an event's deliveries without an index on collectedEventId.
+ */
+export function deliveriesOfEventSql(event: string): string {
+  const hex = `lpad(to_hex(floor(extract(epoch from ${event}."receivedAt") * 1000)::bigint), 12, '0')`;
+  const prefix = `substr(${hex}, 1, 8) || '-' || substr(${hex}, 9, 4)`;
+  return `d.id >= ${prefix} || '-7' AND d.id < ${prefix} || '-8' AND d."collectedEventId" = ${event}.id`;
+}

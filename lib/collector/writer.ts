@@ -12,7 +12,7 @@
 import { outboxWritten } from "../forwarder/wake";
 import { database, type ArrayType, type Sql } from "../db";
 import { DEDUP_WINDOW_MS, type PreparedEvent } from "./prepare";
-import { uuidv7 } from "./ids";
+import { deliveriesOfEventSql, uuidv7 } from "./ids";
 import { keysMaskSql } from "../health/keys";
 
 export type EventOutcome = { event_id: string; status: "accepted" | "duplicate" | "rejected"; errors?: { field: string; message: string }[] };
@@ -274,6 +274,13 @@ async function merge(sql: Sql, items: Item[]): Promise<void> {
        FROM m JOIN locked l ON l.id = m.target
        WHERE c.id = m.target
        RETURNING c.id, c.source, c."userData", m.source AS "copySource"
+     ), hurried AS (
+       -- A server event's fill-in copies wait for the browser's (lib/platforms/delivery-mode.ts):
+       -- it came, saying which tags ran, so the worker decides now instead of at the deadline.
+       UPDATE "Delivery" d SET "nextAttemptAt" = now()
+       FROM merged g JOIN locked l ON l.id = g.id
+       WHERE g."copySource" = 'browser' AND l.source = 'server' AND ${deliveriesOfEventSql("l")}
+         AND d.status = 'pending' AND d.attempts = 0 AND d."nextAttemptAt" > now() AND d.target ? 'fillIn'
      )
      INSERT INTO "EventMerge" ("teamId", "siteId", "environmentId", name, region, "copySource", copies, "targetReceivedAt", "oldSource", "newSource", "oldKeys", "newKeys")
      SELECT l."teamId", l."siteId", l."environmentId", l.name, COALESCE(l.region, ''), g."copySource", (SELECT count(*) FROM m WHERE m.target = g.id),

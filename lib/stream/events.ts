@@ -22,6 +22,7 @@ import { intakeFromSnapshot } from "../collector/intake-config";
 import type { Snapshot } from "../versions/snapshot";
 import type { StreamQuery } from "../schemas/stream";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { deliveriesOfEventSql } from "../collector/ids";
 import { badgesFor, type DeliveryRow, type VersionView } from "./badges";
 
 /** Events a filtered page looks through (newest first from the cursor) before answering partial. */
@@ -48,9 +49,6 @@ export function deliveryIdRange(ms: number): [string, string] {
   const prefix = `${h.slice(0, 8)}-${h.slice(8, 12)}-`;
   return [`${prefix}7`, `${prefix}8`];
 }
-/** The same range in SQL, for the event aliased `e`. */
-const HEX_MS = `lpad(to_hex(floor(extract(epoch from e."receivedAt") * 1000)::bigint), 12, '0')`;
-const SQL_RANGE = `d.id >= substr(${HEX_MS}, 1, 8) || '-' || substr(${HEX_MS}, 9, 4) || '-7' AND d.id < substr(${HEX_MS}, 1, 8) || '-' || substr(${HEX_MS}, 9, 4) || '-8'`;
 
 type EventRow = {
   id: string;
@@ -91,7 +89,7 @@ function filterSql(q: StreamQuery, p: Params): string[] {
   if (q.status) where.push(`e.status = ${p.add(q.status)}`);
   if (q.source) where.push(`e.source = ${p.add(q.source)}`);
   if (q.destinationId || q.delivery) {
-    const conditions = [SQL_RANGE, `d."collectedEventId" = e.id`];
+    const conditions = [deliveriesOfEventSql("e")];
     if (q.destinationId) conditions.push(`d."destinationId" = ${p.add(q.destinationId)}`);
     const status: Record<string, string> = {
       pending: `d.status = 'pending' AND d.attempts = 0`,

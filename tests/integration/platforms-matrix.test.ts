@@ -23,6 +23,7 @@ import { startStandIns, type StandIns } from "../helpers/stand-ins";
 
 const MEASUREMENT_ID = "G-TESTMEASURE1";
 const ADS_SEND_TO = "AW-123456789/AbCdEfGh12";
+const FILL_IN_WAIT_MS = 12_000;
 
 // What each vendor's script would send, recorded in window.__px instead.
 const FAKE_SCRIPTS: Record<string, string> = {
@@ -63,7 +64,7 @@ describe("each conversion counted once at every platform", () => {
       distDir: inject("distDir"),
       standIns,
       // A backend's copy for GA4 and Google Ads waits this long for a browser copy saying the tag ran.
-      env: { TAGPIPE_FILL_IN_WAIT_MS: "12000" },
+      env: { TAGPIPE_FILL_IN_WAIT_MS: String(FILL_IN_WAIT_MS) },
     });
     p = await createPipeline(
       collector.url,
@@ -196,6 +197,13 @@ describe("each conversion counted once at every platform", () => {
       // The tag reported it: the server enhanced it, and GA4's waiting copy was suppressed.
       expect(standIns.googleAds.acknowledged().filter((r) => r.path.endsWith(":uploadConversionAdjustments") && r.eventIds.includes(order))).toHaveLength(1);
       expect(rows.find((d) => d.platform === "ga4")).toMatchObject({ status: "suppressed" });
+      // Decided when the browser's copy arrived, not at the end of the fill-in wait.
+      const [decided] = await collector.query<{ waitedMs: number }>(
+        `SELECT extract(epoch FROM d."firstAttemptAt" - e."receivedAt") * 1000 AS "waitedMs" FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId"
+         WHERE e."eventId" = $1 AND e.status = 'accepted' AND d.platform = 'ga4'`,
+        [eventId],
+      );
+      expect(Number(decided.waitedMs)).toBeLessThan(FILL_IN_WAIT_MS);
     }
     for (const d of rows) expect(["delivered", "suppressed"], `${d.platform}: ${d.status} ${d.lastError}`).toContain(d.status);
   });
