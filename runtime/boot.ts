@@ -122,9 +122,10 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
       // collector only, marked test, and the server routes them to test endpoints.
       if (production && granted && !errors.length)
         destinations.forEach((d, i) => {
-          if (!d[1][at] || (d[2] && !d[2].includes(where))) return;
+          const name = d[1][at];
+          if (!name || (d[2] && !d[2].includes(where))) return;
           try {
-            fire(d, at, eventId, params, pageView);
+            fire(d, name === 1 ? event[0] : name, at, eventId, params, pageView);
             fired.push([i]);
             if ((TAGPIPE_GA4 && d[0] === Platform.ga4) || (TAGPIPE_GOOGLE_ADS && d[0] === Platform.google_ads)) google.push(browserRef(d));
           } catch (e) {

@@ -1,7 +1,7 @@
 // The preview panel's sentences: a runtime record (records.ts), read with the container's
 // configuration and the names served with the panel, as a title and lines. Pure; part of
 // the panel's script only.
-import { NEGATE, Op, Platform, Source, TriggerType, type RuntimeConfig, type RuntimeNames } from "../lib/compiler/runtime-config";
+import { NEGATE, Op, Platform, Source, TriggerType, nameAt, type RuntimeConfig, type RuntimeNames } from "../lib/compiler/runtime-config";
 import { compare, regexError } from "./conditions";
 import { Rec, type Entry } from "./records";
 import { imageUrl } from "./util";
@@ -50,8 +50,8 @@ export function explain(r: Entry | Shown, c: RuntimeConfig | undefined, names: R
       if (!c?.[1]) lines.push("pixels not fired: non-production environment");
       else if (!errors.length && granted) {
         for (const [d, error] of fired) {
-          const [platform, names, , id] = c[9][d];
-          const name = names[at] as string;
+          const [platform, , , id] = c[9][d];
+          const name = nameAt(c[9][d], at, c[8]) as string;
           const call =
             platform === Platform.meta ? `fbq ${name}`
             : platform === Platform.tiktok ? `ttq ${pageView ? "page" : name}`

@@ -30,8 +30,8 @@ const TAGS: Record<Platform, Tag | false> = {
   [Platform.snapchat]: TAGPIPE_SNAPCHAT && fireSnapchat,
 };
 
-/** Fires the destination's tag for the event at position `at` (its name there is d[1][at]). */
-export function fire(d: RuntimeDestination, at: number, eventId: string, p: Dict, pageView: boolean): void {
+/** Fires the destination's tag for the event at position `at`, `name` there. */
+export function fire(d: RuntimeDestination, name: string, at: number, eventId: string, p: Dict, pageView: boolean): void {
   const tag = TAGS[d[0]];
-  if (tag) tag(d, d[1][at] as string, at, eventId, p, pageView);
+  if (tag) tag(d, name, at, eventId, p, pageView);
 }

@@ -39,7 +39,11 @@ function bundle(entry: string, features: Features): Promise<string> {
       logLevel: "silent",
       define: defines(features),
     });
-    const minified = await terser.minify(result.outputFiles[0].text, { ecma: 2020, compress: { passes: 1 }, mangle: { toplevel: true }, format: { comments: false } });
+    // Arrows for functions and methods that use neither `this` nor `arguments`, comparisons
+    // turned for shorter forms, unused parameters dropped: 14 B gzip off the fixture (three
+    // passes would take 2 B more off, at twice the time).
+    const compress = { passes: 1, unsafe_arrows: true, unsafe_methods: true, unsafe_comps: true, keep_fargs: false };
+    const minified = await terser.minify(result.outputFiles[0].text, { ecma: 2020, compress, mangle: { toplevel: true }, format: { comments: false } });
     return minified.code!.trim();
   })();
   built.catch(() => cached.delete(key));

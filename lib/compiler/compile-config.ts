@@ -147,7 +147,9 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
       tag?.extraKey ? (d.ids[tag.extraKey] ?? "")
       : platform === Platform.meta ? names.flatMap((n, i) => (n && !META_STANDARD.has(n) ? [i] : []))
       : undefined;
-    return trim([platform, names, d.regions ? d.regions.map(regionAt).filter((i) => i >= 0) : null, d.ids[tag?.idKey ?? ""] ?? "", extra], 4);
+    // A name equal to the event's own is sent as 1: one byte instead of the name again.
+    const own = names.map((n, i) => (n === events[i].name ? 1 : n));
+    return trim([platform, own, d.regions ? d.regions.map(regionAt).filter((i) => i >= 0) : null, d.ids[tag?.idKey ?? ""] ?? "", extra], 4);
   });
 
   return [

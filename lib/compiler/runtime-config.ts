@@ -69,8 +69,8 @@ export type RuntimeEvent = [
 
 export type RuntimeDestination = [
   platform: Platform,
-  /** by event position: the name to send (already resolved: destination override, else site override, else plan); 0: not sent here */
-  names: (string | 0)[],
+  /** by event position: the name to send (already resolved: destination override, else site override, else plan); 1: the event's own name (most are); 0: not sent here */
+  names: (string | 0 | 1)[],
   /** region positions where it is on; null: everywhere */
   regions: number[] | null,
   /** the tag's id: the platform's `tag.idKey` (pixelId, pixelCode, measurementId, conversionId, urlTemplate, tagId) */
@@ -78,6 +78,9 @@ export type RuntimeDestination = [
   /** google_ads: the conversion label; meta: positions of the events that are custom events there */
   extra?: string | number[],
 ];
+
+/** The name a destination sends the event at position `at` under; 0: it does not send it. */
+export const nameAt = (d: RuntimeDestination, at: number, events: RuntimeEvent[]): string | 0 => (d[1][at] === 1 ? events[at][0] : (d[1][at] as string | 0 | undefined) || 0);
 
 /**
  * How the browser names a Google destination when it reports its tag ran (`fired`): the

@@ -1,10 +1,14 @@
 // Meta Conversions API: POST /{api-version}/{pixel-id}/events, data[] ≤ 1000.
 // https://developers.facebook.com/docs/marketing-api/conversions-api
 import { baseUrl, compact, contentIds, items, num, type Adapter } from "../../forwarder/types";
+import { userData } from "../meta-shape";
 import { meta as definition } from "./index";
 
+/** Meta's customer information parameters: those it takes hashed (as lists), and those as they are. */
+const HASHED = ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "db", "ge", "external_id"] as const;
+const PLAIN = ["client_ip_address", "client_user_agent", "fbp", "fbc"] as const;
 /** Meta refuses the whole request when one event carries no customer information parameter. */
-const CUSTOMER_INFORMATION = ["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "db", "ge", "external_id", "client_ip_address", "client_user_agent", "fbp", "fbc"] as const;
+const CUSTOMER_INFORMATION = [...HASHED, ...PLAIN];
 
 /**
  * Graph API errors that say "wait and retry" whatever the HTTP status (throttling often
@@ -40,7 +44,6 @@ export const meta: Adapter = {
     const version = process.env.TAGPIPE_META_API_VERSION || "v26.0";
     const testCode = jobs[0].target.test ? jobs[0].target.testEventCode : undefined;
     const data = jobs.map(({ eventName, event, target }) => {
-      const u = event.userData;
       const p = event.params;
       const contents = items(p).map((i) => compact({ id: i.id, quantity: i.quantity, item_price: i.price }));
       const ids = contentIds(p);
@@ -51,23 +54,7 @@ export const meta: Adapter = {
         // A browser's event happened on the website; a backend's is what the destination says it is.
         action_source: event.source === "server" ? (target.ids.actionSource || "website") : "website",
         event_source_url: event.context.url,
-        user_data: compact({
-          em: u.em ? [u.em] : undefined,
-          ph: u.ph ? [u.ph] : undefined,
-          fn: u.fn ? [u.fn] : undefined,
-          ln: u.ln ? [u.ln] : undefined,
-          ct: u.ct ? [u.ct] : undefined,
-          st: u.st ? [u.st] : undefined,
-          zp: u.zp ? [u.zp] : undefined,
-          country: u.country ? [u.country] : undefined,
-          db: u.db ? [u.db] : undefined,
-          ge: u.ge ? [u.ge] : undefined,
-          external_id: u.external_id ? [u.external_id] : undefined,
-          client_ip_address: u.client_ip_address,
-          client_user_agent: u.client_user_agent,
-          fbp: u.fbp,
-          fbc: u.fbc,
-        }),
+        user_data: userData(event.userData, HASHED, PLAIN),
         custom_data: compact({
           // Properties the mapping adds beyond the standard ones go as Meta's custom properties.
           ...custom(p),

@@ -5,10 +5,9 @@
 // ({ events: [{ status: "processed" | "failed", error_message }] }); a failed one is
 // dead-lettered with Pinterest's message, the rest are delivered.
 // https://developers.pinterest.com/docs/api/v5/events-create
-import { baseUrl, compact, contentIds, items, num, type Adapter, type Verdict } from "../../forwarder/types";
+import { baseUrl, compact, type Adapter, type Verdict } from "../../forwarder/types";
+import { customData, userData } from "../meta-shape";
 import { pinterest as definition } from "./index";
-
-const list = (v: string | undefined) => (v ? [v] : undefined);
 
 export const pinterest: Adapter = {
   platform: "pinterest",
@@ -25,10 +24,6 @@ export const pinterest: Adapter = {
     if (!account) return { error: "the destination has no ad account id" };
     if (!secrets.accessToken) return { error: "no Conversions API access token is set for this destination" };
     const data = jobs.map(({ eventName, event }) => {
-      const u = event.userData;
-      const p = event.params;
-      const value = num(p.value);
-      const contents = items(p).map((i) => compact({ id: i.id, quantity: i.quantity, item_price: i.price === undefined ? undefined : String(i.price) }));
       return compact({
         event_name: eventName,
         // "web": Pinterest deduplicates web events only (offline ones never).
@@ -36,29 +31,9 @@ export const pinterest: Adapter = {
         event_time: Math.floor(event.eventTime.getTime() / 1000),
         event_id: event.eventId,
         event_source_url: event.context.url,
-        user_data: compact({
-          em: list(u.em),
-          ph: list(u.ph),
-          fn: list(u.fn),
-          ln: list(u.ln),
-          ct: list(u.ct),
-          st: list(u.st),
-          zp: list(u.zp),
-          country: list(u.country),
-          external_id: list(u.external_id),
-          client_ip_address: u.client_ip_address,
-          client_user_agent: u.client_user_agent,
-        }),
-        custom_data: compact({
-          currency: typeof p.currency === "string" ? p.currency : undefined,
-          // Pinterest takes the value as a string.
-          value: value === undefined ? undefined : String(value),
-          content_ids: contentIds(p),
-          contents: contents.length ? contents : undefined,
-          num_items: num(p.num_items),
-          order_id: event.orderId ?? undefined,
-          search_string: typeof p.search_string === "string" ? p.search_string : undefined,
-        }),
+        user_data: userData(event.userData),
+        // Pinterest takes the value and prices as strings.
+        custom_data: customData(event, true),
       });
     });
     return {

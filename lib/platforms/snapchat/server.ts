@@ -4,10 +4,9 @@
 // up to 37 days old. It answers 200 { status: "SUCCESS" }; errors carry status "FAILED"
 // and a reason.
 // https://developers.snap.com/api/marketing-api/Conversions-API/UsingTheAPI
-import { baseUrl, compact, contentIds, items, num, type Adapter } from "../../forwarder/types";
+import { baseUrl, compact, type Adapter } from "../../forwarder/types";
+import { customData, userData } from "../meta-shape";
 import { snapchat as definition } from "./index";
-
-const list = (v: string | undefined) => (v ? [v] : undefined);
 
 export const snapchat: Adapter = {
   platform: "snapchat",
@@ -23,9 +22,6 @@ export const snapchat: Adapter = {
     if (!pixelId) return { error: "the destination has no Snap Pixel ID" };
     if (!secrets.accessToken) return { error: "no Conversions API token is set for this destination" };
     const data = jobs.map(({ eventName, event }) => {
-      const u = event.userData;
-      const p = event.params;
-      const contents = items(p).map((i) => compact({ id: i.id, quantity: i.quantity, item_price: i.price }));
       return compact({
         event_name: eventName,
         event_time: Math.floor(event.eventTime.getTime() / 1000),
@@ -33,28 +29,8 @@ export const snapchat: Adapter = {
         event_id: event.eventId,
         action_source: "WEB",
         event_source_url: event.context.url,
-        user_data: compact({
-          em: list(u.em),
-          ph: list(u.ph),
-          fn: list(u.fn),
-          ln: list(u.ln),
-          ct: list(u.ct),
-          st: list(u.st),
-          zp: list(u.zp),
-          country: list(u.country),
-          external_id: list(u.external_id),
-          client_ip_address: u.client_ip_address,
-          client_user_agent: u.client_user_agent,
-        }),
-        custom_data: compact({
-          currency: typeof p.currency === "string" ? p.currency : undefined,
-          value: num(p.value),
-          content_ids: contentIds(p),
-          contents: contents.length ? contents : undefined,
-          num_items: num(p.num_items),
-          order_id: event.orderId ?? undefined,
-          search_string: typeof p.search_string === "string" ? p.search_string : undefined,
-        }),
+        user_data: userData(event.userData),
+        custom_data: customData(event),
       });
     });
     return {

@@ -7,7 +7,7 @@ import { eventIdFor, mapEvent, validate } from "../../../runtime/params";
 import { cookie, pick, rand } from "../../../runtime/util";
 import { configLiteral, injectConfig } from "../../../lib/compiler/inject";
 import { compileConfig } from "../../../lib/compiler/compile-config";
-import { Coerce, IGNORE_CASE, Limit, NEGATE, Op, Platform, Source, TriggerType, VariableKind, type RuntimeCondition, type RuntimeConfig, type RuntimeEvent, type RuntimeVariable } from "../../../lib/compiler/runtime-config";
+import { Coerce, IGNORE_CASE, Limit, NEGATE, Op, Platform, Source, TriggerType, VariableKind, nameAt, type RuntimeCondition, type RuntimeConfig, type RuntimeEvent, type RuntimeVariable } from "../../../lib/compiler/runtime-config";
 import { validSnapshot } from "../../fixtures/snapshot";
 
 const cond = (op: keyof typeof Op, value: string, flags = 0): RuntimeCondition => [Source.page_path, Op[op], value, flags];
@@ -197,11 +197,13 @@ describe("configuration in the script", () => {
     s.destinations.push({ id: "d3", name: "Hook", description: "", ownerId: null, platform: "webhook", ids: { url: "https://hooks.example.com/x" }, events: [{ eventId: "e1" }], regions: null, secretsSet: ["signingSecret"] });
     const c = compileConfig(s, { environment: { publicKey: "tp_key", name: "staging", kind: "staging" }, collectUrl: "https://t.example.com/api/collect", previewUrl: "https://t.example.com/c/tp_key.3.preview.js" });
     expect(c.slice(0, 5)).toEqual(["tp_key", 0, "https://t.example.com/api/collect", "https://t.example.com/c/tp_key.3.preview.js", "EUR"]);
-    // References are positions: event 0 is fired by trigger 0 and sent to Meta (destination 0) as Purchase.
+    // References are positions: event 0 is fired by trigger 0 and sent to Meta (destination 0)
+    // as Purchase, and to GA4 under its own name (1).
     expect(c[9]).toEqual([
       [Platform.meta, ["Purchase"], null, "1234567890"],
-      [Platform.ga4, ["purchase"], [0], "G-ABC123"],
+      [Platform.ga4, [1], [0], "G-ABC123"],
     ]);
+    expect(c[9].map((d) => nameAt(d, 0, c[8]))).toEqual(["Purchase", "purchase"]);
     expect(c[8][0]).toEqual(["purchase", [0], { value: 0, currency: 1, order_id: 2, "user_data.email": 3 }, ["value", "currency", "order_id"], { value: "number", currency: "string", order_id: "string" }]);
     expect(c[7][0]).toEqual([TriggerType.data_layer_event, "purchase", [[Source.page_path, Op.regex, "^/checkout/thanks", IGNORE_CASE], [Source.variable, Op.gt, "0", 0, 0]], Limit.once_per_event_id, [1]]);
     expect(JSON.stringify(c)).not.toMatch(/secret|accessToken|hooks\.example\.com/);
