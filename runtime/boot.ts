@@ -65,8 +65,8 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     (batch) => {
       const jar = document.cookie;
       const ids: Dict = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
-      if (TAGPIPE_META || TAGPIPE_GOOGLE_ADS) Object.assign(ids, clickIds(jar));
-      if (TAGPIPE_GA4) Object.assign(ids, gaIds(jar, destinations));
+      if (TAGPIPE_META || TAGPIPE_GOOGLE_CLICK_IDS) Object.assign(ids, clickIds(jar));
+      if (TAGPIPE_GA_IDS) Object.assign(ids, gaIds(jar, destinations, c[10]));
       const ran = (TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS) && googleLoaded();
       for (const e of batch as Dict[]) {
         e.user_data = { ...user, ...(e.user_data as Dict), ...ids };

@@ -39,6 +39,9 @@ declare global {
   const TAGPIPE_COMPARISON: boolean;
   // Regions: by explicit code, hostname/path rule or country; their currency and consent default.
   const TAGPIPE_REGIONS: boolean;
+  // Identifiers for GA4's and Google Ads' server copies (with a tag, or server-only destinations).
+  const TAGPIPE_GA_IDS: boolean;
+  const TAGPIPE_GOOGLE_CLICK_IDS: boolean;
 }
 
 export {};

@@ -41,6 +41,17 @@ const META_STANDARD = new Set(META_STANDARD_EVENTS);
  * The destinations a script carries: those with a browser-side call (webhooks are
  * server-side only), less those set to report from the server only.
  */
+/** The config's serverIds element, when server-only GA4 or Google Ads destinations exist. */
+function serverIds(s: Snapshot): [RuntimeConfig[10]] | [] {
+  const server = s.destinations.filter((d) => d.deliveryMode === "server");
+  const ga4 = server.find((d) => d.platform === "ga4");
+  const ads = server.some((d) => d.platform === "google_ads");
+  if (!ga4 && !ads) return [];
+  const ids: NonNullable<RuntimeConfig[10]> = [ga4 ? (ga4.ids[platformOf("ga4")?.tag?.idKey ?? ""] ?? "") : ""];
+  if (ads) ids.push(1);
+  return [ids];
+}
+
 function browserDestinations(s: Snapshot) {
   return s.destinations.filter((d) => code(Platform, d.platform) >= 0 && d.deliveryMode !== "server");
 }
@@ -163,6 +174,7 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
     triggers,
     compiledEvents,
     destinations,
+    ...serverIds(s),
   ];
 }
 

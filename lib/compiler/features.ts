@@ -30,6 +30,8 @@ export const FEATURES = [
   "REGEX",
   "COMPARISON",
   "REGIONS",
+  "GA_IDS",
+  "GOOGLE_CLICK_IDS",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Features = Record<Feature, boolean>;
@@ -43,7 +45,7 @@ export function defines(features: Features): Record<string, string> {
 }
 
 export function featuresOf(config: RuntimeConfig): Features {
-  const [, , , , , regions, variables, triggers, , destinations] = config;
+  const [, , , , , regions, variables, triggers, , destinations, serverIds] = config;
   const platforms = new Set(destinations.map((d) => d[0]));
   const kinds = new Set(variables.map((v) => v[0]));
   const types = new Set(triggers.map((t) => t[0]));
@@ -80,5 +82,9 @@ export function featuresOf(config: RuntimeConfig): Features {
     // An operator the runtime does not know (-1) is evaluated as a comparison, as before.
     COMPARISON: [Op.lt, Op.lte, Op.gt, Op.gte, -1].some((op) => ops.has(op)),
     REGIONS: regions.length > 0,
+    // The identifiers the beacon reads for GA4's and Google Ads' server copies: also when
+    // the server alone reports to them (runtime/google-ids.ts).
+    GA_IDS: platforms.has(Platform.ga4) || !!serverIds?.[0],
+    GOOGLE_CLICK_IDS: platforms.has(Platform.google_ads) || serverIds?.[1] === 1,
   };
 }

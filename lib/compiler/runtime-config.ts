@@ -115,6 +115,13 @@ export type RuntimeConfig = [
   triggers: RuntimeTrigger[],
   events: RuntimeEvent[],
   destinations: RuntimeDestination[],
+  /**
+   * GA4 and Google Ads destinations the server alone reports to (delivery mode `server`):
+   * no tag here, but their server copies need the browser's identifiers — the GA4
+   * measurement id whose session cookie the beacon reads ("" when none), and 1 when Google
+   * Ads click ids are to be kept. Absent when no such destination exists.
+   */
+  serverIds?: [ga4: string, googleAds?: 1],
 ];
 
 /**

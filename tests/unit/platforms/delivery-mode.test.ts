@@ -8,6 +8,7 @@ import { intakeFromSnapshot } from "../../../lib/collector/intake-config";
 import { prepareEvent, type RequestContext } from "../../../lib/collector/prepare";
 import type { CollectedEventInput } from "../../../lib/collector/schema";
 import { compileConfig } from "../../../lib/compiler/compile-config";
+import { featuresOf } from "../../../lib/compiler/features";
 import { Platform, browserRef, type RuntimeDestination } from "../../../lib/compiler/runtime-config";
 import { batches } from "../../../lib/forwarder/worker";
 import { ga4 } from "../../../lib/platforms/ga4/server";
@@ -20,7 +21,7 @@ const GA4: RuntimeDestination = [Platform.ga4, ["purchase"], null, "G-ABC123"];
 
 describe("GA4's cookies: read by the runtime, parsed by the collector", () => {
   const ids = (jar: string) => {
-    const raw = gaIds(jar, [GA4]) as { ga_client_id?: string; ga_session_id?: string };
+    const raw = gaIds(jar, [GA4], undefined) as { ga_client_id?: string; ga_session_id?: string };
     const parsed = hashUserData(raw);
     return { ga_client_id: parsed.ga_client_id, ga_session_id: parsed.ga_session_id };
   };
@@ -119,6 +120,24 @@ describe("the other modes", () => {
     const { snapshot } = config({ ga4: "server" });
     const compiled = compileConfig(snapshot, { environment: { publicKey: "k", name: "production", kind: "production" }, collectUrl: "https://t/c", previewUrl: "https://t/p" });
     expect(compiled[9].map((x) => x[0])).toEqual([Platform.meta, Platform.google_ads]);
+  });
+
+  test("server-only GA4 and Google Ads: no tag, yet the beacon still reads GA's cookies and keeps the click ids", () => {
+    const compile = (modes: { ga4?: string; ads?: string }) =>
+      compileConfig(config(modes).snapshot, { environment: { publicKey: "k", name: "production", kind: "production" }, collectUrl: "https://t/c", previewUrl: "https://t/p" });
+    const onlyServer = compile({ ga4: "server", ads: "server" });
+    expect(onlyServer[9].map((x) => x[0])).toEqual([Platform.meta]);
+    expect(onlyServer[10]).toEqual(["G-ABC123", 1]);
+    expect(featuresOf(onlyServer)).toMatchObject({ GA4: false, GOOGLE_ADS: false, GA_IDS: true, GOOGLE_CLICK_IDS: true });
+    // The session cookie of the server-only measurement id.
+    const jar = "_ga=GA1.1.1234567890.1700000000; _ga_ABC123=GS2.1.s1733391234$o5$g1$t1733391300$j0$l0$h0";
+    expect(gaIds(jar, onlyServer[9], onlyServer[10])).toEqual({ ga_client_id: "GA1.1.1234567890.1700000000", ga_session_id: "GS2.1.s1733391234$o5$g1$t1733391300$j0$l0$h0" });
+    // With the tags in the browser the ids come from their destinations; nothing extra.
+    const tagged = compile({});
+    expect(tagged[10]).toBeUndefined();
+    expect(featuresOf(tagged)).toMatchObject({ GA4: true, GA_IDS: true, GOOGLE_CLICK_IDS: true });
+    const noGoogle = compile({ ga4: "browser", ads: "browser" });
+    expect(noGoogle[10]).toBeUndefined();
   });
 });
 

@@ -135,6 +135,7 @@ describe("per-container features", () => {
       "BLOCKING",
       "COMPARISON",
       "GA4",
+      "GA_IDS",
       "HOSTNAME_CONDITION",
       "LOOKUP",
       "META",
