@@ -8,9 +8,13 @@ import http from "node:http";
 import { closeDatabase, database } from "../lib/db";
 import { dataDir, env } from "../lib/env";
 import { handleHotPath } from "../lib/http/hot-paths";
+import { listenForConfigChanges } from "../lib/config/changes";
 
 const { HOST: host, PORT: port } = env();
 const db = await database();
+// A publish made through the dashboard's process clears this one's configuration and
+// script caches at once (NOTIFY tagpipe_config), not after their TTLs.
+const stopListening = listenForConfigChanges((line) => console.error(line));
 
 const server = http.createServer((req, res) => {
   void handleHotPath(req, res).then((handled) => {
@@ -33,6 +37,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     stopping = true;
     server.close();
     server.closeAllConnections();
+    await stopListening();
     await closeDatabase();
     process.exit(0);
   });
