@@ -26,6 +26,8 @@ const schema = z.object({
   // Alerts (lib/health/alerts/): evaluated wherever the forwarder runs.
   TAGPIPE_ALERTS: z.enum(["0", "1"]).default("1"),
   TAGPIPE_ALERT_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  // lib/leader.ts: how often a process that is not the leader tries to become it (and the leader checks its lock's connection).
+  TAGPIPE_LEADER_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: flag,
   // Read by lib/http/proxy.ts at start (the collector's hot path): validated here with the rest.
   TAGPIPE_TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|)$/, "a number of trusted proxies (0, 1, 2…)").optional(),
