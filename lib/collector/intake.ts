@@ -3,7 +3,6 @@
 // /api/v1/events with the environment's server key. Both answer 202 only after the
 // events are committed, with a result per event. Free of Node's request objects:
 // server.ts adapts HTTP to these calls.
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { isbot } from "isbot";
 import { hostMatches } from "../http/hosts";
 import type { z } from "zod";
@@ -14,6 +13,7 @@ import { intakeByPublicKey, intakeByServerKeyHash, type IntakeConfig } from "./i
 import { prepareEvent, type RequestContext } from "./prepare";
 import { writeEvents } from "./writer";
 import { uuidv7 } from "./ids";
+import { collectLimits, type SharedLimit } from "./limits";
 
 export const MAX_COLLECT_BYTES = 64 * 1024;
 export const MAX_SERVER_BYTES = 1024 * 1024;
@@ -55,32 +55,18 @@ const forwardDelayMs = () => (forwardDelay ??= envInt("TAGPIPE_FORWARD_DELAY_MS"
 let fillInWait: number | undefined;
 const fillInWaitMs = () => (fillInWait ??= envInt("TAGPIPE_FILL_IN_WAIT_MS", 300_000, 0));
 
-type Limits = { perIp: RateLimiterMemory; perKey: RateLimiterMemory };
-const LIMITS = Symbol.for("tagpipe.collectLimits");
-function limits(): Limits {
-  const holder = globalThis as { [LIMITS]?: Limits };
-  holder[LIMITS] ??= {
-    perIp: new RateLimiterMemory({ points: envInt("TAGPIPE_COLLECT_RATE_PER_IP", 100), duration: 1 }),
-    perKey: new RateLimiterMemory({ points: envInt("TAGPIPE_COLLECT_RATE_PER_KEY", 20_000), duration: 1 }),
-  };
-  return holder[LIMITS];
-}
+let collect: ReturnType<typeof collectLimits> | undefined;
+const limits = () => (collect ??= collectLimits(envInt("TAGPIPE_COLLECT_RATE_PER_IP", 100), envInt("TAGPIPE_COLLECT_RATE_PER_KEY", 20_000)));
 
 function error(status: number, code: string, message: string, headers: Record<string, string> = {}, fields?: { path: string; message: string }[]): Reply {
   return { status, headers, body: { error: { code, message, ...(fields?.length ? { fields } : {}) } } };
 }
 
-async function limited(limiter: RateLimiterMemory, key: string): Promise<Reply | null> {
-  try {
-    await limiter.consume(key);
-    return null;
-  } catch (e) {
-    if (e instanceof RateLimiterRes) {
-      const seconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
-      return error(429, "rate_limited", "Too many requests: slow down", { "retry-after": String(seconds) });
-    }
-    throw e;
-  }
+async function limited(limit: SharedLimit, key: string): Promise<Reply | null> {
+  const refused = await limit.take(key);
+  if (!refused) return null;
+  const seconds = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
+  return error(429, "rate_limited", "Too many requests: slow down", { "retry-after": String(seconds) });
 }
 
 /** Parses and validates a body; the storable check runs only when the text could need it. */

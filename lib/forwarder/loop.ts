@@ -7,6 +7,7 @@ import { runWorker } from "./worker";
 import { startFolding } from "../health/rollups";
 import { startAlerts } from "../health/alerts/loop";
 import { leadScheduledJobs } from "../leader";
+import { startPruning } from "../collector/limits";
 import { listenForOutbox } from "./wake";
 
 export function startForwarding(log: (line: string) => void): () => Promise<void> {
@@ -17,6 +18,7 @@ export function startForwarding(log: (line: string) => void): () => Promise<void
     [
       { name: "health fold", start: startFolding },
       { name: "alerts", start: startAlerts },
+      { name: "rate-limit clean-up", start: startPruning },
     ],
     log,
   );

@@ -1,31 +1,35 @@
 // Several processes on one PostgreSQL database (issue 16, "Several processes, one
-// database"): `npm start` for the dashboard (forwarding nothing itself) and two `npm run
-// collector` processes behind an imagined load balancer.
+// database"): `npm start` for the dashboard (forwarding nothing itself), two `npm run
+// collector` processes behind an imagined load balancer, and `npm run worker`s.
 // - a publish made through the dashboard is served by both collector processes right
 //   after it returns (NOTIFY tagpipe_config), a rollback too;
+// - a client spread over both collectors is held to the per-IP limit as a whole (429 with
+//   Retry-After), counted in PostgreSQL, and in Redis when REDIS_URL is set;
 // - exactly one worker runs the scheduled jobs (lib/leader.ts), and another takes over
 //   when it is SIGKILLed.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { expectStatus, uid } from "../helpers/api";
 import { collectorEnv, startCollector, type Collector } from "../helpers/collector";
-import { createPipeline, eventually, servedScript, type Pipeline } from "../helpers/pipeline";
+import { collect, createPipeline, eventually, purchase, servedScript, type CollectReply, type Pipeline } from "../helpers/pipeline";
 import { startCollectorProcess, startWorker, type RunningWorker } from "../helpers/server";
 import { startStandIns, type StandIns } from "../helpers/stand-ins";
 
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
+const PER_IP = 30;
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 let standIns: StandIns;
 let dashboard: Collector;
 let p: Pipeline;
 const running: RunningWorker[] = [];
 
-/** `npm run collector` on the dashboard's database. */
+/** `npm run collector` on the dashboard's database; TAGPIPE_TRUST_PROXY=1 lets each test be its own client address. */
 async function collectorProcess(name: string, env: Record<string, string> = {}) {
   const c = await startCollectorProcess({
     name,
     databaseUrl: dashboard.databaseUrl,
-    env: collectorEnv(standIns, { TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, ...env }),
+    env: collectorEnv(standIns, { TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, TAGPIPE_TRUST_PROXY: "1", TAGPIPE_COLLECT_RATE_PER_IP: String(PER_IP), TAGPIPE_RATE_SYNC_MS: "50", ...env }),
   });
   running.push(c);
   return c;
@@ -65,6 +69,72 @@ describe("a publish", () => {
     const back = expectStatus(await api.post(`/versions/${p.versionId}/publish`, { environmentId: p.production.id }), 201);
     expect(back.rollback).toBe(true);
     expect([await servedScript(a.url, key), await servedScript(b.url, key)]).toEqual([first, first]);
+  });
+});
+
+/**
+ * One client (its own address, through the trusted proxy header) sending purchases to both
+ * processes in turn: bursts of 6 every 50 ms, from the start of a clock second (the limits'
+ * windows are clock-aligned seconds) for 700 ms. Answers each reply with its send time.
+ */
+async function spread(urls: string[]): Promise<{ at: number; reply: CollectReply }[]> {
+  const ip = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
+  while (Date.now() % 1000 > 20) await new Promise((resolve) => setTimeout(resolve, 5));
+  const start = Date.now();
+  const sent: Promise<{ at: number; reply: CollectReply }>[] = [];
+  let i = 0;
+  while (Date.now() - start < 700) {
+    for (let k = 0; k < 6; k++, i++) {
+      const at = Date.now();
+      sent.push(collect(urls[i % urls.length], { publicKey: p.production.publicKey, origin: p.origin }, [purchase()], { "x-forwarded-for": ip }).then((reply) => ({ at, reply })));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return Promise.all(sent);
+}
+
+/**
+ * Per clock second: at most the limit plus what one sync period lets through (the shared
+ * counts are approximate by that much), where either process alone would let the limit
+ * through (twice the limit in all); refusals are 429 with Retry-After.
+ */
+function expectSharedLimit(replies: { at: number; reply: CollectReply }[]) {
+  const windows = new Map<number, { sent: number; accepted: number }>();
+  for (const { at, reply } of replies) {
+    expect([202, 429], reply.text).toContain(reply.status);
+    const w = windows.get(Math.floor(at / 1000)) ?? { sent: 0, accepted: 0 };
+    w.sent++;
+    if (reply.status === 202) w.accepted++;
+    windows.set(Math.floor(at / 1000), w);
+  }
+  const busiest = [...windows.values()].sort((x, y) => y.sent - x.sent)[0];
+  console.log(`[limits] per second: ${JSON.stringify([...windows.values()])} (limit ${PER_IP})`);
+  // Enough traffic that each process alone would have let PER_IP through.
+  expect(busiest.sent).toBeGreaterThanOrEqual(2 * PER_IP + 4);
+  for (const w of windows.values()) expect(w.accepted).toBeLessThanOrEqual(PER_IP + 12);
+  const refused = replies.filter((r) => r.reply.status === 429);
+  expect(refused.length).toBeGreaterThan(0);
+  for (const r of refused) {
+    expect(Number(r.reply.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(r.reply.body.error.code).toBe("rate_limited");
+  }
+}
+
+describe("the per-IP limit, shared by two collector processes", () => {
+  it("in PostgreSQL (the default): a client spread over both is limited as a whole", { timeout: 90_000 }, async () => {
+    const [a, b] = await Promise.all([collectorProcess("limits-pg-a"), collectorProcess("limits-pg-b")]);
+    expectSharedLimit(await spread([a.url, b.url]));
+    const counted = await dashboard.query<{ key: string }>(`SELECT key FROM "RateLimitCount" WHERE key LIKE 'ip:203.0.113.%'`);
+    expect(counted.length).toBeGreaterThan(0);
+  });
+
+  it("in Redis when REDIS_URL is set", { timeout: 90_000 }, async () => {
+    const [a, b] = await Promise.all([collectorProcess("limits-redis-a", { REDIS_URL }), collectorProcess("limits-redis-b", { REDIS_URL })]);
+    const before = await dashboard.query<{ n: number }>(`SELECT count(*)::int AS n FROM "RateLimitCount" WHERE key LIKE 'ip:203.0.113.%'`);
+    expectSharedLimit(await spread([a.url, b.url]));
+    // Counted in Redis, not in the database.
+    const after = await dashboard.query<{ n: number }>(`SELECT count(*)::int AS n FROM "RateLimitCount" WHERE key LIKE 'ip:203.0.113.%'`);
+    expect(after[0].n).toBe(before[0].n);
   });
 });
 
