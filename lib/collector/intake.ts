@@ -62,8 +62,8 @@ function error(status: number, code: string, message: string, headers: Record<st
   return { status, headers, body: { error: { code, message, ...(fields?.length ? { fields } : {}) } } };
 }
 
-async function limited(limit: SharedLimit, key: string): Promise<Reply | null> {
-  const refused = await limit.take(key);
+function limited(limit: SharedLimit, key: string): Reply | null {
+  const refused = limit.take(key);
   if (!refused) return null;
   const seconds = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
   return error(429, "rate_limited", "Too many requests: slow down", { "retry-after": String(seconds) });
@@ -133,7 +133,7 @@ export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
   if (!contentTypeAllowed(req.contentType)) {
     return error(415, "unsupported_media_type", "Send the events as text/plain or application/json");
   }
-  const ipLimited = await limited(limits().perIp, req.ip);
+  const ipLimited = limited(limits().perIp, req.ip);
   if (ipLimited) return ipLimited;
   const parsed = parse((s) => s.browserBatch, req.body);
   if (!parsed.ok) return parsed.reply;
@@ -144,7 +144,7 @@ export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
     return error(403, "origin_not_allowed", `Origin ${req.origin ?? "(none)"} is not one of this site's hostnames`);
   }
   const cors = { "access-control-allow-origin": req.origin!, vary: "Origin" };
-  const keyLimited = await limited(limits().perKey, parsed.value.key);
+  const keyLimited = limited(limits().perKey, parsed.value.key);
   if (keyLimited) return { ...keyLimited, headers: { ...keyLimited.headers, ...cors } };
   if (req.userAgent && isBot(req.userAgent)) {
     return { status: 202, headers: cors, body: { accepted: 0, duplicates: 0, rejected: 0, ignored: parsed.value.events.length, reason: "bot user agent" } };
@@ -166,7 +166,7 @@ export async function collectFromServer(req: IntakeRequest): Promise<Reply> {
  * event" (lib/stream/test-event.ts), so a test event meets exactly what a backend's does.
  */
 export async function acceptFromServer(config: IntakeConfig, req: IntakeRequest): Promise<Reply> {
-  const keyLimited = await limited(limits().perKey, `server:${config.environmentId}`);
+  const keyLimited = limited(limits().perKey, `server:${config.environmentId}`);
   if (keyLimited) return keyLimited;
   const parsed = parse((s) => s.serverBatch, req.body);
   if (!parsed.ok) return parsed.reply;

@@ -1,22 +1,23 @@
 // The collector's per-IP and per-key limits, shared by every collecting process on the
 // database (several `npm run collector` behind a load balancer count as one).
 //
-// Two layers, neither of which costs a request a round trip:
-//   - in front, this process's own limiter (rate-limiter-flexible's RateLimiterMemory):
-//     the insurance — one process alone never lets more through than the limit, also
-//     while the shared store is unreachable;
-//   - behind it, counts shared in a store: each process adds up what it let through per
-//     key and clock-aligned window, and every TAGPIPE_RATE_SYNC_MS (100 ms) sends all of
-//     it in ONE statement (PostgreSQL, the default: an upsert into the unlogged table
-//     "RateLimitCount") or ONE pipelined round trip (Redis, when REDIS_URL is set),
-//     whose answer is every key's total across processes. A request is refused when the
-//     last known total plus what this process let through since exceeds the limit.
+// No request waits for the store:
+//   - each process counts what it lets through per key and clock-aligned window (a Map
+//     lookup, synchronous), and refuses past the limit on its own: one process alone never
+//     lets more through than the limit, also while the shared store is unreachable (what
+//     it could not send stays counted here);
+//   - every TAGPIPE_RATE_SYNC_MS (100 ms), while there is anything to send, it sends all
+//     of its new counts in ONE statement (PostgreSQL, the default: an upsert into the
+//     unlogged table "RateLimitCount") or ONE pipelined round trip (Redis, when REDIS_URL
+//     is set), whose answer is every key's total across processes. A request is refused
+//     when the last known total plus what this process let through since reaches the limit.
 // So a client spread over several processes is held to the limit as a whole, give or
 // take what it sends during one sync (the counts are approximate by up to
 // TAGPIPE_RATE_SYNC_MS of its traffic). rate-limiter-flexible's own PostgreSQL and Redis
 // stores were not used for the shared layer: they spend one round trip per key and
-// request, which on a storefront's traffic is a query per event.
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+// request, which on a storefront's traffic is a query per event; nor its in-memory
+// limiter in front (as before): its promise per call cost more than this count
+// (measured: docs/hardening.md).
 import { database } from "../db";
 import { env } from "../env";
 
@@ -30,16 +31,15 @@ export type SharedStore = {
   close(): Promise<void>;
 };
 
-/** One limit (`points` per `windowMs`), in front and shared. */
+/** One limit (`points` per `windowMs`), counted here and shared. */
 export class SharedLimit {
-  private readonly local: RateLimiterMemory;
-  /** Window index (clock time / windowMs) the maps below count. */
-  private window = 0;
-  /** Let through here this window, not yet sent to the store. */
+  /** End of the clock-aligned window the maps below count (epoch ms). */
+  private windowEnd = 0;
+  /** Let through here this window, not yet counted by the store. */
   private pending = new Map<string, number>();
   /** Sent to the store, answer not back yet. */
   private inFlight = new Map<string, number>();
-  /** Each key's total across processes, as the store last answered. */
+  /** Each key's total across processes, as the store last answered (this process's sent counts included). */
   private known = new Map<string, number>();
 
   constructor(
@@ -47,28 +47,17 @@ export class SharedLimit {
     readonly points: number,
     readonly windowMs: number,
     private readonly sync: LimitSync | null,
-  ) {
-    this.local = new RateLimiterMemory({ points, duration: windowMs / 1000 });
-  }
+  ) {}
 
   /** Counts one request of `key`; null when it may pass. */
-  async take(key: string): Promise<Refusal | null> {
-    try {
-      await this.local.consume(key);
-    } catch (e) {
-      if (e instanceof RateLimiterRes) return { retryAfterMs: e.msBeforeNext };
-      throw e;
-    }
-    if (!this.sync) return null;
+  take(key: string): Refusal | null {
     const now = Date.now();
-    const window = Math.floor(now / this.windowMs);
-    if (window !== this.window) this.turn(window);
+    if (now >= this.windowEnd) this.turn(now);
     const pending = this.pending.get(key) ?? 0;
-    if ((this.known.get(key) ?? 0) + (this.inFlight.get(key) ?? 0) + pending >= this.points) {
-      return { retryAfterMs: (window + 1) * this.windowMs - now };
-    }
+    const shared = this.sync ? (this.known.get(key) ?? 0) + (this.inFlight.get(key) ?? 0) : 0;
+    if (pending + shared >= this.points) return { retryAfterMs: this.windowEnd - now };
     this.pending.set(key, pending + 1);
-    this.sync.due();
+    this.sync?.due();
     return null;
   }
 
@@ -76,8 +65,8 @@ export class SharedLimit {
     return this.pending.size > 0;
   }
 
-  private turn(window: number): void {
-    this.window = window;
+  private turn(now: number): void {
+    this.windowEnd = (Math.floor(now / this.windowMs) + 1) * this.windowMs;
     this.pending = new Map();
     this.inFlight = new Map();
     this.known = new Map();
@@ -85,8 +74,9 @@ export class SharedLimit {
 
   /** Takes what is pending for a sync: the store keys (`name:key`), points, and a function to apply the answer. */
   drain(): { window: number; keys: string[]; points: number[]; answer(totals: number[] | null): void } | null {
-    if (Math.floor(Date.now() / this.windowMs) !== this.window || !this.pending.size) return null;
-    const window = this.window;
+    if (Date.now() >= this.windowEnd || !this.pending.size) return null;
+    const window = this.windowEnd / this.windowMs - 1;
+    const end = this.windowEnd;
     const sent = this.pending;
     this.pending = new Map();
     for (const [key, n] of sent) this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + n);
@@ -97,7 +87,7 @@ export class SharedLimit {
       keys: keys.map((k) => `${this.name}:${k}`),
       points: keys.map((k) => sent.get(k)!),
       answer: (totals) => {
-        if (window !== this.window) return;
+        if (end !== this.windowEnd) return;
         keys.forEach((key, i) => {
           const left = (this.inFlight.get(key) ?? 0) - sent.get(key)!;
           if (left > 0) this.inFlight.set(key, left);
