@@ -11,6 +11,9 @@ const flag = z
 const schema = z.object({
   DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   TAGPIPE_DATA_DIR: z.string().default("./data"),
+  // lib/db.ts: the most connections of each pool (defaults per kind of process; docs/hardening.md, "Connections").
+  TAGPIPE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
+  TAGPIPE_PRISMA_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   NEXTAUTH_URL: z.string().url().optional(),

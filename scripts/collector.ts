@@ -11,7 +11,9 @@ import { handleHotPath } from "../lib/http/hot-paths";
 import { listenForConfigChanges } from "../lib/config/changes";
 
 const { HOST: host, PORT: port } = env();
-const db = await database();
+// Few connections (docs/hardening.md, "Connections"): the group commit keeps at most three
+// inserts in flight, and the ORM only loads configurations and scripts, each cached for seconds.
+const db = await database({ sql: 6, prisma: 3 });
 // A publish made through the dashboard's process clears this one's configuration and
 // script caches at once (NOTIFY tagpipe_config), not after their TTLs.
 const stopListening = listenForConfigChanges((line) => console.error(line));
