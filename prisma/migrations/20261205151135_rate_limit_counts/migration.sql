@@ -1,7 +1,7 @@
--- The collector's shared rate limits (lib/collector/limits.ts). UNLOGGED: counts of the
--- current second need no WAL and no crash safety (a crash empties the table, which only
--- forgets the current second's counts). Prisma's schema cannot say UNLOGGED; a later
--- `prisma migrate diff` does not see the difference either.
+-- The shared rate limits of the collector (lib/collector/limits.ts). UNLOGGED: counts of
+-- the current second need no WAL and no crash safety (a crash empties the table, which
+-- only forgets the counts of the current second). Prisma schemas cannot say UNLOGGED, and
+-- prisma migrate diff does not see the difference either.
 -- CreateTable
 CREATE UNLOGGED TABLE "RateLimitCount" (
     "key" TEXT NOT NULL,
