@@ -105,7 +105,7 @@ export class SharedLimit {
 export class LimitSync {
   private timer: NodeJS.Timeout | null = null;
   private limits: SharedLimit[] = [];
-  private lastError = 0;
+  private lastError = -Infinity;
 
   constructor(
     private readonly store: SharedStore,
