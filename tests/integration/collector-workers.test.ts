@@ -17,8 +17,8 @@ import { startStandIns, type StandIns } from "../helpers/stand-ins";
 
 /** Workers decrypt destination secrets with the server's key. */
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
-/** A killed worker's rows are due again after this (the default is a minute). */
-const LEASE_MS = "4000";
+/** A killed worker's rows are due again after this (the default is a minute); long enough for a round on a loaded machine (a round that outlives its lease is sent again). */
+const LEASE_MS = "20000";
 
 describe("forwarder workers on PostgreSQL", () => {
   let standIns: StandIns;
