@@ -75,18 +75,21 @@ describe("a publish", () => {
 /**
  * One client (its own address, through the trusted proxy header) sending purchases to both
  * processes in turn, six requests at a time, each sender waiting for its answer before
- * the next (so requests arrive as they are sent), for 2.5 s. Answers each reply with its
+ * the next (so requests arrive as they are sent), for 4 s. Answers each reply with its
  * send time.
  */
 async function spread(urls: string[]): Promise<{ at: number; reply: CollectReply }[]> {
+  const beacon = { publicKey: p.production.publicKey, origin: p.origin };
+  // A fresh process's first requests load the configuration and warm up: not under the clock.
+  for (let i = 0; i < 3; i++) await Promise.all(urls.map((url) => collect(url, beacon, [purchase()], { "x-forwarded-for": "198.51.100.7" })));
   const ip = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
   const start = Date.now();
   const replies: { at: number; reply: CollectReply }[] = [];
   await Promise.all(
     Array.from({ length: 6 }, async (_, n) => {
-      for (let i = n; Date.now() - start < 2500; i++) {
+      for (let i = n; Date.now() - start < 4000; i++) {
         const at = Date.now();
-        replies.push({ at, reply: await collect(urls[i % urls.length], { publicKey: p.production.publicKey, origin: p.origin }, [purchase()], { "x-forwarded-for": ip }) });
+        replies.push({ at, reply: await collect(urls[i % urls.length], beacon, [purchase()], { "x-forwarded-for": ip }) });
       }
     }),
   );
