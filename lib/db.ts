@@ -131,7 +131,16 @@ export type Database = {
 const KEY = Symbol.for("tagpipe.database");
 type Holder = { [KEY]?: Promise<Database> };
 
-async function open(): Promise<Database> {
+/**
+ * The most connections each pool opens (on demand; idle ones close after 10 s):
+ * `sql`, the plain-SQL pool of the hot paths, and `prisma`, the ORM's. TAGPIPE_DB_POOL_SIZE
+ * and TAGPIPE_PRISMA_POOL_SIZE override them; each kind of process passes its own defaults
+ * (docs/hardening.md, "Connections", has the count per process and the formula).
+ */
+export type PoolSizes = { sql: number; prisma: number };
+export const ALL_IN_ONE_POOLS: PoolSizes = { sql: 10, prisma: 10 };
+
+async function open(defaults: PoolSizes): Promise<Database> {
   let url = env().DATABASE_URL;
   let embedded: EmbeddedPostgres | null = null;
   if (!url) {
@@ -143,9 +152,10 @@ async function open(): Promise<Database> {
   }
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { default: pg } = await import("pg");
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  const { TAGPIPE_DB_POOL_SIZE, TAGPIPE_PRISMA_POOL_SIZE } = env();
+  const adapter = new PrismaPg({ connectionString: url, max: TAGPIPE_PRISMA_POOL_SIZE ?? defaults.prisma });
   const prisma = new PrismaClient({ adapter });
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: TAGPIPE_DB_POOL_SIZE ?? defaults.sql });
   pool.on("error", (error) => console.error("[db] idle connection error:", error.message));
   const on = (client: pg.Pool | pg.PoolClient): Sql => ({
     query: async (text, params, name) => (await client.query({ text, values: params as unknown[], name })).rows,
@@ -179,10 +189,10 @@ async function open(): Promise<Database> {
   };
 }
 
-/** The process's database, opened on first use. */
-export function database(): Promise<Database> {
+/** The process's database, opened on first use (with `pools` as the pools' default sizes: a script's first call sets them). */
+export function database(pools: PoolSizes = ALL_IN_ONE_POOLS): Promise<Database> {
   const holder = globalThis as Holder;
-  holder[KEY] ??= open();
+  holder[KEY] ??= open(pools);
   return holder[KEY];
 }
 

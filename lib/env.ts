@@ -11,6 +11,9 @@ const flag = z
 const schema = z.object({
   DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   TAGPIPE_DATA_DIR: z.string().default("./data"),
+  // lib/db.ts: the most connections of each pool (defaults per kind of process; docs/hardening.md, "Connections").
+  TAGPIPE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
+  TAGPIPE_PRISMA_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   NEXTAUTH_URL: z.string().url().optional(),
@@ -26,7 +29,13 @@ const schema = z.object({
   // Alerts (lib/health/alerts/): evaluated wherever the forwarder runs.
   TAGPIPE_ALERTS: z.enum(["0", "1"]).default("1"),
   TAGPIPE_ALERT_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  // lib/leader.ts: how often a process that is not the leader tries to become it (and the leader checks its lock's connection).
+  TAGPIPE_LEADER_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: flag,
+  // lib/collector/limits.ts: the collector's limits are shared through this Redis when set, else through the database.
+  REDIS_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  // How often each process sends its limit counts to the shared store; 0: each process limits on its own.
+  TAGPIPE_RATE_SYNC_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   // Read by lib/http/proxy.ts at start (the collector's hot path): validated here with the rest.
   TAGPIPE_TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|)$/, "a number of trusted proxies (0, 1, 2…)").optional(),
   TAGPIPE_SMTP_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),

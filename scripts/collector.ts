@@ -8,9 +8,15 @@ import http from "node:http";
 import { closeDatabase, database } from "../lib/db";
 import { dataDir, env } from "../lib/env";
 import { handleHotPath } from "../lib/http/hot-paths";
+import { listenForConfigChanges } from "../lib/config/changes";
 
 const { HOST: host, PORT: port } = env();
-const db = await database();
+// Few connections (docs/hardening.md, "Connections"): the group commit keeps at most three
+// inserts in flight, and the ORM only loads configurations and scripts, each cached for seconds.
+const db = await database({ sql: 6, prisma: 3 });
+// A publish made through the dashboard's process clears this one's configuration and
+// script caches at once (NOTIFY tagpipe_config), not after their TTLs.
+const stopListening = listenForConfigChanges((line) => console.error(line));
 
 const server = http.createServer((req, res) => {
   void handleHotPath(req, res).then((handled) => {
@@ -33,6 +39,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     stopping = true;
     server.close();
     server.closeAllConnections();
+    await stopListening();
     await closeDatabase();
     process.exit(0);
   });

@@ -14,7 +14,9 @@ if (!process.env.TAGPIPE_ENCRYPTION_KEY && !fs.existsSync(path.join(dataDir(), "
   console.error("npm run worker needs the server's TAGPIPE_ENCRYPTION_KEY (or TAGPIPE_DATA_DIR pointing at the server's data directory) to decrypt destination secrets");
   process.exit(2);
 }
-const db = await database();
+// Connections (docs/hardening.md, "Connections"): three rounds (TAGPIPE_FORWARD_CONCURRENCY),
+// each a claim then a short record, the due-time query, and the leader's fold and alerts.
+const db = await database({ sql: 8, prisma: 3 });
 const stop = startForwarding((line) => console.log(line));
 console.log(`[worker] forwarding (pid ${process.pid}, ${db.kind === "embedded" ? `embedded PostgreSQL in ${dataDir()}` : "PostgreSQL at DATABASE_URL"})`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -3,7 +3,6 @@
 // /api/v1/events with the environment's server key. Both answer 202 only after the
 // events are committed, with a result per event. Free of Node's request objects:
 // server.ts adapts HTTP to these calls.
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { isbot } from "isbot";
 import { hostMatches } from "../http/hosts";
 import type { z } from "zod";
@@ -14,6 +13,7 @@ import { intakeByPublicKey, intakeByServerKeyHash, type IntakeConfig } from "./i
 import { prepareEvent, type RequestContext } from "./prepare";
 import { writeEvents } from "./writer";
 import { uuidv7 } from "./ids";
+import { collectLimits, type SharedLimit } from "./limits";
 
 export const MAX_COLLECT_BYTES = 64 * 1024;
 export const MAX_SERVER_BYTES = 1024 * 1024;
@@ -55,32 +55,18 @@ const forwardDelayMs = () => (forwardDelay ??= envInt("TAGPIPE_FORWARD_DELAY_MS"
 let fillInWait: number | undefined;
 const fillInWaitMs = () => (fillInWait ??= envInt("TAGPIPE_FILL_IN_WAIT_MS", 300_000, 0));
 
-type Limits = { perIp: RateLimiterMemory; perKey: RateLimiterMemory };
-const LIMITS = Symbol.for("tagpipe.collectLimits");
-function limits(): Limits {
-  const holder = globalThis as { [LIMITS]?: Limits };
-  holder[LIMITS] ??= {
-    perIp: new RateLimiterMemory({ points: envInt("TAGPIPE_COLLECT_RATE_PER_IP", 100), duration: 1 }),
-    perKey: new RateLimiterMemory({ points: envInt("TAGPIPE_COLLECT_RATE_PER_KEY", 20_000), duration: 1 }),
-  };
-  return holder[LIMITS];
-}
+let collect: ReturnType<typeof collectLimits> | undefined;
+const limits = () => (collect ??= collectLimits(envInt("TAGPIPE_COLLECT_RATE_PER_IP", 100), envInt("TAGPIPE_COLLECT_RATE_PER_KEY", 20_000)));
 
 function error(status: number, code: string, message: string, headers: Record<string, string> = {}, fields?: { path: string; message: string }[]): Reply {
   return { status, headers, body: { error: { code, message, ...(fields?.length ? { fields } : {}) } } };
 }
 
-async function limited(limiter: RateLimiterMemory, key: string): Promise<Reply | null> {
-  try {
-    await limiter.consume(key);
-    return null;
-  } catch (e) {
-    if (e instanceof RateLimiterRes) {
-      const seconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
-      return error(429, "rate_limited", "Too many requests: slow down", { "retry-after": String(seconds) });
-    }
-    throw e;
-  }
+function limited(limit: SharedLimit, key: string): Reply | null {
+  const refused = limit.take(key);
+  if (!refused) return null;
+  const seconds = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
+  return error(429, "rate_limited", "Too many requests: slow down", { "retry-after": String(seconds) });
 }
 
 /** Parses and validates a body; the storable check runs only when the text could need it. */
@@ -147,7 +133,7 @@ export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
   if (!contentTypeAllowed(req.contentType)) {
     return error(415, "unsupported_media_type", "Send the events as text/plain or application/json");
   }
-  const ipLimited = await limited(limits().perIp, req.ip);
+  const ipLimited = limited(limits().perIp, req.ip);
   if (ipLimited) return ipLimited;
   const parsed = parse((s) => s.browserBatch, req.body);
   if (!parsed.ok) return parsed.reply;
@@ -158,7 +144,7 @@ export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
     return error(403, "origin_not_allowed", `Origin ${req.origin ?? "(none)"} is not one of this site's hostnames`);
   }
   const cors = { "access-control-allow-origin": req.origin!, vary: "Origin" };
-  const keyLimited = await limited(limits().perKey, parsed.value.key);
+  const keyLimited = limited(limits().perKey, parsed.value.key);
   if (keyLimited) return { ...keyLimited, headers: { ...keyLimited.headers, ...cors } };
   if (req.userAgent && isBot(req.userAgent)) {
     return { status: 202, headers: cors, body: { accepted: 0, duplicates: 0, rejected: 0, ignored: parsed.value.events.length, reason: "bot user agent" } };
@@ -180,7 +166,7 @@ export async function collectFromServer(req: IntakeRequest): Promise<Reply> {
  * event" (lib/stream/test-event.ts), so a test event meets exactly what a backend's does.
  */
 export async function acceptFromServer(config: IntakeConfig, req: IntakeRequest): Promise<Reply> {
-  const keyLimited = await limited(limits().perKey, `server:${config.environmentId}`);
+  const keyLimited = limited(limits().perKey, `server:${config.environmentId}`);
   if (keyLimited) return keyLimited;
   const parsed = parse((s) => s.serverBatch, req.body);
   if (!parsed.ok) return parsed.reply;

@@ -1,12 +1,19 @@
 // The forwarder: claims due deliveries from the outbox, batches them per destination
 // within the platform's limits, sends them, and records the outcome.
 //
-// Claiming locks: a round's transaction picks due rows with FOR UPDATE SKIP LOCKED (so
-// any number of workers never claim the same delivery), keeps them locked while their
-// requests are in flight, and records the outcomes before it commits — one write per
-// delivery. A worker killed mid-batch loses its connection, PostgreSQL rolls the
-// transaction back, and the rows are due again at once: nothing is lost; the platforms
-// deduplicate a resend by event_id.
+// Claiming leases: a round claims due rows in one short statement — FOR UPDATE SKIP
+// LOCKED picks rows no other round is claiming at that instant, and the same statement
+// sets their "leaseUntil" (TAGPIPE_FORWARD_LEASE_MS, 60 s) and commits at once. Then it
+// sends outside any transaction, and records the outcomes in one short transaction that
+// only touches rows still holding its lease (the lease's end is the claim's token), and
+// clears it. So no connection is held and no transaction stays open while platform
+// requests of up to 10 s are in flight (measured before: every round sat "idle in
+// transaction" for as long as its requests took, holding back the xmin horizon —
+// vacuum — for all of it; docs/hardening.md). A worker killed mid-batch leaves its rows
+// leased: they are due again when the lease ends, and another worker sends them; what it
+// had in flight is sent again (the platforms deduplicate by event_id), nothing is lost.
+// Should a round outlive its lease and another claim its rows, the late round's record
+// changes nothing (the lease is no longer its), and the delivery is recorded once.
 //
 // Retries: timeouts, network errors, 5xx and 429 back off exponentially with jitter
 // (honouring Retry-After); other 4xx are dead-lettered with the response at once; a
@@ -34,8 +41,14 @@ function envMs(name: string, fallback: number): number {
 }
 
 const GIVE_UP_MS = 24 * 3600 * 1000;
-/** A platform's request may hold its rows' locks (and a connection) this long at most. */
+/** A platform's request takes this long at most. */
 const TIMEOUT_MS = 10_000;
+/**
+ * How long a claim is this round's: longer than a round can take (secrets, an OAuth
+ * token, a request and a renewed one, 10 s each at most, and the record). A killed
+ * worker's deliveries wait this long before another worker sends them.
+ */
+const LEASE_MS = () => envMs("TAGPIPE_FORWARD_LEASE_MS", 60_000);
 
 /**
  * idleMs: the pause when deliveries are due but every one is locked by another round;
@@ -70,27 +83,32 @@ export function backoffMs(attempts: number, retryAfter?: string | null): number 
   return Math.max(jittered, Number.isFinite(hinted) ? hinted : 0);
 }
 
-/** The due deliveries' ids (at most $1), locked; rows another round holds are skipped. */
+/** The due deliveries' ids (at most $1), not leased; rows another round is claiming are skipped. */
 const DUE = `due AS (
   SELECT id FROM "Delivery"
-  WHERE status = 'pending' AND "nextAttemptAt" <= now()
+  WHERE status = 'pending' AND "nextAttemptAt" <= now() AND ("leaseUntil" IS NULL OR "leaseUntil" <= now())
   ORDER BY "nextAttemptAt"
   LIMIT $1
   FOR UPDATE SKIP LOCKED)`;
 const EVENT_COLUMNS = `e.name, e."eventId", e."orderId", e.params, e."userData", e.context, e."eventTime", e.source`;
 
-/** Due rows locked by the caller's open transaction; attempts and firstAttemptAt as of this attempt. */
-async function claimLocked(sql: Sql, limit: number): Promise<Row[]> {
-  return sql.query<Row>(
+/** A round's claim: its rows (attempts and firstAttemptAt as of this attempt), and its lease's end, the token its record must show. */
+type Claim = { rows: Row[]; lease: string };
+
+/** Claims due rows: leases them in one statement (committed on its own) and reads them with their events. */
+async function claim(sql: Sql, limit: number): Promise<Claim | null> {
+  const rows = await sql.query<Row & { lease: string }>(
     // The lock is taken on ids alone: rows skipped because another round holds them cost an
     // index probe, not a join with their events.
-    `WITH ${DUE}
+    `WITH ${DUE},
+     leased AS (UPDATE "Delivery" d SET "leaseUntil" = now() + $2 * interval '1 millisecond' FROM due WHERE d.id = due.id RETURNING d.*)
      SELECT d.id, d."teamId", d."destinationId", d.platform, d."eventName", d.target, d.attempts + 1 AS attempts,
-            COALESCE(d."firstAttemptAt", now()) AS "firstAttemptAt", ${EVENT_COLUMNS}
-     FROM due JOIN "Delivery" d ON d.id = due.id JOIN "CollectedEvent" e ON e.id = d."collectedEventId"`,
-    [limit],
+            COALESCE(d."firstAttemptAt", now()) AS "firstAttemptAt", d."leaseUntil"::text AS lease, ${EVENT_COLUMNS}
+     FROM leased d JOIN "CollectedEvent" e ON e.id = d."collectedEventId"`,
+    [limit, LEASE_MS()],
     "tagpipe_forward_claim",
   );
+  return rows.length ? { rows, lease: rows[0].lease } : null;
 }
 
 /**
@@ -285,8 +303,11 @@ export function batches(rows: Row[]): {
 }
 
 /** Writes the outcomes, counting the attempt in the same write, and appending it to each delivery's attempt log. */
-async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Promise<void> {
-  const attempt = `, attempts = d.attempts + 1, "firstAttemptAt" = COALESCE(d."firstAttemptAt", now())`;
+async function record(sql: Sql, results: Result[], rows: Map<string, Row>, lease: string): Promise<void> {
+  if (!/^[\d\-: .]+$/.test(lease)) throw new Error(`not a lease: ${lease}`);
+  // Only rows still under this round's lease, which the same write ends.
+  const attempt = `, attempts = d.attempts + 1, "firstAttemptAt" = COALESCE(d."firstAttemptAt", now()), "leaseUntil" = NULL`;
+  const mine = `d."leaseUntil" = '${lease}'::timestamp`;
   const appended = `, "attemptLog" = COALESCE(d."attemptLog", '[]'::jsonb) || t.entry`;
   const now = Date.now();
   const delivered: { id: string; entry: AttemptEntry[] }[] = [];
@@ -321,7 +342,7 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
     // Delivered outcomes carry the match keys as sent, for the destination's match quality.
     await sql.query(
       `WITH u AS (UPDATE "Delivery" d SET status = 'delivered', "deliveredAt" = now(), "lastStatus" = 200, "lastError" = NULL${attempt}${appended}
-         FROM unnest($1::text[], $2::jsonb[], $3::int4[]) AS t(id, entry, keys) WHERE d.id = t.id RETURNING d.id, t.keys)
+         FROM unnest($1::text[], $2::jsonb[], $3::int4[]) AS t(id, entry, keys) WHERE d.id = t.id AND ${mine} RETURNING d.id, t.keys)
        INSERT INTO "DeliveryOutcome" ("deliveryId", outcome, keys) SELECT id, 'delivered', keys FROM u`,
       sql.arrays([
         ["text", delivered.map((r) => r.id)],
@@ -333,7 +354,7 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
   if (retry.length) {
     await sql.query(
       `WITH u AS (UPDATE "Delivery" d SET "nextAttemptAt" = t.at, "lastStatus" = t.status, "lastError" = t.error${attempt}${appended}
-       FROM unnest($1::text[], $2::timestamptz[], $3::int4[], $4::text[], $5::jsonb[]) AS t(id, at, status, error, entry) WHERE d.id = t.id RETURNING d.id)${logged("failed")}`,
+       FROM unnest($1::text[], $2::timestamptz[], $3::int4[], $4::text[], $5::jsonb[]) AS t(id, at, status, error, entry) WHERE d.id = t.id AND ${mine} RETURNING d.id)${logged("failed")}`,
       sql.arrays([
         ["text", retry.map((r) => r.id)],
         ["timestamptz", retry.map((r) => new Date(r.at))],
@@ -346,7 +367,7 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
   if (skipped.length) {
     await sql.query(
       `UPDATE "Delivery" d SET status = 'suppressed', "lastError" = t.error${attempt}${appended}
-       FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS t(id, error, entry) WHERE d.id = t.id`,
+       FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS t(id, error, entry) WHERE d.id = t.id AND ${mine}`,
       sql.arrays([
         ["text", skipped.map((r) => r.id)],
         ["text", skipped.map((r) => r.error)],
@@ -357,7 +378,7 @@ async function record(sql: Sql, results: Result[], rows: Map<string, Row>): Prom
   if (dead.length) {
     await sql.query(
       `WITH u AS (UPDATE "Delivery" d SET status = 'dead', "lastStatus" = t.status, "lastError" = t.error, "lastResponse" = t.error${attempt}${appended}
-       FROM unnest($1::text[], $2::int4[], $3::text[], $4::jsonb[]) AS t(id, status, error, entry) WHERE d.id = t.id RETURNING d.id)${logged("dead")}`,
+       FROM unnest($1::text[], $2::int4[], $3::text[], $4::jsonb[]) AS t(id, status, error, entry) WHERE d.id = t.id AND ${mine} RETURNING d.id)${logged("dead")}`,
       sql.arrays([
         ["text", dead.map((r) => r.id)],
         ["int4", dead.map((r) => r.status)],
@@ -427,10 +448,12 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
   );
 }
 
-/** Sends claimed rows and records the outcomes. */
-async function deliver(sql: Sql, rows: Row[]): Promise<void> {
+/** Sends claimed rows (outside any transaction) and records the outcomes (in one short transaction). */
+async function deliver(claimed: Claim): Promise<void> {
+  const db = await database();
+  const { rows, lease } = claimed;
   const { groups, refused, suppressed } = batches(rows);
-  const secrets = await secretsFor(sql, [...new Set(rows.map((r) => r.destinationId))]);
+  const secrets = await secretsFor(db.sql, [...new Set(rows.map((r) => r.destinationId))]);
   const results = (
     await Promise.all(
       groups.map((g) => {
@@ -443,24 +466,22 @@ async function deliver(sql: Sql, rows: Row[]): Promise<void> {
   ).flat();
   results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "refused", status: null, response: r.reason })));
   results.push(...suppressed.map((r): Result => ({ ids: [r.id], outcome: "skip", status: null, response: r.reason })));
-  await record(sql, results, new Map(rows.map((r) => [r.id, r])));
+  await db.transaction((sql) => record(sql, results, new Map(rows.map((r) => [r.id, r])), lease));
 }
 
 /** One round: claim, send, record. Returns how many deliveries it handled. */
 export async function forwardOnce(batchSize = 2000): Promise<number> {
   const db = await database();
-  return db.transaction(async (sql) => {
-    const rows = await claimLocked(sql, batchSize);
-    if (rows.length) await deliver(sql, rows);
-    return rows.length;
-  });
+  const claimed = await claim(db.sql, batchSize);
+  if (claimed) await deliver(claimed);
+  return claimed?.rows.length ?? 0;
 }
 
 /** Milliseconds until the earliest pending delivery is due (≤ 0: due now), or null when none is pending. */
 async function msUntilDue(): Promise<number | null> {
   const db = await database();
   const [row] = await db.sql.query<{ ms: number | null }>(
-    `SELECT (EXTRACT(EPOCH FROM (min("nextAttemptAt") - now())) * 1000)::float8 AS ms FROM "Delivery" WHERE status = 'pending'`,
+    `SELECT (EXTRACT(EPOCH FROM (min(GREATEST("nextAttemptAt", "leaseUntil")) - now())) * 1000)::float8 AS ms FROM "Delivery" WHERE status = 'pending'`,
     [],
     "tagpipe_forward_due",
   );

@@ -13,7 +13,9 @@
 // The counts, the deletes and the new watermark commit in one REPEATABLE READ
 // transaction, so a crash or a restart folds nothing twice and nothing never; one
 // snapshot means a merge is either in the event's folded state or in the log, not both.
-// Several processes may run the fold: an advisory lock lets one at a time in, and the
+// The fold is a scheduled job of the leader process (lib/leader.ts). Should two
+// processes run it for a moment (a leader that lost its lock's connection, and the next)
+// or a test call it directly: an advisory lock lets one at a time in, and the
 // watermark row is locked too (a fold that read it stale fails to serialize, and retries
 // on its next tick).
 import { waitForWork } from "../forwarder/wake";

@@ -185,6 +185,13 @@ export async function collect(base: string, p: { publicKey: string; origin: stri
   );
 }
 
+/** The hash in the strong ETag of what `base` serves at /c/<publicKey>.js now. */
+export async function servedScript(base: string, publicKey: string): Promise<string> {
+  const response = await fetch(new URL(`/c/${publicKey}.js`, base));
+  expect(response.status).toBe(200);
+  return (response.headers.get("etag") ?? "").replace(/"/g, "");
+}
+
 /** The server API: JSON with the environment's server key. */
 export async function sendServerEvents(base: string, serverKey: string, events: unknown[]): Promise<CollectReply> {
   return reply(

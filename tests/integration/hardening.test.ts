@@ -12,7 +12,7 @@
 // the webhook rules on.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { attemptSignIn, Client, expectStatus, hasSession, loopbackAddress, newTeam, uid, type Json, type Team } from "../helpers/api";
-import { collect, createPipeline, eventually, expectOutcome, purchase, type Pipeline } from "../helpers/pipeline";
+import { collect, createPipeline, eventually, expectOutcome, purchase, servedScript, type Pipeline } from "../helpers/pipeline";
 import { queryDatabase } from "../helpers/postgres";
 import { startServer, type RunningServer } from "../helpers/server";
 
@@ -33,13 +33,6 @@ afterAll(async () => {
   await other?.stop();
 });
 
-/** The hash in the strong ETag of what /c/<key>.js serves now. */
-async function served(base: string, publicKey: string): Promise<string> {
-  const response = await fetch(new URL(`/c/${publicKey}.js`, base));
-  expect(response.status).toBe(200);
-  return (response.headers.get("etag") ?? "").replace(/"/g, "");
-}
-
 describe("a publish is served at once", () => {
   let pipeline: Pipeline;
 
@@ -51,22 +44,22 @@ describe("a publish is served at once", () => {
     const api = pipeline.team.owner;
     const key = pipeline.production.publicKey;
     // Both processes have the current script cached.
-    const first = await served(server.url, key);
-    expect(await served(other.url, key)).toBe(first);
-    expect(await served(server.url, key)).toBe(first);
+    const first = await servedScript(server.url, key);
+    expect(await servedScript(other.url, key)).toBe(first);
+    expect(await servedScript(server.url, key)).toBe(first);
 
     // A visible change: a new variable makes a different script.
     expectStatus(await api.post(`/containers/${pipeline.containerId}/variables`, { name: `page ${uid()}`, definition: { kind: "constant", value: uid() } }), 201);
     const v2 = expectStatus(await api.post(`/containers/${pipeline.containerId}/versions`, { note: "v2" }), 201);
     const published = expectStatus(await api.post(`/versions/${v2.id}/publish`, { environmentId: pipeline.production.id }), 201);
     expect(published.script.hash).not.toBe(first);
-    expect(await served(server.url, key)).toBe(published.script.hash);
-    expect(await served(other.url, key)).toBe(published.script.hash);
+    expect(await servedScript(server.url, key)).toBe(published.script.hash);
+    expect(await servedScript(other.url, key)).toBe(published.script.hash);
 
     const back = expectStatus(await api.post(`/versions/${pipeline.versionId}/publish`, { environmentId: pipeline.production.id }), 201);
     expect(back.rollback).toBe(true);
-    expect(await served(server.url, key)).toBe(first);
-    expect(await served(other.url, key)).toBe(first);
+    expect(await servedScript(server.url, key)).toBe(first);
+    expect(await servedScript(other.url, key)).toBe(first);
   });
 
   it("the publish answer warns when production's collector URL names this machine (no NEXTAUTH_URL, opened on 127.0.0.1)", async () => {

@@ -1,8 +1,8 @@
-// The alert schedule: every TAGPIPE_ALERT_INTERVAL_MS (60 s), aligned to the clock, each
-// process that runs the forwarder tries to claim the interval — INSERT of the interval's
-// start into AlertRun, ON CONFLICT DO NOTHING — and only the one whose insert went in
-// evaluates it. With any number of servers and workers on one database, each interval is
-// evaluated once; if that process dies mid-way, the next interval's winner carries on
+// The alert schedule: every TAGPIPE_ALERT_INTERVAL_MS (60 s), aligned to the clock, in
+// the one process that leads the scheduled jobs (lib/leader.ts). Each interval is still
+// claimed — INSERT of its start into AlertRun, ON CONFLICT DO NOTHING — so that a leader
+// that lost its lock's connection and a new one, overlapping for a moment, evaluate it
+// once; if the leader dies mid-way, the next interval's run (the new leader's) carries on
 // (incidents and their notifications are idempotent, see lib/health/incidents.ts).
 import crypto from "node:crypto";
 import os from "node:os";
@@ -62,7 +62,7 @@ export function startAlerts(log: (line: string) => void): () => Promise<void> {
     timer.unref?.();
   };
   schedule();
-  log(`[alerts] evaluating every ${interval / 1000} s (whichever process claims an interval first)`);
+  log(`[alerts] evaluating every ${interval / 1000} s`);
   return async () => {
     stopped = true;
     clearTimeout(timer);
