@@ -27,6 +27,11 @@ const schema = z.object({
   TAGPIPE_ALERTS: z.enum(["0", "1"]).default("1"),
   TAGPIPE_ALERT_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   TAGPIPE_ALLOW_PRIVATE_WEBHOOKS: flag,
+  // Retention (lib/retention/): run wherever the forwarder runs, one process per pass.
+  TAGPIPE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  TAGPIPE_RETENTION: z.enum(["0", "1"]).default("1"),
+  TAGPIPE_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+  TAGPIPE_RETENTION_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   // Read by lib/http/proxy.ts at start (the collector's hot path): validated here with the rest.
   TAGPIPE_TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|)$/, "a number of trusted proxies (0, 1, 2…)").optional(),
   TAGPIPE_SMTP_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
