@@ -55,18 +55,21 @@ const distinct = distinctValuesSql;
 
 // $1 team, $2 status, $3 cutoff, $4 batch. The status is checked again on the row itself:
 // a dead letter replayed (back to pending) while this statement waited for its lock stays.
+// ORDER BY the index's last column keeps the planner on the index: with half the table
+// past the window it chose a sequential scan, which each batch would start again over the
+// dead rows the previous batches left at the table's head.
 const DELETE_DELIVERIES = `WITH gone AS (
     DELETE FROM "Delivery" WHERE status = $2 AND ctid = ANY(ARRAY(
       SELECT d.ctid FROM "Delivery" d
       WHERE d."teamId" = $1 AND d.status = $2 AND d."createdAt" < $3::timestamp
         AND d.id NOT IN (SELECT o."deliveryId" FROM "DeliveryOutcome" o)
-      LIMIT $4))
+      ORDER BY d."createdAt" LIMIT $4))
     RETURNING 1)
   SELECT count(*)::int AS n FROM gone`;
 
 const DELETE_REQUESTS = `WITH gone AS (
     DELETE FROM "DeliveryRequest" WHERE ctid = ANY(ARRAY(
-      SELECT ctid FROM "DeliveryRequest" WHERE "teamId" = $1 AND "sentAt" < $2::timestamp LIMIT $3))
+      SELECT ctid FROM "DeliveryRequest" WHERE "teamId" = $1 AND "sentAt" < $2::timestamp ORDER BY "sentAt" LIMIT $3))
     RETURNING 1)
   SELECT count(*)::int AS n FROM gone`;
 
@@ -86,7 +89,7 @@ const DELETE_EVENTS = `WITH candidates AS (
 
 const DELETE_ROLLUPS = `WITH gone AS (
     DELETE FROM "HealthRollup" WHERE ctid = ANY(ARRAY(
-      SELECT ctid FROM "HealthRollup" WHERE "teamId" = $1 AND span = 'hour' AND hour < $2::timestamp LIMIT $3))
+      SELECT ctid FROM "HealthRollup" WHERE "teamId" = $1 AND span = 'hour' AND hour < $2::timestamp ORDER BY hour LIMIT $3))
     RETURNING 1)
   SELECT count(*)::int AS n FROM gone`;
 

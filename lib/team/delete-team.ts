@@ -24,6 +24,9 @@ export async function deleteTeam(actor: Actor, confirmName: string): Promise<voi
   for (const keys of sites) await purgeData(keys);
   await afterCommit(() =>
     db.$transaction(async (tx) => {
+      // Sites first: their containers' events hold the plan events with ON DELETE RESTRICT,
+      // which the team's own cascade could otherwise reach first.
+      await tx.site.deleteMany({ where: { teamId: team.id } });
       await tx.team.delete({ where: { id: team.id } });
       await tx.user.deleteMany({ where: { id: { in: team.members.map((m) => m.userId) }, memberships: { none: {} } } });
       await announceConfigChange(tx);
