@@ -17,7 +17,6 @@
 // the fold's watermark is set to now after the bulk load (as if it had counted the history;
 // folding months of rows is not what is measured here). The pass is `npm run retention`
 // (scripts/retention.ts) with the production defaults (5,000 rows a statement, 100 ms pause).
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,7 +24,8 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureBuild, testDistDir } from "../tests/helpers/build";
 import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
-import { embeddedCluster, ROOT } from "../tests/helpers/server";
+import { embeddedCluster } from "../tests/helpers/server";
+import { runRetentionPass } from "../tests/helpers/retention";
 import { SECONDS, cleanup, cleanups, figure, load, log, publishPipeline, serverFor } from "./bench/collect-lib";
 import { insertAgedRows } from "./bench/aged-rows";
 
@@ -54,24 +54,6 @@ async function sizes(client: pg.Client, when: string) {
   );
   for (const r of rows.rows) log(`  ${when}: ${r.t} ${r.n} rows, table ${(Number(r.heap) / 1048576).toFixed(1)} MB, indexes ${(Number(r.idx) / 1048576).toFixed(1)} MB`);
   return rows.rows;
-}
-
-function runRetentionProcess(databaseUrl: string): Promise<{ deleted: Record<string, number>; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/retention.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, TAGPIPE_RETENTION_DAYS: String(RETENTION_DAYS) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    child.once("exit", (code) => {
-      const line = output.split("\n").find((l) => l.startsWith("[retention] "));
-      if (code !== 0 || !line) reject(new Error(`retention exited ${code}: ${output}`));
-      else resolve(JSON.parse(line.slice("[retention] ".length)));
-    });
-  });
 }
 
 async function main() {
@@ -130,7 +112,7 @@ async function main() {
   log("retention pass, intake running");
   const started = Date.now();
   let done = false;
-  const pass = runRetentionProcess(databaseUrl).finally(() => (done = true));
+  const pass = runRetentionPass(databaseUrl, [], { TAGPIPE_RETENTION_DAYS: String(RETENTION_DAYS) }).finally(() => (done = true));
   const during: number[] = [];
   const p99s: number[] = [];
   while (!done) {
@@ -150,7 +132,7 @@ async function main() {
   const after = await load({ url: server.url, pipeline, events: 20, seconds: SECONDS, label: "after" });
   figure("intake_after_events_per_s", Math.round(after.eventsPerSecond));
 
-  const steady = await runRetentionProcess(databaseUrl);
+  const steady = await runRetentionPass(databaseUrl, [], { TAGPIPE_RETENTION_DAYS: String(RETENTION_DAYS) });
   figure("retention_steady_ms", steady.ms);
 
   await query(`VACUUM ANALYZE "CollectedEvent", "Delivery", "DeliveryRequest", "HealthRollup"`);

@@ -7,36 +7,17 @@
 // database, with tiny batches so that intake runs between many of them. The server's own
 // schedule is off (TAGPIPE_RETENTION=0) and so is its health fold (TAGPIPE_HEALTH=0): the
 // test moves the fold's watermark and consumes outcomes itself.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { insertAgedRows, type AgedRows } from "@/scripts/bench/aged-rows";
 import { createToken, expectStatus, Client, type Json } from "../helpers/api";
 import { startCollector, type Collector } from "../helpers/collector";
 import { collect, createPipeline, type Pipeline } from "../helpers/pipeline";
-import { ROOT } from "../helpers/server";
+import { runRetentionPass } from "../helpers/retention";
 import { startStandIns, type StandIns } from "../helpers/stand-ins";
 
-type Deleted = { Delivery: number; DeliveryRequest: number; CollectedEvent: number; HealthRollup: number };
-
-/** One `npm run retention` pass against the database; answers what it deleted. */
-function runRetention(databaseUrl: string): Promise<Deleted> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/retention.ts", "--batch", "7", "--pause", "2"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, TAGPIPE_RETENTION_DAYS: "90", NODE_ENV: "production" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    child.once("exit", (code) => {
-      const line = output.split("\n").find((l) => l.startsWith("[retention] "));
-      if (code !== 0 || !line) return reject(new Error(`npm run retention exited ${code}:\n${output}`));
-      resolve((JSON.parse(line.slice("[retention] ".length)) as { deleted: Deleted }).deleted);
-    });
-  });
-}
+/** One pass in tiny batches, so that intake runs between many of them. */
+const runRetention = async (databaseUrl: string) => (await runRetentionPass(databaseUrl, ["--batch", "7", "--pause", "2"], { TAGPIPE_RETENTION_DAYS: "90", NODE_ENV: "production" })).deleted;
 
 describe("retention", () => {
   let standIns: StandIns;
