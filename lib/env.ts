@@ -36,6 +36,11 @@ const schema = z.object({
   REDIS_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   // How often each process sends its limit counts to the shared store; 0: each process limits on its own.
   TAGPIPE_RATE_SYNC_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+  // Retention (lib/retention/): run wherever the forwarder runs, one process per pass.
+  TAGPIPE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  TAGPIPE_RETENTION: z.enum(["0", "1"]).default("1"),
+  TAGPIPE_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+  TAGPIPE_RETENTION_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   // Read by lib/http/proxy.ts at start (the collector's hot path): validated here with the rest.
   TAGPIPE_TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|)$/, "a number of trusted proxies (0, 1, 2…)").optional(),
   TAGPIPE_SMTP_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),

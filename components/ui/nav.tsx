@@ -17,6 +17,7 @@ const LINKS = [
   { href: "/members", label: "Members" },
   { href: "/tokens", label: "API tokens", ownerOnly: true },
   { href: "/audit", label: "Audit log" },
+  { href: "/settings", label: "Settings" },
 ];
 
 export function Nav({ teamName, userName, role }: { teamName: string; userName: string; role: string }) {

@@ -7,6 +7,8 @@ import type { ContainerCreate, ContainerUpdate } from "../schemas/resources";
 import { isUniqueViolation } from "../db-errors";
 import { STANDARD_ENVIRONMENTS } from "./sites";
 import { newPublicKey } from "./environments";
+import { afterCommit, announceConfigChange } from "./changes";
+import { containerDataKeys, purgeData } from "./purge";
 
 const withEnvironments = {
   environments: { orderBy: [{ kind: "asc" as const }, { createdAt: "asc" as const }], omit: { serverKeyHash: true }, include: { version: { select: { number: true } } } },
@@ -77,12 +79,21 @@ export async function updateContainer(actor: Actor, id: string, input: Container
   return getContainer(actor, id);
 }
 
+/**
+ * Deletes a container with its environments, and their collected events and deliveries
+ * (lib/config/purge.ts): the bulk first, in batches, while the container exists; what
+ * arrived meanwhile after its row is gone (as deleteSite).
+ */
 export async function deleteContainer(actor: Actor, id: string): Promise<void> {
   const db = await prisma();
-  await db.$transaction(async (tx) => {
+  const keys = await containerDataKeys(actor.teamId, id);
+  if (!keys) throw new NotFoundError("Container");
+  await purgeData(keys);
+  await afterCommit(() => db.$transaction(async (tx) => {
     const before = await tx.container.findFirst({ where: { id, teamId: actor.teamId }, include: { environments: true } });
     if (!before) throw new NotFoundError("Container");
     await tx.container.delete({ where: { id } });
+    await announceConfigChange(tx);
     await recordAudit(tx, actor, {
       action: "delete",
       entityType: "container",
@@ -90,5 +101,6 @@ export async function deleteContainer(actor: Actor, id: string): Promise<void> {
       entityLabel: before.name,
       before: { name: before.name, siteId: before.siteId, environments: before.environments.map((e) => e.name) },
     });
-  });
+  }));
+  await purgeData(keys);
 }

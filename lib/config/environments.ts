@@ -9,6 +9,7 @@ import { uniquely } from "../db-errors";
 import { randomSecret, sha256Hex } from "../auth/secrets";
 import { publishScript } from "../compiler/publish-script";
 import { afterCommit, announceConfigChange } from "./changes";
+import { environmentDataKeys, purgeData } from "./purge";
 
 /** What the API shows of an environment: never the server key's hash. */
 export function presentEnvironment<T extends { serverKeyHash?: string | null }>(env: T) {
@@ -100,14 +101,17 @@ export async function updateEnvironment(actor: Actor, id: string, input: Environ
   ));
 }
 
+/** Deletes a non-production environment, and its collected events with their deliveries (as deleteSite). */
 export async function deleteEnvironment(actor: Actor, id: string): Promise<void> {
   const db = await prisma();
+  const found = await db.environment.findFirst({ where: { id, teamId: actor.teamId }, select: { kind: true } });
+  if (!found) throw new NotFoundError("Environment");
+  if (found.kind === "production") throw new ConflictError("The production environment cannot be deleted");
+  const keys = await environmentDataKeys(actor.teamId, id);
+  if (keys) await purgeData(keys);
   await afterCommit(() => db.$transaction(async (tx) => {
     const before = await tx.environment.findFirst({ where: { id, teamId: actor.teamId }, include: { container: true } });
     if (!before) throw new NotFoundError("Environment");
-    if (before.kind === "production") {
-      throw new ConflictError("The production environment cannot be deleted");
-    }
     await tx.environment.delete({ where: { id } });
     await recordAudit(tx, actor, {
       action: "delete",
@@ -118,4 +122,5 @@ export async function deleteEnvironment(actor: Actor, id: string): Promise<void>
     });
     await announceConfigChange(tx);
   }));
+  if (keys) await purgeData(keys);
 }

@@ -1,79 +1,138 @@
-// What a deleted site leaves behind outside its configuration (which goes by foreign-key
-// cascade): its collected events, their deliveries with the requests that carried them
-// and the outcomes not yet folded, its merge log and its health rollups. These tables
-// hold no foreign keys (each would cost the collector's insert: see the schema), and may
-// hold millions of rows, so they are deleted in bounded batches — each batch its own
-// short statement, so no lock is held long and intake elsewhere goes on — never in one
-// statement that would lock and log the whole site at once.
+// What a deleted site, container, environment or team leaves behind outside its
+// configuration (which goes by foreign-key cascade): its collected events, their deliveries
+// with the requests that carried them and the outcomes not yet folded, its merge log and
+// its health rollups. These tables hold no foreign keys (each would cost the collector's
+// insert: see the schema), and may hold millions of rows, so they are deleted in bounded
+// batches — each batch its own short statement, so no lock is held long and intake
+// elsewhere goes on — never in one statement that would lock and log the whole site at once.
 import { database, type Sql } from "../db";
+import { deliveriesOfEventSql } from "../collector/ids";
 
 const BATCH = 5_000;
 
-export type SiteData = { teamId: string; siteId: string; environmentIds: string[]; destinationIds: string[] };
+/**
+ * What a deletion's data is found by, read before the configuration goes: the
+ * environments' events (with their deliveries, by id range), the destinations' deliveries
+ * and requests, and — for a whole site — everything keyed by the site.
+ */
+export type PurgeKeys = { teamId: string; siteId: string; environmentIds: string[]; destinationIds: string[]; wholeSite: boolean };
 
-/** The ids a site's collected data is found by, read before the site's rows go. */
-export async function siteDataKeys(teamId: string, siteId: string): Promise<SiteData> {
+/** Deliveries name the destination as published: every version's, and the draft's. */
+const DESTINATIONS = `SELECT d->>'id' AS id FROM "Version" v, jsonb_array_elements(COALESCE(v.snapshot->'destinations', '[]'::jsonb)) d
+  WHERE v."containerId" = ANY($1::text[])
+  UNION SELECT d.id FROM "Destination" d WHERE d."containerId" = ANY($1::text[])`;
+
+async function containerKeys(sql: Sql, teamId: string, siteId: string, containerIds: string[], wholeSite: boolean): Promise<PurgeKeys> {
+  const environments = await sql.query<{ id: string }>(`SELECT id FROM "Environment" WHERE "containerId" = ANY($1::text[]) AND "teamId" = $2`, [containerIds, teamId]);
+  const destinations = await sql.query<{ id: string | null }>(DESTINATIONS, [containerIds]);
+  return { teamId, siteId, environmentIds: environments.map((e) => e.id), destinationIds: destinations.flatMap((d) => (d.id ? [d.id] : [])), wholeSite };
+}
+
+/** The keys of a site's data. */
+export async function siteDataKeys(teamId: string, siteId: string): Promise<PurgeKeys> {
   const { sql } = await database();
-  const environments = await sql.query<{ id: string }>(`SELECT e.id FROM "Environment" e JOIN "Container" c ON c.id = e."containerId" WHERE c."siteId" = $1 AND c."teamId" = $2`, [siteId, teamId]);
-  // Deliveries name the destination as published: every version's, and the draft's.
-  const destinations = await sql.query<{ id: string }>(
-    `SELECT d->>'id' AS id FROM "Version" v JOIN "Container" c ON c.id = v."containerId", jsonb_array_elements(COALESCE(v.snapshot->'destinations', '[]'::jsonb)) d
-     WHERE c."siteId" = $1 AND c."teamId" = $2
-     UNION SELECT d.id FROM "Destination" d JOIN "Container" c ON c.id = d."containerId" WHERE c."siteId" = $1 AND c."teamId" = $2`,
-    [siteId, teamId],
+  const containers = await sql.query<{ id: string }>(`SELECT id FROM "Container" WHERE "siteId" = $1 AND "teamId" = $2`, [siteId, teamId]);
+  return containerKeys(sql, teamId, siteId, containers.map((c) => c.id), true);
+}
+
+/** The keys of a container's data: its environments' events and its destinations' deliveries (the site's orders stay). */
+export async function containerDataKeys(teamId: string, containerId: string): Promise<PurgeKeys | null> {
+  const { sql } = await database();
+  const [container] = await sql.query<{ siteId: string }>(`SELECT "siteId" FROM "Container" WHERE id = $1 AND "teamId" = $2`, [containerId, teamId]);
+  return container ? containerKeys(sql, teamId, container.siteId, [containerId], false) : null;
+}
+
+/** The keys of one environment's data: its events with their deliveries (the destinations stay). */
+export async function environmentDataKeys(teamId: string, environmentId: string): Promise<PurgeKeys | null> {
+  const { sql } = await database();
+  const [environment] = await sql.query<{ siteId: string }>(
+    `SELECT c."siteId" FROM "Environment" e JOIN "Container" c ON c.id = e."containerId" WHERE e.id = $1 AND e."teamId" = $2`,
+    [environmentId, teamId],
   );
-  return { teamId, siteId, environmentIds: environments.map((e) => e.id), destinationIds: destinations.map((d) => d.id).filter(Boolean) };
+  return environment ? { teamId, siteId: environment.siteId, environmentIds: [environmentId], destinationIds: [], wholeSite: false } : null;
 }
 
 /** Repeats one bounded DELETE until it deletes nothing; answers the rows deleted. */
-async function drain(sql: Sql, statement: string, params: unknown[]): Promise<number> {
+export async function drainDeletes(sql: Sql, statement: string, params: unknown[], batch = BATCH): Promise<number> {
   let total = 0;
   for (;;) {
-    const [row] = await sql.query<{ n: number }>(statement, [...params, BATCH]);
+    const [row] = await sql.query<{ n: number }>(statement, [...params, batch]);
     total += Number(row?.n ?? 0);
     if (!row || Number(row.n) === 0) return total;
   }
 }
 
-/** Deletes a site's collected events, deliveries, requests, outcomes, merges and rollups. */
-export async function purgeSiteData(keys: SiteData): Promise<{ events: number; deliveries: number }> {
+/** `DELETE` of at most $last rows of `table` matching `where`, answering the count. */
+const bounded = (table: string, where: string, last: number) => `WITH gone AS (DELETE FROM "${table}" WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM "${table}" WHERE ${where} LIMIT $${last})) RETURNING 1)
+  SELECT count(*)::int AS n FROM gone`;
+
+// $1 environments, $2 batch: events with their deliveries (found by the events' id range,
+// whatever destination they went to) and those deliveries' unfolded outcomes, in one statement.
+const EVENTS_WITH_DELIVERIES = `WITH ev AS (
+    SELECT c.ctid, c.id, c."receivedAt" FROM "CollectedEvent" c WHERE c."environmentId" = ANY($1::text[]) LIMIT $2
+  ), dd AS (
+    DELETE FROM "Delivery" d USING ev c WHERE ${deliveriesOfEventSql("c")} RETURNING d.id
+  ), outcomes AS (
+    DELETE FROM "DeliveryOutcome" WHERE "deliveryId" IN (SELECT id FROM dd)
+  ), gone AS (
+    DELETE FROM "CollectedEvent" WHERE ctid IN (SELECT ctid FROM ev) RETURNING 1
+  )
+  SELECT count(*)::int AS n FROM gone`;
+
+/** Deletes the collected events, deliveries, requests, outcomes, merges and rollups the keys name. */
+export async function purgeData(keys: PurgeKeys): Promise<{ events: number; deliveries: number }> {
   const { sql } = await database();
-  const deliveries = keys.destinationIds.length
-    ? await drain(
-        sql,
-        // The outcomes of the deleted deliveries go in the same statement.
-        `WITH gone AS (DELETE FROM "Delivery" WHERE ctid = ANY(ARRAY(
-           SELECT ctid FROM "Delivery" WHERE "teamId" = $1 AND "destinationId" = ANY($2::text[]) LIMIT $3)) RETURNING id),
-         outcomes AS (DELETE FROM "DeliveryOutcome" WHERE "deliveryId" IN (SELECT id FROM gone))
-         SELECT count(*)::int AS n FROM gone`,
-        [keys.teamId, keys.destinationIds],
-      )
-    : 0;
+  let deliveries = 0;
   if (keys.destinationIds.length) {
-    await drain(
+    deliveries = await drainDeletes(
       sql,
-      `WITH gone AS (DELETE FROM "DeliveryRequest" WHERE ctid = ANY(ARRAY(
-         SELECT ctid FROM "DeliveryRequest" WHERE "teamId" = $1 AND "destinationId" = ANY($2::text[]) LIMIT $3)) RETURNING 1)
+      // The outcomes of the deleted deliveries go in the same statement.
+      `WITH gone AS (DELETE FROM "Delivery" WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM "Delivery" WHERE "teamId" = $1 AND "destinationId" = ANY($2::text[]) LIMIT $3)) RETURNING id),
+       outcomes AS (DELETE FROM "DeliveryOutcome" WHERE "deliveryId" IN (SELECT id FROM gone))
        SELECT count(*)::int AS n FROM gone`,
       [keys.teamId, keys.destinationIds],
     );
+    await drainDeletes(sql, bounded("DeliveryRequest", `"teamId" = $1 AND "destinationId" = ANY($2::text[])`, 3), [keys.teamId, keys.destinationIds]);
   }
-  const events = keys.environmentIds.length
-    ? await drain(
-        sql,
-        `WITH gone AS (DELETE FROM "CollectedEvent" WHERE ctid = ANY(ARRAY(
-           SELECT ctid FROM "CollectedEvent" WHERE "environmentId" = ANY($1::text[]) LIMIT $2)) RETURNING 1)
-         SELECT count(*)::int AS n FROM gone`,
-        [keys.environmentIds],
-      )
-    : 0;
+  const events = keys.environmentIds.length ? await drainDeletes(sql, EVENTS_WITH_DELIVERIES, [keys.environmentIds]) : 0;
   for (const table of ["EventMerge", "HealthRollup"]) {
-    await drain(
-      sql,
-      `WITH gone AS (DELETE FROM "${table}" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "${table}" WHERE "siteId" = $1 LIMIT $2)) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [keys.siteId],
-    );
+    if (keys.wholeSite) await drainDeletes(sql, bounded(table, `"siteId" = $1`, 2), [keys.siteId]);
+    else if (keys.environmentIds.length) await drainDeletes(sql, bounded(table, `"siteId" = $1 AND "environmentId" = ANY($2::text[])`, 3), [keys.siteId, keys.environmentIds]);
   }
   return { events, deliveries };
+}
+
+/**
+ * After a team's sites were purged and its rows are gone: whatever is still keyed by the
+ * team (what arrived meanwhile, rows of sites deleted before purging existed).
+ */
+export async function purgeTeamRemains(teamId: string): Promise<void> {
+  const { sql } = await database();
+  // CollectedEvent has no index on teamId: its environments are found along the
+  // (environmentId, receivedAt) index, one probe per distinct environment.
+  const environments = await sql.query<{ v: string }>(
+    `SELECT e.v FROM (${distinctValuesSql("CollectedEvent", "environmentId")}) e
+     WHERE (SELECT c."teamId" FROM "CollectedEvent" c WHERE c."environmentId" = e.v LIMIT 1) = $1`,
+    [teamId],
+  );
+  if (environments.length) await drainDeletes(sql, EVENTS_WITH_DELIVERIES, [environments.map((e) => e.v)]);
+  await drainDeletes(
+    sql,
+    `WITH gone AS (DELETE FROM "Delivery" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "Delivery" WHERE "teamId" = $1 LIMIT $2)) RETURNING id),
+     outcomes AS (DELETE FROM "DeliveryOutcome" WHERE "deliveryId" IN (SELECT id FROM gone))
+     SELECT count(*)::int AS n FROM gone`,
+    [teamId],
+  );
+  for (const table of ["DeliveryRequest", "HealthRollup", "EventMerge"]) await drainDeletes(sql, bounded(table, `"teamId" = $1`, 2), [teamId]);
+}
+
+/** The distinct values of an index's leading column: its first value, then each next one (one index probe each). */
+export function distinctValuesSql(table: string, column: string): string {
+  return `WITH RECURSIVE t AS (
+    (SELECT "${column}" AS v FROM "${table}" ORDER BY "${column}" LIMIT 1)
+    UNION ALL
+    SELECT (SELECT "${column}" FROM "${table}" WHERE "${column}" > t.v ORDER BY "${column}" LIMIT 1) FROM t WHERE t.v IS NOT NULL
+  ) SELECT v FROM t WHERE v IS NOT NULL`;
 }

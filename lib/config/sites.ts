@@ -2,7 +2,7 @@
 // container and the three standard environments, so it is usable at once.
 import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
-import { purgeSiteData, siteDataKeys } from "./purge";
+import { purgeData, siteDataKeys } from "./purge";
 import { afterCommit, announceConfigChange } from "./changes";
 import { recordAudit } from "../audit/record";
 import { NotFoundError } from "../errors";
@@ -105,7 +105,7 @@ export async function deleteSite(actor: Actor, id: string): Promise<void> {
   const exists = await db.site.findFirst({ where: { id, teamId: actor.teamId }, select: { id: true } });
   if (!exists) throw new NotFoundError("Site");
   const keys = await siteDataKeys(actor.teamId, id);
-  await purgeSiteData(keys);
+  await purgeData(keys);
   await afterCommit(() => db.$transaction(async (tx) => {
     const before = await tx.site.findFirst({ where: { id, teamId: actor.teamId }, include: { regions: true } });
     if (!before) throw new NotFoundError("Site");
@@ -119,7 +119,7 @@ export async function deleteSite(actor: Actor, id: string): Promise<void> {
       before: siteSnapshot(before),
     });
   }));
-  await purgeSiteData(keys);
+  await purgeData(keys);
 }
 
 type SiteLike = { name: string; hostnames: string[]; defaultCurrency: string; regions?: { code: string }[] };

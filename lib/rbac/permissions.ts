@@ -20,7 +20,7 @@ const READ = [
 ] as const;
 const EDIT = ["site:write", "region:write", "container:write", "plan:write", "draft:write", "version:create"] as const;
 const PUBLISH = ["site:delete", "container:delete", "environment:write", "version:publish", "delivery:replay", "alert:manage"] as const;
-const OWN = ["team:update", "member:manage", "token:manage"] as const;
+const OWN = ["team:update", "team:delete", "member:manage", "token:manage"] as const;
 
 export type Permission = (typeof READ | typeof EDIT | typeof PUBLISH | typeof OWN)[number];
 

@@ -99,7 +99,22 @@ export type EnvironmentUpdate = z.infer<typeof environmentUpdate>;
 
 // ---- team, members, invites, tokens ---------------------------------------------------
 
-export const teamUpdate = z.strictObject({ name }).meta({ id: "TeamUpdate" });
+/** The most days a team may keep its collected data (ten years). */
+export const MAX_RETENTION_DAYS = 3650;
+export const retentionDays = z
+  .number({ error: "must be a whole number of days" })
+  .int("must be a whole number of days")
+  .min(1, "must be at least 1 day")
+  .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`)
+  .meta({ description: "Days collected events, finished deliveries and request logs are kept; null: the server's default (TAGPIPE_RETENTION_DAYS)", example: 90 });
+export const teamUpdate = z
+  .strictObject({ name: name.optional(), retentionDays: retentionDays.nullable().optional() })
+  .refine((t) => t.name !== undefined || t.retentionDays !== undefined, "give name or retentionDays")
+  .meta({ id: "TeamUpdate" });
+export type TeamUpdate = z.infer<typeof teamUpdate>;
+export const teamDelete = z
+  .strictObject({ name: z.string().max(200).meta({ description: "The team's name, typed again to confirm" }) })
+  .meta({ id: "TeamDelete" });
 export const memberUpdate = z.strictObject({ role }).meta({ id: "MemberUpdate" });
 export const inviteCreate = z.strictObject({ email, role }).meta({ id: "InviteCreate" });
 export const inviteAccept = z

@@ -4,6 +4,7 @@ import type { Actor } from "../auth/actor";
 import { recordAudit, type Tx } from "../audit/record";
 import { ConflictError, NotFoundError } from "../errors";
 import type { Role } from "../generated/prisma/enums";
+import type { TeamUpdate } from "../schemas/resources";
 
 export async function getTeam(actor: Actor) {
   const db = await prisma();
@@ -12,18 +13,19 @@ export async function getTeam(actor: Actor) {
   return team;
 }
 
-export async function renameTeam(actor: Actor, name: string) {
+/** Renames the team or sets its retention window (owners: team:update); audited with what changed. */
+export async function updateTeam(actor: Actor, input: TeamUpdate) {
   const db = await prisma();
   return db.$transaction(async (tx) => {
     const before = await tx.team.findUniqueOrThrow({ where: { id: actor.teamId } });
-    const after = await tx.team.update({ where: { id: actor.teamId }, data: { name } });
+    const after = await tx.team.update({ where: { id: actor.teamId }, data: input });
     await recordAudit(tx, actor, {
       action: "update",
       entityType: "team",
       entityId: after.id,
       entityLabel: after.name,
-      before: { name: before.name },
-      after: { name: after.name },
+      before: { name: before.name, retentionDays: before.retentionDays },
+      after: { name: after.name, retentionDays: after.retentionDays },
     });
     return after;
   });

@@ -44,7 +44,8 @@ export async function setup(project: TestProject) {
   });
   const url = await new Promise<string>((resolve, reject) => {
     let log = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+    // A first start creates the embedded cluster; on a loaded 2-core machine that took over 60 s.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 150_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = /ready on (http:\/\/\S+)/.exec(log);

@@ -48,6 +48,8 @@ type Target = {
   raw?: string;
   /** Checks afterwards that the change happened exactly when it was allowed. */
   effect?: (allowed: boolean) => Promise<void>;
+  /** Calls as this role of another team instead of the world's (an operation on the caller's own team that would end the world). */
+  as?: (role: Role) => Promise<Client>;
 };
 
 async function freshSite(w: World) {
@@ -151,7 +153,17 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
     return { path: `/environments/${env.id}`, effect: deleted(w, `/environments/${env.id}`) };
   },
   "get /team": async () => ({ path: "/team" }),
-  "patch /team": async () => ({ path: "/team", body: { name: `Team ${uid()}` } }),
+  "patch /team": async () => ({ path: "/team", body: { name: `Team ${uid()}`, retentionDays: 30 } }),
+  "delete /team": async (w) => {
+    const doomed = await newTeam(w.team.owner.base);
+    const name = expectStatus(await doomed.owner.get("/team"), 200).name as string;
+    return {
+      path: "/team",
+      body: { name },
+      as: async (role) => new Client(doomed.owner.base, (await createToken(doomed.owner, role)).secret),
+      effect: async (allowed) => expect((await doomed.owner.get("/team")).status).toBe(allowed ? 401 : 200),
+    };
+  },
   "get /members": async () => ({ path: "/members" }),
   "patch /members/{id}": async (w) => ({ path: `/members/${w.memberId}`, body: { role: "editor" } }),
   "delete /members/{id}": async (w) => {
@@ -435,10 +447,11 @@ describe.each(inject("servers"))("permission matrix on $name", ({ url, databaseU
       "$name → allowed: $allowed",
       async ({ op, allowed }) => {
         const target = await FIXTURES[key(op)](world);
-        const reply = await tokens[role].client.call(op.method.toUpperCase(), target.path, target.body, rawOptions(target));
+        const client = target.as ? await target.as(role) : tokens[role].client;
+        const reply = await client.call(op.method.toUpperCase(), target.path, target.body, rawOptions(target));
         if (allowed) {
           expectStatus(reply, successStatus(op));
-          if (op.method !== "get") writes[role] += 1;
+          if (op.method !== "get" && !target.as) writes[role] += 1;
         } else {
           const body = expectStatus(reply, 403);
           expect(body.error.code).toBe("forbidden");

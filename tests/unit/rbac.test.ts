@@ -14,7 +14,7 @@ import { OPERATIONS } from "@/lib/api/openapi";
 const READ: Permission[] = ["team:read", "site:read", "region:read", "container:read", "environment:read", "member:read", "audit:read", "plan:read", "version:read", "delivery:read", "health:read", "alert:read"];
 const EDIT: Permission[] = ["site:write", "region:write", "container:write", "plan:write", "draft:write", "version:create"];
 const PUBLISH: Permission[] = ["site:delete", "container:delete", "environment:write", "version:publish", "delivery:replay", "alert:manage"];
-const OWN: Permission[] = ["team:update", "member:manage", "token:manage"];
+const OWN: Permission[] = ["team:update", "team:delete", "member:manage", "token:manage"];
 
 const EXPECTED: Record<Role, Permission[]> = {
   viewer: READ,

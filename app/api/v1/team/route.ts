@@ -1,8 +1,12 @@
-// GET /api/v1/team – the current team and the caller's role in it
-// PATCH /api/v1/team – rename the team
+// GET /api/v1/team – the current team, the caller's role in it and the retention default
+// PATCH /api/v1/team – rename the team or set its retention window (owners)
+// DELETE /api/v1/team – delete the team and everything it collected (owners; confirm by name)
 import { route } from "@/lib/api/handler";
-import { teamUpdate } from "@/lib/schemas/resources";
-import { getTeam, renameTeam } from "@/lib/team/members";
+import { teamDelete, teamUpdate } from "@/lib/schemas/resources";
+import { getTeam, updateTeam } from "@/lib/team/members";
+import { deleteTeam } from "@/lib/team/delete-team";
+import { defaultRetentionDays } from "@/lib/retention/retention";
 
-export const GET = route({ permission: "team:read" }, async ({ actor }) => ({ ...(await getTeam(actor)), role: actor.role }));
-export const PATCH = route({ permission: "team:update", body: teamUpdate }, ({ actor, body }) => renameTeam(actor, body.name));
+export const GET = route({ permission: "team:read" }, async ({ actor }) => ({ ...(await getTeam(actor)), role: actor.role, defaultRetentionDays: defaultRetentionDays() }));
+export const PATCH = route({ permission: "team:update", body: teamUpdate }, ({ actor, body }) => updateTeam(actor, body));
+export const DELETE = route({ permission: "team:delete", body: teamDelete }, ({ actor, body }) => deleteTeam(actor, body.name));

@@ -1,0 +1,173 @@
+// Retention: what is older than a team's window (Team.retentionDays, else
+// TAGPIPE_RETENTION_DAYS, 90) is deleted — collected events, their finished deliveries,
+// the forwarder's request log and the hourly health rollups — in bounded batches, each
+// its own short statement (no lock held long, no transaction that holds back vacuum or
+// the health fold's boundary), with a pause between batches so intake keeps the
+// database. Every batch is found through an index that already exists for other reads:
+//
+// - Delivery: (teamId, status, createdAt), one finished status at a time. createdAt is the
+//   collector's transaction time, the event's receivedAt. Not by collectedEventId: that
+//   column has no index on purpose (each costs the collector's insert, lib/collector/ids.ts).
+// - CollectedEvent: (environmentId, receivedAt), one environment at a time.
+// - DeliveryRequest: (teamId, sentAt), added for this (one entry per request, not per event).
+// - HealthRollup: (teamId, span, hour).
+//
+// The rules that keep it from deleting what is still needed:
+// - a delivery goes only when finished (delivered, dead, suppressed, held) and its outcome
+//   has been folded into the rollups (no DeliveryOutcome row names it): the fold joins the
+//   outcome to the delivery and its event, and would lose the count otherwise;
+// - an event goes only when none of its deliveries is left (found by the UUIDv7 id range
+//   of its millisecond, lib/collector/ids.ts) and the health fold has counted it
+//   (receivedAt before the HealthFold watermark). So a pending delivery is never orphaned:
+//   an old event waits for its last delivery to finish, and both go in a later pass;
+// - EventMerge and DeliveryOutcome rows are the fold's own log, deleted by the fold as it
+//   counts them: retention leaves them alone;
+// - hourly rollups are kept at least ROLLUP_HOURS_DAYS (the 30-day charts at hour grain
+//   and the alerts' four-week baselines read them); daily rollups are kept.
+//
+// Deleting an old event frees its dedup keys (the unique eventKey/orderKey indexes only
+// matter for 48 h: lib/collector/prepare.ts DEDUP_WINDOW_MS), so the indexes stop growing.
+import { database } from "../db";
+import { env } from "../env";
+import { deliveriesOfEventSql } from "../collector/ids";
+import { distinctValuesSql } from "../config/purge";
+
+/** Rows per statement: each deletes in a few tens of milliseconds (docs/hardening.md). */
+export const RETENTION_BATCH = 5_000;
+/** Hourly rollups are kept at least this long, whatever the window. */
+export const ROLLUP_HOURS_DAYS = 35;
+/** The statuses a delivery ends in; a pending one is never deleted. */
+export const FINISHED_DELIVERY = ["delivered", "dead", "suppressed", "held"] as const;
+const DAY_MS = 86_400_000;
+
+export type RetentionTable = "Delivery" | "DeliveryRequest" | "CollectedEvent" | "HealthRollup";
+export type RetentionResult = { deleted: Record<RetentionTable, number>; batches: number; ms: number };
+export type RetentionOptions = {
+  /** The pass's clock (tests move it). */
+  now?: Date;
+  batch?: number;
+  /** Sleep between batches, so intake keeps the database (TAGPIPE_RETENTION_PAUSE_MS). */
+  pauseMs?: number;
+  signal?: AbortSignal;
+};
+
+const distinct = distinctValuesSql;
+
+// $1 team, $2 status, $3 cutoff, $4 batch. The status is checked again on the row itself:
+// a dead letter replayed (back to pending) while this statement waited for its lock stays.
+// ORDER BY the index's last column keeps the planner on the index: with half the table
+// past the window it chose a sequential scan, which each batch would start again over the
+// dead rows the previous batches left at the table's head.
+const DELETE_DELIVERIES = `WITH gone AS (
+    DELETE FROM "Delivery" WHERE status = $2 AND ctid = ANY(ARRAY(
+      SELECT d.ctid FROM "Delivery" d
+      WHERE d."teamId" = $1 AND d.status = $2 AND d."createdAt" < $3::timestamp
+        AND d.id NOT IN (SELECT o."deliveryId" FROM "DeliveryOutcome" o)
+      ORDER BY d."createdAt" LIMIT $4))
+    RETURNING 1)
+  SELECT count(*)::int AS n FROM gone`;
+
+const DELETE_REQUESTS = `WITH gone AS (
+    DELETE FROM "DeliveryRequest" WHERE ctid = ANY(ARRAY(
+      SELECT ctid FROM "DeliveryRequest" WHERE "teamId" = $1 AND "sentAt" < $2::timestamp ORDER BY "sentAt" LIMIT $3))
+    RETURNING 1)
+  SELECT count(*)::int AS n FROM gone`;
+
+// $1 environment, $2 cutoff, $3/$4 the keyset (receivedAt, id) past which to look, $5 batch.
+// The keyset steps over events kept back (a delivery left), so each is read once a pass.
+const DELETE_EVENTS = `WITH candidates AS (
+    SELECT c.ctid, c.id, c."receivedAt" FROM "CollectedEvent" c
+    WHERE c."environmentId" = $1 AND c."receivedAt" < $2::timestamp
+      AND c."receivedAt" >= $3::timestamp AND (c."receivedAt", c.id) > ($3::timestamp, $4::text)
+    ORDER BY c."receivedAt", c.id LIMIT $5
+  ), gone AS (
+    DELETE FROM "CollectedEvent" c USING candidates k
+    WHERE c.ctid = k.ctid AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE ${deliveriesOfEventSql("c")})
+    RETURNING 1
+  ), last AS (SELECT "receivedAt"::text AS at, id FROM candidates ORDER BY "receivedAt" DESC, id DESC LIMIT 1)
+  SELECT (SELECT count(*) FROM gone)::int AS n, (SELECT count(*) FROM candidates)::int AS scanned, (SELECT at FROM last), (SELECT id FROM last)`;
+
+const DELETE_ROLLUPS = `WITH gone AS (
+    DELETE FROM "HealthRollup" WHERE ctid = ANY(ARRAY(
+      SELECT ctid FROM "HealthRollup" WHERE "teamId" = $1 AND span = 'hour' AND hour < $2::timestamp ORDER BY hour LIMIT $3))
+    RETURNING 1)
+  SELECT count(*)::int AS n FROM gone`;
+
+/** A timestamp column's value for a time (the columns are timestamp without time zone, UTC). */
+const stamp = (ms: number) => new Date(ms).toISOString().replace("Z", "");
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+/** The default window, in days (TAGPIPE_RETENTION_DAYS). */
+export function defaultRetentionDays(): number {
+  return env().TAGPIPE_RETENTION_DAYS;
+}
+
+/** One retention pass over every team; answers what it deleted. */
+export async function runRetention(options: RetentionOptions = {}): Promise<RetentionResult> {
+  const started = Date.now();
+  const now = (options.now ?? new Date()).getTime();
+  const batch = options.batch ?? RETENTION_BATCH;
+  const pauseMs = options.pauseMs ?? env().TAGPIPE_RETENTION_PAUSE_MS;
+  const { sql } = await database();
+  const deleted: Record<RetentionTable, number> = { Delivery: 0, DeliveryRequest: 0, CollectedEvent: 0, HealthRollup: 0 };
+  let batches = 0;
+
+  const fallback = defaultRetentionDays();
+  const teams = new Map((await sql.query<{ id: string; days: number | null }>(`SELECT id, "retentionDays" AS days FROM "Team"`)).map((t) => [t.id, t.days ?? fallback]));
+  // Rows of a team that no longer exists keep the default window (a team's deletion purges them).
+  const cutoff = (teamId: string) => now - (teams.get(teamId) ?? fallback) * DAY_MS;
+
+  /** Repeats one bounded statement until it deletes less than a batch, pausing between. */
+  const drain = async (table: RetentionTable, statement: string, params: unknown[]) => {
+    for (;;) {
+      if (options.signal?.aborted) return;
+      const [{ n }] = await sql.query<{ n: number }>(statement, [...params, batch]);
+      deleted[table] += n;
+      batches++;
+      if (n < batch) return;
+      await sleep(pauseMs, options.signal);
+    }
+  };
+
+  const deliveryTeams = (await sql.query<{ v: string }>(distinct("Delivery", "teamId"))).map((r) => r.v);
+  for (const teamId of deliveryTeams) {
+    for (const status of FINISHED_DELIVERY) await drain("Delivery", DELETE_DELIVERIES, [teamId, status, stamp(cutoff(teamId))]);
+  }
+
+  const requestTeams = (await sql.query<{ v: string }>(distinct("DeliveryRequest", "teamId"))).map((r) => r.v);
+  for (const teamId of requestTeams) await drain("DeliveryRequest", DELETE_REQUESTS, [teamId, stamp(cutoff(teamId))]);
+
+  // Never past what the health fold has counted (lib/health/rollups.ts folds by receivedAt from its watermark).
+  const [fold] = await sql.query<{ ms: number | null }>(`SELECT (extract(epoch FROM watermark) * 1000)::float8 AS ms FROM "HealthFold" WHERE id = 'events'`);
+  const folded = fold?.ms ?? Number.NEGATIVE_INFINITY;
+  const environments = await sql.query<{ v: string; teamId: string | null }>(
+    `SELECT e.v, (SELECT c."teamId" FROM "CollectedEvent" c WHERE c."environmentId" = e.v LIMIT 1) AS "teamId" FROM (${distinct("CollectedEvent", "environmentId")}) e`,
+  );
+  for (const { v: environmentId, teamId } of environments) {
+    const until = Math.min(cutoff(teamId ?? ""), folded);
+    if (!Number.isFinite(until)) continue;
+    let after: { at: string; id: string } = { at: "-infinity", id: "" };
+    for (;;) {
+      if (options.signal?.aborted) break;
+      const [row] = await sql.query<{ n: number; scanned: number; at: string | null; id: string | null }>(DELETE_EVENTS, [environmentId, stamp(until), after.at, after.id, batch]);
+      deleted.CollectedEvent += row.n;
+      batches++;
+      if (row.scanned < batch || row.at === null || row.id === null) break;
+      after = { at: row.at, id: row.id };
+      await sleep(pauseMs, options.signal);
+    }
+  }
+
+  const rollupTeams = (await sql.query<{ v: string }>(distinct("HealthRollup", "teamId"))).map((r) => r.v);
+  for (const teamId of rollupTeams) {
+    await drain("HealthRollup", DELETE_ROLLUPS, [teamId, stamp(Math.min(cutoff(teamId), now - ROLLUP_HOURS_DAYS * DAY_MS))]);
+  }
+  return { deleted, batches, ms: Date.now() - started };
+}
