@@ -86,7 +86,7 @@ export async function startStack(options: { distDir: string; backend: Backend; n
     await standIns.close();
   };
   try {
-    collector = await startCollector({ name: options.name ?? "simulate", backend: options.backend, distDir: options.distDir, standIns, env: { TAGPIPE_FILL_IN_WAIT_MS: String(FILL_IN_WAIT_MS) } });
+    collector = await startCollector({ name: options.name ?? `simulate-${process.pid}`, backend: options.backend, distDir: options.distDir, standIns, env: { TAGPIPE_FILL_IN_WAIT_MS: String(FILL_IN_WAIT_MS) } });
     browser = await launch();
   } catch (error) {
     await stop();

@@ -33,7 +33,7 @@ function runSimulate(args: string[]): Promise<{ code: number | null; figures: Ma
 }
 
 describe("npm run simulate", () => {
-  it.concurrent("server copies on: every order counted once at every destination", { timeout: 420_000 }, async () => {
+  it("server copies on: every order counted once at every destination", { timeout: 420_000 }, async () => {
     const run = await runSimulate(["--orders", String(ORDERS), "--blocked", "0.3", "--server", "on", "--seed", "7", "--parallel", "3"]);
     expect(run.code, run.output.slice(-3000)).toBe(0);
     const n = (name: string) => Number(run.figures.get(name));
@@ -54,7 +54,7 @@ describe("npm run simulate", () => {
     expect(run.lines.slice(-4)).toEqual([`orders=${ORDERS}`, `counted_once=${ORDERS}`, "missing=0", "double_counted=0"]);
   });
 
-  it.concurrent("server copies off: the blocked share is missing everywhere", { timeout: 420_000 }, async () => {
+  it("server copies off: the blocked share is missing everywhere", { timeout: 420_000 }, async () => {
     const run = await runSimulate(["--orders", String(ORDERS), "--blocked", "0.3", "--server", "off", "--seed", "7", "--parallel", "3"]);
     expect(run.code, run.output.slice(-3000)).toBe(0);
     const n = (name: string) => Number(run.figures.get(name));
@@ -70,7 +70,7 @@ describe("npm run simulate", () => {
     expect(run.lines.slice(-4)).toEqual([`orders=${ORDERS}`, `counted_once=${ORDERS - BLOCKED}`, `missing=${BLOCKED}`, "double_counted=0"]);
   });
 
-  it("refuses a bad argument, naming it", async () => {
+  it("refuses a bad argument, naming it", { timeout: 180_000 }, async () => {
     const run = await runSimulate(["--orders", "10", "--server", "maybe"]);
     expect(run.code).toBe(2);
     expect(run.output).toContain("--server must be on or off");
