@@ -8,7 +8,7 @@ import type { ReconciliationOrdersQuery, ReconciliationQuery } from "../schemas/
 import { reconcile, type OrderResult, type Reconciliation } from "./reconcile";
 
 export async function reconciliationSummary(actor: Actor, siteId: string, q: ReconciliationQuery) {
-  const { results, ...summary } = await reconcile(actor, siteId, q);
+  const { results, ...summary } = await reconcile(actor, siteId, q, Date.now(), { results: false });
   void results;
   return summary;
 }

@@ -44,8 +44,8 @@ export async function setup(project: TestProject) {
   });
   const url = await new Promise<string>((resolve, reject) => {
     let log = "";
-    // A first start creates the embedded cluster; on a loaded 2-core machine that took over 60 s.
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 150_000);
+    // A first start creates the embedded cluster, migrates and seeds: over a minute on a loaded 2-core machine.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 180_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = /ready on (http:\/\/\S+)/.exec(log);

@@ -20,34 +20,14 @@ import { expectStatus, uid, type Json } from "../helpers/api";
 import { startCollector, type Collector } from "../helpers/collector";
 import { createPipeline, eventually, expectOutcome, purchase, sendServerEvents, type Pipeline } from "../helpers/pipeline";
 import { startStandIns, type StandIns } from "../helpers/stand-ins";
+import { addGaCookies, blockBeacon, readHits, routeVendorScripts, tagConversions, thankYouPage, type Hit } from "../helpers/storefront";
 
 const MEASUREMENT_ID = "G-TESTMEASURE1";
 const ADS_SEND_TO = "AW-123456789/AbCdEfGh12";
 // Long enough for a loaded machine's browser copy to come first; only "backend only" waits it out.
 const FILL_IN_WAIT_MS = 20_000;
 
-// What each vendor's script would send, recorded in window.__px instead.
-const FAKE_SCRIPTS: Record<string, string> = {
-  // fbevents.js installs callMethod and replays the queue.
-  "connect.facebook.net": `(function(){var f=window.fbq;function rec(a){window.__px.push(["meta"].concat([].slice.call(a)))}
-    var q=f.queue||[];f.queue=[];f.callMethod=function(){rec(arguments)};q.forEach(rec);})();`,
-  // events.js reads the ttq queue of [method, ...args] and takes later calls as they come.
-  "analytics.tiktok.com": `(function(){var t=window.ttq;function rec(a){window.__px.push(["tiktok"].concat([].slice.call(a)))}
-    [].slice.call(t).forEach(rec);t.push=function(a){rec(a)};})();`,
-  // core.js takes pintrk's queue, and each call after it.
-  "s.pinimg.com": `(function(){var p=window.pintrk;function rec(a){window.__px.push(["pinterest"].concat([].slice.call(a)))}
-    p.queue.forEach(rec);p.queue={push:rec};})();`,
-  // scevent.min.js installs handleRequest and replays the queue.
-  "sc-static.net": `(function(){var s=window.snaptr;function rec(a){window.__px.push(["snapchat"].concat([].slice.call(a)))}
-    s.queue.forEach(rec);s.queue=[];s.handleRequest=function(){rec(arguments)};})();`,
-  // gtag.js processes the data layer's gtag() calls, then each one pushed later; it sets _ga when missing.
-  "www.googletagmanager.com": `(function(){window.google_tag_data={};var dl=window.dataLayer;
-    function handle(a){if(a&&typeof a==="object"&&a[0]==="event")window.__px.push(["google",a[1],a[2]])}
-    dl.forEach(handle);var push=dl.push;dl.push=function(){[].forEach.call(arguments,handle);return push.apply(dl,arguments)};})();`,
-};
-
 type Case = "browser unblocked" | "pixel blocked" | "beacon blocked" | "backend only";
-type Hit = [vendor: string, ...args: Json[]];
 
 describe("each conversion counted once at every platform", () => {
   let standIns: StandIns;
@@ -75,10 +55,7 @@ describe("each conversion counted once at every platform", () => {
     shop = http.createServer((req, res) => {
       const order = new URL(req.url ?? "/", "http://x").searchParams.get("order") ?? "none";
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(`<!doctype html><html><head><title>Thanks</title><script>
-        window.__px = [];
-        window.dataLayer = [{ event: "purchase", ecommerce: { transaction_id: ${JSON.stringify(order)}, value: 59.9, currency: "EUR", items: [{ item_id: "sku-1" }] }, user: { email: "buyer-${order}@example.com" } }];
-      </script><script src="${collector.url}/c/${p.production.publicKey}.js"></script></head><body>Thank you</body></html>`);
+      res.end(thankYouPage(`${collector.url}/c/${p.production.publicKey}.js`, { orderId: order, value: 59.9, currency: "EUR", email: `buyer-${order}@example.com`, contentIds: ["sku-1"] }));
     });
     await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
     shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
@@ -99,22 +76,10 @@ describe("each conversion counted once at every platform", () => {
   /** A visitor's browser: GA's cookies as gtag.js left them on an earlier page; vendor scripts faked or blocked; the beacon sent or blocked. */
   async function visitor(c: Case): Promise<{ context: BrowserContext; gaClientId: string; blockedBeacons: () => number }> {
     const context = await browser.newContext({ userAgent: VISITOR_USER_AGENT });
-    const gaClientId = `${Math.floor(Math.random() * 1e9)}.${Math.floor(Date.now() / 1000) - 3600}`;
-    await context.addCookies([
-      { name: "_ga", value: `GA1.1.${gaClientId}`, domain: "127.0.0.1", path: "/" },
-      { name: `_ga_${MEASUREMENT_ID.slice(2)}`, value: `GS2.1.s${Math.floor(Date.now() / 1000)}$o2$g1$t${Math.floor(Date.now() / 1000)}$j0$l0$h0`, domain: "127.0.0.1", path: "/" },
-    ]);
-    for (const [host, body] of Object.entries(FAKE_SCRIPTS)) {
-      await context.route(`https://${host}/**`, (route) => (c === "pixel blocked" ? route.abort("blockedbyclient") : route.fulfill({ status: 200, contentType: "text/javascript", body })));
-    }
-    let blocked = 0;
-    if (c === "beacon blocked") {
-      await context.route(`${collector.url}/api/collect`, (route) => {
-        blocked += 1;
-        return route.abort("blockedbyclient");
-      });
-    }
-    return { context, gaClientId, blockedBeacons: () => blocked };
+    const gaClientId = await addGaCookies(context, MEASUREMENT_ID);
+    await routeVendorScripts(context, c === "pixel blocked");
+    const blockedBeacons = c === "beacon blocked" ? await blockBeacon(context, collector.url) : () => 0;
+    return { context, gaClientId, blockedBeacons };
   }
 
   /** The deliveries of one event, once none is still waiting. */
@@ -148,8 +113,8 @@ describe("each conversion counted once at every platform", () => {
         // The browser's copy arrived: Meta's server side has it (merged with the backend's, when that came first).
         await standIns.meta.waitForDelivered([eventId], 30_000);
       }
-      if (c !== "pixel blocked") await expect.poll(async () => (await page.evaluate(() => (window as unknown as { __px: Hit[] }).__px)).some((h) => h[0] === "google"), { timeout: 15_000 }).toBe(true);
-      hits = await page.evaluate(() => (window as unknown as { __px: Hit[] }).__px);
+      if (c !== "pixel blocked") await expect.poll(async () => (await readHits(page)).some((h) => h[0] === "google"), { timeout: 15_000 }).toBe(true);
+      hits = await readHits(page);
       await v.context.close();
       // The backend's copy after the browser's (it merges into it).
       if (c === "pixel blocked") expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, [backend]), "duplicate");
@@ -158,12 +123,7 @@ describe("each conversion counted once at every platform", () => {
 
     // Meta, TikTok, Pinterest, Snapchat: both copies carry the event_id, which the platform
     // merges: one conversion per event_id, from the tag, the server or both.
-    const tags = {
-      meta: hits.filter((h) => h[0] === "meta" && h[1] === "trackSingle" && h[3] === "Purchase").map((h) => (h[5] as Json).eventID),
-      tiktok: hits.filter((h) => h[0] === "tiktok" && h[1] === "track" && h[2] === "CompletePayment").map((h) => (h[4] as Json).event_id),
-      pinterest: hits.filter((h) => h[0] === "pinterest" && h[1] === "track" && h[2] === "checkout").map((h) => (h[3] as Json).event_id),
-      snapchat: hits.filter((h) => h[0] === "snapchat" && h[1] === "track" && h[2] === "PURCHASE").map((h) => (h[3] as Json).client_dedup_id),
-    };
+    const { ga4: ga4Pixel, googleAds: adsPixel, ...tags } = tagConversions(hits, { measurementId: MEASUREMENT_ID, adsSendTo: ADS_SEND_TO });
     for (const [platform, tagged] of Object.entries(tags)) {
       const server = standIns[platform as keyof typeof tags].deliveredCounts().get(eventId) ?? 0;
       expect(server, `${platform} server copies`).toBe(c === "beacon blocked" ? 0 : 1);
@@ -181,7 +141,6 @@ describe("each conversion counted once at every platform", () => {
       expect(stored, JSON.stringify(stored)).toMatchObject({ source: "both", context: { fired: [MEASUREMENT_ID, ADS_SEND_TO] } });
     }
     // GA4: the tag's hits plus the Measurement Protocol's copies, exactly one.
-    const ga4Pixel = hits.filter((h) => h[0] === "google" && h[1] === "purchase" && (h[2] as Json).send_to === MEASUREMENT_ID);
     const ga4Server = standIns.ga4.deliveredEvents().filter((e) => (e.params as Json)?.event_id === eventId);
     expect(ga4Pixel.length + ga4Server.length, `GA4 counts (tag ${ga4Pixel.length}, server ${ga4Server.length})`).toBe(1);
     if (ga4Server.length && gaClientId) {
@@ -191,7 +150,6 @@ describe("each conversion counted once at every platform", () => {
     }
 
     // Google Ads: the tag's conversions plus uploaded click conversions, exactly one.
-    const adsPixel = hits.filter((h) => h[0] === "google" && h[1] === "conversion" && (h[2] as Json).send_to === ADS_SEND_TO);
     const uploads = standIns.googleAds.acknowledged().filter((r) => r.path.endsWith(":uploadClickConversions") && r.eventIds.includes(order));
     expect(adsPixel.length + uploads.length, `Google Ads counts (tag ${adsPixel.length}, uploads ${uploads.length})`).toBe(1);
     if (c === "browser unblocked") {
