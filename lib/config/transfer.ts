@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
-import { recordAudit } from "../audit/record";
+import { recordAudit, type Tx } from "../audit/record";
 import { ValidationError, type FieldProblem } from "../errors";
 import { fieldProblems } from "../schemas/problems";
 import { assertContainer } from "./draft-entities";
@@ -226,56 +226,71 @@ export async function importContainer(actor: Actor, containerId: string, file: I
     const current = await loadDraft(tx, containerId);
     const teamPlan = await tx.planEvent.findMany({ where: { teamId: actor.teamId }, select: { id: true, name: true } });
     const plan = planImport(file, current, teamPlan);
-    const { variables, triggers, events, destinations } = plan;
-
-    for (const p of plan.planEventsToCreate) {
-      const created = await tx.planEvent.create({ data: { teamId: actor.teamId, ...p } });
-      await recordAudit(tx, actor, { action: "create", entityType: "plan_event", entityId: created.id, entityLabel: created.name, after: { ...p, id: undefined, source: "import" } });
-    }
-
-    const before = current;
-    const previousRevisions = new Map<string, number>();
-    for (const rows of await Promise.all([
-      tx.trigger.findMany({ where: { containerId }, select: { id: true, revision: true } }),
-      tx.variable.findMany({ where: { containerId }, select: { id: true, revision: true } }),
-      tx.containerEvent.findMany({ where: { containerId }, select: { id: true, revision: true } }),
-      tx.destination.findMany({ where: { containerId }, select: { id: true, revision: true } }),
-    ])) {
-      for (const r of rows) previousRevisions.set(r.id, r.revision);
-    }
-    // Secrets survive an import for destinations that keep their name and platform.
-    const keptSecrets = new Map(
-      (await tx.destination.findMany({ where: { containerId }, select: { id: true, secrets: true, definition: true } })).map((d) => [d.id, d]),
-    );
-    await tx.destination.deleteMany({ where: { containerId } });
-    await tx.containerEvent.deleteMany({ where: { containerId } });
-    await tx.trigger.deleteMany({ where: { containerId } });
-    await tx.variable.deleteMany({ where: { containerId } });
-    const common = { teamId: actor.teamId, containerId };
-    // Kept entities keep their owner; their revision moves on, so an editor holding the
-    // pre-import revision gets a conflict instead of overwriting the import.
-    const owners = new Map([...current.triggers, ...current.variables, ...current.events, ...current.destinations].map((e) => [e.id, e.ownerId]));
-    const kept = (id: string) => ({ ownerId: owners.get(id) ?? null, revision: (previousRevisions.get(id) ?? 0) + 1 });
-    await tx.variable.createMany({ data: variables.map((v) => ({ ...common, ...kept(v.id), id: v.id, name: v.name, description: v.description, definition: v.definition })) });
-    await tx.trigger.createMany({ data: triggers.map((t) => ({ ...common, ...kept(t.id), id: t.id, name: t.name, description: t.description, definition: t.definition })) });
-    await tx.containerEvent.createMany({ data: events.map((e) => ({ ...common, ...kept(e.id), id: e.id, planEventId: e.planEventId, description: e.description, definition: e.definition })) });
-    await tx.destination.createMany({
-      data: destinations.map((d) => {
-        const old = keptSecrets.get(d.id);
-        const samePlatform = old && (old.definition as { platform: string }).platform === d.definition.platform;
-        return { ...common, ...kept(d.id), id: d.id, name: d.name, description: d.description, definition: d.definition, secrets: samePlatform ? old.secrets : null };
-      }),
-    });
-
-    const counts = { events: events.length, triggers: triggers.length, variables: variables.length, destinations: destinations.length };
+    const counts = await writeImport(tx, actor, containerId, current, plan);
     await recordAudit(tx, actor, {
       action: "import",
       entityType: "container",
       entityId: containerId,
       entityLabel: container.name,
-      before: { events: before.events.length, triggers: before.triggers.length, variables: before.variables.length, destinations: before.destinations.length },
+      before: countsOf(current),
       after: counts,
     });
     return counts;
   });
+}
+
+export type ImportCounts = { events: number; triggers: number; variables: number; destinations: number };
+
+export const countsOf = (s: Record<"events" | "triggers" | "variables" | "destinations", unknown[]>): ImportCounts => ({
+  events: s.events.length,
+  triggers: s.triggers.length,
+  variables: s.variables.length,
+  destinations: s.destinations.length,
+});
+
+/**
+ * Writes an import plan over the draft, inside the caller's transaction (the caller
+ * records the audit entry of the import as a whole). Plan events it creates are audited
+ * one by one.
+ */
+export async function writeImport(tx: Tx, actor: Actor, containerId: string, current: Snapshot, plan: ImportPlan): Promise<ImportCounts> {
+  const { variables, triggers, events, destinations } = plan;
+  for (const p of plan.planEventsToCreate) {
+    const created = await tx.planEvent.create({ data: { teamId: actor.teamId, ...p } });
+    await recordAudit(tx, actor, { action: "create", entityType: "plan_event", entityId: created.id, entityLabel: created.name, after: { ...p, id: undefined, source: "import" } });
+  }
+
+  const previousRevisions = new Map<string, number>();
+  for (const rows of await Promise.all([
+    tx.trigger.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+    tx.variable.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+    tx.containerEvent.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+    tx.destination.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+  ])) {
+    for (const r of rows) previousRevisions.set(r.id, r.revision);
+  }
+  // Secrets survive an import for destinations that keep their name and platform.
+  const keptSecrets = new Map(
+    (await tx.destination.findMany({ where: { containerId }, select: { id: true, secrets: true, definition: true } })).map((d) => [d.id, d]),
+  );
+  await tx.destination.deleteMany({ where: { containerId } });
+  await tx.containerEvent.deleteMany({ where: { containerId } });
+  await tx.trigger.deleteMany({ where: { containerId } });
+  await tx.variable.deleteMany({ where: { containerId } });
+  const common = { teamId: actor.teamId, containerId };
+  // Kept entities keep their owner; their revision moves on, so an editor holding the
+  // pre-import revision gets a conflict instead of overwriting the import.
+  const owners = new Map([...current.triggers, ...current.variables, ...current.events, ...current.destinations].map((e) => [e.id, e.ownerId]));
+  const kept = (id: string) => ({ ownerId: owners.get(id) ?? null, revision: (previousRevisions.get(id) ?? 0) + 1 });
+  await tx.variable.createMany({ data: variables.map((v) => ({ ...common, ...kept(v.id), id: v.id, name: v.name, description: v.description, definition: v.definition })) });
+  await tx.trigger.createMany({ data: triggers.map((t) => ({ ...common, ...kept(t.id), id: t.id, name: t.name, description: t.description, definition: t.definition })) });
+  await tx.containerEvent.createMany({ data: events.map((e) => ({ ...common, ...kept(e.id), id: e.id, planEventId: e.planEventId, description: e.description, definition: e.definition })) });
+  await tx.destination.createMany({
+    data: destinations.map((d) => {
+      const old = keptSecrets.get(d.id);
+      const samePlatform = old && (old.definition as { platform: string }).platform === d.definition.platform;
+      return { ...common, ...kept(d.id), id: d.id, name: d.name, description: d.description, definition: d.definition, secrets: samePlatform ? old.secrets : null };
+    }),
+  });
+  return countsOf(plan);
 }
