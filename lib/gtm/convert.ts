@@ -339,8 +339,11 @@ export function convertGtm(container: GtmContainer): Conversion {
       (hit.event ? presetFor(hit.platform, hit.event) : undefined) ??
       dlEvents.map((e) => presetFor("any", e)).find(Boolean) ??
       (!hit.event && pageView ? "page_view" : undefined);
-    const sameTrigger = hit.event === null && !preset ? [...events.values()].find((e) => firing.every((f) => e.triggers.includes(f.name)))?.name : undefined;
-    const name = preset ?? sameTrigger ?? snakeCase(hit.event ?? dlEvents[0] ?? tag.name);
+    // Not a standard event: the data-layer event it fires on names it, so the tags of one
+    // push (GA4's "newsletter", Meta's "Newsletter") become one Tagpipe event.
+    const dlEvent = new Set(dlEvents).size === 1 ? snakeCase(dlEvents[0]) : undefined;
+    const sameTrigger = hit.event === null && !preset && !dlEvent ? [...events.values()].find((e) => firing.every((f) => e.triggers.includes(f.name)))?.name : undefined;
+    const name = preset ?? dlEvent ?? sameTrigger ?? snakeCase(hit.event ?? tag.name);
     if (!preset && !SNAKE.test(hit.event ?? "") && hit.event) line.change(`event ${JSON.stringify(hit.event)} is called ${name} in Tagpipe's tracking plan (names there are snake_case); ${PLATFORMS[hit.platform].name} still receives ${JSON.stringify(hit.event)}`);
     const event = events.get(name) ?? { name, triggers: [], mappings: {}, platformNames: {}, sources: [] };
     events.set(name, event);
