@@ -4,6 +4,7 @@ import { PLATFORM_FIELDS, type DestinationPlatform } from "../schemas/config";
 import { platformOf } from "../platforms/registry";
 import { nameAtDestination } from "./names";
 import type { Snapshot } from "./snapshot";
+import { builtinOf } from "../config/builtins";
 
 export type Problem = {
   entityType: "event" | "trigger" | "variable" | "destination";
@@ -26,7 +27,8 @@ export function regexError(pattern: string, ignoreCase: boolean): string | null 
 export function validateSnapshot(s: Snapshot): Problem[] {
   const problems: Problem[] = [];
   const triggerIds = new Set(s.triggers.map((t) => t.id));
-  const variableIds = new Set(s.variables.map((v) => v.id));
+  const ids = new Set(s.variables.map((v) => v.id));
+  const variableIds = { has: (ref: string) => ids.has(ref) || builtinOf(ref) !== undefined };
   const eventIds = new Set(s.events.map((e) => e.id));
   const regionCodes = new Set(s.site.regions.map((r) => r.code));
   const plans = new Map(s.planEvents.map((p) => [p.id, p]));
