@@ -164,6 +164,11 @@ export function variableType(definition: { kind?: string; coerce?: string; path?
   return null;
 }
 
+/** Variables with what a mapping dropdown needs: each one's type from its definition. */
+export function typedVariables(variables: { id: string; name: string; definition: { kind?: string; coerce?: string; path?: string } }[]): { id: string; name: string; type: ValueType | null }[] {
+  return variables.map((v) => ({ id: v.id, name: v.name, type: variableType(v.definition) }));
+}
+
 /** Types of the parameters every conversion may map (STANDARD_PARAMETERS) when the plan does not type them; user_data fields are text. */
 const STANDARD_TYPES: Record<string, ValueType> = {
   value: "number",
