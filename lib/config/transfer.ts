@@ -9,6 +9,7 @@ import { recordAudit, type Tx } from "../audit/record";
 import { ValidationError, type FieldProblem } from "../errors";
 import { fieldProblems } from "../schemas/problems";
 import { assertContainer } from "./draft-entities";
+import { isBuiltinRef } from "./builtins";
 import { loadDraft, type Snapshot } from "../versions/snapshot";
 import {
   containerEventDefinition,
@@ -150,6 +151,9 @@ export function planImport(file: ImportFile, current: Snapshot, teamPlanEvents: 
     return id ?? "missing";
   };
 
+  // A built-in variable (builtin:<key>) is written as such; the schemas refuse unknown ones.
+  const variableRef = (name: unknown, path: string) => (typeof name === "string" && isBuiltinRef(name) ? name : ref(variableIds, name, path, "variable"));
+
   const planEvents = new Map(teamPlanEvents.map((p) => [p.name, p.id]));
   const planEventsToCreate: ImportPlan["planEventsToCreate"] = [];
   const planSchema = planEventCreate.omit({ ownerId: true });
@@ -169,7 +173,7 @@ export function planImport(file: ImportFile, current: Snapshot, teamPlanEvents: 
     const { name, description, blockingTriggers, conditions, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
     const blocking = Array.isArray(blockingTriggers) ? blockingTriggers.map((b, j) => ref(triggerIds, b, `triggers.${i}.blockingTriggers.${j}`, "trigger")) : [];
     const conds = Array.isArray(conditions)
-      ? conditions.map((c: Record<string, unknown>, j) => (c?.source === "variable" ? { ...c, key: ref(variableIds, c.key, `triggers.${i}.conditions.${j}.key`, "variable") } : c))
+      ? conditions.map((c: Record<string, unknown>, j) => (c?.source === "variable" ? { ...c, key: variableRef(c.key, `triggers.${i}.conditions.${j}.key`) } : c))
       : conditions;
     const definition = problems.parse(triggerDefinition, { ...rest, conditions: conds, blockingTriggerIds: blocking }, `triggers.${i}`);
     return { id: triggerIds.get(name)!, name, description, definition };
@@ -185,7 +189,7 @@ export function planImport(file: ImportFile, current: Snapshot, teamPlanEvents: 
         triggerIds: Array.isArray(tNames) ? tNames.map((t, j) => ref(triggerIds, t, `events.${i}.triggers.${j}`, "trigger")) : tNames,
         mappings:
           mappings && typeof mappings === "object"
-            ? Object.fromEntries(Object.entries(mappings).map(([k, v]) => [k, ref(variableIds, v, `events.${i}.mappings.${k}`, "variable")]))
+            ? Object.fromEntries(Object.entries(mappings).map(([k, v]) => [k, variableRef(v, `events.${i}.mappings.${k}`)]))
             : mappings,
       },
       `events.${i}`,
