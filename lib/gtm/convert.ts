@@ -9,14 +9,15 @@ import type { ImportFile } from "../config/transfer";
 import { presetByName } from "../config/presets";
 import { PLATFORMS } from "../platforms/registry";
 import type { Condition, TriggerDefinition, VariableDefinition } from "../schemas/config";
-import { builtIn, describeBuiltIn, type BuiltInUse } from "./builtins";
+import { BUILTINS, builtinOf, builtinRef } from "../config/builtins";
+import { builtIn, describeBuiltIn, type BuiltIn } from "./builtins";
 import { isTrue, param, table, type GtmCondition, type GtmContainer, type GtmTag, type GtmTrigger } from "./model";
 import { LineBuilder, type ReportLine } from "./report";
 import { loadedPixels, recognizeTag, type Hit } from "./tags";
 
 export type Conversion = { file: ImportFile; report: ReportLine[] };
 
-type VarResult = { tagpipe: string; def: VariableDefinition } | { builtIn: BuiltInUse; name: string } | { refused: string };
+type VarResult = { tagpipe: string; def: VariableDefinition } | { builtIn: BuiltIn; name: string } | { refused: string };
 type TriggerResult = { name: string; def: TriggerDefinition; eventName?: string; pageView: boolean } | { refused: string };
 
 const REF = /^\{\{\s*([^{}]+?)\s*\}\}$/;
@@ -92,17 +93,34 @@ export function convertGtm(container: GtmContainer): Conversion {
     byDefinition.set(key, name);
     return name;
   };
-  /** The file's own data-layer variable of `path` when it has one (whatever its default), else a new one. */
-  const dataLayerVariable = (path: string) =>
-    variables.find((v) => v.def.kind === "data_layer" && v.def.path === path)?.name ?? addVariable(`DL ${path}`, { kind: "data_layer", path, coerce: "auto", defaultValue: null });
+  /** The file's own data-layer variable of `path` when it has one (whatever its default), else Tagpipe's built-in of that path, else a new one. */
+  const dataLayerVariable = (path: string) => {
+    const own = variables.find((v) => v.def.kind === "data_layer" && v.def.path === path)?.name;
+    const catalogue = BUILTINS.find((b) => b.read.from === "data_layer" && b.read.path === path && !b.personal);
+    return own ?? (catalogue ? builtinRef(catalogue.key) : addVariable(`DL ${path}`, { kind: "data_layer", path, coerce: "auto", defaultValue: null }));
+  };
+  /** The data-layer path a mapped variable reads (a file variable or a built-in), if any. */
+  const pathOf = (ref: string) => {
+    const b = builtinOf(ref);
+    if (b) return b.read.from === "data_layer" ? b.read.path : undefined;
+    const def = variables.find((x) => x.name === ref)?.def;
+    return def?.kind === "data_layer" ? def.path : undefined;
+  };
 
   // ---- built-in variables --------------------------------------------------------------
   for (const b of container.builtIns) {
     const known = builtIn(b.name) ?? builtIn(b.type);
     const line = new LineBuilder("built_in", b.type, b.name || b.type, b.type);
     if (!known) line.refuse(`GTM built-in ${b.type} has no Tagpipe equivalent`);
-    else if (known.use.as === "none") line.refuse(describeBuiltIn(known.use));
-    else line.note(describeBuiltIn(known.use)).line.becomes.push(known.use.as === "source" ? `condition source: ${known.use.source}` : known.use.as === "event" ? "trigger event name" : `${known.use.of} selector`);
+    else if (known.use.as === "none") line.refuse(describeBuiltIn(known));
+    else {
+      line.note(describeBuiltIn(known));
+      const use = known.use;
+      if (use.as === "source") line.line.becomes.push(`condition source: ${use.source}`);
+      if (use.as === "event") line.line.becomes.push("trigger event name");
+      if (use.as === "selector") line.line.becomes.push(`${use.of} selector`);
+      if (known.builtin) line.line.becomes.push(`built-in: ${builtinRef(known.builtin)}`);
+    }
     report.push(line.line);
   }
 
@@ -146,9 +164,9 @@ export function convertGtm(container: GtmContainer): Conversion {
           if (!key) line.refuse("a URL query variable without a key: Tagpipe reads one query parameter");
           else def = { kind: "url_query", key, coerce: "auto", defaultValue };
         } else if (component === "url" || component === "host" || component === "path") {
-          const source = component === "url" ? "page_url" : component === "host" ? "hostname" : "page_path";
-          varResults.set(v.name, { builtIn: { as: "source", source }, name: v.name });
-          line.change(`conditions on it become ${source} conditions; it is not a variable of its own in Tagpipe`).line.becomes.push(`condition source: ${source}`);
+          const same = builtIn(component === "url" ? "Page URL" : component === "host" ? "Page Hostname" : "Page Path")!;
+          varResults.set(v.name, { builtIn: same, name: v.name });
+          line.change(`the same as GTM's ${same.name}: ${describeBuiltIn(same)}`).line.becomes.push(`condition source: ${(same.use as { source: string }).source}`, `built-in: ${builtinRef(same.builtin!)}`);
         } else line.refuse(`the URL's ${component} is not something Tagpipe reads`);
         break;
       }
@@ -192,8 +210,9 @@ export function convertGtm(container: GtmContainer): Conversion {
       const r = varResults.get(name);
       if (r && "tagpipe" in r) return { variable: r.tagpipe };
       if (r && "refused" in r) return { problem: `{{${name}}} is not importable (${r.refused})` };
-      const b = r && "builtIn" in r ? r.builtIn : builtIn(name)?.use;
-      if (b) return { problem: `{{${name}}}: ${b.as === "none" ? b.why : "a built-in that Tagpipe reads in triggers, not as a parameter's value"}` };
+      const b = r && "builtIn" in r ? r.builtIn : builtIn(name);
+      if (b?.builtin) return { variable: builtinRef(b.builtin) };
+      if (b) return { problem: `{{${name}}}: ${b.use.as === "none" ? b.use.why : "a built-in that Tagpipe reads in triggers, not as a value"}` };
       return { problem: `{{${name}}} is not defined in the file` };
     }
     if (value.includes("{{")) return { problem: `${JSON.stringify(value)} mixes text and variables: Tagpipe maps a parameter to one variable` };
@@ -233,6 +252,7 @@ export function convertGtm(container: GtmContainer): Conversion {
     if (v.type === "remm") line.change("a regex table becomes a lookup table: each pattern that is plain text is compared with the whole value");
     if ("problem" in input) line.refuse(`its input ${input.problem}`);
     else if ("literal" in input) line.refuse("its input is plain text, not a variable");
+    else if (builtinOf(input.variable)) line.refuse(`its input is a built-in (${input.variable}): Tagpipe's lookups read a variable of the draft`);
     else if (!entries.length) line.refuse("no row could be kept");
     if (line.refused) {
       varResults.set(v.name, { refused: line.line.notes.at(-1)! });
@@ -364,10 +384,8 @@ export function convertGtm(container: GtmContainer): Conversion {
       if (current && current !== v.variable) line.change(`parameter ${parameter} keeps ${current} (from an earlier tag of ${name}); this tag read ${v.variable}`);
       else event.mappings[parameter] = v.variable;
       // GA4's items list: Tagpipe's content_ids read the items' ids.
-      if (parameter === "contents" && !event.mappings.content_ids) {
-        const source = variables.find((x) => x.name === v.variable)?.def;
-        if (source?.kind === "data_layer" && source.path && !source.path.includes("[]")) event.mappings.content_ids = dataLayerVariable(`${source.path}[].item_id`);
-      }
+      const itemsPath = parameter === "contents" && !event.mappings.content_ids ? pathOf(v.variable) : undefined;
+      if (itemsPath && !itemsPath.includes("[]")) event.mappings.content_ids = dataLayerVariable(`${itemsPath}[].item_id`);
     }
     for (const dropped of hit.dropped) line.change(dropped);
 
@@ -549,15 +567,16 @@ function convertCondition(c: GtmCondition, vars: Map<string, VarResult>, trigger
   if (!ref) return { problem: "its left side is not a variable" };
   if (c.arg1.includes("{{")) return { problem: "compares with another variable: Tagpipe compares with a fixed value" };
   const r = vars.get(ref);
-  const use = r && "builtIn" in r ? r.builtIn : !r ? builtIn(ref)?.use : undefined;
+  const known = r && "builtIn" in r ? r.builtIn : !r ? builtIn(ref) : undefined;
+  const use = known?.use;
   if (use?.as === "selector") return selectorPart(c, use.part, triggerType, use.of);
   if (c.type === "cssSelector") return { problem: "CSS selector conditions apply to Click Element and Form Element only" };
   const operator = OPERATORS[c.type];
   if (!operator) return { problem: `the ${c.type} comparison has no Tagpipe equivalent` };
   const common = { operator, value: c.arg1, negate: c.negate, ignoreCase: c.ignoreCase };
   if (use?.as === "source") return { condition: { source: use.source, ...common } };
-  if (use?.as === "event") return { problem: "the event name belongs in a custom event trigger's event" };
   if (use?.as === "none") return { problem: `{{${ref}}}: ${use.why}` };
+  if (known?.builtin) return { condition: { source: "variable", key: builtinRef(known.builtin), ...common } };
   if (r && "refused" in r) return { problem: `{{${ref}}} is not importable (${r.refused})` };
   if (r && "tagpipe" in r) {
     if (r.def.kind === "data_layer") return { condition: { source: "data_layer", key: r.def.path, ...common } };

@@ -7,6 +7,8 @@ import { describe, expect, test } from "vitest";
 import { parseGtmExport } from "../../../lib/gtm/parse";
 import { convertGtm, snakeCase } from "../../../lib/gtm/convert";
 import { canonical } from "../../../lib/gtm/model";
+import { GTM_BUILT_INS } from "../../../lib/gtm/builtins";
+import { BUILTINS } from "../../../lib/config/builtins";
 import { summarize, type ReportLine } from "../../../lib/gtm/report";
 import { planImport } from "../../../lib/config/transfer";
 import { ValidationError } from "../../../lib/errors";
@@ -50,6 +52,22 @@ const line = (report: ReportLine[], name: string) => {
   expect(found, `report line ${name}`).toBeDefined();
   return found!;
 };
+
+describe("the built-in table", () => {
+  test("every GTM built-in with a Tagpipe value names a built-in of the catalogue", () => {
+    const keys = new Set(BUILTINS.map((b) => b.key));
+    for (const [name, b] of Object.entries(GTM_BUILT_INS)) if (b.builtin) expect(keys.has(b.builtin), name).toBe(true);
+  });
+
+  test("built-ins as parameter values map to Tagpipe's built-in variables", () => {
+    const { file } = convert({
+      trigger: [ce("1", "Lead", "generate_lead", [cond("CONTAINS", "{{Referrer}}", "google.")])],
+      tag: [{ tagId: "1", name: "Meta lead", type: "html", parameter: [T("html", "<script>fbq('init', '1234567');fbq('track', 'Lead', { value: {{Event}} });</script>")], firingTriggerId: ["1"] }],
+    });
+    expect(file.triggers[0]).toMatchObject({ conditions: [{ source: "variable", key: "builtin:referrer", operator: "contains", value: "google." }] });
+    expect(file.events[0]).toMatchObject({ event: "lead", mappings: { value: "builtin:event_name" } });
+  });
+});
 
 describe("parseGtmExport", () => {
   test("reads both spellings into one", () => {
@@ -124,7 +142,7 @@ describe("variables", () => {
 
   test("URL path becomes a condition source; other URL parts are not importable", () => {
     expect(v("URL path")).toBeUndefined();
-    expect(line(report, "URL path")).toMatchObject({ status: "converted", becomes: ["condition source: page_path"] });
+    expect(line(report, "URL path")).toMatchObject({ status: "converted", becomes: ["condition source: page_path", "built-in: builtin:page_path"] });
     expect(line(report, "URL port").status).toBe("not_importable");
   });
 
@@ -146,7 +164,7 @@ describe("variables", () => {
     const { report } = convert({ builtInVariable: [{ type: "PAGE_PATH", name: "Page Path" }, { type: "REFERRER", name: "Referrer" }, { type: "CLICK_URL", name: "Click URL" }] });
     expect(report.map((l) => [l.name, l.status])).toEqual([
       ["Page Path", "imported"],
-      ["Referrer", "not_importable"],
+      ["Referrer", "imported"],
       ["Click URL", "imported"],
     ]);
   });
@@ -219,8 +237,12 @@ describe("triggers", () => {
     expect(t("SPA")).toMatchObject({ type: "history_change" });
   });
 
-  test("timers, trigger groups, text matches and scroll depth are reported, not imported", () => {
-    for (const name of ["Timer", "Group", "Click text", "Scroll"]) {
+  test("a GTM built-in without a trigger form compares Tagpipe's built-in variable", () => {
+    expect(t("Click text")).toMatchObject({ type: "click", selector: "*", conditions: [{ source: "variable", key: "builtin:click_text", operator: "equals", value: "Buy" }] });
+  });
+
+  test("timers, trigger groups and scroll depth are reported, not imported", () => {
+    for (const name of ["Timer", "Group", "Scroll"]) {
       expect(line(report, name).status).toBe("not_importable");
       expect(t(name)).toBeUndefined();
     }
@@ -266,7 +288,7 @@ describe("tags, events and destinations", () => {
 
   test("GA4 event tags: measurement id through the Google tag, parameters mapped, the rest reported", () => {
     expect(dest("GA4 G-ABC1234")).toMatchObject({ platform: "ga4", ids: { measurementId: "G-ABC1234" }, events: [{ event: "page_view" }, { event: "purchase" }, { event: "newsletter_signup", name: "newsletterSignup" }] });
-    expect(event("purchase")).toMatchObject({ mappings: { value: "DLV value", currency: "DLV currency", order_id: "DLV order", contents: "DLV items", content_ids: "DL ecommerce.items[].item_id" } });
+    expect(event("purchase")).toMatchObject({ mappings: { value: "DLV value", currency: "DLV currency", order_id: "DLV order", contents: "DLV items", content_ids: "builtin:ecommerce_item_ids" } });
     const notes = line(report, "GA4 purchase").notes.join("\n");
     expect(notes).toMatch(/parameter coupon is not sent/);
     expect(notes).toMatch(/user properties \(tier\)/);
