@@ -27,7 +27,7 @@ describe.each(inject("servers"))("GTM import on $name", ({ url }) => {
   it("preview answers the report and the diff, and changes nothing", async () => {
     const { id } = await newContainer();
     const before = await draftOf(id);
-    const preview = expectStatus(await api.post(`/containers/${id}/import-gtm?mode=preview`, fixture("shop-ui-export.json")), 200);
+    const preview = expectStatus(await api.post(`/containers/${id}/import-gtm?mode=preview`, fixture("shop-ui-export.json")), 201);
     expect(preview).toMatchObject({ mode: "preview", strategy: "replace", applied: false, gtm: { publicId: "GTM-SHOP123", tags: 31 } });
     expect(preview.summary).toEqual({
       imported: preview.report.filter((l: Json) => l.status === "imported").length,
@@ -44,7 +44,7 @@ describe.each(inject("servers"))("GTM import on $name", ({ url }) => {
 
   it("apply replaces the draft in one audited step; the draft then versions and publishes to staging", async () => {
     const { id, envs } = await newContainer();
-    const applied = expectStatus(await api.post(`/containers/${id}/import-gtm?mode=apply&strategy=replace`, fixture("shop-ui-export.json")), 200);
+    const applied = expectStatus(await api.post(`/containers/${id}/import-gtm?mode=apply&strategy=replace`, fixture("shop-ui-export.json")), 201);
     expect(applied).toMatchObject({ applied: true, after: { destinations: 5, events: 9 } });
     const draft = await draftOf(id);
     expect(draft.draft.destinations.map((d: Json) => d.name).sort()).toEqual(applied.diff.filter((d: Json) => d.entityType === "destination").map((d: Json) => d.name).sort());
@@ -71,7 +71,7 @@ describe.each(inject("servers"))("GTM import on $name", ({ url }) => {
     const { id } = await newContainer();
     const own = expectStatus(await api.post(`/containers/${id}/triggers`, { name: "Own trigger", definition: { type: "page_view" } }), 201);
     expectStatus(await api.post(`/containers/${id}/variables`, { name: "dl value", definition: { kind: "data_layer", path: "old.value" } }), 201);
-    const merged = expectStatus(await api.post(`/containers/${id}/import-gtm?mode=apply&strategy=merge`, fixture("api-spelling-export.json")), 200);
+    const merged = expectStatus(await api.post(`/containers/${id}/import-gtm?mode=apply&strategy=merge`, fixture("api-spelling-export.json")), 201);
     expect(merged.diff.find((d: Json) => d.name === "dl value")).toMatchObject({ change: "changed", fields: expect.arrayContaining([{ path: "path", before: "old.value", after: "ecommerce.value" }]) });
     const draft = (await draftOf(id)).draft;
     expect(draft.triggers.find((t: Json) => t.name === "Own trigger")?.id).toBe(own.id);
@@ -81,7 +81,7 @@ describe.each(inject("servers"))("GTM import on $name", ({ url }) => {
 
   it("bad files answer 4xx naming the problem, and the draft stays as it was", async () => {
     const { id } = await newContainer();
-    expectStatus(await api.post(`/containers/${id}/import-gtm?mode=apply`, fixture("api-spelling-export.json")), 200);
+    expectStatus(await api.post(`/containers/${id}/import-gtm?mode=apply`, fixture("api-spelling-export.json")), 201);
     const before = await draftOf(id);
     const audits = (await importAudits(id)).length;
     const cases: [string, Promise<Json>, number, RegExp][] = [
@@ -102,7 +102,7 @@ describe.each(inject("servers"))("GTM import on $name", ({ url }) => {
 
   it("a hostile file is reported on, and what it imports is inert data", async () => {
     const { id } = await newContainer();
-    const reply = expectStatus(await api.post(`/containers/${id}/import-gtm?mode=apply`, fixture("hostile-export.json")), 200);
+    const reply = expectStatus(await api.post(`/containers/${id}/import-gtm?mode=apply`, fixture("hostile-export.json")), 201);
     const refused = reply.report.filter((l: Json) => l.status === "not_importable").map((l: Json) => l.name);
     expect(refused).toEqual(expect.arrayContaining(["pixel and more", "computed params", "Meta from a lookalike template", "js"]));
     const draft = (await draftOf(id)).draft;
