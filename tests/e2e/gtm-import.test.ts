@@ -92,6 +92,18 @@ async function visit(publicKey: string, order: string): Promise<{ context: Brows
   await visitor.goto(`${shopUrl}/?key=${publicKey}&order=${order}`);
   return { context, page: visitor };
 }
+/** Chooses the file, again until the page took it: a file chosen before hydration has no handler. */
+async function choose(file: Parameters<Page["setInputFiles"]>[1]) {
+  await expect
+    .poll(
+      async () => {
+        await page.getByLabel("GTM export file").setInputFiles(file);
+        return page.getByRole("button", { name: "Preview the import" }).isEnabled();
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+}
 const hitsOf = (p: Page) => p.evaluate(() => (window as unknown as { __px: Hit[] }).__px);
 
 describe("moving from Google Tag Manager", () => {
@@ -100,15 +112,15 @@ describe("moving from Google Tag Manager", () => {
     await page.getByRole("link", { name: "Import a Google Tag Manager container →" }).click();
     await page.waitForURL("**/gtm");
     // A file that is not a GTM export is refused beside the field, before anything changes.
-    await page.getByLabel("GTM export file").setInputFiles({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from('{"hello": "world"}') });
+    await choose({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from('{"hello": "world"}') });
     await page.getByRole("button", { name: "Preview the import" }).click();
-    await expect.poll(() => page.getByRole("alert").filter({ hasText: "not a GTM container export" }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "not a GTM container export" }).count(), { timeout: 30_000 }).toBe(1);
 
-    await page.getByLabel("GTM export file").setInputFiles(FIXTURE);
+    await choose(FIXTURE);
     await page.getByRole("button", { name: "Preview the import" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "2. Read the report and the changes" }).count(), { timeout: 30_000 }).toBe(1);
     const report = page.getByRole("region", { name: "Import report" });
-    await expect.poll(() => report.getByRole("row", { name: "GA4 - purchase: Converted with changes" }).count()).toBe(1);
+    await expect.poll(() => report.getByRole("row", { name: "GA4 - purchase: Converted with changes" }).count(), { timeout: 30_000 }).toBe(1);
     expect(await report.getByRole("row", { name: "UA - Pageview: Not importable" }).textContent()).toContain("Universal Analytics");
     expect(await report.getByRole("row", { name: "JS - item ids: Not importable" }).textContent()).toContain("Custom JavaScript");
     expect(await report.getByRole("row", { name: "CE - purchase: Imported" }).count()).toBe(1);
@@ -125,7 +137,7 @@ describe("moving from Google Tag Manager", () => {
   test("applies it, versions it and publishes to staging", async () => {
     await page.getByRole("button", { name: "Apply: replace the draft" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "3. Imported" }).count(), { timeout: 30_000 }).toBe(1);
-    expect(await page.getByRole("status").filter({ hasText: "is in the draft" }).textContent()).toContain("GTM-SHOP123 is in the draft (replaced)");
+    expect(await page.getByText("GTM-SHOP123 is in the draft (replaced)").count()).toBe(1);
     await screenshot(page, "gtm-import-result");
 
     // What GTM's tags did not hold: the Google Ads account and conversion action (the destination editor has its own journey).
@@ -139,13 +151,13 @@ describe("moving from Google Tag Manager", () => {
     const create = page.getByRole("form", { name: "Create a version" });
     await create.getByLabel("Note").fill("Imported from GTM-SHOP123");
     await create.getByRole("button", { name: "Create version v1" }).click();
-    await expect.poll(() => page.getByRole("cell", { name: "Imported from GTM-SHOP123" }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("cell", { name: "Imported from GTM-SHOP123" }).count(), { timeout: 30_000 }).toBe(1);
     await page.getByRole("button", { name: "Publish to…" }).first().click();
     const publish = page.getByRole("form", { name: "Publish v1" });
     const select = publish.getByLabel("Environment");
     await select.selectOption((await select.locator("option", { hasText: /^staging / }).first().getAttribute("value"))!);
     await publish.getByRole("button", { name: "Publish v1 to staging" }).click();
-    await expect.poll(() => page.getByRole("form", { name: "Publish v1" }).count()).toBe(0);
+    await expect.poll(() => page.getByRole("form", { name: "Publish v1" }).count(), { timeout: 30_000 }).toBe(0);
     expect(errors).toEqual([]);
   });
 
