@@ -223,6 +223,13 @@ function randomId(): string {
   return `imp${crypto.randomUUID().replace(/-/g, "").slice(0, 22)}`;
 }
 
+/**
+ * An import rewrites the whole draft (hundreds of rows for a large container) in one
+ * transaction: Prisma's 5 s default was exceeded by a 100-trigger import on a loaded
+ * 2-core machine (P2028, the import lost). Imports are rare; 60 s bounds a stuck one.
+ */
+export const IMPORT_TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
+
 export async function importContainer(actor: Actor, containerId: string, file: ImportFile) {
   const db = await prisma();
   return db.$transaction(async (tx) => {
@@ -240,7 +247,7 @@ export async function importContainer(actor: Actor, containerId: string, file: I
       after: counts,
     });
     return counts;
-  });
+  }, IMPORT_TRANSACTION);
 }
 
 export type ImportCounts = { events: number; triggers: number; variables: number; destinations: number };

@@ -6,7 +6,7 @@ import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record";
 import { assertContainer } from "../config/draft-entities";
-import { countsOf, exportSnapshot, planImport, writeImport, type ImportCounts, type ImportFile, type ImportPlan } from "../config/transfer";
+import { IMPORT_TRANSACTION, countsOf, exportSnapshot, planImport, writeImport, type ImportCounts, type ImportFile, type ImportPlan } from "../config/transfer";
 import { loadDraft, type Snapshot } from "../versions/snapshot";
 import { diffSnapshots, type DiffEntry } from "../versions/diff";
 import { ValidationError } from "../errors";
@@ -128,5 +128,5 @@ export async function importGtm(actor: Actor, containerId: string, raw: unknown,
       after: { ...counts, source: "gtm", gtmContainer: gtm.publicId || gtm.name, strategy: options.strategy, report: summary },
     });
     return { ...result, applied: true };
-  });
+  }, IMPORT_TRANSACTION);
 }
