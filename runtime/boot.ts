@@ -158,6 +158,8 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
 
   const occur = (kind: TriggerType, push: Dict, el?: Element | null) => {
     const scope = scopeOf(push);
+    // Read by the click and form built-ins only: containers without them carry no code for it.
+    if (TAGPIPE_ELEMENT) scope.el = el;
     // Each trigger is checked once per occurrence, also when it blocks others.
     const checked: boolean[] = [];
     const seen: unknown[][] = [];

@@ -21,6 +21,9 @@ declare global {
   const TAGPIPE_DOM: boolean;
   const TAGPIPE_CONSTANT: boolean;
   const TAGPIPE_LOOKUP: boolean;
+  /** Built-in variables of the page (location, document) and of the clicked or submitted element. */
+  const TAGPIPE_PAGE: boolean;
+  const TAGPIPE_ELEMENT: boolean;
   // Trigger types (data-layer events and page views are always in).
   const TAGPIPE_HISTORY_CHANGE: boolean;
   const TAGPIPE_CLICK: boolean;

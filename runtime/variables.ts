@@ -1,9 +1,9 @@
 // Variables: where a parameter's value comes from, with coercion and a default.
 import { Coerce, VariableKind, type RuntimeVariable } from "../lib/compiler/runtime-config";
-import { cookie, pick } from "./util";
+import { cookie, pick, type Dict } from "./util";
 
-/** What variables read besides the page: the current push, the data layer's accumulated state; `vars` for lookups. */
-export type Scope = { push: unknown; state: unknown; vars: RuntimeVariable[] };
+/** What variables read besides the page: the current push, the data layer's accumulated state; `vars` for lookups; the element clicked or submitted. */
+export type Scope = { push: unknown; state: unknown; vars: RuntimeVariable[]; el?: Element | null };
 
 function raw([kind, , arg, arg2]: RuntimeVariable, scope: Scope, depth: number): unknown {
   if (kind === VariableKind.data_layer) {
@@ -20,6 +20,12 @@ function raw([kind, , arg, arg2]: RuntimeVariable, scope: Scope, depth: number):
     return el ? (arg2 ? (el.getAttribute(arg2 as string) ?? undefined) : el.textContent?.trim()) : undefined;
   }
   if (TAGPIPE_CONSTANT && kind === VariableKind.constant) return arg;
+  if (TAGPIPE_PAGE && kind === VariableKind.page) return pick(window, arg as string);
+  if (TAGPIPE_ELEMENT && kind === VariableKind.element) {
+    const el = arg2 ? scope.el?.closest(arg2 as string) : scope.el;
+    const v = el && (arg ? (el as unknown as Dict)[arg as string] : el.localName + (el.id ? "#" + el.id : ""));
+    return typeof v === "string" ? v.trim() || undefined : v;
+  }
   if (TAGPIPE_LOOKUP && kind === VariableKind.lookup) {
     const input = scope.vars[arg as number];
     if (!input || depth > 5) return;

@@ -94,5 +94,6 @@ for (let i = 0; i < 7; i++) {
 }
 runs.sort((a, b) => a - b);
 console.log(`publish_100_triggers_ms=${runs[3].toFixed(1)}`);
+await (await import("./bench/gtm-import")).benchGtmImport(actor, site.container!.id);
 await closeDatabase();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api } from "../ui/api";
 import { SelectField, TextField } from "../ui/fields";
+import { idProblem } from "@/lib/versions/validate";
 import { useApiForm } from "../ui/use-api-form";
 import { CommonFields, EditorFrame, commonPayload, type Common } from "./common-fields";
 import type { EntityBase, Owner } from "./entity-list";
@@ -109,7 +110,7 @@ export function DestinationEditor({
       </SelectField>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         {fields.ids.map((i) => (
-          <TextField key={i.key} label={i.label} value={ids[i.key] ?? ""} onChange={(e) => setIds({ ...ids, [i.key]: e.target.value })} error={f(`definition.ids.${i.key}`)} hint={`Public: goes into the container. ${i.hint}`} />
+          <TextField key={i.key} label={i.label} value={ids[i.key] ?? ""} onChange={(e) => setIds({ ...ids, [i.key]: e.target.value })} error={f(`definition.ids.${i.key}`) ?? idProblem(i, ids[i.key], false) ?? undefined} data-field={`ids.${i.key}`} hint={`Public: goes into the container. ${i.hint}`} />
         ))}
         {fields.secrets.map((s) => (
           <div key={s.key}>
@@ -120,6 +121,7 @@ export function DestinationEditor({
               value={secrets[s.key] ?? ""}
               onChange={(e) => setSecrets({ ...secrets, [s.key]: e.target.value })}
               error={f(`secrets.${s.key}`)}
+              data-field={`secrets.${s.key}`}
               placeholder={isSet(s.key) ? "•••••••• set — type to replace" : "not set"}
               hint={`${s.required ? "Required. " : ""}Secret: stays on the server, encrypted; never shown again`}
             />
@@ -140,11 +142,11 @@ export function DestinationEditor({
           return (
             <div key={e.id} className="flex flex-wrap items-end gap-3">
               <label className="inline-flex w-48 items-center gap-1.5 pb-2 text-sm">
-                <input type="checkbox" checked={!!chosen} onChange={(ev) => toggleEvent(e.id, ev.target.checked)} /> {e.name}
+                <input type="checkbox" data-field="events" checked={!!chosen} onChange={(ev) => toggleEvent(e.id, ev.target.checked)} /> {e.name}
               </label>
               {chosen && platform !== "image_pixel" && platform !== "webhook" ? (
                 <div className="w-64">
-                  <TextField label={`Name at ${platform} for ${e.name}`} value={chosen.name ?? ""} onChange={(ev) => rename(e.id, ev.target.value)} placeholder={e.platformName(platformKey) ?? e.name} hint="Blank: the tracking plan's name" />
+                  <TextField label={`Name at ${platform} for ${e.name}`} value={chosen.name ?? ""} onChange={(ev) => rename(e.id, ev.target.value)} data-field={`events.${selected.indexOf(chosen)}.name`} placeholder={e.platformName(platformKey) ?? e.name} hint="Blank: the tracking plan's name" />
                 </div>
               ) : null}
             </div>

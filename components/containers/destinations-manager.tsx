@@ -6,12 +6,13 @@ import { Badge } from "../ui/primitives";
 
 type EventChoice = { id: string; name: string; platformNames: Record<string, string> };
 
-export function DestinationsManager({ containerId, initialEditing, destinations, events, regions, owners, canWrite }: { containerId: string; destinations: DestinationRow[]; events: EventChoice[]; regions: string[]; owners: Owner[]; canWrite: boolean; initialEditing?: string }) {
+export function DestinationsManager({ initialField, containerId, initialEditing, destinations, events, regions, owners, canWrite }: { containerId: string; destinations: DestinationRow[]; events: EventChoice[]; regions: string[]; owners: Owner[]; canWrite: boolean; initialEditing?: string; initialField?: string }) {
   const eventName = (id: string) => events.find((e) => e.id === id)?.name ?? "missing event";
   const choices = events.map((e) => ({ id: e.id, name: e.name, platformName: (p: string) => e.platformNames[p] }));
   return (
     <EntityList
       initialEditing={initialEditing}
+        initialField={initialField}
       noun="destination"
       items={destinations}
       owners={owners}

@@ -2,13 +2,26 @@
 // The list pattern of every draft tab: entities with their summary, owner and description;
 // one editor open at a time (a new one at the bottom); delete in two steps.
 import { useRouter } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { api } from "../ui/api";
 import { Button, EmptyState } from "../ui/primitives";
 import { ConfirmButton } from "../ui/confirm-button";
 
 export type Owner = { id: string; name: string; email: string };
 export type EntityBase = { id: string; name: string; description: string; ownerId: string | null; revision: number };
+
+/**
+ * Focuses the editor's input for a field path (inputs carry it as data-field), or the
+ * nearest one for its parent path ("triggerIds.0" → "triggerIds"), or the first field.
+ */
+function focusField(entity: HTMLElement | null, field: string) {
+  const parts = field.split(".");
+  for (let n = parts.length; n > 0; n--) {
+    const el = entity?.querySelector<HTMLElement>(`[data-field="${CSS.escape(parts.slice(0, n).join("."))}"]`);
+    if (el) return el.focus();
+  }
+  entity?.querySelector<HTMLElement>("input, select, textarea")?.focus();
+}
 
 export function EntityList<T extends EntityBase>({
   noun,
@@ -21,6 +34,7 @@ export function EntityList<T extends EntityBase>({
   editor,
   emptyText,
   initialEditing,
+  initialField,
 }: {
   noun: string;
   items: T[];
@@ -32,13 +46,23 @@ export function EntityList<T extends EntityBase>({
   summary: (item: T) => ReactNode;
   editor: (item: T | null, close: () => void) => ReactNode;
   emptyText: string;
-  /** An entity whose editor opens at once (a link from the Health page: ?edit=<id>). */
+  /** An entity whose editor opens at once (a link from the Health page or a draft problem: ?edit=<id>). */
   initialEditing?: string;
+  /** The field to focus in it (a draft problem's field path, ?field=conditions.1.value). */
+  initialField?: string;
 }) {
   const router = useRouter();
   const [editing, setEditing] = useState<string | "new" | null>(canWrite && initialEditing && items.some((i) => i.id === initialEditing) ? initialEditing : null);
   const ownerName = (id: string | null) => owners.find((o) => o.id === id)?.name;
   const close = () => setEditing(null);
+  useEffect(() => {
+    if (!initialEditing) return;
+    const entity = document.getElementById(`entity-${initialEditing}`);
+    entity?.scrollIntoView({ block: "start" });
+    if (initialField) focusField(entity, initialField);
+    // Only when the page opens with them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   return (
     <div className="space-y-4">
       {items.length === 0 && editing !== "new" ? (

@@ -2,9 +2,10 @@
 import Link from "next/link";
 import { EntityList, type Owner } from "./entity-list";
 import { EventEditor, missingRequired, type EventRow, type PlanEventChoice } from "./event-editor";
+import type { TypedVariable } from "./variable-choice";
 import { Badge, ButtonLink, EmptyState } from "../ui/primitives";
 
-export function EventsManager({ containerId, initialEditing, events, plans, triggers, variables, owners, canWrite }: { containerId: string; events: EventRow[]; plans: PlanEventChoice[]; triggers: { id: string; name: string }[]; variables: { id: string; name: string }[]; owners: Owner[]; canWrite: boolean; initialEditing?: string }) {
+export function EventsManager({ initialField, containerId, initialEditing, events, plans, triggers, variables, owners, canWrite }: { containerId: string; events: EventRow[]; plans: PlanEventChoice[]; triggers: { id: string; name: string }[]; variables: TypedVariable[]; owners: Owner[]; canWrite: boolean; initialEditing?: string; initialField?: string }) {
   if (plans.length === 0) {
     return (
       <EmptyState title="The tracking plan is empty" action={<ButtonLink href="/plan">Open the tracking plan</ButtonLink>}>
@@ -21,6 +22,7 @@ export function EventsManager({ containerId, initialEditing, events, plans, trig
       </p>
       <EntityList
         initialEditing={initialEditing}
+        initialField={initialField}
         noun="event"
         items={events}
         owners={owners}

@@ -28,7 +28,10 @@ export function ContainerTabs({ containerId, problems }: { containerId: string; 
               >
                 {t.label}
                 {t.label === "Versions & publish" && problems > 0 ? (
-                  <span className="ml-1.5 rounded-full bg-amber-100 px-1.5 text-xs text-amber-800">{problems}</span>
+                  <span className="ml-1.5 rounded-full bg-amber-100 px-1.5 text-xs text-amber-800">
+                    <span className="sr-only">, </span>
+                    {problems} problem{problems === 1 ? "" : "s"}
+                  </span>
                 ) : null}
               </Link>
             </li>

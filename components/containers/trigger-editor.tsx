@@ -10,6 +10,8 @@ import { useApiForm } from "../ui/use-api-form";
 import { CommonFields, EditorFrame, commonPayload, type Common } from "./common-fields";
 import type { EntityBase, Owner } from "./entity-list";
 import { errorAt } from "../sites/region-fields";
+import { ConditionVariableOptions } from "./variable-choice";
+import { patternProblem } from "@/lib/versions/validate";
 
 export type TriggerRow = EntityBase & {
   definition: {
@@ -39,6 +41,12 @@ const EMPTY_CONDITION: ConditionValue = { source: "page_path", operator: "equals
 export function describeCondition(c: ConditionValue, variableName: (id: string) => string): string {
   const subject = c.source === "data_layer" ? `dataLayer.${c.key}` : c.source === "variable" ? `{{${variableName(c.key ?? "")}}}` : SOURCES[c.source].toLowerCase();
   return `${subject} ${c.negate ? "NOT " : ""}${OPERATOR_LABELS[c.operator]} "${c.value}"${c.ignoreCase ? " (any case)" : ""}`;
+}
+
+/** Said as you type, beside the value: a pattern that does not compile (the draft's problem list says the same). */
+function livePatternProblem(c: ConditionValue): string | undefined {
+  const problem = patternProblem(c);
+  return problem ? problem.charAt(0).toUpperCase() + problem.slice(1) : undefined;
 }
 
 export function TriggerEditor({
@@ -104,10 +112,10 @@ export function TriggerEditor({
           ))}
         </SelectField>
         {type === "data_layer_event" ? (
-          <TextField label="Data layer event name" value={eventName} onChange={(e) => setEventName(e.target.value)} error={f("definition.eventName")} placeholder="purchase" hint="The event key pushed: dataLayer.push({event: …})" />
+          <TextField label="Data layer event name" value={eventName} onChange={(e) => setEventName(e.target.value)} error={f("definition.eventName")} data-field="eventName" placeholder="purchase" hint="The event key pushed: dataLayer.push({event: …})" />
         ) : null}
         {type === "click" || type === "form_submit" ? (
-          <TextField label="CSS selector" value={selector} onChange={(e) => setSelector(e.target.value)} error={f("definition.selector")} placeholder={type === "click" ? "button.add-to-cart" : "form#signup"} />
+          <TextField label="CSS selector" value={selector} onChange={(e) => setSelector(e.target.value)} error={f("definition.selector")} data-field="selector" placeholder={type === "click" ? "button.add-to-cart" : "form#signup"} />
         ) : null}
         <SelectField label="Fire limit" value={fireLimit} onChange={(e) => setFireLimit(e.target.value)} error={f("definition.fireLimit")}>
           {Object.entries(LIMITS).map(([k, v]) => (
@@ -123,7 +131,7 @@ export function TriggerEditor({
         {conditions.length === 0 ? <p className="text-sm text-slate-500">No conditions: fires whenever the event above happens.</p> : null}
         {conditions.map((c, i) => (
           <div key={i} className="grid grid-cols-1 items-start gap-2 rounded-md bg-slate-50 p-3 sm:grid-cols-[10rem_12rem_10rem_1fr_auto]" role="group" aria-label={`Condition ${i + 1}`}>
-            <SelectField label={`Condition ${i + 1} source`} value={c.source} onChange={(e) => setCondition(i, { source: e.target.value, key: undefined })} error={f(`definition.conditions.${i}.source`)}>
+            <SelectField label={`Condition ${i + 1} source`} value={c.source} onChange={(e) => setCondition(i, { source: e.target.value, key: undefined })} error={f(`definition.conditions.${i}.source`)} data-field={`conditions.${i}.source`}>
               {Object.entries(SOURCES).map(([k, v]) => (
                 <option key={k} value={k}>
                   {v}
@@ -131,20 +139,16 @@ export function TriggerEditor({
               ))}
             </SelectField>
             {c.source === "data_layer" ? (
-              <TextField label={`Condition ${i + 1} path`} value={c.key ?? ""} onChange={(e) => setCondition(i, { key: e.target.value })} placeholder="ecommerce.value" error={f(`definition.conditions.${i}.key`)} />
+              <TextField label={`Condition ${i + 1} path`} value={c.key ?? ""} onChange={(e) => setCondition(i, { key: e.target.value })} placeholder="ecommerce.value" error={f(`definition.conditions.${i}.key`)} data-field={`conditions.${i}.key`} />
             ) : c.source === "variable" ? (
-              <SelectField label={`Condition ${i + 1} variable`} value={c.key ?? ""} onChange={(e) => setCondition(i, { key: e.target.value })} error={f(`definition.conditions.${i}.key`)}>
+              <SelectField label={`Condition ${i + 1} variable`} value={c.key ?? ""} onChange={(e) => setCondition(i, { key: e.target.value })} error={f(`definition.conditions.${i}.key`)} data-field={`conditions.${i}.key`}>
                 <option value="">Choose…</option>
-                {variables.map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {v.name}
-                  </option>
-                ))}
+                <ConditionVariableOptions variables={variables} />
               </SelectField>
             ) : (
               <div className="hidden sm:block" />
             )}
-            <SelectField label={`Condition ${i + 1} operator`} value={c.operator} onChange={(e) => setCondition(i, { operator: e.target.value })} error={f(`definition.conditions.${i}.operator`)}>
+            <SelectField label={`Condition ${i + 1} operator`} value={c.operator} onChange={(e) => setCondition(i, { operator: e.target.value })} error={f(`definition.conditions.${i}.operator`)} data-field={`conditions.${i}.operator`}>
               {Object.entries(OPERATOR_LABELS).map(([k, v]) => (
                 <option key={k} value={k}>
                   {v}
@@ -153,7 +157,7 @@ export function TriggerEditor({
             </SelectField>
             <div className="space-y-1">
               {c.source === "region" ? (
-                <SelectField label={`Condition ${i + 1} value`} value={c.value} onChange={(e) => setCondition(i, { value: e.target.value })} error={f(`definition.conditions.${i}.value`)}>
+                <SelectField label={`Condition ${i + 1} value`} value={c.value} onChange={(e) => setCondition(i, { value: e.target.value })} error={f(`definition.conditions.${i}.value`)} data-field={`conditions.${i}.value`}>
                   <option value="">Choose a region…</option>
                   {regions.map((r) => (
                     <option key={r} value={r}>
@@ -162,7 +166,13 @@ export function TriggerEditor({
                   ))}
                 </SelectField>
               ) : (
-                <TextField label={`Condition ${i + 1} value`} value={c.value} onChange={(e) => setCondition(i, { value: e.target.value })} error={f(`definition.conditions.${i}.value`)} />
+                <TextField
+                  label={`Condition ${i + 1} value`}
+                  value={c.value}
+                  onChange={(e) => setCondition(i, { value: e.target.value })}
+                  error={f(`definition.conditions.${i}.value`) ?? livePatternProblem(c)}
+                  data-field={`conditions.${i}.value`}
+                />
               )}
               <div className="flex gap-4 text-sm">
                 <label className="inline-flex items-center gap-1.5">
@@ -192,7 +202,7 @@ export function TriggerEditor({
             .filter((t) => t.id !== trigger?.id)
             .map((t) => (
               <label key={t.id} className="inline-flex items-center gap-1.5 text-sm">
-                <input type="checkbox" checked={blocking.includes(t.id)} onChange={(e) => setBlocking(e.target.checked ? [...blocking, t.id] : blocking.filter((b) => b !== t.id))} />
+                <input type="checkbox" data-field="blockingTriggerIds" checked={blocking.includes(t.id)} onChange={(e) => setBlocking(e.target.checked ? [...blocking, t.id] : blocking.filter((b) => b !== t.id))} />
                 {t.name}
               </label>
             ))}

@@ -2,12 +2,15 @@
 import { EntityList, type Owner } from "./entity-list";
 import { TRIGGER_TYPE_LABELS, TriggerEditor, describeCondition, type TriggerRow } from "./trigger-editor";
 import { Badge } from "../ui/primitives";
+import { builtinOf } from "@/lib/config/builtins";
 
-export function TriggersManager({ containerId, triggers, variables, regions, owners, canWrite }: { containerId: string; triggers: TriggerRow[]; variables: { id: string; name: string }[]; regions: string[]; owners: Owner[]; canWrite: boolean }) {
-  const variableName = (id: string) => variables.find((v) => v.id === id)?.name ?? "missing variable";
+export function TriggersManager({ initialField, initialEditing, containerId, triggers, variables, regions, owners, canWrite }: { containerId: string; triggers: TriggerRow[]; variables: { id: string; name: string }[]; regions: string[]; owners: Owner[]; canWrite: boolean; initialEditing?: string; initialField?: string }) {
+  const variableName = (id: string) => variables.find((v) => v.id === id)?.name ?? builtinOf(id)?.label ?? "missing variable";
   const triggerName = (id: string) => triggers.find((t) => t.id === id)?.name ?? "missing trigger";
   return (
     <EntityList
+      initialEditing={initialEditing}
+      initialField={initialField}
       noun="trigger"
       items={triggers}
       owners={owners}

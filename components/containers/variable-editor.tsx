@@ -10,6 +10,7 @@ import { useApiForm } from "../ui/use-api-form";
 import { CommonFields, EditorFrame, commonPayload, type Common } from "./common-fields";
 import type { EntityBase, Owner } from "./entity-list";
 import { errorAt } from "../sites/region-fields";
+import { variableDefinition } from "@/lib/schemas/config";
 
 type Definition = {
   kind: string;
@@ -51,10 +52,35 @@ export function describeVariable(d: Definition, variableName: (id: string) => st
   }
 }
 
-export function VariableEditor({ containerId, variable, variables, owners, onClose }: { containerId: string; variable: VariableRow | null; variables: VariableRow[]; owners: Owner[]; onClose: () => void }) {
+/** Said as you type: a data-layer path the schema would refuse (the same rule, lib/schemas/config.ts). */
+function livePathProblem(path: string): string | undefined {
+  if (!path.trim()) return undefined;
+  const r = variableDefinition.safeParse({ kind: "data_layer", path });
+  return r.success ? undefined : r.error.issues.find((i) => i.path[0] === "path")?.message.replace(/^must/, "Must");
+}
+
+export function VariableEditor({
+  containerId,
+  variable,
+  variables,
+  owners,
+  onClose,
+  onSaved,
+  initial,
+}: {
+  containerId: string;
+  variable: VariableRow | null;
+  variables: { id: string; name: string }[];
+  owners: Owner[];
+  onClose: () => void;
+  /** Called with the saved variable (the mapping dropdown selects a variable created from it). */
+  onSaved?: (saved: VariableRow) => void;
+  /** A new variable's starting definition (e.g. Number for a number parameter). */
+  initial?: Partial<Definition>;
+}) {
   const router = useRouter();
   const form = useApiForm();
-  const d = variable?.definition;
+  const d = variable?.definition ?? initial;
   const [common, setCommon] = useState<Common>({ name: variable?.name ?? "", description: variable?.description ?? "", ownerId: variable?.ownerId ?? "" });
   const [kind, setKind] = useState(d?.kind ?? "data_layer");
   const [path, setPath] = useState(d?.path ?? "");
@@ -82,9 +108,10 @@ export function VariableEditor({ containerId, variable, variables, owners, onClo
     };
     const body = { ...commonPayload(common), definition };
     const saved = await form.run(() =>
-      variable ? api("PATCH", `/variables/${variable.id}`, { ...body, revision: variable.revision }) : api("POST", `/containers/${containerId}/variables`, body),
+      variable ? api<VariableRow>("PATCH", `/variables/${variable.id}`, { ...body, revision: variable.revision }) : api<VariableRow>("POST", `/containers/${containerId}/variables`, body),
     );
     if (saved) {
+      onSaved?.(saved);
       onClose();
       router.refresh();
     }
@@ -101,18 +128,18 @@ export function VariableEditor({ containerId, variable, variables, owners, onClo
             </option>
           ))}
         </SelectField>
-        {kind === "data_layer" ? <TextField label="Data layer path" value={path} onChange={(e) => setPath(e.target.value)} error={f("path")} placeholder="ecommerce.value" hint="GA4 shape: ecommerce.items[].item_id collects a list" /> : null}
-        {kind === "url_query" ? <TextField label="Query parameter" value={key} onChange={(e) => setKey(e.target.value)} error={f("key")} placeholder="utm_source" /> : null}
-        {kind === "cookie" ? <TextField label="Cookie name" value={key} onChange={(e) => setKey(e.target.value)} error={f("key")} placeholder="_fbp" /> : null}
+        {kind === "data_layer" ? <TextField label="Data layer path" value={path} onChange={(e) => setPath(e.target.value)} error={f("path") ?? livePathProblem(path)} data-field="path" placeholder="ecommerce.value" hint="GA4 shape: ecommerce.items[].item_id collects a list" /> : null}
+        {kind === "url_query" ? <TextField label="Query parameter" value={key} onChange={(e) => setKey(e.target.value)} error={f("key")} data-field="key" placeholder="utm_source" /> : null}
+        {kind === "cookie" ? <TextField label="Cookie name" value={key} onChange={(e) => setKey(e.target.value)} error={f("key")} data-field="key" placeholder="_fbp" /> : null}
         {kind === "dom" ? (
           <>
-            <TextField label="CSS selector" value={selector} onChange={(e) => setSelector(e.target.value)} error={f("selector")} placeholder="#order-total" />
+            <TextField label="CSS selector" value={selector} onChange={(e) => setSelector(e.target.value)} error={f("selector")} data-field="selector" placeholder="#order-total" />
             <TextField label="Attribute" value={attribute} onChange={(e) => setAttribute(e.target.value)} error={f("attribute")} hint="Blank reads the element's text" placeholder="data-value" />
           </>
         ) : null}
-        {kind === "constant" ? <TextField label="Value" value={value} onChange={(e) => setValue(e.target.value)} error={f("value")} /> : null}
+        {kind === "constant" ? <TextField label="Value" value={value} onChange={(e) => setValue(e.target.value)} error={f("value")} data-field="value" /> : null}
         {kind === "lookup" ? (
-          <SelectField label="Input variable" value={input} onChange={(e) => setInput(e.target.value)} error={f("inputVariableId")}>
+          <SelectField label="Input variable" value={input} onChange={(e) => setInput(e.target.value)} error={f("inputVariableId")} data-field="inputVariableId">
             <option value="">Choose…</option>
             {variables
               .filter((v) => v.id !== variable?.id)

@@ -3,10 +3,12 @@ import { EntityList, type Owner } from "./entity-list";
 import { KIND_LABELS, VariableEditor, describeVariable, type VariableRow } from "./variable-editor";
 import { Badge } from "../ui/primitives";
 
-export function VariablesManager({ containerId, variables, owners, canWrite }: { containerId: string; variables: VariableRow[]; owners: Owner[]; canWrite: boolean }) {
+export function VariablesManager({ initialField, initialEditing, containerId, variables, owners, canWrite }: { containerId: string; variables: VariableRow[]; owners: Owner[]; canWrite: boolean; initialEditing?: string; initialField?: string }) {
   const variableName = (id: string) => variables.find((v) => v.id === id)?.name ?? "missing variable";
   return (
     <EntityList
+      initialEditing={initialEditing}
+      initialField={initialField}
       noun="variable"
       items={variables}
       owners={owners}

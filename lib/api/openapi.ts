@@ -4,6 +4,7 @@ import { z } from "zod";
 import * as s from "../schemas/resources";
 import * as c from "../schemas/config";
 import { importFile } from "../config/transfer";
+import { gtmExportBody, gtmImportQuery } from "../gtm/schema";
 import { deliveryQuery, deliveryReplay } from "../schemas/deliveries";
 import { healthQuery, qualityQuery } from "../schemas/health";
 import { streamQuery, testEventRequest } from "../schemas/stream";
@@ -97,6 +98,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/containers/{id}/diff", summary: "Semantic diff: from/to = draft, a version id, or env:<environment id>", permission: "version:read" },
   { method: "get", path: "/containers/{id}/export", summary: "Export the draft as JSON", permission: "container:read" },
   { method: "post", path: "/containers/{id}/import", summary: "Replace the draft from an exported file", permission: "draft:write", body: importFile, created: true },
+  { method: "post", path: "/containers/{id}/import-gtm", summary: "Import a Google Tag Manager web container export: mode=preview answers the report and the diff against the draft; mode=apply writes it (replace or merge, one transaction)", permission: "draft:write", body: gtmExportBody, query: gtmImportQuery, created: true },
   { method: "get", path: "/versions/{id}", summary: "Get a version with its snapshot", permission: "version:read" },
   { method: "post", path: "/versions/{id}/publish", summary: "Publish (or roll back) to an environment", permission: "version:publish", body: c.publishRequest, created: true },
   { method: "get", path: "/environments/{id}/history", summary: "Publish history of an environment", permission: "environment:read" },

@@ -6,6 +6,7 @@ import type { Snapshot } from "../versions/snapshot";
 import { nameAtDestination } from "../versions/names";
 import { META_STANDARD_EVENTS } from "../platforms/meta";
 import { platformOf } from "../platforms/registry";
+import { builtinRef, builtinsUsed, type Builtin } from "../config/builtins";
 import {
   Coerce,
   IGNORE_CASE,
@@ -84,9 +85,27 @@ export function trim<T extends unknown[]>(t: T, min: number): T {
 
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
+/**
+ * The built-in variables the configuration uses (enabled events' mappings, conditions on a
+ * variable), appended after the team's variables: a container carries only those.
+ */
+function builtinsOf(s: Snapshot): Builtin[] {
+  return builtinsUsed([
+    ...s.events.filter((e) => e.enabled).flatMap((e) => Object.values(e.mappings)),
+    ...s.triggers.flatMap((t) => t.conditions.flatMap((c) => (c.source === "variable" && typeof c.key === "string" ? [c.key] : []))),
+  ]);
+}
+
+function builtinVariable({ read }: Builtin): RuntimeVariable {
+  if (read.from === "page") return [VariableKind.page, Coerce.auto, read.path];
+  if (read.from === "element") return trim([VariableKind.element, Coerce.auto, read.property, read.closest], 3);
+  return [VariableKind.data_layer, code(Coerce, read.coerce ?? "auto", Coerce.auto), read.path];
+}
+
 export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig {
   const regionAt = positions(s.site.regions.map((r) => ({ id: r.code })));
-  const variableAt = positions(s.variables);
+  const builtins = builtinsOf(s);
+  const variableAt = positions([...s.variables, ...builtins.map((b) => ({ id: builtinRef(b.key) }))]);
   const triggerAt = positions(s.triggers);
   const events = s.events.filter((e) => e.enabled);
   const eventAt = positions(events);
@@ -101,7 +120,7 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
     r.consentDefault === "denied" ? 1 : 0,
   ]);
 
-  const variables = s.variables.map((v): RuntimeVariable => {
+  const own = s.variables.map((v): RuntimeVariable => {
     const kind = code(VariableKind, v.kind);
     const arg =
       kind === VariableKind.data_layer ? text(v.path)
@@ -115,6 +134,7 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
       : null;
     return trim([kind, code(Coerce, v.coerce ?? "auto", Coerce.auto), arg, arg2, typeof v.defaultValue === "string" && v.defaultValue !== "" ? v.defaultValue : undefined], 3);
   });
+  const variables = [...own, ...builtins.map(builtinVariable)];
 
   const triggers = s.triggers.map((t): RuntimeTrigger => {
     const type = code(TriggerType, t.type);
@@ -185,7 +205,7 @@ export function compileNames(s: Snapshot, target: { environment: { name: string 
     version: target.version,
     environment: target.environment.name,
     triggers: s.triggers.map((t) => t.name),
-    variables: s.variables.map((v) => v.name),
+    variables: [...s.variables.map((v) => v.name), ...builtinsOf(s).map((b) => b.label)],
     destinations: browserDestinations(s).map((d) => d.name),
   };
 }

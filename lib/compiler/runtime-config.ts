@@ -12,7 +12,8 @@ export enum TriggerType { data_layer_event, page_view, history_change, click, fo
 export enum Source { page_url, page_path, hostname, data_layer, variable, region }
 export enum Op { equals, contains, starts_with, ends_with, regex, lt, lte, gt, gte }
 export enum Limit { every_time, once_per_page, once_per_event_id }
-export enum VariableKind { data_layer, url_query, cookie, dom, constant, lookup }
+/** page and element: built-in variables only (lib/config/builtins.ts). */
+export enum VariableKind { data_layer, url_query, cookie, dom, constant, lookup, page, element }
 export enum Coerce { auto, string, number, list }
 /** The platforms with a tag (lib/platforms/registry.ts; webhooks have none), by their code in the configuration. */
 export enum Platform { meta, tiktok, ga4, google_ads, image_pixel, pinterest, snapchat }
@@ -44,7 +45,8 @@ export type RuntimeTrigger = [
 /**
  * Where a value comes from, by kind: data_layer [path] (ecommerce.items[].item_id);
  * url_query and cookie [name]; dom [selector, attribute (absent: the element's text)];
- * constant [value]; lookup [input variable's position, table].
+ * constant [value]; lookup [input variable's position, table]; page [dot path on window];
+ * element [property ("": tag#id), closest selector] of the element clicked or submitted.
  */
 export type RuntimeVariable = [
   kind: VariableKind,

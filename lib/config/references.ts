@@ -8,6 +8,7 @@ import type { Tx } from "../audit/record";
 import { ValidationError, type FieldProblem } from "../errors";
 import { webhookUrlProblem } from "../http/outbound-url";
 import type { DraftKind } from "./draft-entities";
+import { isBuiltinRef } from "./builtins";
 
 type Ref = { path: string; id: string; kind: "trigger" | "variable" | "event" };
 
@@ -37,8 +38,12 @@ export function eventReferences(input: { triggerIds?: string[]; mappings?: Recor
   ];
 }
 
-/** Throws a 422 naming each reference that is not an entity of this container (and team). */
-export async function assertReferences(tx: Tx, teamId: string, containerId: string, refs: Ref[]): Promise<void> {
+/**
+ * Throws a 422 naming each reference that is not an entity of this container (and team).
+ * Built-in variables (builtin:<key>) are no rows: the schemas check them.
+ */
+export async function assertReferences(tx: Tx, teamId: string, containerId: string, all: Ref[]): Promise<void> {
+  const refs = all.filter((r) => !(r.kind === "variable" && isBuiltinRef(r.id)));
   if (!refs.length) return;
   const ids = (kind: Ref["kind"]) => [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id))];
   const where = (kind: Ref["kind"]) => ({ where: { teamId, containerId, id: { in: ids(kind) } }, select: { id: true } });

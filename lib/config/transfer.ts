@@ -5,10 +5,11 @@
 import { z } from "zod";
 import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
-import { recordAudit } from "../audit/record";
+import { recordAudit, type Tx } from "../audit/record";
 import { ValidationError, type FieldProblem } from "../errors";
 import { fieldProblems } from "../schemas/problems";
 import { assertContainer } from "./draft-entities";
+import { isBuiltinRef } from "./builtins";
 import { loadDraft, type Snapshot } from "../versions/snapshot";
 import {
   containerEventDefinition,
@@ -150,6 +151,9 @@ export function planImport(file: ImportFile, current: Snapshot, teamPlanEvents: 
     return id ?? "missing";
   };
 
+  // A built-in variable (builtin:<key>) is written as such; the schemas refuse unknown ones.
+  const variableRef = (name: unknown, path: string) => (typeof name === "string" && isBuiltinRef(name) ? name : ref(variableIds, name, path, "variable"));
+
   const planEvents = new Map(teamPlanEvents.map((p) => [p.name, p.id]));
   const planEventsToCreate: ImportPlan["planEventsToCreate"] = [];
   const planSchema = planEventCreate.omit({ ownerId: true });
@@ -169,7 +173,7 @@ export function planImport(file: ImportFile, current: Snapshot, teamPlanEvents: 
     const { name, description, blockingTriggers, conditions, ...rest } = raw as Record<string, unknown> & { name: string; description: string };
     const blocking = Array.isArray(blockingTriggers) ? blockingTriggers.map((b, j) => ref(triggerIds, b, `triggers.${i}.blockingTriggers.${j}`, "trigger")) : [];
     const conds = Array.isArray(conditions)
-      ? conditions.map((c: Record<string, unknown>, j) => (c?.source === "variable" ? { ...c, key: ref(variableIds, c.key, `triggers.${i}.conditions.${j}.key`, "variable") } : c))
+      ? conditions.map((c: Record<string, unknown>, j) => (c?.source === "variable" ? { ...c, key: variableRef(c.key, `triggers.${i}.conditions.${j}.key`) } : c))
       : conditions;
     const definition = problems.parse(triggerDefinition, { ...rest, conditions: conds, blockingTriggerIds: blocking }, `triggers.${i}`);
     return { id: triggerIds.get(name)!, name, description, definition };
@@ -185,7 +189,7 @@ export function planImport(file: ImportFile, current: Snapshot, teamPlanEvents: 
         triggerIds: Array.isArray(tNames) ? tNames.map((t, j) => ref(triggerIds, t, `events.${i}.triggers.${j}`, "trigger")) : tNames,
         mappings:
           mappings && typeof mappings === "object"
-            ? Object.fromEntries(Object.entries(mappings).map(([k, v]) => [k, ref(variableIds, v, `events.${i}.mappings.${k}`, "variable")]))
+            ? Object.fromEntries(Object.entries(mappings).map(([k, v]) => [k, variableRef(v, `events.${i}.mappings.${k}`)]))
             : mappings,
       },
       `events.${i}`,
@@ -219,6 +223,13 @@ function randomId(): string {
   return `imp${crypto.randomUUID().replace(/-/g, "").slice(0, 22)}`;
 }
 
+/**
+ * An import rewrites the whole draft (hundreds of rows for a large container) in one
+ * transaction: Prisma's 5 s default was exceeded by a 100-trigger import on a loaded
+ * 2-core machine (P2028, the import lost). Imports are rare; 60 s bounds a stuck one.
+ */
+export const IMPORT_TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
+
 export async function importContainer(actor: Actor, containerId: string, file: ImportFile) {
   const db = await prisma();
   return db.$transaction(async (tx) => {
@@ -226,56 +237,71 @@ export async function importContainer(actor: Actor, containerId: string, file: I
     const current = await loadDraft(tx, containerId);
     const teamPlan = await tx.planEvent.findMany({ where: { teamId: actor.teamId }, select: { id: true, name: true } });
     const plan = planImport(file, current, teamPlan);
-    const { variables, triggers, events, destinations } = plan;
-
-    for (const p of plan.planEventsToCreate) {
-      const created = await tx.planEvent.create({ data: { teamId: actor.teamId, ...p } });
-      await recordAudit(tx, actor, { action: "create", entityType: "plan_event", entityId: created.id, entityLabel: created.name, after: { ...p, id: undefined, source: "import" } });
-    }
-
-    const before = current;
-    const previousRevisions = new Map<string, number>();
-    for (const rows of await Promise.all([
-      tx.trigger.findMany({ where: { containerId }, select: { id: true, revision: true } }),
-      tx.variable.findMany({ where: { containerId }, select: { id: true, revision: true } }),
-      tx.containerEvent.findMany({ where: { containerId }, select: { id: true, revision: true } }),
-      tx.destination.findMany({ where: { containerId }, select: { id: true, revision: true } }),
-    ])) {
-      for (const r of rows) previousRevisions.set(r.id, r.revision);
-    }
-    // Secrets survive an import for destinations that keep their name and platform.
-    const keptSecrets = new Map(
-      (await tx.destination.findMany({ where: { containerId }, select: { id: true, secrets: true, definition: true } })).map((d) => [d.id, d]),
-    );
-    await tx.destination.deleteMany({ where: { containerId } });
-    await tx.containerEvent.deleteMany({ where: { containerId } });
-    await tx.trigger.deleteMany({ where: { containerId } });
-    await tx.variable.deleteMany({ where: { containerId } });
-    const common = { teamId: actor.teamId, containerId };
-    // Kept entities keep their owner; their revision moves on, so an editor holding the
-    // pre-import revision gets a conflict instead of overwriting the import.
-    const owners = new Map([...current.triggers, ...current.variables, ...current.events, ...current.destinations].map((e) => [e.id, e.ownerId]));
-    const kept = (id: string) => ({ ownerId: owners.get(id) ?? null, revision: (previousRevisions.get(id) ?? 0) + 1 });
-    await tx.variable.createMany({ data: variables.map((v) => ({ ...common, ...kept(v.id), id: v.id, name: v.name, description: v.description, definition: v.definition })) });
-    await tx.trigger.createMany({ data: triggers.map((t) => ({ ...common, ...kept(t.id), id: t.id, name: t.name, description: t.description, definition: t.definition })) });
-    await tx.containerEvent.createMany({ data: events.map((e) => ({ ...common, ...kept(e.id), id: e.id, planEventId: e.planEventId, description: e.description, definition: e.definition })) });
-    await tx.destination.createMany({
-      data: destinations.map((d) => {
-        const old = keptSecrets.get(d.id);
-        const samePlatform = old && (old.definition as { platform: string }).platform === d.definition.platform;
-        return { ...common, ...kept(d.id), id: d.id, name: d.name, description: d.description, definition: d.definition, secrets: samePlatform ? old.secrets : null };
-      }),
-    });
-
-    const counts = { events: events.length, triggers: triggers.length, variables: variables.length, destinations: destinations.length };
+    const counts = await writeImport(tx, actor, containerId, current, plan);
     await recordAudit(tx, actor, {
       action: "import",
       entityType: "container",
       entityId: containerId,
       entityLabel: container.name,
-      before: { events: before.events.length, triggers: before.triggers.length, variables: before.variables.length, destinations: before.destinations.length },
+      before: countsOf(current),
       after: counts,
     });
     return counts;
+  }, IMPORT_TRANSACTION);
+}
+
+export type ImportCounts = { events: number; triggers: number; variables: number; destinations: number };
+
+export const countsOf = (s: Record<"events" | "triggers" | "variables" | "destinations", unknown[]>): ImportCounts => ({
+  events: s.events.length,
+  triggers: s.triggers.length,
+  variables: s.variables.length,
+  destinations: s.destinations.length,
+});
+
+/**
+ * Writes an import plan over the draft, inside the caller's transaction (the caller
+ * records the audit entry of the import as a whole). Plan events it creates are audited
+ * one by one.
+ */
+export async function writeImport(tx: Tx, actor: Actor, containerId: string, current: Snapshot, plan: ImportPlan): Promise<ImportCounts> {
+  const { variables, triggers, events, destinations } = plan;
+  for (const p of plan.planEventsToCreate) {
+    const created = await tx.planEvent.create({ data: { teamId: actor.teamId, ...p } });
+    await recordAudit(tx, actor, { action: "create", entityType: "plan_event", entityId: created.id, entityLabel: created.name, after: { ...p, id: undefined, source: "import" } });
+  }
+
+  const previousRevisions = new Map<string, number>();
+  for (const rows of await Promise.all([
+    tx.trigger.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+    tx.variable.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+    tx.containerEvent.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+    tx.destination.findMany({ where: { containerId }, select: { id: true, revision: true } }),
+  ])) {
+    for (const r of rows) previousRevisions.set(r.id, r.revision);
+  }
+  // Secrets survive an import for destinations that keep their name and platform.
+  const keptSecrets = new Map(
+    (await tx.destination.findMany({ where: { containerId }, select: { id: true, secrets: true, definition: true } })).map((d) => [d.id, d]),
+  );
+  await tx.destination.deleteMany({ where: { containerId } });
+  await tx.containerEvent.deleteMany({ where: { containerId } });
+  await tx.trigger.deleteMany({ where: { containerId } });
+  await tx.variable.deleteMany({ where: { containerId } });
+  const common = { teamId: actor.teamId, containerId };
+  // Kept entities keep their owner; their revision moves on, so an editor holding the
+  // pre-import revision gets a conflict instead of overwriting the import.
+  const owners = new Map([...current.triggers, ...current.variables, ...current.events, ...current.destinations].map((e) => [e.id, e.ownerId]));
+  const kept = (id: string) => ({ ownerId: owners.get(id) ?? null, revision: (previousRevisions.get(id) ?? 0) + 1 });
+  await tx.variable.createMany({ data: variables.map((v) => ({ ...common, ...kept(v.id), id: v.id, name: v.name, description: v.description, definition: v.definition })) });
+  await tx.trigger.createMany({ data: triggers.map((t) => ({ ...common, ...kept(t.id), id: t.id, name: t.name, description: t.description, definition: t.definition })) });
+  await tx.containerEvent.createMany({ data: events.map((e) => ({ ...common, ...kept(e.id), id: e.id, planEventId: e.planEventId, description: e.description, definition: e.definition })) });
+  await tx.destination.createMany({
+    data: destinations.map((d) => {
+      const old = keptSecrets.get(d.id);
+      const samePlatform = old && (old.definition as { platform: string }).platform === d.definition.platform;
+      return { ...common, ...kept(d.id), id: d.id, name: d.name, description: d.description, definition: d.definition, secrets: samePlatform ? old.secrets : null };
+    }),
   });
+  return countsOf(plan);
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { id } from "./common";
 import { NAMED_PLATFORMS, PLATFORM_KEYS, PLATFORMS as PLATFORM_REGISTRY, type PlatformKey } from "../platforms/registry";
 import type { IdField, SecretField } from "../platforms/types";
+import { builtinRefProblem } from "../config/builtins";
 
 /** The platforms whose events have names of their own (lib/platforms/registry.ts): the tracking plan's platform names. */
 export const PLATFORMS = NAMED_PLATFORMS;
@@ -81,8 +82,19 @@ export const STANDARD_PARAMETERS = ["value", "currency", "content_ids", "content
 export const USER_DATA_FIELDS = ["email", "phone", "first_name", "last_name", "city", "state", "zip", "country", "date_of_birth", "gender", "external_id"] as const;
 
 const triggerIdsField = z.array(id).max(20);
-/** parameter or user_data.<field> → variable id */
-const mappingsField = z.record(z.string().regex(/^(user_data\.)?[a-z][a-z0-9_]{0,39}$/, "must be a parameter name or user_data.<field>"), id);
+
+/** A variable's id, or a built-in variable's reference (builtin:page_url, lib/config/builtins.ts). */
+export const variableRef = id.meta({ description: "A variable's id, or a built-in variable: builtin:<key> (e.g. builtin:ecommerce_value)" });
+
+/** parameter or user_data.<field> → variable id or builtin:<key> */
+const mappingsField = z
+  .record(z.string().regex(/^(user_data\.)?[a-z][a-z0-9_]{0,39}$/, "must be a parameter name or user_data.<field>"), variableRef)
+  .superRefine((mappings, ctx) => {
+    for (const [target, ref] of Object.entries(mappings)) {
+      const problem = builtinRefProblem(ref, target);
+      if (problem) ctx.addIssue({ code: "custom", path: [target], message: problem });
+    }
+  });
 
 export const containerEventDefinition = z.strictObject({
   triggerIds: triggerIdsField.default([]),
@@ -115,7 +127,7 @@ export const CONDITION_SOURCES = ["page_url", "page_path", "hostname", "data_lay
 export const condition = z
   .strictObject({
     source: z.enum(CONDITION_SOURCES),
-    /** data_layer: a path such as ecommerce.value; variable: a variable id. */
+    /** data_layer: a path such as ecommerce.value; variable: a variable id or builtin:<key>. */
     key: z.string().trim().max(200).optional(),
     operator: z.enum(OPERATORS),
     value: z.string().max(1000),
@@ -126,6 +138,8 @@ export const condition = z
     if ((c.source === "data_layer" || c.source === "variable") && !c.key) {
       ctx.addIssue({ code: "custom", path: ["key"], message: c.source === "variable" ? "choose a variable" : "give a data layer path such as ecommerce.value" });
     }
+    const builtin = c.source === "variable" && c.key ? builtinRefProblem(c.key) : null;
+    if (builtin) ctx.addIssue({ code: "custom", path: ["key"], message: builtin });
     if (["lt", "lte", "gt", "gte"].includes(c.operator) && !Number.isFinite(Number(c.value))) {
       ctx.addIssue({ code: "custom", path: ["value"], message: "must be a number for <, <=, > and >=" });
     }

@@ -8,6 +8,7 @@ import type { Actor } from "../auth/actor";
 import { NotFoundError } from "../errors";
 import type { Snapshot } from "../versions/snapshot";
 import { liveScripts } from "../compiler/serve";
+import { builtinOf } from "../config/builtins";
 
 type Json = Record<string, unknown>;
 
@@ -76,7 +77,9 @@ export function eventExamples(snapshot: Snapshot): EventExample[] {
       const params: Json = {};
       const unmapped: string[] = [];
       for (const [param, variableId] of Object.entries(e.mappings)) {
-        const v = variables.get(variableId);
+        // A built-in that reads the data layer (Ecommerce value) is filled like a data-layer variable.
+        const read = builtinOf(variableId)?.read;
+        const v = read ? (read.from === "data_layer" && read.path !== "event" ? { kind: "data_layer", path: read.path } : undefined) : variables.get(variableId);
         const value = sample(param, types.get(param), currency);
         if (v?.kind === "data_layer" && typeof v.path === "string") setPath(push, v.path, value);
         else if (v?.kind === "constant") continue;

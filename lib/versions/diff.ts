@@ -2,6 +2,7 @@
 // id, so a renamed trigger shows as a rename rather than a removal and an addition;
 // changes listed field by field; references shown by name, not by id.
 import type { Snapshot } from "./snapshot";
+import { BUILTINS, builtinRef } from "../config/builtins";
 
 export type FieldChange = { path: string; before: unknown; after: unknown };
 export type DiffEntry = {
@@ -44,7 +45,7 @@ export function fieldChanges(before: Record<string, unknown>, after: Record<stri
 /** Replaces ids in references by the names they point to, per snapshot. */
 function humanize(s: Snapshot): Record<DiffEntry["entityType"], Keyed> {
   const triggerName = new Map(s.triggers.map((t) => [t.id, t.name]));
-  const variableName = new Map(s.variables.map((v) => [v.id, v.name]));
+  const variableName = new Map([...BUILTINS.map((b) => [builtinRef(b.key), b.label] as const), ...s.variables.map((v) => [v.id, v.name] as const)]);
   const eventName = new Map(s.events.map((e) => [e.id, e.name]));
   const planName = new Map(s.planEvents.map((p) => [p.id, p.name]));
   const name = (map: Map<string, string>, id: unknown) => (typeof id === "string" ? (map.get(id) ?? `(missing ${id})`) : id);

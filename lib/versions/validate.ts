@@ -4,12 +4,17 @@ import { PLATFORM_FIELDS, type DestinationPlatform } from "../schemas/config";
 import { platformOf } from "../platforms/registry";
 import { nameAtDestination } from "./names";
 import type { Snapshot } from "./snapshot";
+import { builtinOf } from "../config/builtins";
+import type { IdField, SecretField } from "../platforms/types";
 
 export type Problem = {
   entityType: "event" | "trigger" | "variable" | "destination";
   entityId: string;
   entityName: string;
+  /** The field's path in the entity (the API's); `where` names it as the form does. */
   field: string;
+  /** The field as the form labels it: "Condition 2 value", "Pixel ID", "Parameter value". */
+  where: string;
   message: string;
 };
 
@@ -23,16 +28,64 @@ export function regexError(pattern: string, ignoreCase: boolean): string | null 
   }
 }
 
+/** What is wrong with a regex condition's pattern, in the form's words; null when it compiles. The trigger editor says it as you type. */
+export function patternProblem(condition: { operator: string; value: string; ignoreCase?: boolean }): string | null {
+  if (condition.operator !== "regex") return null;
+  const error = regexError(condition.value, condition.ignoreCase ?? false);
+  return error ? `the pattern does not compile (${error})` : null;
+}
+
+/** What is wrong with a platform id's value; null when it is fine. The destination editor says it as you type (empty: only when `required`). */
+export function idProblem(field: IdField, value: string | undefined, required = true): string | null {
+  if (!value) return required && !field.optional ? `${field.label} is missing (${field.hint})` : null;
+  return field.pattern && !field.pattern.test(value) ? `${field.label} looks wrong: expected ${field.hint}` : null;
+}
+
+/** A problem as one sentence: "Condition 2 value — the pattern does not compile (…)", "Pixel ID is missing (…)". */
+export function problemSentence(p: Pick<Problem, "where" | "message">): string {
+  if (p.message.startsWith(p.where)) return p.message;
+  return /^(is|refers|makes|looks)\b/.test(p.message) ? `${p.where} ${p.message}` : `${p.where} — ${p.message}`;
+}
+
+/** A field path as the editors label it (their labels, numbered from 1). */
+export function fieldWords(entityType: Problem["entityType"], field: string, labels: { ids?: IdField[]; secrets?: SecretField[]; eventName?: (i: number) => string | undefined } = {}): string {
+  const parts = field.split(".");
+  const n = (i: string) => Number(i) + 1;
+  if (entityType === "event") {
+    if (parts[0] === "mappings") return parts[1] === "user_data" ? `User data ${parts[2]}` : `Parameter ${parts[1]}`;
+    if (parts[0] === "triggerIds") return `Trigger ${n(parts[1])} of "Fired by"`;
+    if (parts[0] === "planEventId") return "Event from the tracking plan";
+  }
+  if (entityType === "trigger") {
+    if (parts[0] === "conditions") return `Condition ${n(parts[1])} ${parts[2] === "key" ? "variable or path" : (parts[2] ?? "")}`.trim();
+    if (parts[0] === "blockingTriggerIds") return `Blocking trigger ${n(parts[1])}`;
+    if (parts[0] === "eventName") return "Data layer event name";
+    if (parts[0] === "selector") return "CSS selector";
+  }
+  if (entityType === "variable") {
+    if (parts[0] === "inputVariableId") return "Input variable";
+    if (parts[0] === "path") return "Data layer path";
+  }
+  if (entityType === "destination") {
+    if (parts[0] === "ids") return labels.ids?.find((f) => f.key === parts[1])?.label ?? parts[1];
+    if (parts[0] === "secrets") return labels.secrets?.find((f) => f.key === parts[1])?.label ?? parts[1];
+    if (parts[0] === "events") return `Event ${labels.eventName?.(Number(parts[1])) ?? n(parts[1])}`;
+    if (parts[0] === "regions") return `Region ${n(parts[1])}`;
+  }
+  return field;
+}
+
 export function validateSnapshot(s: Snapshot): Problem[] {
   const problems: Problem[] = [];
   const triggerIds = new Set(s.triggers.map((t) => t.id));
-  const variableIds = new Set(s.variables.map((v) => v.id));
+  const ids = new Set(s.variables.map((v) => v.id));
+  const variableIds = { has: (ref: string) => ids.has(ref) || builtinOf(ref) !== undefined };
   const eventIds = new Set(s.events.map((e) => e.id));
   const regionCodes = new Set(s.site.regions.map((r) => r.code));
   const plans = new Map(s.planEvents.map((p) => [p.id, p]));
 
   for (const e of s.events) {
-    const add = (field: string, message: string) => problems.push({ entityType: "event", entityId: e.id, entityName: e.name, field, message });
+    const add = (field: string, message: string) => problems.push({ entityType: "event", entityId: e.id, entityName: e.name, field, where: fieldWords("event", field), message });
     e.triggerIds.forEach((id, i) => {
       if (!triggerIds.has(id)) add(`triggerIds.${i}`, "refers to a trigger that does not exist");
     });
@@ -51,17 +104,15 @@ export function validateSnapshot(s: Snapshot): Problem[] {
   }
 
   for (const t of s.triggers) {
-    const add = (field: string, message: string) => problems.push({ entityType: "trigger", entityId: t.id, entityName: t.name, field, message });
+    const add = (field: string, message: string) => problems.push({ entityType: "trigger", entityId: t.id, entityName: t.name, field, where: fieldWords("trigger", field), message });
     t.blockingTriggerIds.forEach((id, i) => {
       if (id === t.id) add(`blockingTriggerIds.${i}`, "a trigger cannot block itself");
       else if (!triggerIds.has(id)) add(`blockingTriggerIds.${i}`, "refers to a trigger that does not exist");
     });
     t.conditions.forEach((c, i) => {
       const condition = c as { source: string; key?: string; operator: string; value: string; ignoreCase?: boolean };
-      if (condition.operator === "regex") {
-        const error = regexError(condition.value, condition.ignoreCase ?? false);
-        if (error) add(`conditions.${i}.value`, `is not a valid regular expression: ${error}`);
-      }
+      const pattern = patternProblem(condition);
+      if (pattern) add(`conditions.${i}.value`, pattern);
       if (condition.source === "variable" && condition.key && !variableIds.has(condition.key)) {
         add(`conditions.${i}.key`, "refers to a variable that does not exist");
       }
@@ -74,7 +125,7 @@ export function validateSnapshot(s: Snapshot): Problem[] {
   const variables = new Map(s.variables.map((v) => [v.id, v]));
   for (const v of s.variables) {
     if (v.kind !== "lookup") continue;
-    const add = (field: string, message: string) => problems.push({ entityType: "variable", entityId: v.id, entityName: v.name, field, message });
+    const add = (field: string, message: string) => problems.push({ entityType: "variable", entityId: v.id, entityName: v.name, field, where: fieldWords("variable", field), message });
     const input = v.inputVariableId as string | undefined;
     if (!input || !variables.has(input)) {
       add("inputVariableId", "refers to a variable that does not exist");
@@ -95,14 +146,13 @@ export function validateSnapshot(s: Snapshot): Problem[] {
   }
 
   for (const d of s.destinations) {
-    const add = (field: string, message: string) => problems.push({ entityType: "destination", entityId: d.id, entityName: d.name, field, message });
     const fields = PLATFORM_FIELDS[d.platform as DestinationPlatform];
+    const eventName = (i: number) => s.events.find((e) => e.id === d.events[i]?.eventId)?.name;
+    const add = (field: string, message: string) =>
+      problems.push({ entityType: "destination", entityId: d.id, entityName: d.name, field, where: fieldWords("destination", field, { ids: fields?.ids, secrets: fields?.secrets, eventName }), message });
     for (const f of fields?.ids ?? []) {
-      const value = d.ids[f.key];
-      if (!value) {
-        if (!f.optional) add(`ids.${f.key}`, `${f.label} is missing (${f.hint})`);
-      }
-      else if (f.pattern && !f.pattern.test(value)) add(`ids.${f.key}`, `${f.label} looks wrong: expected ${f.hint}`);
+      const problem = idProblem(f, d.ids[f.key]);
+      if (problem) add(`ids.${f.key}`, problem);
     }
     for (const secret of fields?.secrets ?? []) {
       if (secret.required && !d.secretsSet.includes(secret.key)) add(`secrets.${secret.key}`, `${secret.label} is required: ${secret.required}`);

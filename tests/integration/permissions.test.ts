@@ -279,6 +279,11 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
     const file = expectStatus(await w.team.owner.get(`/containers/${w.versionContainerId}/export`), 200);
     return { path: `/containers/${w.versionContainerId}/import`, body: file };
   },
+  // Merged into the versioned container's draft: one variable more, one audit entry.
+  "post /containers/{id}/import-gtm": async (w) => ({
+    path: `/containers/${w.versionContainerId}/import-gtm?mode=apply&strategy=merge`,
+    body: { exportFormatVersion: 2, containerVersion: { container: { usageContext: ["WEB"] }, variable: [{ variableId: "1", name: `GTM dl ${uid()}`, type: "v", parameter: [{ type: "TEMPLATE", key: "name", value: "ecommerce.value" }] }] } },
+  }),
   "get /versions/{id}": async (w) => ({ path: `/versions/${w.versionId}` }),
   "post /versions/{id}/publish": async (w) => {
     const history = `/environments/${w.versionEnvironmentId}/history`;

@@ -1,6 +1,7 @@
 // Draft validation, the semantic diff (renames included) and the import/export round trip.
 import { describe, expect, test } from "vitest";
-import { validateSnapshot } from "../../lib/versions/validate";
+import { fieldWords, idProblem, patternProblem, problemSentence, validateSnapshot } from "../../lib/versions/validate";
+import { PLATFORM_FIELDS } from "../../lib/schemas/config";
 import { diffSnapshots } from "../../lib/versions/diff";
 import { exportSnapshot, importFile, planImport } from "../../lib/config/transfer";
 import { ValidationError } from "../../lib/errors";
@@ -59,7 +60,7 @@ describe("validateSnapshot", () => {
     s.triggers[0].conditions[0].value = "^/checkout/(thanks";
     const [problem] = validateSnapshot(s);
     expect(problem).toMatchObject({ entityType: "trigger", field: "conditions.0.value" });
-    expect(problem.message).toMatch(/not a valid regular expression: .*Unterminated group/);
+    expect(problem.message).toMatch(/^the pattern does not compile \(.*Unterminated group\)$/);
   });
 
   test("required parameters without a mapping are listed, unless the event is disabled", () => {
@@ -255,5 +256,46 @@ describe("export and import", () => {
     const result = importFile.safeParse({ format: "tagpipe.container", formatVersion: 2 });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0].message).toMatch(/must be 1/);
+  });
+});
+
+describe("problems in the form's words", () => {
+  test.each([
+    ["trigger", "conditions.1.value", "Condition 2 value"],
+    ["trigger", "conditions.0.key", "Condition 1 variable or path"],
+    ["trigger", "blockingTriggerIds.0", "Blocking trigger 1"],
+    ["event", "mappings.value", "Parameter value"],
+    ["event", "mappings.user_data.email", "User data email"],
+    ["event", "triggerIds.1", 'Trigger 2 of "Fired by"'],
+    ["variable", "inputVariableId", "Input variable"],
+    ["destination", "regions.0", "Region 1"],
+  ] as const)("%s %s reads %s", (entityType, field, words) => {
+    expect(fieldWords(entityType, field)).toBe(words);
+  });
+
+  test("each problem of a broken draft is one sentence naming the field as the form does, never its path", () => {
+    const s = validSnapshot();
+    s.triggers[0].conditions[1] = { ...s.triggers[0].conditions[1], operator: "regex", value: "(" };
+    delete s.events[0].mappings.currency;
+    s.destinations[0].ids = { pixelId: "pixel-abc" };
+    s.destinations[0].events = [{ eventId: "e1" }, { eventId: "gone" }];
+    const sentences = validateSnapshot(s).map((p) => `${p.entityType} ${p.entityName}: ${problemSentence(p)}`);
+    expect(sentences).toEqual([
+      "event purchase: Parameter currency is required by the tracking plan but not mapped to a variable",
+      "trigger Purchase push: Condition 2 value — the pattern does not compile (/(/: Unterminated group)",
+      "destination Meta: Pixel ID looks wrong: expected digits, from Events Manager",
+      "destination Meta: Event 2 refers to an event that is not in this container",
+    ]);
+    for (const sentence of sentences) expect(sentence).not.toMatch(/\b(conditions|mappings|ids|events)\.\w/);
+  });
+
+  test("a platform id is checked as the form types it: empty is not flagged until a version needs it", () => {
+    const pixel = PLATFORM_FIELDS.meta.ids.find((f) => f.key === "pixelId")!;
+    expect(idProblem(pixel, "pixel-abc", false)).toBe("Pixel ID looks wrong: expected digits, from Events Manager");
+    expect(idProblem(pixel, "", false)).toBeNull();
+    expect(idProblem(pixel, "", true)).toBe("Pixel ID is missing (digits, from Events Manager)");
+    expect(idProblem(pixel, "123456789012345", true)).toBeNull();
+    expect(patternProblem({ operator: "regex", value: "^/checkout/(thanks" })).toMatch(/^the pattern does not compile/);
+    expect(patternProblem({ operator: "equals", value: "(" })).toBeNull();
   });
 });

@@ -84,6 +84,12 @@ export default async function ContainerOverviewPage({ params }: { params: Promis
         ) : (
           <p className="text-sm text-slate-600">Importing replaces the draft, so it needs an editor, publisher or owner.</p>
         )}
+        <p className="mt-4 border-t border-slate-100 pt-3 text-sm">
+          <Link href={`${base}/gtm`} className="font-medium text-indigo-700 hover:underline">
+            Import a Google Tag Manager container →
+          </Link>{" "}
+          <span className="text-slate-600">a report of every tag, trigger and variable, and the changes, before anything is written.</span>
+        </p>
       </Card>
     </div>
   );

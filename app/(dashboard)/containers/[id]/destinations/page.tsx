@@ -6,9 +6,9 @@ import type { DestinationRow } from "@/components/containers/destination-editor"
 
 export const metadata = { title: "Destinations" };
 
-export default async function DestinationsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string }> }) {
+export default async function DestinationsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string; field?: string }> }) {
   const { id } = await params;
-  const { edit } = await searchParams;
+  const { edit, field } = await searchParams;
   const { actor, draft, owners } = await loadWorkspace(id);
   const destinations = (await listDraft(actor, "destination", id)) as unknown as DestinationRow[];
   const plan = new Map(draft.planEvents.map((p) => [p.id, p.platformNames]));
@@ -21,6 +21,7 @@ export default async function DestinationsPage({ params, searchParams }: { param
       owners={owners}
       canWrite={can(actor.role, "draft:write")}
       initialEditing={edit}
+      initialField={field}
     />
   );
 }

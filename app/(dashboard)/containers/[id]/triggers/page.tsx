@@ -6,8 +6,9 @@ import type { TriggerRow } from "@/components/containers/trigger-editor";
 
 export const metadata = { title: "Triggers" };
 
-export default async function TriggersPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function TriggersPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string; field?: string }> }) {
   const { id } = await params;
+  const { edit, field } = await searchParams;
   const { actor, draft, owners } = await loadWorkspace(id);
   const triggers = (await listDraft(actor, "trigger", id)) as unknown as TriggerRow[];
   return (
@@ -18,6 +19,8 @@ export default async function TriggersPage({ params }: { params: Promise<{ id: s
       regions={draft.site.regions.map((r) => r.code)}
       owners={owners}
       canWrite={can(actor.role, "draft:write")}
+      initialEditing={edit}
+      initialField={field}
     />
   );
 }

@@ -6,9 +6,10 @@ import type { VariableRow } from "@/components/containers/variable-editor";
 
 export const metadata = { title: "Variables" };
 
-export default async function VariablesPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function VariablesPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string; field?: string }> }) {
   const { id } = await params;
+  const { edit, field } = await searchParams;
   const { actor, owners } = await loadWorkspace(id);
   const variables = (await listDraft(actor, "variable", id)) as unknown as VariableRow[];
-  return <VariablesManager containerId={id} variables={variables} owners={owners} canWrite={can(actor.role, "draft:write")} />;
+  return <VariablesManager containerId={id} variables={variables} owners={owners} canWrite={can(actor.role, "draft:write")} initialEditing={edit} initialField={field} />;
 }
