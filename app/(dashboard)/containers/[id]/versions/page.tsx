@@ -42,6 +42,7 @@ export default async function VersionsPage({ params, searchParams }: { params: P
 
   const sides: DiffSide[] = [
     { value: "draft", label: "Draft (not yet a version)" },
+    { value: "empty", label: "Nothing (before the first version)" },
     ...environments.map((e) => ({ value: `env:${e.id}`, label: `Live in ${e.name} (${e.version ? `v${e.version.number}` : "nothing"})` })),
     ...versions.map((v) => ({ value: v.id, label: `v${v.number}${v.note ? ` — ${v.note.slice(0, 40)}` : ""}` })),
   ];
@@ -78,15 +79,16 @@ export default async function VersionsPage({ params, searchParams }: { params: P
           canPublish={can(actor.role, "version:publish")}
           collectorWarning={collectorWarning}
           environments={environments.map((e) => ({ id: e.id, name: e.name, live: e.version?.number ?? null, production: e.kind === "production" }))}
-          versions={versions.map((v) => ({
+          versions={versions.map((v, i) => ({
             id: v.id,
             number: v.number,
             note: v.note,
             authorLabel: v.authorLabel,
             createdAt: v.createdAt.toISOString(),
             liveIn: v.environments.map((e) => e.name),
-            diffHref: `${base}?${new URLSearchParams({ from: live, to: v.id })}#diff`,
-            diffLabel: production ? `Diff v${v.number} against ${production.name}` : `Diff v${v.number}`,
+            // What this version changed: compared with the version before it (the first, with nothing).
+            diffHref: `${base}?${new URLSearchParams({ from: versions[i + 1]?.id ?? "empty", to: v.id })}#diff`,
+            diffLabel: versions[i + 1] ? `Diff v${v.number} against v${versions[i + 1].number}` : `Diff v${v.number} (the first version)`,
           }))}
         />
       </Card>
