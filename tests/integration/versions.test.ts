@@ -116,7 +116,7 @@ describe.each(inject("servers"))("versions and publishing on $name", ({ url }) =
     const diff = expectStatus(await api.get(`/containers/${containerId}/diff?from=env:${envs.production.id}&to=draft`), 200);
     expect(diff.changes).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ change: "renamed", entityType: "trigger", name: "Thank-you purchase", previousName: "Purchase push", fields: [{ path: "name", before: "Purchase push", after: "Thank-you purchase" }] }),
+        expect.objectContaining({ change: "renamed", entityType: "trigger", name: "Thank-you purchase", previousName: "Purchase push", sentences: ["renamed from Purchase push to Thank-you purchase"] }),
       ]),
     );
     const v2 = expectStatus(await api.post(`/containers/${containerId}/versions`, { note: "rename" }), 201);
