@@ -13,6 +13,8 @@ type Query = z.infer<typeof auditQuery>;
 function where(actor: Actor, query: Query): Prisma.AuditEntryWhereInput {
   const range = auditRange(query);
   const words = query.q ? { contains: query.q, mode: "insensitive" as const } : null;
+  // "publish request" finds the publish_request entries and the request_publish action.
+  const snake = query.q ? { contains: query.q.trim().replace(/\s+/g, "_"), mode: "insensitive" as const } : null;
   return {
     teamId: actor.teamId,
     entityType: query.entityType,
@@ -20,7 +22,7 @@ function where(actor: Actor, query: Query): Prisma.AuditEntryWhereInput {
     ...(range.gte || range.lt ? { createdAt: range } : {}),
     AND: [
       query.actor ? { OR: [{ actorUserId: query.actor }, { actorTokenId: query.actor }] } : {},
-      words ? { OR: [{ entityLabel: words }, { actorLabel: words }, { action: words }, { entityType: words }] } : {},
+      words ? { OR: [{ entityLabel: words }, { actorLabel: words }, { action: snake! }, { entityType: snake! }] } : {},
     ],
   };
 }

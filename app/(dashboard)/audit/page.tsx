@@ -31,12 +31,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <PageHeader title="Audit log" description="Every change to this team, through the dashboard or the API: who, when, and what changed, in words." />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-3" aria-label="Filter the audit log">
         <div>
-          <label htmlFor="q" className="block text-sm font-medium text-slate-800">
-            Search
-          </label>
-          <input id="q" name="q" type="search" defaultValue={raw.q ?? ""} placeholder="Item, person or action" maxLength={100} className={`${INPUT} w-56 pr-2`} />
-        </div>
-        <div>
           <label htmlFor="entityType" className="block text-sm font-medium text-slate-800">
             Kind of item
           </label>
@@ -61,6 +55,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </option>
             ))}
           </select>
+        </div>
+        <div>
+          <label htmlFor="q" className="block text-sm font-medium text-slate-800">
+            Search
+          </label>
+          <input id="q" name="q" type="search" defaultValue={raw.q ?? ""} placeholder="Item, person or action" maxLength={100} className={`${INPUT} w-56 pr-2`} />
         </div>
         <div>
           <label htmlFor="from" className="block text-sm font-medium text-slate-800">
