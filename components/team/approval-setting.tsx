@@ -10,13 +10,19 @@ export function ApprovalSetting({ required, canChange }: { required: boolean; ca
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // Shown at once; put back if the server refuses.
+  const [value, setValue] = useState(required);
 
   async function change(next: boolean) {
+    setValue(next);
     setPending(true);
     setSaved(null);
     const result = await api("PATCH", "/team", { productionNeedsApproval: next });
     setPending(false);
-    if (!result.ok) return setError(result.message);
+    if (!result.ok) {
+      setValue(!next);
+      return setError(result.message);
+    }
     setError(null);
     setSaved(next ? "Saved: production now needs approval." : "Saved: publishers publish to production directly.");
     router.refresh();
@@ -26,7 +32,7 @@ export function ApprovalSetting({ required, canChange }: { required: boolean; ca
     <div className="space-y-2 text-sm">
       {error ? <Alert>{error}</Alert> : null}
       <label className="flex items-start gap-2">
-        <input type="checkbox" className="mt-0.5 size-4" checked={required} disabled={!canChange || pending} onChange={(e) => change(e.target.checked)} aria-describedby="approval-help" />
+        <input type="checkbox" className="mt-0.5 size-4" checked={value} disabled={!canChange || pending} onChange={(e) => change(e.target.checked)} aria-describedby="approval-help" />
         <span className="font-medium text-slate-900">Production needs approval</span>
       </label>
       <p id="approval-help" className="text-slate-600">
