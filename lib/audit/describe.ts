@@ -27,10 +27,6 @@ const VERBS: Record<string, string> = {
   unmute: "unmuted",
   reset: "reset to its defaults",
   test: "sent a test through",
-  request_publish: "asked to publish",
-  approve: "approved",
-  reject: "rejected",
-  withdraw: "withdrew",
   require_approval: "changed the publishing rule of",
 };
 
@@ -53,11 +49,14 @@ export const NOUNS: Record<string, string> = {
   incident: "incident",
   alert_rule: "alert rule",
   alert_channel: "alert channel",
-  publish_request: "the publish request",
+  publish_request: "publish request",
 };
+
+const REQUEST_VERBS: Record<string, string> = { request_publish: "asked to publish to", approve: "approved publishing to", reject: "rejected publishing to" };
 
 export function describeAudit(entry: { action: string; entityType: string; entityLabel: string }): string {
   if (entry.action === "join") return `joined the team (${entry.entityLabel})`;
+  if (entry.entityType === "publish_request" && REQUEST_VERBS[entry.action]) return `${REQUEST_VERBS[entry.action]} ${entry.entityLabel}`;
   return [VERBS[entry.action] ?? entry.action, NOUNS[entry.entityType] ?? entry.entityType, entry.entityLabel].filter(Boolean).join(" ");
 }
 
@@ -100,7 +99,6 @@ export function describeAuditChanges(entry: AuditLike, names: Names): string[] {
     case "request_publish":
     case "approve":
     case "reject":
-    case "withdraw":
       return [
         ...(after.version !== undefined ? [`${versionWords(after.version)} to ${words(after.environment)}`] : []),
         ...note(after.note),

@@ -214,8 +214,8 @@ describe("safe publishing and approvals", () => {
     await visible(entries.getByText(`${publisherName}`).first());
     await owner.goto(`${base}/audit?${new URLSearchParams({ entityType: "publish_request" })}`);
     const text = await owner.getByRole("list", { name: "Audit entries" }).innerText();
-    expect(text).toMatch(/approved the publish request/);
-    expect(text).toMatch(/rejected the publish request/);
+    expect(text).toMatch(/approved publishing to .* \/ production/);
+    expect(text).toMatch(/rejected publishing to .* \/ production/);
     expect(text).toContain("comment: “Keep TEST1 until Monday”");
     await owner.goto(`${base}/audit?${new URLSearchParams({ entityType: "destination" })}`);
     const destination = await owner.getByRole("list", { name: "Audit entries" }).innerText();

@@ -83,7 +83,11 @@ export default async function VersionsPage({ params, searchParams }: { params: P
       </Card>
 
       <div id="diff" className="scroll-mt-4">
-        <Card title="Changes" description={`What changes between two sides. By default: the draft compared with ${liveLabel}, i.e. what the next version would change there.`}>
+        <Card title="Changes" description={
+            request
+              ? `The publish request: what v${request.version.number} would change in ${request.environment.name}, and the decision.`
+              : `What changes between two sides. By default: the draft compared with ${liveLabel}, i.e. what the next version would change there.`
+          }>
           <div className="space-y-4">
             {request ? <DecisionPanel request={requestView(request)} canDecide={can(actor.role, "version:publish")} isRequester={isRequester(actor, request)} /> : null}
             <DiffPicker action={base} sides={sides} from={from} to={to} />
