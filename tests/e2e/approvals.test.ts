@@ -158,6 +158,7 @@ describe("safe publishing and approvals", () => {
     await visible(bell);
     await bell.click();
     await publisher.waitForURL("**/notifications");
+    await visible(publisher.getByRole("list", { name: "Notifications" }));
     await screenshot(publisher, "approvals-notifications");
     await publisher.getByRole("link", { name: new RegExp(`${editorName} asks to publish .* v2 to production`) }).click();
     await publisher.waitForURL(/request=/);
