@@ -20,7 +20,7 @@ const LINKS = [
   { href: "/settings", label: "Settings" },
 ];
 
-export function Nav({ teamName, userName, role }: { teamName: string; userName: string; role: string }) {
+export function Nav({ teamName, userName, role, unread = 0 }: { teamName: string; userName: string; role: string; unread?: number }) {
   const pathname = usePathname();
   return (
     // Below md the sidebar becomes a bar above the page (links scroll sideways), so a 390 px screen keeps its width for the page.
@@ -60,6 +60,15 @@ export function Nav({ teamName, userName, role }: { teamName: string; userName: 
       <div className="flex flex-wrap items-center gap-x-3 border-t border-slate-100 px-4 py-2 text-sm md:block md:py-3">
         <p className="truncate font-medium text-slate-800">{userName}</p>
         <p className="text-xs text-slate-500">{role}</p>
+        <Link
+          href="/notifications"
+          aria-current={pathname === "/notifications" ? "page" : undefined}
+          aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
+          className="inline-flex items-center gap-1.5 text-sm font-medium text-slate-700 hover:underline md:mt-2 md:flex"
+        >
+          Notifications
+          {unread ? <span className="rounded-full bg-indigo-600 px-1.5 text-xs font-semibold text-white">{unread}</span> : null}
+        </Link>
         <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className="text-sm font-medium text-indigo-700 hover:underline md:mt-2">
           Sign out
         </button>

@@ -1,5 +1,5 @@
 // The semantic diff between two sides (the draft, a version, or what an environment
-// serves): a GET form to pick them, and per entity what happened and which fields moved.
+// serves): a GET form to pick them, and per entity what happened, in sentences.
 import Form from "next/form";
 import type { DiffEntry } from "@/lib/versions/diff";
 import { Badge, Button, EmptyState } from "../ui/primitives";
@@ -16,11 +16,6 @@ const ENTITY_LABEL: Record<DiffEntry["entityType"], string> = {
   variable: "Variable",
   destination: "Destination",
 };
-
-function show(value: unknown) {
-  if (value === undefined) return <span className="text-slate-400">—</span>;
-  return <span className="font-mono text-xs break-all text-slate-900">{typeof value === "string" ? value : JSON.stringify(value)}</span>;
-}
 
 export function DiffPicker({ action, sides, from, to }: { action: string; sides: DiffSide[]; from: string; to: string }) {
   const select = "block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600";
@@ -57,26 +52,13 @@ export function DiffPicker({ action, sides, from, to }: { action: string; sides:
   );
 }
 
-function FieldTable({ entry }: { entry: DiffEntry }) {
+function Sentences({ entry }: { entry: DiffEntry }) {
   return (
-    <table className="mt-2 w-full table-fixed text-left text-sm" aria-label={`Changed fields of ${entry.name}`}>
-      <thead>
-        <tr className="text-xs uppercase tracking-wide text-slate-500">
-          <th scope="col" className="w-1/4 py-1 pr-3 font-semibold">Field</th>
-          <th scope="col" className="py-1 pr-3 font-semibold">Before</th>
-          <th scope="col" className="py-1 font-semibold">After</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {entry.fields.map((f) => (
-          <tr key={f.path}>
-            <td className="py-1 pr-3 align-top font-mono text-xs break-all text-slate-600">{f.path}</td>
-            <td className="bg-red-50/50 py-1 pr-3 align-top">{show(f.before)}</td>
-            <td className="bg-emerald-50/50 py-1 align-top">{show(f.after)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ul className="mt-1 list-disc space-y-0.5 pl-5 text-sm text-slate-800" aria-label={`What changed in ${entry.name}`}>
+      {entry.sentences.map((sentence, i) => (
+        <li key={i}>{sentence}</li>
+      ))}
+    </ul>
   );
 }
 
@@ -101,30 +83,23 @@ export function DiffList({ from, to, changes }: { from: string; to: string; chan
               <Badge tone={CHANGE_TONE[entry.change]}>{entry.change}</Badge>
               <span className="text-slate-500">{ENTITY_LABEL[entry.entityType]}</span>
               <span className="font-semibold text-slate-900">{entry.name}</span>
-              {entry.previousName ? (
-                <span className="text-slate-600">
-                  renamed from <span className="font-medium">{entry.previousName}</span>
-                </span>
-              ) : null}
             </span>
           );
           const label = `${ENTITY_LABEL[entry.entityType]} ${entry.name} ${entry.change}`;
-          // Changes show their fields; whole entities added or removed fold them away.
-          return entry.change === "changed" || entry.change === "renamed" ? (
+          // Changes show their sentences; an added entity folds its settings away; a removed one needs none.
+          return entry.change === "changed" || entry.change === "renamed" || entry.sentences.length === 0 ? (
             <li key={`${entry.entityType}:${entry.id}`} className="rounded-md border border-slate-200 px-3 py-2" aria-label={label}>
               <p>{heading}</p>
-              <FieldTable entry={entry} />
+              {entry.sentences.length ? <Sentences entry={entry} /> : null}
             </li>
           ) : (
             <li key={`${entry.entityType}:${entry.id}`} className="rounded-md border border-slate-200 px-3 py-1.5" aria-label={label}>
               <details>
                 <summary className="cursor-pointer">
                   {heading}
-                  <span className="ml-2 text-xs text-indigo-700">
-                    {entry.fields.length} field{entry.fields.length === 1 ? "" : "s"}
-                  </span>
+                  <span className="ml-2 text-xs text-indigo-700">its settings</span>
                 </summary>
-                <FieldTable entry={entry} />
+                <Sentences entry={entry} />
               </details>
             </li>
           );

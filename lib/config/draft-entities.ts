@@ -193,7 +193,8 @@ export async function updateDraft(actor: Actor, kind: DraftKind, id: string, pat
         entityId: id,
         entityLabel: `${container.name} / ${after.name}`,
         before: snapshot(before),
-        after: snapshot(after),
+        // Which secrets were written, never their values: the log says "replaced".
+        after: { ...snapshot(after), ...(patch.secrets ? { secretsWritten: Object.keys(patch.secrets).filter((k) => patch.secrets![k]?.trim()) } : {}) },
       });
       return presentDraft(after);
     }),

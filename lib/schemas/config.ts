@@ -282,3 +282,10 @@ export const versionCreate = z.strictObject({ note: z.string().trim().max(500).d
 export const publishRequest = z
   .strictObject({ environmentId: id, note: z.string().trim().max(500).default("") })
   .meta({ id: "PublishRequest" });
+
+/** Where production needs approval: ask for a version to be published there. */
+export const publishRequestCreate = z
+  .strictObject({ versionId: id, environmentId: id, note: z.string().trim().max(500, "must be at most 500 characters").default("") })
+  .meta({ id: "PublishRequestCreate" });
+/** Approve or reject a publish request; a rejection needs a comment. */
+export const publishDecision = z.strictObject({ comment: z.string().trim().max(500, "must be at most 500 characters").default("") }).meta({ id: "PublishDecision" });

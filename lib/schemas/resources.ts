@@ -108,13 +108,20 @@ export const retentionDays = z
   .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`)
   .meta({ description: "Days collected events, finished deliveries and request logs are kept; null: the server's default (TAGPIPE_RETENTION_DAYS)", example: 90 });
 export const teamUpdate = z
-  .strictObject({ name: name.optional(), retentionDays: retentionDays.nullable().optional() })
-  .refine((t) => t.name !== undefined || t.retentionDays !== undefined, "give name or retentionDays")
+  .strictObject({
+    name: name.optional(),
+    retentionDays: retentionDays.nullable().optional(),
+    productionNeedsApproval: z.boolean().optional().meta({ description: "Publishing to production needs a request approved by another publisher or owner" }),
+  })
+  .refine((t) => t.name !== undefined || t.retentionDays !== undefined || t.productionNeedsApproval !== undefined, { message: "send name, retentionDays or productionNeedsApproval", path: ["name"] })
   .meta({ id: "TeamUpdate" });
 export type TeamUpdate = z.infer<typeof teamUpdate>;
 export const teamDelete = z
   .strictObject({ name: z.string().max(200).meta({ description: "The team's name, typed again to confirm" }) })
   .meta({ id: "TeamDelete" });
+export const notificationsRead = z
+  .strictObject({ ids: z.array(z.string().min(1).max(64)).max(200).optional().meta({ description: "Which to mark read; absent: all" }) })
+  .meta({ id: "NotificationsRead" });
 export const memberUpdate = z.strictObject({ role }).meta({ id: "MemberUpdate" });
 export const inviteCreate = z.strictObject({ email, role }).meta({ id: "InviteCreate" });
 export const inviteAccept = z
@@ -131,10 +138,29 @@ export const tokenCreate = z
   .meta({ id: "TokenCreate" });
 export type TokenCreate = z.infer<typeof tokenCreate>;
 
-export const auditQuery = z.strictObject({
-  entityType: z.string().max(40).optional(),
-  entityId: z.string().max(64).optional(),
-  actor: z.string().max(64).optional().meta({ description: "user id or token id" }),
-  before: z.iso.datetime().optional().meta({ description: "only entries older than this (paging)" }),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+/** A day (2026-03-01) or an instant (2026-03-01T12:00:00Z). */
+const dateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "must be a date (2026-03-01) or a date and time (2026-03-01T12:00:00Z)" });
+
+export const auditQuery = z
+  .strictObject({
+    entityType: z.string().max(40).optional(),
+    entityId: z.string().max(64).optional(),
+    actor: z.string().max(64).optional().meta({ description: "user id or token id" }),
+    q: z.string().trim().max(100).optional().meta({ description: "words to find in the item's name, the person's name or the action" }),
+    from: dateOrTime.optional().meta({ description: "entries from this day (inclusive) or instant" }),
+    to: dateOrTime.optional().meta({ description: "entries up to this day (inclusive) or before this instant" }),
+    page: z.coerce.number().int().min(1).max(10000).default(1),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && auditRange(q).gte! >= auditRange(q).lt!) ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
+  });
+
+/** The instants a query's from/to stand for: a day `to` includes that whole day (UTC). */
+export function auditRange(q: { from?: string; to?: string }): { gte?: Date; lt?: Date } {
+  const day = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+  return {
+    ...(q.from ? { gte: new Date(day(q.from) ? `${q.from}T00:00:00Z` : q.from) } : {}),
+    ...(q.to ? { lt: day(q.to) ? new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000) : new Date(q.to) } : {}),
+  };
+}

@@ -14,7 +14,8 @@ export async function getTeam(actor: Actor) {
 }
 
 /** Renames the team or sets its retention window (owners: team:update); audited with what changed. */
-export async function updateTeam(actor: Actor, input: TeamUpdate) {
+/** The team's name and retention window, audited as one change (lib/team/settings.ts decides the rest). */
+export async function updateNameAndRetention(actor: Actor, input: Pick<TeamUpdate, "name" | "retentionDays">) {
   const db = await prisma();
   return db.$transaction(async (tx) => {
     const before = await tx.team.findUniqueOrThrow({ where: { id: actor.teamId } });

@@ -89,9 +89,10 @@ export async function createVersion(actor: Actor, containerId: string, note: str
   });
 }
 
-/** "draft", a version id, or "env:<environment id>" (what is published there). */
+/** "draft", "empty" (before the first version), a version id, or "env:<environment id>" (what is published there). */
 async function resolveSide(tx: Tx, actor: Actor, containerId: string, ref: string): Promise<{ label: string; snapshot: Snapshot | null }> {
   if (ref === "draft") return { label: "draft", snapshot: await loadDraft(tx, containerId) };
+  if (ref === "empty") return { label: "nothing", snapshot: null };
   if (ref.startsWith("env:")) {
     const env = await tx.environment.findFirst({ where: { id: ref.slice(4), containerId, teamId: actor.teamId }, include: { version: true } });
     if (!env) throw new NotFoundError("Environment");
@@ -102,21 +103,42 @@ async function resolveSide(tx: Tx, actor: Actor, containerId: string, ref: strin
   return { label: `v${version.number}`, snapshot: version.snapshot as unknown as Snapshot };
 }
 
+/** The team's people by user id, to name the owners of items. */
+export async function peopleNames(tx: Tx, actor: Actor): Promise<Map<string, string>> {
+  const members = await tx.member.findMany({ where: { teamId: actor.teamId }, select: { user: { select: { id: true, name: true, email: true } } } });
+  return new Map(members.map((m) => [m.user.id, m.user.name || m.user.email]));
+}
+
 export async function diffContainer(actor: Actor, containerId: string, from: string, to: string) {
   const db = await prisma();
   return db.$transaction(async (tx) => {
     await assertContainer(tx, actor, containerId);
     const a = await resolveSide(tx, actor, containerId, from);
     const b = await resolveSide(tx, actor, containerId, to);
-    return { from: a.label, to: b.label, changes: diffSnapshots(a.snapshot, b.snapshot) };
+    return { from: a.label, to: b.label, changes: diffSnapshots(a.snapshot, b.snapshot, await peopleNames(tx, actor)) };
   });
+}
+
+/** Publishing straight to production is refused while the team requires approval. */
+export class ApprovalRequiredError extends DomainError {
+  constructor(environment: string) {
+    super(
+      409,
+      "approval_required",
+      `Publishing to ${environment} needs an approved request in this team: ask for approval (POST /api/v1/containers/{id}/publish-requests), and another publisher or owner approves it`,
+      [{ path: "environmentId", message: `${environment} needs an approved publish request` }],
+    );
+  }
 }
 
 /**
  * Publishes a version to an environment. Publishing a version older than the one live
- * there is a rollback, and is recorded as one.
+ * there is a rollback, and is recorded as one. Where the team requires approval for
+ * production, only an approved request (`approval`, from lib/versions/approvals.ts) or a
+ * rollback to a version production already served may publish there: going back must not
+ * wait for a second pair of eyes, and it brings back only what was once approved.
  */
-export async function publishVersion(actor: Actor, versionId: string, environmentId: string, note: string, origin: string) {
+export async function publishVersion(actor: Actor, versionId: string, environmentId: string, note: string, origin: string, approval?: (tx: Tx) => Promise<void>) {
   const db = await prisma();
   const found = await db.version.findFirst({ where: { id: versionId, teamId: actor.teamId }, select: { snapshot: true } });
   if (found) await warmRuntime(found.snapshot as unknown as Snapshot);
@@ -126,6 +148,11 @@ export async function publishVersion(actor: Actor, versionId: string, environmen
     const env = await tx.environment.findFirst({ where: { id: environmentId, teamId: actor.teamId }, include: { version: true } });
     if (!env || env.containerId !== version.containerId) throw new NotFoundError("Environment");
     const rollback = env.version !== null && env.version.number > version.number;
+    if (approval) await approval(tx);
+    else if (env.kind === "production" && (await tx.team.findUniqueOrThrow({ where: { id: actor.teamId } })).productionNeedsApproval) {
+      const servedBefore = rollback && (await tx.publication.count({ where: { environmentId: env.id, versionId: version.id } })) > 0;
+      if (!servedBefore) throw new ApprovalRequiredError(env.name);
+    }
     await tx.environment.update({ where: { id: env.id }, data: { versionId: version.id, publishedAt: new Date() } });
     // Compiled once, here, not per request: the environment serves this script from now on.
     const script = await publishScript(tx, env.id, origin);

@@ -43,6 +43,13 @@ async function chooseEnvironment(form: ReturnType<Page["getByRole"]>, name: stri
   await select.selectOption(value!);
 }
 
+/** Publishes from the open form; production first shows what changes and asks to confirm. */
+async function publishOrConfirm(form: ReturnType<Page["getByRole"]>, version: number, environment: string) {
+  if (environment !== "production") return form.getByRole("button", { name: `Publish v${version} to ${environment}` }).click();
+  await form.getByRole("button", { name: `Review: Publish v${version} to production` }).click();
+  await page.getByRole("button", { name: `Yes, publish v${version} to production` }).click();
+}
+
 async function variable(name: string, path: string) {
   await page.getByRole("button", { name: "New variable" }).first().click();
   const form = page.getByRole("form", { name: "New variable" });
@@ -150,7 +157,7 @@ describe("the marketer's path", () => {
       await page.getByRole("button", { name: "Publish to…" }).first().click();
       const publish = page.getByRole("form", { name: "Publish v1" });
       await chooseEnvironment(publish, environment);
-      await publish.getByRole("button", { name: `Publish v1 to ${environment}` }).click();
+      await publishOrConfirm(publish, 1, environment);
       await expect.poll(() => page.getByRole("form", { name: "Publish v1" }).count()).toBe(0);
     }
     await expect.poll(async () => (await page.content()).includes("production")).toBe(true);
@@ -175,7 +182,7 @@ describe("the marketer's path", () => {
     await page.getByRole("button", { name: "Publish to…" }).first().click();
     const publish = page.getByRole("form", { name: "Publish v2" });
     await chooseEnvironment(publish, "production");
-    await publish.getByRole("button", { name: "Publish v2 to production" }).click();
+    await publishOrConfirm(publish, 2, "production");
     await expect.poll(() => page.getByRole("form", { name: "Publish v2" }).count()).toBe(0);
 
     const history = page.getByRole("list", { name: "production history" });

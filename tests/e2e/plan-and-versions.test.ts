@@ -248,7 +248,14 @@ describe("a container's draft, versions and publishing", () => {
       const publish = page.getByRole("form", { name: "Publish v1" });
       await publish.getByLabel("Environment").selectOption({ label: `${env} (nothing published)` });
       await publish.getByLabel("Note").fill(`checked ${env}`);
-      await publish.getByRole("button", { name: `Publish v1 to ${env}` }).click();
+      if (env === "production") {
+        // Production shows what changes there and asks to confirm.
+        await publish.getByRole("button", { name: "Review: Publish v1 to production" }).click();
+        await visible(page.getByRole("region", { name: "Confirm: Publish v1 to production" }));
+        await page.getByRole("button", { name: "Yes, publish v1 to production" }).click();
+      } else {
+        await publish.getByRole("button", { name: `Publish v1 to ${env}` }).click();
+      }
       await visible(page.getByText(`Published: ${env} now serves v1.`));
     }
     // The success message shows at once; the row follows when the page refreshes.
@@ -267,9 +274,8 @@ describe("a container's draft, versions and publishing", () => {
     await visible(renamed);
     expect(await renamed.innerText()).toContain("renamed from Purchase event");
     await visible(page.getByText(/from production \(v1\) to draft/).first());
-    // The event that refers to it shows the new name in its triggers, not an id.
-    const event = page.getByRole("listitem", { name: "Event purchase changed" });
-    expect(await event.innerText()).toContain("Order completed");
+    // The event refers to the trigger by id: it did not change.
+    expect(await page.getByRole("listitem", { name: "Event purchase changed" }).count()).toBe(0);
     await screenshot(page, "versions-diff-rename");
 
     await page.getByRole("form", { name: "Create a version" }).getByLabel("Note").fill("Clearer trigger name");
@@ -278,15 +284,16 @@ describe("a container's draft, versions and publishing", () => {
     await versionRow("v2").getByRole("button", { name: "Publish to…" }).click();
     const publish = page.getByRole("form", { name: "Publish v2" });
     await publish.getByLabel("Environment").selectOption({ label: "production (now v1)" });
-    await publish.getByRole("button", { name: "Publish v2 to production" }).click();
+    await publish.getByRole("button", { name: "Review: Publish v2 to production" }).click();
+    await page.getByRole("button", { name: "Yes, publish v2 to production" }).click();
     await visible(page.getByText("Published: production now serves v2."));
 
-    // "Diff" on v1 compares it with production (now v2): the rename, backwards.
-    await page.getByRole("link", { name: "Diff v1 against production" }).click();
+    // "Diff" on v2 compares it with the version before it: the rename.
+    await page.getByRole("link", { name: "Diff v2 against v1" }).click();
     await page.waitForURL(/to=/);
-    const back = page.getByRole("listitem", { name: "Trigger Purchase event renamed" });
+    const back = page.getByRole("listitem", { name: "Trigger Order completed renamed" });
     await visible(back);
-    expect(await back.innerText()).toContain("renamed from Order completed");
+    expect(await back.innerText()).toContain("renamed from Purchase event to Order completed");
   });
 
   test("production is rolled back to v1 in one click, and the history says so", async () => {

@@ -150,9 +150,60 @@ describe.each(inject("servers"))("audit log on $name", ({ url }) => {
 
     const page = expectStatus(await team.owner.get("/audit?limit=2"), 200);
     expect(page.data).toHaveLength(2);
-    const older = expectStatus(await team.owner.get(`/audit?limit=200&before=${encodeURIComponent(page.data[1].createdAt)}`), 200);
+    const older = expectStatus(await team.owner.get(`/audit?limit=200&to=${encodeURIComponent(page.data[1].createdAt)}`), 200);
     expect(older.data.every((e: Json) => Date.parse(e.createdAt) < Date.parse(page.data[1].createdAt))).toBe(true);
 
     expect(expectStatus(await team.owner.get("/audit?entityType=nothing-like-this"), 200).data).toEqual([]);
+  });
+
+  it("pages, words and a date range narrow the log; each entry says what changed in words and links to its item", async () => {
+    const site = expectStatus(await person.post("/sites", siteBody()), 201);
+    const containerId = site.container.id;
+    const word = `Zebra${uid()}`;
+    const created = [];
+    for (let i = 0; i < 5; i++) {
+      created.push(expectStatus(await person.post(`/containers/${containerId}/triggers`, { name: `${word} ${i}`, definition: { type: "page_view" } }), 201));
+    }
+    const t = created[0];
+    expectStatus(
+      await person.patch(`/triggers/${t.id}`, { revision: t.revision, definition: { type: "page_view", conditions: [{ source: "page_path", operator: "starts_with", value: "/thanks" }] } }),
+      200,
+    );
+
+    const first = expectStatus(await team.owner.get(`/audit?q=${word.toLowerCase()}&limit=2`), 200);
+    expect(first).toMatchObject({ page: 1, limit: 2, total: 6, pages: 3 });
+    expect(first.data[0]).toMatchObject({ action: "update", entityId: t.id, summary: `changed trigger ${site.container.name} / ${word} 0`, changes: ["condition 1 added: page path starts with /thanks"], href: `/containers/${containerId}/triggers?edit=${t.id}` });
+    const third = expectStatus(await team.owner.get(`/audit?q=${word}&limit=2&page=3`), 200);
+    expect(third.data.map((e: Json) => e.entityLabel)).toEqual([`${site.container.name} / ${word} 1`, `${site.container.name} / ${word} 0`]);
+    const all = [...first.data, ...expectStatus(await team.owner.get(`/audit?q=${word}&limit=2&page=2`), 200).data, ...third.data];
+    expect(new Set(all.map((e: Json) => e.id)).size).toBe(6);
+    expect(expectStatus(await team.owner.get(`/audit?q=${word}&page=9`), 200).data).toEqual([]);
+
+    // Dates: today holds them all; a range that ends yesterday holds none.
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    expect(expectStatus(await team.owner.get(`/audit?q=${word}&from=${today}&to=${today}`), 200).total).toBe(6);
+    expect(expectStatus(await team.owner.get(`/audit?q=${word}&to=${yesterday}`), 200).total).toBe(0);
+    expect(expectStatus(await team.owner.get(`/audit?q=${word}&from=${encodeURIComponent(all[0].createdAt)}`), 200).data[0].id).toBe(all[0].id);
+    expect(expectStatus(await team.owner.get(`/audit?from=${today}&to=${yesterday}`), 422).error.fields[0].path).toBe("to");
+
+    // A deleted item has nothing to link to.
+    expect((await person.delete(`/triggers/${created[4].id}`)).status).toBe(204);
+    const [deleted] = expectStatus(await team.owner.get(`/audit?entityId=${created[4].id}&limit=1`), 200).data;
+    expect(deleted).toMatchObject({ action: "delete", changes: [], href: null });
+  });
+
+  it("a destination's secret replaced and a test code changed read as sentences; no secret reaches the log", async () => {
+    const site = expectStatus(await person.post("/sites", siteBody()), 201);
+    const d = expectStatus(
+      await person.post(`/containers/${site.container.id}/destinations`, { name: "Meta", definition: { platform: "meta", ids: { pixelId: "1234567890" }, testEventCode: "TEST1" }, secrets: { accessToken: "EAAB-first-secret" } }),
+      201,
+    );
+    const after = expectStatus(await person.patch(`/destinations/${d.id}`, { revision: d.revision, definition: { ...d.definition, testEventCode: "TEST2" }, secrets: { accessToken: "EAAB-second-secret" } }), 200);
+    const [entry] = expectStatus(await team.owner.get(`/audit?entityId=${d.id}&limit=1`), 200).data;
+    expect(entry.changes).toEqual(["test event code: TEST1 → TEST2", "Conversions API access token replaced"]);
+    expect(after.revision).toBe(d.revision + 1);
+    const log = JSON.stringify(expectStatus(await team.owner.get(`/audit?entityId=${d.id}`), 200));
+    expect(log).not.toMatch(/EAAB-/);
   });
 });

@@ -36,6 +36,8 @@ type World = {
   versionContainerId: string;
   versionId: string;
   versionEnvironmentId: string;
+  /** The versioned container's production: publish requests go there. */
+  versionProductionId: string;
   channelId: string;
   /** An incident written straight into the database: alerts open them only on a schedule, from traffic. */
   incidentId: string;
@@ -93,6 +95,34 @@ async function revisedPatch(w: World, path: string, change: Record<string, unkno
 async function pendingInvite(w: World) {
   return expectStatus(await w.team.owner.post("/invites", { email: `invitee-${uid()}@example.test`, role: "viewer" }), 201);
 }
+
+/** A new version of the versioned container (never live anywhere yet). */
+async function freshVersion(w: World): Promise<string> {
+  return expectStatus(await w.team.owner.post(`/containers/${w.versionContainerId}/versions`, { note: `v ${uid()}` }), 201).id;
+}
+
+/** A pending request to publish a fresh version to production, asked by the owner token (not a matrix token). */
+async function pendingRequest(w: World): Promise<string> {
+  const body = { versionId: await freshVersion(w), environmentId: w.versionProductionId };
+  return expectStatus(await w.team.owner.post(`/containers/${w.versionContainerId}/publish-requests`, body), 201).id;
+}
+
+/** Approving or rejecting a pending request: decided exactly when allowed. */
+async function decision(w: World, verb: "approve" | "reject", status: string): Promise<Target> {
+  const id = await pendingRequest(w);
+  return {
+    path: `/publish-requests/${id}/${verb}`,
+    body: { comment: "matrix" },
+    effect: async (allowed) => expect(expectStatus(await w.team.owner.get(`/publish-requests/${id}`), 200).status).toBe(allowed ? status : "pending"),
+  };
+}
+
+/**
+ * Writes that leave other than one audit entry: marking one's own notifications read
+ * changes nothing of the team's (none); approving a publish request is the decision and
+ * the environment's publish (two).
+ */
+const AUDIT_ENTRIES: Record<string, number> = { "post /notifications/read": 0, "post /publish-requests/{id}/approve": 2 };
 
 // One entry per OPERATIONS entry ("method path"): a real target for the call.
 const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
@@ -296,6 +326,23 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
   },
   "get /environments/{id}/history": async (w) => ({ path: `/environments/${w.versionEnvironmentId}/history` }),
 
+  // Approvals and notifications.
+  "get /containers/{id}/publish-requests": async (w) => ({ path: `/containers/${w.versionContainerId}/publish-requests` }),
+  "post /containers/{id}/publish-requests": async (w) => {
+    const list = `/containers/${w.versionContainerId}/publish-requests`;
+    const before = expectStatus(await w.team.owner.get(list), 200).data.length;
+    return {
+      path: list,
+      body: { versionId: await freshVersion(w), environmentId: w.versionProductionId, note: "matrix" },
+      effect: async (allowed) => expect(expectStatus(await w.team.owner.get(list), 200).data.length).toBe(before + (allowed ? 1 : 0)),
+    };
+  },
+  "get /publish-requests/{id}": async (w) => ({ path: `/publish-requests/${await pendingRequest(w)}` }),
+  "post /publish-requests/{id}/approve": async (w) => decision(w, "approve", "approved"),
+  "post /publish-requests/{id}/reject": async (w) => decision(w, "reject", "rejected"),
+  "get /notifications": async () => ({ path: "/notifications" }),
+  "post /notifications/read": async () => ({ path: "/notifications/read", body: {} }),
+
   "post /environments/{id}/preview": async (w) => ({ path: `/environments/${w.environmentId}/preview` }),
 
   // The event stream.
@@ -437,6 +484,7 @@ describe.each(inject("servers"))("permission matrix on $name", ({ url, databaseU
     const versioned = expectStatus(await owner.post("/sites", siteBody()), 201);
     world.versionContainerId = versioned.container.id;
     world.versionEnvironmentId = versioned.container.environments.find((e: Json) => e.kind === "staging").id;
+    world.versionProductionId = versioned.container.environments.find((e: Json) => e.kind === "production").id;
     world.versionId = expectStatus(await owner.post(`/containers/${world.versionContainerId}/versions`, { note: "first" }), 201).id;
     world.channelId = expectStatus(await owner.post(`/sites/${world.siteId}/alert-channels`, alertChannel()), 201).id;
     world.incidentId = await insertIncident(databaseUrl, world.team.teamId, world.siteId);
@@ -456,7 +504,7 @@ describe.each(inject("servers"))("permission matrix on $name", ({ url, databaseU
         const reply = await client.call(op.method.toUpperCase(), target.path, target.body, rawOptions(target));
         if (allowed) {
           expectStatus(reply, successStatus(op));
-          if (op.method !== "get" && !target.as) writes[role] += 1;
+          if (op.method !== "get" && !target.as) writes[role] += AUDIT_ENTRIES[key(op)] ?? 1;
         } else {
           const body = expectStatus(reply, 403);
           expect(body.error.code).toBe("forbidden");

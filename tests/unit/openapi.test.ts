@@ -60,7 +60,7 @@ describe("openApiDocument", () => {
   it("describes path and query parameters", () => {
     expect(doc.paths["/sites/{id}"].get.parameters).toEqual([{ name: "id", in: "path", required: true, schema: { type: "string" } }]);
     const audit = doc.paths["/audit"].get.parameters as Json[];
-    expect(audit.map((p) => p.name).sort()).toEqual(["actor", "before", "entityId", "entityType", "limit"]);
+    expect(audit.map((p) => p.name).sort()).toEqual(["actor", "entityId", "entityType", "from", "limit", "page", "q", "to"]);
     expect(audit.every((p) => p.in === "query" && p.required === false)).toBe(true);
     expect(audit.find((p) => p.name === "limit")!.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 200, default: 50 });
   });

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { country, countryName, currency, email, hostname, isCurrency, password, unique } from "@/lib/schemas/common";
 import {
   auditQuery,
+  auditRange,
   environmentCreate,
   environmentUpdate,
   regionCreate,
@@ -222,13 +223,17 @@ describe("environments, tokens, sign-up and the audit query", () => {
     expect(signup.safeParse({ ...ok, role: "owner" }).success).toBe(false);
   });
 
-  it("the audit query coerces the limit and refuses unknown parameters", () => {
-    expect(auditQuery.parse({})).toEqual({ limit: 50 });
-    expect(auditQuery.parse({ limit: "10", entityType: "site" })).toEqual({ limit: 10, entityType: "site" });
+  it("the audit query coerces the limit and page, reads dates, and refuses unknown parameters", () => {
+    expect(auditQuery.parse({})).toEqual({ limit: 50, page: 1 });
+    expect(auditQuery.parse({ limit: "10", page: "3", entityType: "site" })).toEqual({ limit: 10, page: 3, entityType: "site" });
     expect(paths(auditQuery, { limit: "0" })).toEqual(["limit"]);
     expect(paths(auditQuery, { limit: "201" })).toEqual(["limit"]);
-    expect(paths(auditQuery, { before: "yesterday" })).toEqual(["before"]);
-    expect(auditQuery.parse({ before: "2026-01-01T00:00:00Z" }).before).toBe("2026-01-01T00:00:00Z");
+    expect(paths(auditQuery, { page: "0" })).toEqual(["page"]);
+    expect(paths(auditQuery, { from: "yesterday" })).toEqual(["from"]);
+    expect(paths(auditQuery, { from: "2026-02-01", to: "2026-01-01" })).toEqual(["to"]);
+    expect(auditQuery.parse({ to: "2026-01-01T00:00:00Z" }).to).toBe("2026-01-01T00:00:00Z");
+    // A day's "to" includes that whole day.
+    expect(auditRange({ from: "2026-01-01", to: "2026-01-01" })).toEqual({ gte: new Date("2026-01-01T00:00:00Z"), lt: new Date("2026-01-02T00:00:00Z") });
     expect(auditQuery.safeParse({ sort: "asc" }).success).toBe(false);
   });
 });

@@ -1,16 +1,17 @@
 import { requireActor } from "@/lib/auth/session";
-import { listMembers } from "@/lib/team/members";
+import { getTeam, listMembers } from "@/lib/team/members";
 import { listInvites } from "@/lib/team/invites";
 import { can, ROLE_DESCRIPTIONS, ROLES } from "@/lib/rbac/permissions";
 import { Card, PageHeader } from "@/components/ui/primitives";
 import { MembersManager } from "@/components/team/members-manager";
+import { ApprovalSetting } from "@/components/team/approval-setting";
 
 export const metadata = { title: "Members" };
 
 export default async function MembersPage() {
   const actor = await requireActor();
   const canManage = can(actor.role, "member:manage");
-  const [members, invites] = await Promise.all([listMembers(actor), canManage ? listInvites(actor) : Promise.resolve([])]);
+  const [members, invites, team] = await Promise.all([listMembers(actor), canManage ? listInvites(actor) : Promise.resolve([]), getTeam(actor)]);
   return (
     <>
       <PageHeader title="Members" description="Who can see and change this team's tracking, and with which role." />
@@ -18,16 +19,21 @@ export default async function MembersPage() {
         <Card>
           <MembersManager members={members} invites={invites} canManage={canManage} me={actor.userId} />
         </Card>
-        <Card title="Roles">
-          <dl className="space-y-3 text-sm">
-            {ROLES.map((r) => (
-              <div key={r}>
-                <dt className="font-medium">{r}</dt>
-                <dd className="text-slate-600">{ROLE_DESCRIPTIONS[r]}</dd>
-              </div>
-            ))}
-          </dl>
-        </Card>
+        <div className="space-y-6">
+          <Card title="Team settings">
+            <ApprovalSetting required={team.productionNeedsApproval} canChange={can(actor.role, "team:update")} />
+          </Card>
+          <Card title="Roles">
+            <dl className="space-y-3 text-sm">
+              {ROLES.map((r) => (
+                <div key={r}>
+                  <dt className="font-medium">{r}</dt>
+                  <dd className="text-slate-600">{ROLE_DESCRIPTIONS[r]}</dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+        </div>
       </div>
     </>
   );

@@ -4,7 +4,7 @@ import { listSites } from "@/lib/config/sites";
 import { listMembers } from "@/lib/team/members";
 import { listAuditEntries } from "@/lib/audit/list";
 import { Badge, ButtonLink, Card, EmptyState, PageHeader, formatDate } from "@/components/ui/primitives";
-import { describeAudit } from "@/components/audit/describe";
+import { describeAudit } from "@/lib/audit/describe";
 import { teamHealth } from "@/lib/health/report";
 import { KeyFigures } from "@/components/health/figures";
 
@@ -15,7 +15,7 @@ export default async function OverviewPage() {
   const [sites, members, recent, health] = await Promise.all([
     listSites(actor),
     listMembers(actor),
-    listAuditEntries(actor, { limit: 8 }),
+    listAuditEntries(actor, { limit: 8, page: 1 }).then((r) => r.data),
     teamHealth(actor, "24h"),
   ]);
   const stats = [

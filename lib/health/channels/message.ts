@@ -4,7 +4,9 @@
 import { RULE_LABELS } from "../alerts/rules";
 import type { RuleKind } from "../../schemas/alerts";
 
-export type AlertMessageKind = "incident.opened" | "incident.resolved" | "test";
+export type AlertMessageKind = "incident.opened" | "incident.resolved" | "test" | PublishMessageKind;
+/** Approvals (lib/versions/approvals.ts) speak through the same channels as the alerts. */
+export type PublishMessageKind = "publish.requested" | "publish.approved" | "publish.rejected";
 
 export type IncidentSummary = {
   id: string;
@@ -65,10 +67,16 @@ export function alertMessage(type: AlertMessageKind, site: { id: string; name: s
   };
 }
 
+/** A message about a publish request: its text says it all, with a link to the request. */
+export function publishMessage(type: PublishMessageKind, site: { id: string; name: string }, text: string, url: string | null, now = new Date()): AlertMessage {
+  return { type, text: url ? `${text} <${url}|Open in Tagpipe>` : text, site, incident: null, sentAt: now.toISOString() };
+}
+
 export function emailOf(message: AlertMessage): { subject: string; text: string } {
   const i = message.incident;
-  const subject =
-    message.type === "test"
+  const subject = message.type.startsWith("publish.")
+    ? `[Tagpipe] ${message.site.name}: ${message.text.replace(/ <([^|>]+)\|[^>]+>$/, "").slice(0, 120)}`
+    : message.type === "test"
       ? `[Tagpipe] Test alert for ${message.site.name}`
       : message.type === "incident.opened"
         ? `[Tagpipe] ${message.site.name}: ${i!.title} — ${i!.subjectLabel}`
@@ -79,5 +87,7 @@ export function emailOf(message: AlertMessage): { subject: string; text: string 
     if (i.resolvedAt) lines.push(`Resolved: ${i.resolvedAt}`);
     if (i.url) lines.push("", i.url);
   }
+  const link = / <([^|>]+)\|[^>]+>$/.exec(message.text);
+  if (!i && link) lines.push(link[1]);
   return { subject, text: lines.join("\n") };
 }

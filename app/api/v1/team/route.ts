@@ -1,9 +1,10 @@
 // GET /api/v1/team – the current team, the caller's role in it and the retention default
-// PATCH /api/v1/team – rename the team or set its retention window (owners)
+// PATCH /api/v1/team – rename the team, set its retention window, or whether production needs approval (owners)
 // DELETE /api/v1/team – delete the team and everything it collected (owners; confirm by name)
 import { route } from "@/lib/api/handler";
 import { teamDelete, teamUpdate } from "@/lib/schemas/resources";
-import { getTeam, updateTeam } from "@/lib/team/members";
+import { getTeam } from "@/lib/team/members";
+import { updateTeam } from "@/lib/team/settings";
 import { deleteTeam } from "@/lib/team/delete-team";
 import { defaultRetentionDays } from "@/lib/retention/retention";
 
