@@ -6,6 +6,7 @@ import { api } from "../ui/api";
 import { useApiForm } from "../ui/use-api-form";
 import { Alert, Badge, Button, Table, Td, Th, formatDate } from "../ui/primitives";
 import { SelectField, TextField } from "../ui/fields";
+import { CopyField } from "../ui/copy-field";
 import { ConfirmButton } from "../ui/confirm-button";
 
 const ROLES = ["owner", "publisher", "editor", "viewer"] as const;
@@ -122,7 +123,9 @@ export function MembersManager({ members, invites, canManage, me }: { members: M
               <p>
                 Send this link to <strong>{link.email}</strong>. It works once and expires in 7 days:
               </p>
-              <input readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} className="mt-2 w-full rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs" />
+              <div className="mt-2">
+                <CopyField label="Invitation link" hideLabel value={link.url} tone="green" />
+              </div>
             </Alert>
           ) : null}
           {invites.length ? (
