@@ -89,13 +89,13 @@ export function EnvironmentsManager({ containerId, environments, canWrite, origi
       <ul className="divide-y divide-slate-100">
         {environments.map((env) => (
           <li key={env.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
-            <div className="min-w-0">
+            <div className="min-w-0 flex-1">
               <p className="flex items-center gap-2 font-medium">
                 {env.name} <Badge tone={TONE[env.kind]}>{env.kind}</Badge>
               </p>
-              <p className="mt-0.5 truncate font-mono text-xs text-slate-600" title="Container script URL">
-                {origin}/c/{env.publicKey}.js
-              </p>
+              <div className="mt-1">
+                <CopyField label={`Container script URL of ${env.name}`} hideLabel value={`${origin}/c/${env.publicKey}.js`} />
+              </div>
               <Install env={env} origin={origin} />
             </div>
             {canWrite ? (

@@ -66,7 +66,7 @@ export function MembersManager({ members, invites, canManage, me }: { members: M
 
   return (
     <div className="space-y-6">
-      <Table>
+      <Table stack>
         <thead>
           <tr>
             <Th>Name</Th>
@@ -79,14 +79,14 @@ export function MembersManager({ members, invites, canManage, me }: { members: M
         <tbody className="divide-y divide-slate-100">
           {members.map((m) => (
             <tr key={m.id}>
-              <Td className="font-medium">
+              <Td className="font-medium" label="Name">
                 {m.user.name} {m.user.id === me ? <span className="text-xs text-slate-500">(you)</span> : null}
               </Td>
-              <Td>{m.user.email}</Td>
-              <Td>
+              <Td label="Email" className="break-all">{m.user.email}</Td>
+              <Td label="Role">
                 <RoleSelect member={m} disabled={!canManage} />
               </Td>
-              <Td className="whitespace-nowrap text-slate-600">{formatDate(m.createdAt)}</Td>
+              <Td label="Since" className="whitespace-nowrap text-slate-600">{formatDate(m.createdAt)}</Td>
               {canManage ? (
                 <Td>
                   <ConfirmButton label="Remove" confirmLabel={`Remove ${m.user.email}`} action={() => api("DELETE", `/members/${m.id}`)} onDone={() => router.refresh()} />

@@ -80,7 +80,7 @@ export function TokensManager({ tokens, origin }: { tokens: Token[]; origin: str
       {tokens.length === 0 ? (
         <EmptyState title="No API tokens">Create one for scripts, CI or your backend. It acts with the role you choose, in this team only.</EmptyState>
       ) : (
-        <Table>
+        <Table stack>
           <thead>
             <tr>
               <Th>Name</Th>
@@ -97,15 +97,15 @@ export function TokensManager({ tokens, origin }: { tokens: Token[]; origin: str
               const expired = t.expiresAt !== null && new Date(t.expiresAt) < new Date();
               return (
                 <tr key={t.id}>
-                  <Td className="font-medium">{t.name}</Td>
-                  <Td>{t.role}</Td>
-                  <Td className="font-mono text-xs">{t.prefix}…</Td>
-                  <Td className="whitespace-nowrap text-slate-600">
+                  <Td className="font-medium" label="Name">{t.name}</Td>
+                  <Td label="Role">{t.role}</Td>
+                  <Td className="font-mono text-xs" label="Token">{t.prefix}…</Td>
+                  <Td className="whitespace-nowrap text-slate-600" label="Created">
                     {formatDate(t.createdAt)}
                     {t.createdBy ? ` by ${t.createdBy.name}` : ""}
                   </Td>
-                  <Td className="whitespace-nowrap text-slate-600">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</Td>
-                  <Td>
+                  <Td className="whitespace-nowrap text-slate-600" label="Last used">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</Td>
+                  <Td label="Status">
                     {t.revokedAt ? (
                       <Badge tone="red">revoked</Badge>
                     ) : expired ? (

@@ -75,10 +75,14 @@ export function Alert({ tone = "red", children }: { tone?: "red" | "green" | "am
   );
 }
 
-export function Table({ children }: { children: ReactNode }) {
+/**
+ * A table that scrolls sideways inside its own box, never the page. `stack`: on a phone
+ * (below 640 px) each row becomes a card, each cell under its label (Td's `label`).
+ */
+export function Table({ children, stack }: { children: ReactNode; stack?: boolean }) {
   return (
     <div className="overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-left text-sm">{children}</table>
+      <table className={cx("min-w-full divide-y divide-slate-200 text-left text-sm", stack && "table-stack")}>{children}</table>
     </div>
   );
 }
@@ -87,8 +91,12 @@ export function Th({ children, className }: { children?: ReactNode; className?: 
   return <th scope="col" className={cx("px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500", className)}>{children}</th>;
 }
 
-export function Td({ children, className }: { children?: ReactNode; className?: string }) {
-  return <td className={cx("px-3 py-2 align-top text-slate-800", className)}>{children}</td>;
+export function Td({ children, className, label }: { children?: ReactNode; className?: string; label?: string }) {
+  return (
+    <td data-label={label} className={cx("px-3 py-2 align-top text-slate-800", className)}>
+      {children}
+    </td>
+  );
 }
 
 export function formatDate(value: Date | string): string {

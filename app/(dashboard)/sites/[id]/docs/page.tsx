@@ -73,7 +73,7 @@ export default async function TrackingPlanDocsPage({ params }: { params: Promise
               <section aria-label={`Parameters of ${e.name}`}>
                 <h3 className="mb-1 text-sm font-semibold text-slate-900">Parameters</h3>
                 {e.parameters.length ? (
-                  <Table>
+                  <Table stack>
                     <thead>
                       <tr>
                         <Th>Parameter</Th>
@@ -85,10 +85,10 @@ export default async function TrackingPlanDocsPage({ params }: { params: Promise
                     <tbody className="divide-y divide-slate-100">
                       {e.parameters.map((p) => (
                         <tr key={p.name}>
-                          <Td className="font-mono text-xs">{p.name}</Td>
-                          <Td>{p.type}</Td>
-                          <Td>{p.required ? "yes" : "no"}</Td>
-                          <Td>{p.source ?? <span className="text-amber-800">not mapped</span>}</Td>
+                          <Td className="font-mono text-xs" label="Parameter">{p.name}</Td>
+                          <Td label="Type">{p.type}</Td>
+                          <Td label="Required">{p.required ? "yes" : "no"}</Td>
+                          <Td label="Source">{p.source ?? <span className="text-amber-800">not mapped</span>}</Td>
                         </tr>
                       ))}
                     </tbody>
@@ -119,7 +119,7 @@ export default async function TrackingPlanDocsPage({ params }: { params: Promise
               <section aria-label={`Destinations of ${e.name}`}>
                 <h3 className="mb-1 text-sm font-semibold text-slate-900">Destinations</h3>
                 {e.destinations.length ? (
-                  <Table>
+                  <Table stack>
                     <thead>
                       <tr>
                         <Th>Destination</Th>
@@ -130,9 +130,9 @@ export default async function TrackingPlanDocsPage({ params }: { params: Promise
                     <tbody className="divide-y divide-slate-100">
                       {e.destinations.map((d) => (
                         <tr key={d.name}>
-                          <Td>{d.name}</Td>
-                          <Td>{d.platform}</Td>
-                          <Td className="font-mono text-xs">{d.eventName}</Td>
+                          <Td label="Destination">{d.name}</Td>
+                          <Td label="Platform">{d.platform}</Td>
+                          <Td className="font-mono text-xs" label="Event name there">{d.eventName}</Td>
                         </tr>
                       ))}
                     </tbody>
