@@ -182,8 +182,10 @@ for (const viewport of [
           problems.push(`${target.name}: no heading ${target.heading} (h1: ${await page.locator("h1").allInnerTexts()})`);
         }
         if (target.name === "api-reference") await page.locator(".swagger-ui .opblock").first().waitFor({ timeout: 30_000 });
-        await page.waitForLoadState("networkidle");
+        // Settle (a live stream keeps a request open, so "idle" is not waited for long).
+        await page.waitForLoadState("networkidle", { timeout: 3_000 }).catch(() => undefined);
         const fit = await overflowing(page);
+        console.log(`[responsive] ${viewport.width} ${target.name}`);
         if (fit.scrollWidth > fit.innerWidth || fit.elements.length) problems.push(`${target.name}: ${fit.scrollWidth}px wide: ${fit.elements.join("; ")}`);
         for (const v of await seriousViolations(page)) problems.push(`${target.name}: ${v}`);
         await screenshot(page, `pages-${viewport.width}-${target.name}`);
@@ -265,6 +267,21 @@ describe("keyboard and phone", () => {
     const role = page.getByLabel(`Role of ${p.team.email}`);
     const box = await role.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+  });
+
+  test("Copy works without the clipboard API: the text is copied through a selection, and the button says Copied", async () => {
+    await page.goto(`${base}/api-reference`);
+    await page.evaluate(() => {
+      Object.defineProperty(navigator, "clipboard", { value: undefined, configurable: true });
+      document.addEventListener("copy", (e) => {
+        (window as unknown as { copied: string }).copied = (e.target as HTMLTextAreaElement).value;
+      });
+    });
+    const button = page.getByRole("button", { name: "Copy OpenAPI document" });
+    await button.click();
+    await expect.poll(() => button.innerText()).toBe("Copied");
+    expect(await page.evaluate(() => (window as unknown as { copied: string }).copied)).toBe(`${base}/api/v1/openapi.json`);
+    expect(await page.getByRole("status").filter({ hasText: "OpenAPI document copied" }).count()).toBe(1);
   });
 
   test("the publish flow with the keyboard alone: create a version, publish it to staging", async () => {
