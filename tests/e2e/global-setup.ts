@@ -44,7 +44,7 @@ export async function setup(project: TestProject) {
   });
   const url = await new Promise<string>((resolve, reject) => {
     let log = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 180_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = /ready on (http:\/\/\S+)/.exec(log);
