@@ -181,7 +181,9 @@ for (const viewport of [
         if (!(await heading.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
           problems.push(`${target.name}: no heading ${target.heading} (h1: ${await page.locator("h1").allInnerTexts()})`);
         }
-        if (target.name === "api-reference") await page.locator(".swagger-ui .opblock").first().waitFor({ timeout: 30_000 });
+        if (target.name === "api-reference" && !(await page.locator(".swagger-ui .opblock").first().waitFor({ timeout: 90_000 }).then(() => true, () => false))) {
+          problems.push("api-reference: Swagger UI did not render the operations");
+        }
         // Settle (a live stream keeps a request open, so "idle" is not waited for long).
         await page.waitForLoadState("networkidle", { timeout: 3_000 }).catch(() => undefined);
         const fit = await overflowing(page);
