@@ -20,10 +20,9 @@ export function ApiReference({ url }: { url: string }) {
           url,
           validatorUrl: null,
           deepLinking: true,
-          docExpansion: "none",
+          docExpansion: "list",
           defaultModelsExpandDepth: -1,
           displayRequestDuration: true,
-          filter: true,
           // The dashboard's session cookie authenticates "Try it out" like any page.
           withCredentials: true,
           onComplete: () => {
