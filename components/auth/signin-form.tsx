@@ -9,17 +9,23 @@ export function SignInForm({ next, oauth }: { next: string; oauth: { id: string;
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [missing, setMissing] = useState<{ email?: string; password?: string }>({});
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setPending(true);
+    const email = String(form.get("email") ?? "").trim();
+    const password = String(form.get("password") ?? "");
     setError(null);
-    const result = await signIn("credentials", {
-      redirect: false,
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-    });
+    // An empty field is named beside it, not reported as a wrong password.
+    const empty = { email: email ? undefined : "Enter your email address", password: password ? undefined : "Enter your password" };
+    setMissing(empty);
+    if (empty.email || empty.password) {
+      event.currentTarget.querySelector<HTMLInputElement>(empty.email ? "input[name=email]" : "input[name=password]")?.focus();
+      return;
+    }
+    setPending(true);
+    const result = await signIn("credentials", { redirect: false, email, password });
     setPending(false);
     if (!result || result.error) {
       setError(!result || result.error === "CredentialsSignin" ? "Wrong email or password" : result.error);
@@ -33,8 +39,8 @@ export function SignInForm({ next, oauth }: { next: string; oauth: { id: string;
     <form onSubmit={submit} className="space-y-4" noValidate>
       <h1 className="text-lg font-semibold">Sign in</h1>
       {error ? <Alert>{error}</Alert> : null}
-      <TextField label="Email" name="email" type="email" autoComplete="email" required autoFocus />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
+      <TextField label="Email" name="email" type="email" autoComplete="email" required autoFocus error={missing.email} />
+      <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={missing.password} />
       <Button type="submit" disabled={pending} className="w-full">
         {pending ? "Signing in…" : "Sign in"}
       </Button>

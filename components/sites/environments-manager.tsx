@@ -4,35 +4,27 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api, type FieldErrors } from "../ui/api";
-import { Alert, Badge, Button } from "../ui/primitives";
+import { Alert, Badge, Button, formatDate } from "../ui/primitives";
+import { CopyField } from "../ui/copy-field";
 import { TextField } from "../ui/fields";
 import { ConfirmButton } from "../ui/confirm-button";
 
 type Environment = { id: string; name: string; kind: string; publicKey: string; scriptHash?: string | null; integrity?: string | null };
 
 function Install({ env, origin }: { env: Environment; origin: string }) {
-  const [preview, setPreview] = useState<string | null>(null);
+  const [preview, setPreview] = useState<{ url: string; expiresAt: string; opens: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const snippet = `<script async src="${origin}/c/${env.publicKey}.js"></script>`;
   return (
     <details className="mt-2 text-sm">
       <summary className="cursor-pointer text-indigo-700">Install and preview</summary>
       <div className="mt-2 space-y-2">
-        <label className="block text-xs font-medium text-slate-700" htmlFor={`snippet-${env.id}`}>
-          Snippet (in the storefront&apos;s &lt;head&gt;; add nonce=&quot;…&quot; when your CSP uses nonces)
-        </label>
-        <input id={`snippet-${env.id}`} readOnly value={snippet} onFocus={(e) => e.currentTarget.select()} className="w-full rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs" />
+        <CopyField label={`Snippet for ${env.name} (in the storefront's <head>; add nonce="…" when your CSP uses nonces)`} value={snippet} />
         {env.scriptHash ? (
           <>
-            <label className="block text-xs font-medium text-slate-700" htmlFor={`pinned-${env.id}`}>
-              Pinned to the version live now (immutable, with Subresource Integrity)
-            </label>
-            <input
-              id={`pinned-${env.id}`}
-              readOnly
-              onFocus={(e) => e.currentTarget.select()}
+            <CopyField
+              label={`Pinned snippet for ${env.name}, the version live now (immutable, with Subresource Integrity)`}
               value={`<script async src="${origin}/c/${env.publicKey}.${env.scriptHash}.js"${env.integrity ? ` integrity="${env.integrity}"` : ""} crossorigin="anonymous"></script>`}
-              className="w-full rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs"
             />
           </>
         ) : (
@@ -42,14 +34,28 @@ function Install({ env, origin }: { env: Environment; origin: string }) {
           type="button"
           variant="secondary"
           onClick={async () => {
-            const r = await api<{ url: string | null; token: string }>("POST", `/environments/${env.id}/preview`);
-            if (r.ok) setPreview(r.data.url ?? `?tagpipe_preview=${r.data.token}`);
+            const r = await api<{ url: string | null; token: string; expiresAt: string }>("POST", `/environments/${env.id}/preview`);
+            if (r.ok) setPreview({ url: r.data.url ?? `?tagpipe_preview=${r.data.token}`, expiresAt: r.data.expiresAt, opens: r.data.url !== null });
             else setError(r.message);
           }}
         >
           Create preview link
         </Button>
-        {preview ? <input readOnly aria-label={`Preview link for ${env.name}`} value={preview} onFocus={(e) => e.currentTarget.select()} className="w-full rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs" /> : null}
+        {preview ? (
+          <div className="space-y-1 rounded-md border border-emerald-300 bg-emerald-50 p-2">
+            <CopyField label={`Preview link for ${env.name}`} hideLabel value={preview.url} tone="green" />
+            <p className="flex flex-wrap items-center gap-2 text-xs text-emerald-900">
+              Expires {formatDate(preview.expiresAt)}.
+              {preview.opens ? (
+                <a href={preview.url} target="_blank" rel="noopener noreferrer" className="font-medium text-indigo-700 underline">
+                  Open the storefront with this preview<span className="sr-only"> (new tab)</span>
+                </a>
+              ) : (
+                "Add it to any storefront address (the site has no hostname to open)."
+              )}
+            </p>
+          </div>
+        ) : null}
         {error ? <p role="alert" className="text-red-700">{error}</p> : null}
       </div>
     </details>
@@ -83,13 +89,13 @@ export function EnvironmentsManager({ containerId, environments, canWrite, origi
       <ul className="divide-y divide-slate-100">
         {environments.map((env) => (
           <li key={env.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
-            <div className="min-w-0">
+            <div className="min-w-0 flex-1">
               <p className="flex items-center gap-2 font-medium">
                 {env.name} <Badge tone={TONE[env.kind]}>{env.kind}</Badge>
               </p>
-              <p className="mt-0.5 truncate font-mono text-xs text-slate-600" title="Container script URL">
-                {origin}/c/{env.publicKey}.js
-              </p>
+              <div className="mt-1">
+                <CopyField label={`Container script URL of ${env.name}`} hideLabel value={`${origin}/c/${env.publicKey}.js`} />
+              </div>
               <Install env={env} origin={origin} />
             </div>
             {canWrite ? (

@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { api } from "../ui/api";
 import { Alert, Button } from "../ui/primitives";
-import { CopyBlock } from "./copy-block";
+import { CopyBlock } from "../ui/copy-block";
 
 export function ServerKey({ environmentId, hasKey, prefix, canWrite }: { environmentId: string; hasKey: boolean; prefix: string | null; canWrite: boolean }) {
   const [key, setKey] = useState<string | null>(null);

@@ -6,6 +6,7 @@ import { api } from "../ui/api";
 import { useApiForm } from "../ui/use-api-form";
 import { Alert, Badge, Button, Table, Td, Th, formatDate } from "../ui/primitives";
 import { SelectField, TextField } from "../ui/fields";
+import { CopyField } from "../ui/copy-field";
 import { ConfirmButton } from "../ui/confirm-button";
 
 const ROLES = ["owner", "publisher", "editor", "viewer"] as const;
@@ -65,7 +66,7 @@ export function MembersManager({ members, invites, canManage, me }: { members: M
 
   return (
     <div className="space-y-6">
-      <Table>
+      <Table stack>
         <thead>
           <tr>
             <Th>Name</Th>
@@ -78,14 +79,14 @@ export function MembersManager({ members, invites, canManage, me }: { members: M
         <tbody className="divide-y divide-slate-100">
           {members.map((m) => (
             <tr key={m.id}>
-              <Td className="font-medium">
+              <Td className="font-medium" label="Name">
                 {m.user.name} {m.user.id === me ? <span className="text-xs text-slate-500">(you)</span> : null}
               </Td>
-              <Td>{m.user.email}</Td>
-              <Td>
+              <Td label="Email" className="break-all">{m.user.email}</Td>
+              <Td label="Role">
                 <RoleSelect member={m} disabled={!canManage} />
               </Td>
-              <Td className="whitespace-nowrap text-slate-600">{formatDate(m.createdAt)}</Td>
+              <Td label="Since" className="whitespace-nowrap text-slate-600">{formatDate(m.createdAt)}</Td>
               {canManage ? (
                 <Td>
                   <ConfirmButton label="Remove" confirmLabel={`Remove ${m.user.email}`} action={() => api("DELETE", `/members/${m.id}`)} onDone={() => router.refresh()} />
@@ -122,7 +123,9 @@ export function MembersManager({ members, invites, canManage, me }: { members: M
               <p>
                 Send this link to <strong>{link.email}</strong>. It works once and expires in 7 days:
               </p>
-              <input readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} className="mt-2 w-full rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs" />
+              <div className="mt-2">
+                <CopyField label="Invitation link" hideLabel value={link.url} tone="green" />
+              </div>
             </Alert>
           ) : null}
           {invites.length ? (

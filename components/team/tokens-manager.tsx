@@ -6,6 +6,8 @@ import { api } from "../ui/api";
 import { useApiForm } from "../ui/use-api-form";
 import { Alert, Badge, Button, EmptyState, Table, Td, Th, formatDate } from "../ui/primitives";
 import { SelectField, TextField } from "../ui/fields";
+import { CopyField } from "../ui/copy-field";
+import { CopyBlock } from "../ui/copy-block";
 import { ConfirmButton } from "../ui/confirm-button";
 
 type Token = {
@@ -69,16 +71,16 @@ export function TokensManager({ tokens, origin }: { tokens: Token[]; origin: str
           <p>
             Token <strong>{created.name}</strong> created. Copy it now: it will not be shown again.
           </p>
-          <input readOnly value={created.secret} aria-label="New token secret" onFocus={(e) => e.currentTarget.select()} className="mt-2 w-full rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs" />
-          <pre className="mt-2 overflow-x-auto rounded bg-emerald-900/90 p-2 font-mono text-xs text-emerald-50">
-            curl -H &quot;Authorization: Bearer {created.secret}&quot; {origin}/api/v1/sites
-          </pre>
+          <div className="mt-2 space-y-2 text-slate-800">
+            <CopyField label="New token secret" hideLabel value={created.secret} tone="green" />
+            <CopyBlock id="token-curl" label="Try it" code={`curl -H "Authorization: Bearer ${created.secret}" ${origin}/api/v1/sites`} />
+          </div>
         </Alert>
       ) : null}
       {tokens.length === 0 ? (
         <EmptyState title="No API tokens">Create one for scripts, CI or your backend. It acts with the role you choose, in this team only.</EmptyState>
       ) : (
-        <Table>
+        <Table stack>
           <thead>
             <tr>
               <Th>Name</Th>
@@ -95,15 +97,15 @@ export function TokensManager({ tokens, origin }: { tokens: Token[]; origin: str
               const expired = t.expiresAt !== null && new Date(t.expiresAt) < new Date();
               return (
                 <tr key={t.id}>
-                  <Td className="font-medium">{t.name}</Td>
-                  <Td>{t.role}</Td>
-                  <Td className="font-mono text-xs">{t.prefix}…</Td>
-                  <Td className="whitespace-nowrap text-slate-600">
+                  <Td className="font-medium" label="Name">{t.name}</Td>
+                  <Td label="Role">{t.role}</Td>
+                  <Td className="font-mono text-xs" label="Token">{t.prefix}…</Td>
+                  <Td className="whitespace-nowrap text-slate-600" label="Created">
                     {formatDate(t.createdAt)}
                     {t.createdBy ? ` by ${t.createdBy.name}` : ""}
                   </Td>
-                  <Td className="whitespace-nowrap text-slate-600">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</Td>
-                  <Td>
+                  <Td className="whitespace-nowrap text-slate-600" label="Last used">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</Td>
+                  <Td label="Status">
                     {t.revokedAt ? (
                       <Badge tone="red">revoked</Badge>
                     ) : expired ? (

@@ -1,9 +1,23 @@
 // The dashboard's one way to call the REST API from the browser: same-origin fetch with
 // the session cookie (the browser adds the Origin header the CSRF check wants).
+import { announceSaved, requestEnded, requestStarted, savedMessage } from "./activity";
+
 export type FieldErrors = Record<string, string>;
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; message: string; detail: string; fields: FieldErrors };
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  requestStarted();
+  try {
+    const result = await call<T>(method, path, body);
+    const saved = result.ok ? savedMessage(method, path) : null;
+    if (saved) announceSaved(saved);
+    return result;
+  } finally {
+    requestEnded();
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {

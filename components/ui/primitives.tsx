@@ -1,32 +1,10 @@
 // Small building blocks shared by every dashboard page, so pages look and behave alike.
 import Link from "next/link";
 import type { ComponentProps, ReactNode } from "react";
+import { BUTTON, cx, type ButtonVariant } from "./styles";
 
-function cx(...classes: (string | false | null | undefined)[]) {
-  return classes.filter(Boolean).join(" ");
-}
-
-const BUTTON = {
-  primary: "bg-indigo-600 text-white hover:bg-indigo-700 disabled:bg-indigo-300",
-  secondary: "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400",
-  danger: "bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 disabled:text-red-300",
-  ghost: "text-slate-700 hover:bg-slate-100",
-} as const;
-
-export type ButtonVariant = keyof typeof BUTTON;
-
-export function Button({ variant = "primary", className, ...props }: ComponentProps<"button"> & { variant?: ButtonVariant }) {
-  return (
-    <button
-      {...props}
-      className={cx(
-        "inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium shadow-sm transition disabled:cursor-not-allowed",
-        BUTTON[variant],
-        className,
-      )}
-    />
-  );
-}
+export { Button } from "./button";
+export type { ButtonVariant } from "./styles";
 
 export function ButtonLink({ variant = "primary", className, ...props }: ComponentProps<typeof Link> & { variant?: ButtonVariant }) {
   return (
@@ -44,7 +22,7 @@ export function PageHeader({ title, description, actions }: { title: string; des
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
         {description ? <p className="mt-1 max-w-2xl text-sm text-slate-600">{description}</p> : null}
       </div>
-      {actions ? <div className="flex items-center gap-2">{actions}</div> : null}
+      {actions ? <div className="flex flex-wrap items-center gap-2">{actions}</div> : null}
     </div>
   );
 }
@@ -97,10 +75,14 @@ export function Alert({ tone = "red", children }: { tone?: "red" | "green" | "am
   );
 }
 
-export function Table({ children }: { children: ReactNode }) {
+/**
+ * A table that scrolls sideways inside its own box, never the page. `stack`: on a phone
+ * (below 640 px) each row becomes a card, each cell under its label (Td's `label`).
+ */
+export function Table({ children, stack }: { children: ReactNode; stack?: boolean }) {
   return (
     <div className="overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-left text-sm">{children}</table>
+      <table className={cx("min-w-full divide-y divide-slate-200 text-left text-sm", stack && "table-stack")}>{children}</table>
     </div>
   );
 }
@@ -109,8 +91,12 @@ export function Th({ children, className }: { children?: ReactNode; className?: 
   return <th scope="col" className={cx("px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500", className)}>{children}</th>;
 }
 
-export function Td({ children, className }: { children?: ReactNode; className?: string }) {
-  return <td className={cx("px-3 py-2 align-top text-slate-800", className)}>{children}</td>;
+export function Td({ children, className, label }: { children?: ReactNode; className?: string; label?: string }) {
+  return (
+    <td data-label={label} className={cx("px-3 py-2 align-top text-slate-800", className)}>
+      {children}
+    </td>
+  );
 }
 
 export function formatDate(value: Date | string): string {

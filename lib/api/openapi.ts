@@ -73,6 +73,9 @@ export const OPERATIONS: Operation[] = [
   { method: "patch", path: "/plan/events/{id}", summary: "Update a plan event (stale revision → 409)", permission: "plan:write", body: c.planEventUpdate },
   { method: "delete", path: "/plan/events/{id}", summary: "Remove a plan event no container uses", permission: "plan:write", noContent: true },
   { method: "get", path: "/plan/presets", summary: "Standard events with their platform names", permission: "plan:read" },
+  { method: "get", path: "/sites/{id}/tracking-plan", summary: "A site's tracking plan as documented: each event's parameters (type, source, required), triggers in words, destinations and names there, owner, last change; and the items without an owner", permission: "plan:read" },
+  { method: "get", path: "/sites/{id}/tracking-plan/markdown", summary: "The tracking-plan document as a Markdown file", permission: "plan:read", produces: "text/markdown" },
+  { method: "get", path: "/sites/{id}/tracking-plan/html", summary: "The tracking-plan document as a standalone HTML page", permission: "plan:read", produces: "text/html" },
   { method: "get", path: "/plan/consistency", summary: "Where sites and regions differ from the plan", permission: "plan:read" },
   { method: "get", path: "/containers/{id}/events", summary: "Plan events used in a container", permission: "container:read" },
   { method: "post", path: "/containers/{id}/events", summary: "Use a plan event in a container", permission: "draft:write", body: c.containerEventCreate, created: true },
@@ -261,7 +264,7 @@ export function openApiDocument(serverUrl: string) {
     servers: [{ url: `${serverUrl}/api/v1` }],
     components: {
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "An API token created under Settings → API tokens" },
+        bearer: { type: "http", scheme: "bearer", description: "An API token (tpk_…), created by an owner on the dashboard's API tokens page (/tokens)" },
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
         serverKey: { type: "http", scheme: "bearer", description: "An environment's server key (tps_…), for POST /events only" },
       },

@@ -103,7 +103,7 @@ describe("a new user's first journey", () => {
     await page.getByLabel("Token name").fill("ci-deploy");
     await page.getByLabel("Role").selectOption("viewer");
     await page.getByRole("button", { name: "Create token" }).click();
-    const secretBox = page.getByLabel("New token secret");
+    const secretBox = page.getByRole("textbox", { name: "New token secret" });
     await expect.poll(() => secretBox.isVisible()).toBe(true);
     const secret = await secretBox.inputValue();
     expect(secret).toMatch(/^tpk_/);

@@ -49,7 +49,7 @@ describe("members and roles", () => {
     await form.getByLabel("Email").fill(email);
     await form.getByLabel("Role").selectOption("viewer");
     await form.getByRole("button", { name: "Create invitation link" }).click();
-    const linkBox = owner.getByLabel("Invitation link");
+    const linkBox = owner.getByRole("textbox", { name: "Invitation link" });
     await expect.poll(() => linkBox.isVisible()).toBe(true);
     link = await linkBox.inputValue();
     expect(link).toMatch(new RegExp(`^${base}/invite/[A-Za-z0-9_-]{20,}$`));

@@ -26,6 +26,8 @@ const PROBES: Probe[] = [
   { name: "update site", method: "PATCH", path: (i) => `/sites/${i.site}`, body: () => ({ name: "Hijacked" }) },
   { name: "delete site", method: "DELETE", path: (i) => `/sites/${i.site}` },
   { name: "list a site's regions", method: "GET", path: (i) => `/sites/${i.site}/regions` },
+  { name: "a site's tracking-plan document", method: "GET", path: (i) => `/sites/${i.site}/tracking-plan` },
+  { name: "a site's tracking plan as Markdown", method: "GET", path: (i) => `/sites/${i.site}/tracking-plan/markdown` },
   { name: "add a region to a site", method: "POST", path: (i) => `/sites/${i.site}/regions`, body: () => regionBody() },
   { name: "get region", method: "GET", path: (i) => `/regions/${i.region}` },
   { name: "update region", method: "PATCH", path: (i) => `/regions/${i.region}`, body: () => ({ name: "Hijacked" }) },

@@ -358,6 +358,9 @@ const FIXTURES: Record<string, (w: World) => Promise<Target>> = {
   "get /sites/{id}/health": async (w) => ({ path: `/sites/${w.siteId}/health?period=24h&by=event` }),
   "get /sites/{id}/quality": async (w) => ({ path: `/sites/${w.siteId}/quality?period=7d` }),
   "get /sites/{id}/coverage": async (w) => ({ path: `/sites/${w.siteId}/coverage` }),
+  "get /sites/{id}/tracking-plan": async (w) => ({ path: `/sites/${w.siteId}/tracking-plan` }),
+  "get /sites/{id}/tracking-plan/markdown": async (w) => ({ path: `/sites/${w.siteId}/tracking-plan/markdown` }),
+  "get /sites/{id}/tracking-plan/html": async (w) => ({ path: `/sites/${w.siteId}/tracking-plan/html` }),
   // Alerts.
   "get /sites/{id}/alert-rules": async (w) => ({ path: `/sites/${w.siteId}/alert-rules` }),
   "patch /sites/{id}/alert-rules/{kind}": async (w) => {

@@ -32,7 +32,15 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
         title={site.name}
         description={`${site.hostnames.join(", ")} · ${site.defaultCurrency}`}
         actions={
-          <div className="flex gap-2">
+          <div className="flex flex-wrap gap-2">
+            {site.container ? (
+              <ButtonLink href={`/containers/${site.container.id}`} variant="secondary">
+                Container
+              </ButtonLink>
+            ) : null}
+            <ButtonLink href={`/sites/${site.id}/docs`} variant="secondary">
+              Tracking plan docs
+            </ButtonLink>
             <ButtonLink href={`/sites/${site.id}/health`} variant="secondary">
               Health
             </ButtonLink>

@@ -6,6 +6,7 @@ import { can } from "@/lib/rbac/permissions";
 import { listOrderImports, reconciliationSite } from "@/lib/reconciliation/orders";
 import { Badge, Card, PageHeader, Table, Td, Th, formatDate } from "@/components/ui/primitives";
 import { OrderUpload } from "@/components/reconciliation/order-upload";
+import { CopyBlock } from "@/components/ui/copy-block";
 
 export const metadata = { title: "Orders" };
 
@@ -84,9 +85,9 @@ export default async function OrdersPage({ params }: { params: Promise<{ id: str
           )}
         </Card>
         <Card title="Send orders from your backend" description="Batches of up to 1,000 orders, all or nothing, with an API token of an editor or above.">
-          <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">{`curl -X POST $TAGPIPE/api/v1/sites/${id}/orders \\
+          <CopyBlock id="orders-curl" label="curl" code={`curl -X POST $TAGPIPE/api/v1/sites/${id}/orders \\
   -H "authorization: Bearer $TAGPIPE_TOKEN" -H "content-type: application/json" \\
-  -d '{"orders":[{"order_id":"1001","created_at":"2026-12-05T14:30:00Z","value":"49.90","currency":"EUR","status":"paid","email":"ada@example.com"}]}'`}</pre>
+  -d '{"orders":[{"order_id":"1001","created_at":"2026-12-05T14:30:00Z","value":"49.90","currency":"EUR","status":"paid","email":"ada@example.com"}]}'`} />
         </Card>
       </div>
     </>

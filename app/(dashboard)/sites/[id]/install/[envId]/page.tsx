@@ -7,7 +7,7 @@ import { NotFoundError } from "@/lib/errors";
 import { can } from "@/lib/rbac/permissions";
 import { installInfo } from "@/lib/stream/install";
 import { Alert, ButtonLink, Card, PageHeader } from "@/components/ui/primitives";
-import { CopyBlock } from "@/components/stream/copy-block";
+import { CopyBlock } from "@/components/ui/copy-block";
 import { ServerKey } from "@/components/stream/server-key";
 import { TestEventButton } from "@/components/stream/test-event-button";
 import { EnvironmentTabs } from "@/components/stream/environment-tabs";

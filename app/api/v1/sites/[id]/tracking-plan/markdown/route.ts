@@ -1,0 +1,5 @@
+// GET /api/v1/sites/:id/tracking-plan/markdown – the tracking-plan document as a Markdown file
+import { route } from "@/lib/api/handler";
+import { trackingPlanDownload } from "@/lib/docs/download";
+
+export const GET = route({ permission: "plan:read" }, ({ actor, params }) => trackingPlanDownload(actor, params.id, "markdown"));
