@@ -44,7 +44,8 @@ export async function setup(project: TestProject) {
   });
   const url = await new Promise<string>((resolve, reject) => {
     let log = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+    // Generous: on a loaded two-core machine the first start (migrations, Next) takes over a minute.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 180_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = /ready on (http:\/\/\S+)/.exec(log);

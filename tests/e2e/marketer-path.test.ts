@@ -131,7 +131,7 @@ describe("the marketer's path", () => {
 
   test("a broken draft is refused with its problems; fixed, it becomes v1, published to staging then production", async () => {
     await page.goto(`${containerUrl}/versions`);
-    await expect.poll(() => page.getByText(/not a valid regular expression/).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText(/Condition 1 value — the pattern does not compile/).count()).toBeGreaterThan(0);
     await screenshot(page, "marketer-versions-problems");
     // Fix the regex in the trigger editor.
     await page.goto(`${containerUrl}/triggers`);
