@@ -24,7 +24,6 @@ let shopUrl = "";
 let stagingKey = "";
 let containerUrl = "";
 let installUrl = "";
-let siteUrl = "";
 
 beforeAll(async () => {
   team = await newTeam(base);
@@ -78,7 +77,6 @@ describe("the README's first steps, in the dashboard only", { timeout: 240_000 }
     await form.getByLabel("Hostnames").fill("127.0.0.1");
     await form.getByRole("button", { name: "Create site" }).click();
     await page.waitForURL(/\/sites\/[a-z0-9]+$/);
-    siteUrl = page.url();
 
     await page.goto(`${base}/plan`);
     await page.getByRole("button", { name: "Add purchase" }).click();
@@ -193,8 +191,12 @@ describe("the README's first steps, in the dashboard only", { timeout: 240_000 }
     await publish.getByRole("button", { name: "Publish v1 to staging" }).click();
     await poll(() => page.getByRole("form", { name: "Publish v1" }).count()).toBe(0);
 
-    await page.goto(siteUrl);
-    await page.goto(new URL((await page.getByRole("link", { name: `Install ${siteName} staging` }).getAttribute("href"))!, base).href);
+    await page.goto(`${base}/stream`);
+    const install = page.getByRole("link", { name: `Install ${siteName} staging` });
+    await install.waitFor().catch(async (e) => {
+      throw new Error(`${e}\n${await page.locator("main").innerText()}`);
+    });
+    await page.goto(new URL((await install.getAttribute("href"))!, base).href);
     await page.getByRole("heading", { name: "Install · staging" }).waitFor();
     installUrl = page.url();
     stagingKey = /\/c\/([A-Za-z0-9_-]+)\.js/.exec(await page.locator("main").innerText())![1];
