@@ -60,7 +60,7 @@ export function MappingSelect({
       value={value}
       aria-describedby={describedBy}
       onChange={(e) => (e.target.value === CREATE ? onCreate() : onChange(e.target.value))}
-      className="w-72 max-w-full rounded-md border-0 bg-white py-1 pl-2 pr-7 text-sm ring-1 ring-inset ring-slate-300"
+      className="w-80 max-w-full rounded-md border-0 bg-white py-1 pl-2 pr-7 text-sm ring-1 ring-inset ring-slate-300"
     >
       <option value="">— not mapped —</option>
       {known ? null : <option value={value}>{builtinOf(value)?.label ?? "a variable that no longer exists"}</option>}

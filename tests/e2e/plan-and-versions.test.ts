@@ -203,9 +203,9 @@ describe("a container's draft, versions and publishing", () => {
     const draftProblems = page.getByRole("list", { name: "Problems in the draft" });
     await visible(draftProblems);
     const text = await draftProblems.innerText();
-    expect(text).toContain("mappings.order_id");
-    expect(text).toContain("ids.pixelId");
-    expect(await draftProblems.getByRole("link", { name: "Meta" }).getAttribute("href")).toBe(`/containers/${containerId}/destinations`);
+    expect(text).toContain("Parameter order_id is required by the tracking plan");
+    expect(text).toContain("Pixel ID is missing");
+    expect(await draftProblems.getByRole("link", { name: "Meta" }).getAttribute("href")).toMatch(new RegExp(`^/containers/${containerId}/destinations\\?edit=[^&]+&field=ids\\.pixelId$`));
     await screenshot(page, "container-overview");
   });
 

@@ -222,6 +222,20 @@ describe("export and import", () => {
     expect(exportSnapshot(copy)).toEqual({ ...exportSnapshot(original), exportedAt: expect.any(String) });
   });
 
+  test("built-in variables travel as their reference, in mappings and conditions", () => {
+    const original = validSnapshot();
+    original.events[0].mappings = { ...original.events[0].mappings, value: "builtin:ecommerce_value" };
+    original.triggers[0].conditions.push({ source: "variable", key: "builtin:page_title", operator: "contains", value: "Thanks", negate: false, ignoreCase: false });
+    const file = importFile.parse(JSON.parse(JSON.stringify(exportSnapshot(original))));
+    expect(file.events[0].mappings).toMatchObject({ value: "builtin:ecommerce_value" });
+    const after = applied(planImport(file, original, original.planEvents), original, original.planEvents);
+    expect(after.events[0].mappings.value).toBe("builtin:ecommerce_value");
+    expect(after.triggers[0].conditions.at(-1)).toMatchObject({ key: "builtin:page_title" });
+    // An unknown built-in is refused at its place in the file.
+    (file.events[0].mappings as Record<string, string>).value = "builtin:nope";
+    expect(() => planImport(file, original, original.planEvents)).toThrow(ValidationError);
+  });
+
   test("broken files are refused with every problem and its place", () => {
     const file = importFile.parse({
       format: "tagpipe.container",
