@@ -81,7 +81,8 @@ export function Alert({ tone = "red", children }: { tone?: "red" | "green" | "am
  */
 export function Table({ children, stack }: { children: ReactNode; stack?: boolean }) {
   return (
-    <div className="overflow-x-auto">
+    // Focusable, so a keyboard can scroll a table wider than its box.
+    <div className="overflow-x-auto" tabIndex={0}>
       <table className={cx("min-w-full divide-y divide-slate-200 text-left text-sm", stack && "table-stack")}>{children}</table>
     </div>
   );

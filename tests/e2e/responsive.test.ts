@@ -64,7 +64,7 @@ async function seed() {
     { name: "site-alerts", path: `${s}/alerts`, heading: /Alerts/ },
     { name: "site-orders", path: `${s}/orders`, heading: /Orders/ },
     { name: "site-reconciliation", path: `${s}/reconciliation`, heading: /Reconciliation/ },
-    { name: "site-reconciliation-orders", path: `${s}/reconciliation/orders`, heading: /Orders/ },
+    { name: "site-reconciliation-orders", path: `${s}/reconciliation/orders`, heading: /orders/i },
     { name: "site-install", path: `${s}/install/${p.production.id}`, heading: /Install/ },
     { name: "site-stream", path: `${s}/stream/${p.production.id}`, heading: /Live events/ },
     { name: "site-stream-event", path: `${s}/stream/${p.production.id}/events/${stream[0].id}`, heading: /purchase/ },
