@@ -1,5 +1,5 @@
 // The one place that reads process.env: every setting Tagpipe understands, validated
-// once. The README's configuration table lists the same names.
+// once. docs/configuration.md lists the same names.
 import path from "node:path";
 import { z } from "zod";
 

@@ -1,6 +1,6 @@
 // Raw PII that arrives outside user_data — an email pushed as an event parameter, or
 // `?email=…` on a thank-you page's URL — is removed before the event is stored or
-// forwarded, as user data is hashed (hash.ts). The rules, also in the README:
+// forwarded, as user data is hashed (hash.ts). The rules, also in docs/collector.md:
 //   page URL, referrer  query (and fragment) parameters whose name says personal data
 //                       (email, e-mail, mail, phone, tel, mobile, name, first_name,
 //                       last_name, address, street, zip, postcode…, and any name ending in

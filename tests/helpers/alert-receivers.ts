@@ -1,5 +1,5 @@
 // What alerts are sent to, on 127.0.0.1: a webhook receiver that checks each request's
-// signature as the README tells receivers to (HMAC-SHA256 of "<timestamp>.<raw body>",
+// signature as docs/collector.md tells receivers to (HMAC-SHA256 of "<timestamp>.<raw body>",
 // timestamp within five minutes), and an SMTP server (smtp-server) that keeps every mail.
 import crypto from "node:crypto";
 import http from "node:http";
@@ -44,7 +44,7 @@ export class WebhookReceiver {
   }
 }
 
-/** The receiver's check, written from the README (not from Tagpipe's code). */
+/** The receiver's check, written from docs/collector.md (not from Tagpipe's code). */
 export function verify(secret: string, headers: http.IncomingHttpHeaders, raw: string): boolean {
   const timestamp = String(headers["x-tagpipe-timestamp"] ?? "");
   const signature = String(headers["x-tagpipe-signature"] ?? "");

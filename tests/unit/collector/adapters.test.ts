@@ -459,9 +459,9 @@ describe("webhook", () => {
     }
   });
 
-  test("a receiver verifies the signature as the README shows", () => {
+  test("a receiver verifies the signature as docs/collector.md shows", () => {
     const r = request(webhook.build([job({ ids: { url: "https://hooks.example.com/in" } })], { signingSecret: "whsec" }));
-    // The receiver the README shows: recompute over the raw body, compare in constant time, refuse stale timestamps.
+    // The receiver docs/collector.md shows: recompute over the raw body, compare in constant time, refuse stale timestamps.
     const verify = (secret: string, headers: Record<string, string>, rawBody: string, nowSeconds = Math.floor(Date.now() / 1000)) => {
       const timestamp = headers["x-tagpipe-timestamp"];
       const signature = headers["x-tagpipe-signature"] ?? "";
