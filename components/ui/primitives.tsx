@@ -82,7 +82,9 @@ export function Alert({ tone = "red", children }: { tone?: "red" | "green" | "am
 export function Table({ children, stack }: { children: ReactNode; stack?: boolean }) {
   return (
     // Focusable, so a keyboard can scroll a table wider than its box.
-    <div className="overflow-x-auto" tabIndex={0}>
+    // `relative`: a visually hidden label (sr-only, absolutely positioned) stays inside the
+    // scrolling box instead of widening the page from the table's far edge.
+    <div className="relative overflow-x-auto" tabIndex={0}>
       <table className={cx("min-w-full divide-y divide-slate-200 text-left text-sm", stack && "table-stack")}>{children}</table>
     </div>
   );

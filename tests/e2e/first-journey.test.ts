@@ -78,7 +78,9 @@ describe("a new user's first journey", () => {
     expect(regions).toContain("consent denied by default");
     expect(await page.locator("li", { hasText: "Norway" }).first().innerText()).toContain("NOK");
     // Three environments came with the site, each with its own script URL.
-    expect(await page.getByText(/\/c\/tp_[A-Za-z0-9_-]+\.js/).count()).toBe(3);
+    // (each in a read-only field beside its Copy button)
+    const scriptUrls = await page.locator("input").evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).filter((v) => /\/c\/tp_[A-Za-z0-9_-]+\.js$/.test(v)));
+    expect(new Set(scriptUrls).size).toBe(3);
     await screenshot(page, "site-detail");
   });
 

@@ -96,7 +96,7 @@ describe("members and roles", () => {
     await owner.goto(`${base}/audit`);
     const entry = owner.getByRole("listitem").filter({ hasText: `changed the role of member ${email}` });
     await expect.poll(() => entry.count()).toBe(1);
-    await entry.locator("summary").click();
+    // The entry says what changed in words, in the list itself.
     expect(await entry.innerText()).toMatch(/viewer[\s\S]*editor/);
   });
 
