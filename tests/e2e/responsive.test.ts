@@ -327,6 +327,7 @@ describe("keyboard and phone", () => {
     await expect.poll(() => page.getByRole("status").filter({ hasText: "Published" }).count()).toBeGreaterThan(0);
     await screenshot(page, "pages-390-published-by-keyboard");
     const live = expectStatus(await p.team.owner.get(`/environments/${p.staging.id}`), 200);
-    expect(live.version?.number ?? live.liveVersion ?? live.versionNumber).toBe(2);
+    const versions = expectStatus(await p.team.owner.get(`/containers/${p.containerId}/versions`), 200).data as Json[];
+    expect(live.versionId).toBe(versions.find((v) => v.number === 2)?.id);
   });
 });
