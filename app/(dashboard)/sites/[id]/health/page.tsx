@@ -95,7 +95,7 @@ export default async function SiteHealthPage({ params, searchParams }: { params:
               <p className="text-sm text-slate-600">No accepted conversions in this period.</p>
             )}
           </Card>
-          <Card title="Match quality per destination" description="0–10: the share of delivered events carrying each key the platform matches on, weighted by what the platform says matters most (see the README).">
+          <Card title="Match quality per destination" description="0–10: the share of delivered events carrying each key the platform matches on, weighted by what the platform says matters most (the weights: docs/health.md).">
             {quality.destinations.length ? <MatchScores quality={quality} /> : <p className="text-sm text-slate-600">This site has no destinations.</p>}
           </Card>
           <Card title="Parameter quality per event" description="Share of stored events with a valid value for each check, with recent offending events and a link to the mapping that produced them.">
