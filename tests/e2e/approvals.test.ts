@@ -6,7 +6,7 @@
 // The audit log says all of it in words, and its filters find it.
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, screenshot, trackErrors } from "./browser";
+import { launch, screenshot, trackErrors, signInPage } from "./browser";
 import { addMember, expectStatus, newTeam, uid, type Json, type Team } from "../helpers/api";
 
 const base = inject("e2eBaseUrl");
@@ -23,13 +23,7 @@ let metaId = "";
 let editorName = "";
 let publisherName = "";
 
-async function signIn(p: Page, email: string, password: string) {
-  await p.goto(`${base}/signin`);
-  await p.getByLabel("Email").fill(email);
-  await p.getByLabel("Password").fill(password);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.waitForURL("**/overview");
-}
+const signIn = (p: Page, email: string, password: string) => signInPage(p, base, email, password);
 
 async function page(email: string, password: string): Promise<Page> {
   const p = await (await browser.newContext({ viewport: VIEWPORT })).newPage();

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { VISITOR_USER_AGENT, launch, screenshot, trackErrors } from "./browser";
+import { VISITOR_USER_AGENT, launch, screenshot, trackErrors, signInPage } from "./browser";
 import { expectStatus, newTeam, type Client, type Json } from "../helpers/api";
 import { eventually } from "../helpers/pipeline";
 
@@ -72,11 +72,7 @@ beforeAll(async () => {
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   errors = trackErrors(page);
-  await page.goto(`${base}/signin`);
-  await page.getByLabel("Email").fill(team.email);
-  await page.getByLabel("Password").fill(team.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/overview");
+  await signInPage(page, base, team.email, team.password);
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@
 // the field), then deletes the team, typing its name to confirm, and is signed out of it.
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, screenshot, trackErrors } from "./browser";
+import { launch, screenshot, trackErrors, signInPage } from "./browser";
 import { Client, createToken, expectStatus, signIn, signUp } from "../helpers/api";
 
 const base = inject("e2eBaseUrl");
@@ -18,11 +18,7 @@ beforeAll(async () => {
   browser = await launch();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   errors = trackErrors(page);
-  await page.goto(`${base}/signin`);
-  await page.getByLabel("Email").fill(team.email);
-  await page.getByLabel("Password").fill(team.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/overview");
+  await signInPage(page, base, team.email, team.password);
 });
 
 afterAll(async () => {
