@@ -4,32 +4,12 @@ import type { Actor } from "../auth/actor";
 import { recordAudit, type Tx } from "../audit/record";
 import { ConflictError, NotFoundError } from "../errors";
 import type { Role } from "../generated/prisma/enums";
-import type { TeamUpdate } from "../schemas/resources";
 
 export async function getTeam(actor: Actor) {
   const db = await prisma();
   const team = await db.team.findUnique({ where: { id: actor.teamId } });
   if (!team) throw new NotFoundError("Team");
   return team;
-}
-
-/** Renames the team or sets its retention window (owners: team:update); audited with what changed. */
-/** The team's name and retention window, audited as one change (lib/team/settings.ts decides the rest). */
-export async function updateNameAndRetention(actor: Actor, input: Pick<TeamUpdate, "name" | "retentionDays">) {
-  const db = await prisma();
-  return db.$transaction(async (tx) => {
-    const before = await tx.team.findUniqueOrThrow({ where: { id: actor.teamId } });
-    const after = await tx.team.update({ where: { id: actor.teamId }, data: input });
-    await recordAudit(tx, actor, {
-      action: "update",
-      entityType: "team",
-      entityId: after.id,
-      entityLabel: after.name,
-      before: { name: before.name, retentionDays: before.retentionDays },
-      after: { name: after.name, retentionDays: after.retentionDays },
-    });
-    return after;
-  });
 }
 
 export async function listMembers(actor: Actor) {
