@@ -1,6 +1,8 @@
 // Domain errors. lib/ throws these; the API wrapper maps them to HTTP once.
+import { problemSentence } from "./schemas/field-rules";
 
-export type FieldProblem = { path: string; message: string };
+/** `where`: the field as the form labels it ("Condition 2 value", "Pixel ID"), when a rule knows it. */
+export type FieldProblem = { path: string; message: string; where?: string };
 
 export class DomainError extends Error {
   constructor(
@@ -13,10 +15,15 @@ export class DomainError extends Error {
   }
 }
 
+/** The fields' problems as one message: in the form's words where a rule gave them ("Pixel ID looks wrong: …"), else by path. */
+export function fieldsMessage(fields: FieldProblem[], where = "body"): string {
+  return fields.map((f) => (f.where ? problemSentence({ where: f.where, message: f.message }) : `${f.path || where}: ${f.message}`)).join("; ");
+}
+
 /** Bad input. `fields` names each offending field (dot path) and what is wrong with it. */
 export class ValidationError extends DomainError {
   constructor(fields: FieldProblem[], message?: string) {
-    super(422, "validation_failed", message ?? fields.map((f) => `${f.path || "body"}: ${f.message}`).join("; "), fields);
+    super(422, "validation_failed", message ?? fieldsMessage(fields), fields);
   }
 }
 

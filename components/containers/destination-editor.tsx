@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api } from "../ui/api";
 import { SelectField, TextField } from "../ui/fields";
-import { idProblem } from "@/lib/versions/validate";
+import { idProblem } from "@/lib/schemas/field-rules";
 import { useApiForm } from "../ui/use-api-form";
 import { CommonFields, EditorFrame, commonPayload, type Common } from "./common-fields";
 import type { EntityBase, Owner } from "./entity-list";
@@ -110,7 +110,10 @@ export function DestinationEditor({
       </SelectField>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         {fields.ids.map((i) => (
-          <TextField key={i.key} label={i.label} value={ids[i.key] ?? ""} onChange={(e) => setIds({ ...ids, [i.key]: e.target.value })} error={f(`definition.ids.${i.key}`) ?? idProblem(i, ids[i.key], false) ?? undefined} data-field={`ids.${i.key}`} hint={`Public: goes into the container. ${i.hint}`} />
+          <TextField key={i.key} label={i.label} value={ids[i.key] ?? ""} onChange={(e) => {
+              form.clear(`definition.ids.${i.key}`);
+              setIds({ ...ids, [i.key]: e.target.value });
+            }} error={idProblem(i, ids[i.key], false) ?? f(`definition.ids.${i.key}`)} data-field={`ids.${i.key}`} hint={`Public: goes into the container. ${i.hint}`} />
         ))}
         {fields.secrets.map((s) => (
           <div key={s.key}>

@@ -11,7 +11,7 @@ import { CommonFields, EditorFrame, commonPayload, type Common } from "./common-
 import type { EntityBase, Owner } from "./entity-list";
 import { errorAt } from "../sites/region-fields";
 import { ConditionVariableOptions } from "./variable-choice";
-import { patternProblem } from "@/lib/versions/validate";
+import { patternProblem } from "@/lib/schemas/field-rules";
 
 export type TriggerRow = EntityBase & {
   definition: {
@@ -169,8 +169,11 @@ export function TriggerEditor({
                 <TextField
                   label={`Condition ${i + 1} value`}
                   value={c.value}
-                  onChange={(e) => setCondition(i, { value: e.target.value })}
-                  error={f(`definition.conditions.${i}.value`) ?? livePatternProblem(c)}
+                  onChange={(e) => {
+                    form.clear(`definition.conditions.${i}.value`);
+                    setCondition(i, { value: e.target.value });
+                  }}
+                  error={livePatternProblem(c) ?? f(`definition.conditions.${i}.value`)}
                   data-field={`conditions.${i}.value`}
                 />
               )}

@@ -26,5 +26,15 @@ export function useApiForm() {
     return null;
   }
 
-  return { fields, message, conflict, pending, run };
+  /** Forgets the server's error for one field once it is edited (the live check speaks for the new value). */
+  function clear(path: string) {
+    setFields((current) => {
+      if (!(path in current)) return current;
+      const { [path]: _gone, ...rest } = current;
+      void _gone;
+      return rest;
+    });
+  }
+
+  return { fields, message, conflict, pending, run, clear };
 }

@@ -1,7 +1,8 @@
 // The draft's problems, grouped by entity, in the form's words ("Condition 2 value — the
 // pattern does not compile"); each opens the entity's editor with that field focused.
 import Link from "next/link";
-import { problemSentence, type Problem } from "@/lib/versions/validate";
+import type { Problem } from "@/lib/versions/validate";
+import { problemSentence } from "@/lib/schemas/field-rules";
 
 const TAB: Record<Problem["entityType"], { tab: string; label: string }> = {
   event: { tab: "events", label: "Event" },

@@ -8,7 +8,7 @@ import { authorize } from "../auth/actor";
 import { authenticateToken } from "../auth/tokens";
 import { sessionActor } from "../auth/session";
 import type { Permission } from "../rbac/permissions";
-import { DomainError, RateLimitedError, type FieldProblem } from "../errors";
+import { DomainError, RateLimitedError, fieldsMessage, type FieldProblem } from "../errors";
 import { fieldProblems } from "../schemas/problems";
 import { sameOrigin } from "./origin";
 import { badCharacterProblems, badQueryProblems, hasBadCharacters } from "../schemas/text";
@@ -55,8 +55,7 @@ function validationResponse(where: "body" | "query", error: z.ZodError): Respons
 }
 
 function validationFailed(where: "body" | "query", fields: FieldProblem[]): Response {
-  const message = fields.map((f) => `${f.path || where}: ${f.message}`).join("; ");
-  return errorResponse(422, "validation_failed", message, fields);
+  return errorResponse(422, "validation_failed", fieldsMessage(fields, where), fields);
 }
 
 async function readJson(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {

@@ -9,9 +9,9 @@ import { NotFoundError } from "../errors";
 import { platformOf } from "../platforms/registry";
 import {
   containerEventDefinition,
-  destinationDefinition,
+  destinationFields,
   planParameter,
-  triggerDefinition,
+  triggerFields,
   variableDefinition,
   type PlanParameter,
 } from "../schemas/config";
@@ -82,7 +82,7 @@ export async function trackingPlanDoc(actor: Actor, siteId: string): Promise<Tra
   };
 
   const parsedDestinations = destinations.flatMap((d) => {
-    const parsed = destinationDefinition.safeParse(d.definition);
+    const parsed = destinationFields.safeParse(d.definition);
     return parsed.success ? [{ row: d, def: parsed.data }] : [];
   });
 
@@ -101,7 +101,7 @@ export async function trackingPlanDoc(actor: Actor, siteId: string): Promise<Tra
       }
       const usedTriggers = def.triggerIds.flatMap((id) => {
         const t = triggers.find((x) => x.id === id);
-        const parsed = t ? triggerDefinition.safeParse(t.definition) : null;
+        const parsed = t ? triggerFields.safeParse(t.definition) : null;
         return t ? [{ name: t.name, words: parsed?.success ? triggerInWords(parsed.data, triggerName, variableName) : "(its settings need attention)" }] : [];
       });
       const usedDestinations = parsedDestinations.flatMap(({ row, def: d }) => {

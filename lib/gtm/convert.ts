@@ -10,6 +10,7 @@ import { presetByName } from "../config/presets";
 import { PLATFORMS } from "../platforms/registry";
 import type { Condition, TriggerDefinition, VariableDefinition } from "../schemas/config";
 import { BUILTINS, builtinOf, builtinRef } from "../config/builtins";
+import { patternProblem } from "../schemas/field-rules";
 import { builtIn, describeBuiltIn, type BuiltIn } from "./builtins";
 import { isTrue, param, table, type GtmCondition, type GtmContainer, type GtmTag, type GtmTrigger } from "./model";
 import { LineBuilder, type ReportLine } from "./report";
@@ -574,6 +575,9 @@ function convertCondition(c: GtmCondition, vars: Map<string, VarResult>, trigger
   const operator = OPERATORS[c.type];
   if (!operator) return { problem: `the ${c.type} comparison has no Tagpipe equivalent` };
   const common = { operator, value: c.arg1, negate: c.negate, ignoreCase: c.ignoreCase };
+  // GTM's regexes are RE2; one JavaScript cannot compile would be refused at save (field-rules.ts).
+  const pattern = patternProblem(common);
+  if (pattern) return { problem: pattern };
   if (use?.as === "source") return { condition: { source: use.source, ...common } };
   if (use?.as === "none") return { problem: `{{${ref}}}: ${use.why}` };
   if (known?.builtin) return { condition: { source: "variable", key: builtinRef(known.builtin), ...common } };

@@ -6,6 +6,7 @@ import { id } from "./common";
 import { NAMED_PLATFORMS, PLATFORM_KEYS, PLATFORMS as PLATFORM_REGISTRY, type PlatformKey } from "../platforms/registry";
 import type { IdField, SecretField } from "../platforms/types";
 import { builtinRefProblem } from "../config/builtins";
+import { idProblem, patternProblem } from "./field-rules";
 
 /** The platforms whose events have names of their own (lib/platforms/registry.ts): the tracking plan's platform names. */
 export const PLATFORMS = NAMED_PLATFORMS;
@@ -148,8 +149,8 @@ export type Condition = z.infer<typeof condition>;
 
 export const FIRE_LIMITS = ["every_time", "once_per_page", "once_per_event_id"] as const;
 
-export const triggerDefinition = z
-  .strictObject({
+/** The shape alone: what a stored definition reads as, even one saved before a rule existed (the tracking plan page). */
+export const triggerFields = z.strictObject({
     type: z.enum(TRIGGER_TYPES),
     /** data_layer_event: the `event` value pushed, e.g. purchase. */
     eventName: z.string().trim().max(100).optional(),
@@ -158,14 +159,19 @@ export const triggerDefinition = z
     conditions: z.array(condition).max(20).default([]),
     fireLimit: z.enum(FIRE_LIMITS).default("every_time"),
     blockingTriggerIds: z.array(id).max(10).default([]),
-  })
-  .superRefine((t, ctx) => {
+  });
+export const triggerDefinition = triggerFields.superRefine((t, ctx) => {
     if (t.type === "data_layer_event" && !t.eventName) {
       ctx.addIssue({ code: "custom", path: ["eventName"], message: "give the data layer event name, e.g. purchase" });
     }
     if ((t.type === "click" || t.type === "form_submit") && !t.selector) {
       ctx.addIssue({ code: "custom", path: ["selector"], message: "give a CSS selector, e.g. button.buy" });
     }
+    // The editor says it as you type; a draft that would only fail at the next version is refused here.
+    t.conditions.forEach((c, i) => {
+      const problem = patternProblem(c);
+      if (problem) ctx.addIssue({ code: "custom", path: ["conditions", i, "value"], message: problem, params: { where: `Condition ${i + 1} value` } });
+    });
   });
 export type TriggerDefinition = z.infer<typeof triggerDefinition>;
 
@@ -227,7 +233,8 @@ export const PLATFORM_FIELDS: Record<DestinationPlatform, { ids: IdField[]; secr
   PLATFORM_KEYS.map((k) => [k, { ids: PLATFORM_REGISTRY[k].ids, secrets: PLATFORM_REGISTRY[k].secrets }]),
 ) as Record<DestinationPlatform, { ids: IdField[]; secrets: SecretField[] }>;
 
-export const destinationDefinition = z.strictObject({
+/** The shape alone: what a stored definition reads as, even one saved before a rule existed (the tracking plan page). */
+export const destinationFields = z.strictObject({
   platform: z.enum(DESTINATION_PLATFORMS),
   /** The platform's public ids (see PLATFORM_FIELDS); may be incomplete in a draft. */
   ids: z.record(z.string().max(100), z.string().trim().max(2000)).default({}),
@@ -247,6 +254,13 @@ export const destinationDefinition = z.strictObject({
     .enum(DELIVERY_MODES)
     .optional()
     .meta({ description: "GA4 and Google Ads: browser (the tag only), server (the API only), or browser_fill_in (the tag, and the API only for conversions whose tag did not fire; the default)" }),
+});
+export const destinationDefinition = destinationFields.superRefine((d, ctx) => {
+  // A public id in the platform's format, or empty (a draft may be incomplete; the version asks for it).
+  for (const field of PLATFORM_REGISTRY[d.platform].ids) {
+    const problem = idProblem(field, d.ids[field.key], false);
+    if (problem) ctx.addIssue({ code: "custom", path: ["ids", field.key], message: problem, params: { where: field.label } });
+  }
 });
 export type DestinationDefinition = z.infer<typeof destinationDefinition>;
 

@@ -1,4 +1,5 @@
-// zod issues as field problems: a dot path and a message. Unknown keys name the key.
+// zod issues as field problems: a dot path and a message (and the form's label, where a rule
+// gives it). Unknown keys name the key.
 import type { z } from "zod";
 import type { FieldProblem } from "../errors";
 
@@ -8,6 +9,8 @@ export function fieldProblems(error: z.ZodError): FieldProblem[] {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({ path: base ? `${base}.${key}` : key, message: "is not a known field" }));
     }
-    return [{ path: base, message: issue.message }];
+    // A rule that knows the form's label for its field says it (field-rules.ts): the message can then name it in plain words.
+    const where = issue.code === "custom" && typeof issue.params?.where === "string" ? issue.params.where : undefined;
+    return [{ path: base, message: issue.message, ...(where ? { where } : {}) }];
   });
 }

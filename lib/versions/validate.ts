@@ -6,6 +6,7 @@ import { nameAtDestination } from "./names";
 import type { Snapshot } from "./snapshot";
 import { builtinOf } from "../config/builtins";
 import type { IdField, SecretField } from "../platforms/types";
+import { idProblem, patternProblem } from "../schemas/field-rules";
 
 export type Problem = {
   entityType: "event" | "trigger" | "variable" | "destination";
@@ -17,35 +18,6 @@ export type Problem = {
   where: string;
   message: string;
 };
-
-/** Compiles a condition's regex the way the runtime will; returns the error or null. */
-export function regexError(pattern: string, ignoreCase: boolean): string | null {
-  try {
-    new RegExp(pattern, ignoreCase ? "i" : "");
-    return null;
-  } catch (error) {
-    return (error as Error).message.replace(/^Invalid regular expression: /, "");
-  }
-}
-
-/** What is wrong with a regex condition's pattern, in the form's words; null when it compiles. The trigger editor says it as you type. */
-export function patternProblem(condition: { operator: string; value: string; ignoreCase?: boolean }): string | null {
-  if (condition.operator !== "regex") return null;
-  const error = regexError(condition.value, condition.ignoreCase ?? false);
-  return error ? `the pattern does not compile (${error})` : null;
-}
-
-/** What is wrong with a platform id's value; null when it is fine. The destination editor says it as you type (empty: only when `required`). */
-export function idProblem(field: IdField, value: string | undefined, required = true): string | null {
-  if (!value) return required && !field.optional ? `${field.label} is missing (${field.hint})` : null;
-  return field.pattern && !field.pattern.test(value) ? `${field.label} looks wrong: expected ${field.hint}` : null;
-}
-
-/** A problem as one sentence: "Condition 2 value — the pattern does not compile (…)", "Pixel ID is missing (…)". */
-export function problemSentence(p: Pick<Problem, "where" | "message">): string {
-  if (p.message.startsWith(p.where)) return p.message;
-  return /^(is|refers|makes|looks)\b/.test(p.message) ? `${p.where} ${p.message}` : `${p.where} — ${p.message}`;
-}
 
 /** A field path as the editors label it (their labels, numbered from 1). */
 export function fieldWords(entityType: Problem["entityType"], field: string, labels: { ids?: IdField[]; secrets?: SecretField[]; eventName?: (i: number) => string | undefined } = {}): string {

@@ -8,6 +8,7 @@ import { DomainError, NotFoundError } from "../errors";
 import { assertContainer } from "../config/draft-entities";
 import { loadDraft, type Snapshot } from "./snapshot";
 import { validateSnapshot, type Problem } from "./validate";
+import { problemSentence } from "../schemas/field-rules";
 import { diffSnapshots } from "./diff";
 import { publishScript, warmRuntime } from "../compiler/publish-script";
 import { loopbackOriginWarning } from "../api/origin";
@@ -22,7 +23,7 @@ export class DraftInvalidError extends DomainError {
       "draft_invalid",
       `The draft has ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${problems
         .slice(0, 5)
-        .map((p) => `${p.entityType} ${p.entityName}: ${p.field} ${p.message}`)
+        .map((p) => `${p.entityType} ${p.entityName}: ${problemSentence(p)}`)
         .join("; ")}${problems.length > 5 ? "; …" : ""}`,
       problems.map((p) => ({ path: `${p.entityType}s.${p.entityName}.${p.field}`, message: p.message })),
     );

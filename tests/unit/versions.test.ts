@@ -1,6 +1,7 @@
 // Draft validation, the semantic diff (renames included) and the import/export round trip.
 import { describe, expect, test } from "vitest";
-import { fieldWords, idProblem, patternProblem, problemSentence, validateSnapshot } from "../../lib/versions/validate";
+import { fieldWords, validateSnapshot } from "../../lib/versions/validate";
+import { idProblem, patternProblem, problemSentence } from "../../lib/schemas/field-rules";
 import { PLATFORM_FIELDS } from "../../lib/schemas/config";
 import { diffSnapshots } from "../../lib/versions/diff";
 import { exportSnapshot, importFile, planImport } from "../../lib/config/transfer";
