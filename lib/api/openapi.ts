@@ -183,7 +183,14 @@ const errorSchema = {
         message: { type: "string", description: "Names the offending field" },
         fields: {
           type: "array",
-          items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
+          items: {
+            type: "object",
+            properties: {
+              path: { type: "string" },
+              message: { type: "string" },
+              where: { type: "string", description: "The field as the dashboard's form labels it (\"Condition 2 value\", \"Pixel ID\"), where the rule knows it" },
+            },
+          },
         },
       },
     },
