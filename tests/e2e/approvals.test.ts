@@ -108,11 +108,14 @@ describe("safe publishing and approvals", () => {
     expect(await productionVersion()).not.toBeNull();
   });
 
-  test("an owner requires approval on the Members page", async () => {
+  test("an owner requires approval in Settings (Members links there)", async () => {
     await owner.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
     await owner.waitForURL("**/members");
-    const setting = owner.getByLabel("Production needs approval");
-    await setting.check();
+    await owner.getByRole("link", { name: /approvals and deleting the team are in Settings/ }).click();
+    await owner.waitForURL("**/settings");
+    const form = owner.getByRole("form", { name: "Publishing" });
+    await form.getByLabel("Production needs approval").check();
+    await form.getByRole("button", { name: "Save" }).click();
     await visible(owner.getByText("Saved: production now needs approval."));
     expect(expectStatus(await team.owner.get("/team"), 200).productionNeedsApproval).toBe(true);
     await screenshot(owner, "approvals-team-setting");

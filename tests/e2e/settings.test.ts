@@ -29,7 +29,7 @@ describe("team settings", () => {
   test("the retention window: 0 is refused beside the field, 30 is saved", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
     await page.waitForURL("**/settings");
-    const form = page.getByRole("form", { name: "Team settings" });
+    const form = page.getByRole("form", { name: "Data retention" });
     const days = form.getByLabel("Keep collected data for (days)");
     expect(await days.getAttribute("placeholder")).toBe("90");
     await days.fill("0");
@@ -42,8 +42,36 @@ describe("team settings", () => {
     await form.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => form.getByText("Saved.").isVisible()).toBe(true);
     await page.reload();
-    expect(await page.getByRole("form", { name: "Team settings" }).getByLabel("Keep collected data for (days)").inputValue()).toBe("30");
+    expect(await page.getByRole("form", { name: "Data retention" }).getByLabel("Keep collected data for (days)").inputValue()).toBe("30");
     await screenshot(page, "settings");
+  });
+
+  test("the team's name and the approval rule are set here too, each form on its own, with the keyboard", async () => {
+    const nameForm = page.getByRole("form", { name: "Team name" });
+    const name = nameForm.getByLabel("Team name");
+    await name.fill("");
+    await nameForm.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => name.getAttribute("aria-invalid")).toBe("true");
+    team.teamName = `${team.teamName} renamed`;
+    await name.fill(team.teamName);
+    await name.press("Enter");
+    await expect.poll(() => nameForm.getByText("Saved.").isVisible()).toBe(true);
+
+    // Keyboard only: Tab from the retention field's Save to the approval checkbox, Space, Tab, Enter.
+    const approval = page.getByRole("form", { name: "Publishing" });
+    const box = approval.getByLabel("Production needs approval");
+    expect(await box.isChecked()).toBe(false);
+    await page.getByRole("form", { name: "Data retention" }).getByRole("button", { name: "Save" }).focus();
+    await page.keyboard.press("Tab");
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => approval.getByText("Saved: production now needs approval.").isVisible()).toBe(true);
+    // Saving one form leaves the others' values alone.
+    const saved = expectStatus(await (await signIn(base, team.email, team.password)).get("/team"), 200);
+    expect(saved).toMatchObject({ name: team.teamName, retentionDays: 30, productionNeedsApproval: true });
+    await screenshot(page, "settings-approval");
   });
 
   test("deleting the team: enabled only once its name is typed; signs the owner out of it", async () => {

@@ -4,7 +4,7 @@ import { listInvites } from "@/lib/team/invites";
 import { can, ROLE_DESCRIPTIONS, ROLES } from "@/lib/rbac/permissions";
 import { Card, PageHeader } from "@/components/ui/primitives";
 import { MembersManager } from "@/components/team/members-manager";
-import { ApprovalSetting } from "@/components/team/approval-setting";
+import Link from "next/link";
 
 export const metadata = { title: "Members" };
 
@@ -21,7 +21,12 @@ export default async function MembersPage() {
         </Card>
         <div className="space-y-6">
           <Card title="Team settings">
-            <ApprovalSetting required={team.productionNeedsApproval} canChange={can(actor.role, "team:update")} />
+            <p className="text-sm text-slate-700">
+              Production {team.productionNeedsApproval ? "needs" : "does not need"} approval.{" "}
+              <Link href="/settings" className="font-medium text-indigo-700 underline hover:text-indigo-900">
+                Team name, data retention, approvals and deleting the team are in Settings
+              </Link>
+            </p>
           </Card>
           <Card title="Roles">
             <dl className="space-y-3 text-sm">
