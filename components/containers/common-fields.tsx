@@ -11,11 +11,11 @@ export type Common = { name: string; description: string; ownerId: string };
 export function CommonFields({ value, onChange, owners, fields, hideName }: { value: Common; onChange: (v: Common) => void; owners: Owner[]; fields: FieldErrors; hideName?: boolean }) {
   return (
     <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
-      {hideName ? null : <TextField label="Name" value={value.name} onChange={(e) => onChange({ ...value, name: e.target.value })} error={fields.name} />}
+      {hideName ? null : <TextField label="Name" value={value.name} onChange={(e) => onChange({ ...value, name: e.target.value })} error={fields.name} data-field="name" />}
       <div className={hideName ? "sm:col-span-2" : ""}>
-        <TextField label="Description" value={value.description} onChange={(e) => onChange({ ...value, description: e.target.value })} error={fields.description} hint="What it is for, so others know" />
+        <TextField label="Description" value={value.description} onChange={(e) => onChange({ ...value, description: e.target.value })} error={fields.description} data-field="description" hint="What it is for, so others know" />
       </div>
-      <SelectField label="Owner" value={value.ownerId} onChange={(e) => onChange({ ...value, ownerId: e.target.value })} error={fields.ownerId} hint="The member to ask about it">
+      <SelectField label="Owner" value={value.ownerId} onChange={(e) => onChange({ ...value, ownerId: e.target.value })} error={fields.ownerId} data-field="ownerId" hint="The member to ask about it">
         <option value="">Nobody yet</option>
         {owners.map((o) => (
           <option key={o.id} value={o.id}>

@@ -23,6 +23,33 @@ function focusField(entity: HTMLElement | null, field: string) {
   entity?.querySelector<HTMLElement>("input, select, textarea")?.focus();
 }
 
+/**
+ * The item a link names (?edit=<id>&field=<path>, from a draft problem, the audit log or
+ * the Health page): for who may write, its editor open with the field focused (the first
+ * field when none is named); for a reader, the item scrolled to, marked and focused. The
+ * page keys the list by the link, so a second link to the same tab opens its item too.
+ */
+export function useLinkedItem(ids: string[], canWrite: boolean, linked?: string, field?: string) {
+  const found = linked && ids.includes(linked) ? linked : undefined;
+  const [editing, setEditing] = useState<string | "new" | null>(canWrite && found ? found : null);
+  useEffect(() => {
+    if (!found) return;
+    const item = document.getElementById(`entity-${found}`);
+    item?.scrollIntoView({ block: "start" });
+    if (canWrite) focusField(item, field ?? "");
+    else item?.focus();
+    // Only when the page opens with them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return { editing, setEditing, linked: found };
+}
+
+/** The marks of the linked item's row (for a reader, whose row does not turn into an editor): focusable, aria-current, outlined by LINKED_RING. */
+export function linkedProps(isLinked: boolean) {
+  return isLinked ? { tabIndex: -1, "aria-current": true as const, "data-linked": "" } : {};
+}
+export const LINKED_RING = "data-linked:ring-2 data-linked:ring-indigo-500 focus:outline-none";
+
 export function EntityList<T extends EntityBase>({
   noun,
   items,
@@ -46,23 +73,15 @@ export function EntityList<T extends EntityBase>({
   summary: (item: T) => ReactNode;
   editor: (item: T | null, close: () => void) => ReactNode;
   emptyText: string;
-  /** An entity whose editor opens at once (a link from the Health page or a draft problem: ?edit=<id>). */
+  /** The entity a link names (?edit=<id>): see useLinkedItem. */
   initialEditing?: string;
   /** The field to focus in it (a draft problem's field path, ?field=conditions.1.value). */
   initialField?: string;
 }) {
   const router = useRouter();
-  const [editing, setEditing] = useState<string | "new" | null>(canWrite && initialEditing && items.some((i) => i.id === initialEditing) ? initialEditing : null);
+  const { editing, setEditing, linked } = useLinkedItem(items.map((i) => i.id), canWrite, initialEditing, initialField);
   const ownerName = (id: string | null) => owners.find((o) => o.id === id)?.name;
   const close = () => setEditing(null);
-  useEffect(() => {
-    if (!initialEditing) return;
-    const entity = document.getElementById(`entity-${initialEditing}`);
-    entity?.scrollIntoView({ block: "start" });
-    if (initialField) focusField(entity, initialField);
-    // Only when the page opens with them.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
   return (
     <div className="space-y-4">
       {items.length === 0 && editing !== "new" ? (
@@ -77,7 +96,7 @@ export function EntityList<T extends EntityBase>({
               {editor(item, close)}
             </li>
           ) : (
-            <li key={item.id} id={`entity-${item.id}`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <li key={item.id} id={`entity-${item.id}`} {...linkedProps(linked === item.id)} className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${LINKED_RING}`}>
               <div className="flex flex-wrap items-start justify-between gap-3">
                 <div className="min-w-0 flex-1">
                   <p className="font-semibold text-slate-900">{item.name}</p>

@@ -70,9 +70,9 @@ export function PlanEventForm({ event, owners, onClose }: { event: PlanEventRow 
       submitLabel={event ? "Save event" : "Add to the plan"}
     >
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
-        <TextField label="Event name" autoFocus value={name} onChange={(e) => setName(e.target.value)} error={f.name} hint="snake_case, e.g. purchase or request_quote" />
-        <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} error={f.description} hint="When it happens, in a sentence" />
-        <SelectField label="Owner" value={ownerId} onChange={(e) => setOwnerId(e.target.value)} error={f.ownerId} hint="The member to ask about it">
+        <TextField label="Event name" autoFocus value={name} onChange={(e) => setName(e.target.value)} error={f.name} data-field="name" hint="snake_case, e.g. purchase or request_quote" />
+        <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} error={f.description} data-field="description" hint="When it happens, in a sentence" />
+        <SelectField label="Owner" value={ownerId} onChange={(e) => setOwnerId(e.target.value)} error={f.ownerId} data-field="ownerId" hint="The member to ask about it">
           <option value="">Nobody yet</option>
           {owners.map((o) => (
             <option key={o.id} value={o.id}>
@@ -89,7 +89,7 @@ export function PlanEventForm({ event, owners, onClose }: { event: PlanEventRow 
         <ol className="space-y-2">
           {parameters.map((p, i) => (
             <li key={p.key} className="grid grid-cols-[minmax(0,2fr)_minmax(0,1fr)_auto_auto] items-start gap-3">
-              <TextField label={`Parameter ${i + 1}`} value={p.name} onChange={(e) => setParameter(i, { name: e.target.value })} error={f[`parameters.${i}.name`]} placeholder="e.g. value" />
+              <TextField label={`Parameter ${i + 1}`} value={p.name} onChange={(e) => setParameter(i, { name: e.target.value })} error={f[`parameters.${i}.name`]} data-field={`parameters.${i}.name`} placeholder="e.g. value" />
               <SelectField label="Type" aria-label={`Type of parameter ${i + 1}`} value={p.type} onChange={(e) => setParameter(i, { type: e.target.value as PlanParameter["type"] })} error={f[`parameters.${i}.type`]}>
                 {PARAMETER_TYPES.map((t) => (
                   <option key={t} value={t}>
@@ -117,7 +117,7 @@ export function PlanEventForm({ event, owners, onClose }: { event: PlanEventRow 
         <p className="mb-2 text-xs text-slate-500">Leave a platform blank if the event is not sent there. Sites may override these names in their container.</p>
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-4">
           {PLATFORMS.map((p) => (
-            <TextField key={p} label={PLATFORM_LABELS[p]} value={names[p] ?? ""} onChange={(e) => setNames({ ...names, [p]: e.target.value })} error={f[`platformNames.${p}`]} />
+            <TextField key={p} label={PLATFORM_LABELS[p]} value={names[p] ?? ""} onChange={(e) => setNames({ ...names, [p]: e.target.value })} error={f[`platformNames.${p}`]} data-field={`platformNames.${p}`} />
           ))}
         </div>
       </fieldset>

@@ -8,6 +8,7 @@ import { Alert, Badge, Button, Card, EmptyState } from "../ui/primitives";
 import { ConfirmButton } from "../ui/confirm-button";
 import { PlanEventForm, type Owner, type PlanEventRow } from "./plan-event-form";
 import { PLATFORM_LABELS, PLATFORMS } from "./platforms";
+import { LINKED_RING, linkedProps, useLinkedItem } from "../containers/entity-list";
 
 export type PresetChoice = { name: string; description: string };
 
@@ -85,9 +86,24 @@ function EventSummary({ event, ownerName }: { event: PlanEventRow; ownerName: st
   );
 }
 
-export function PlanManager({ events, presets, owners, canWrite }: { events: PlanEventRow[]; presets: PresetChoice[]; owners: Owner[]; canWrite: boolean }) {
+export function PlanManager({
+  events,
+  presets,
+  owners,
+  canWrite,
+  initialEditing,
+  initialField,
+}: {
+  events: PlanEventRow[];
+  presets: PresetChoice[];
+  owners: Owner[];
+  canWrite: boolean;
+  /** The plan event a link names (?edit=<id>&field=…, from the audit log): see useLinkedItem. */
+  initialEditing?: string;
+  initialField?: string;
+}) {
   const router = useRouter();
-  const [editing, setEditing] = useState<string | "new" | null>(null);
+  const { editing, setEditing, linked } = useLinkedItem(events.map((e) => e.id), canWrite, initialEditing, initialField);
   const close = () => setEditing(null);
   const ownerName = (id: string | null) => owners.find((o) => o.id === id)?.name;
 
@@ -104,11 +120,11 @@ export function PlanManager({ events, presets, owners, canWrite }: { events: Pla
       <ul className="space-y-3" aria-label="Plan events">
         {events.map((event) =>
           editing === event.id ? (
-            <li key={event.id}>
+            <li key={event.id} id={`entity-${event.id}`}>
               <PlanEventForm event={event} owners={owners} onClose={close} />
             </li>
           ) : (
-            <li key={event.id} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-label={`Plan event ${event.name}`}>
+            <li key={event.id} id={`entity-${event.id}`} {...linkedProps(linked === event.id)} className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${LINKED_RING}`} aria-label={`Plan event ${event.name}`}>
               <div className="mb-3 flex flex-wrap items-start justify-between gap-3">
                 <div className="flex flex-wrap items-center gap-2">
                   <h3 className="font-mono text-base font-semibold text-slate-900">{event.name}</h3>

@@ -179,6 +179,29 @@ describe("the README's first steps, in the dashboard only", { timeout: 240_000 }
     await poll(() => tab.textContent()).toBe("Versions & publish");
   });
 
+  test("each audit entry opens its item, at the field an update changed, scrolled to and focused", async () => {
+    await page.goto(`${base}/audit`);
+    const entries = page.getByRole("list", { name: "Audit entries" });
+    const changed = entries.getByRole("link", { name: /^changed destination .* \/ Meta$/ }).first();
+    expect(await changed.getAttribute("href")).toMatch(/\/destinations\?edit=[^&]+&field=ids\.pixelId$/);
+    await changed.click();
+    await page.waitForURL(/\/destinations\?edit=.+&field=ids\.pixelId$/);
+    const pixel = page.getByRole("form", { name: "Edit destination Meta" }).getByLabel("Pixel ID");
+    await poll(() => pixel.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await pixel.inputValue()).toBe("123456789012345");
+    const box = (await pixel.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(900);
+    await screenshot(page, "first-steps-audit-opens-item");
+
+    // A created item opens at its first field.
+    await page.goto(`${base}/audit`);
+    await entries.getByRole("link", { name: /^created trigger .* \/ Purchase$/ }).first().click();
+    await page.waitForURL(/\/triggers\?edit=[^&]+$/);
+    const name = page.getByRole("form", { name: "Edit trigger Purchase" }).getByLabel("Name", { exact: true });
+    await poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
   test("a version published to staging; the server key created on the Install page", async () => {
     await page.goto(`${containerUrl}/versions`);
     const create = page.getByRole("form", { name: "Create a version" });

@@ -12,7 +12,8 @@ import { ConsistencyTables } from "@/components/plan/consistency";
 
 export const metadata = { title: "Tracking plan" };
 
-export default async function PlanPage() {
+export default async function PlanPage({ searchParams }: { searchParams: Promise<{ edit?: string; field?: string }> }) {
+  const { edit, field } = await searchParams;
   const actor = await requireActor();
   const [events, consistency, owners] = await Promise.all([listPlanEvents(actor), planConsistency(actor), ownerChoices(actor)]);
   const taken = new Set(events.map((e) => e.name));
@@ -38,6 +39,9 @@ export default async function PlanPage() {
         }
       />
       <PlanManager
+        key={`${edit}:${field}`}
+        initialEditing={edit}
+        initialField={field}
         events={rows}
         presets={PRESETS.filter((p) => !taken.has(p.name)).map((p) => ({ name: p.name, description: p.description }))}
         owners={owners}

@@ -14,6 +14,7 @@ export default async function DestinationsPage({ params, searchParams }: { param
   const plan = new Map(draft.planEvents.map((p) => [p.id, p.platformNames]));
   return (
     <DestinationsManager
+      key={`${edit}:${field}`}
       containerId={id}
       destinations={destinations}
       events={draft.events.map((e) => ({ id: e.id, name: e.name, platformNames: { ...plan.get(e.planEventId), ...e.platformNames } }))}

@@ -15,6 +15,7 @@ export default async function EventsPage({ params, searchParams }: { params: Pro
   const [events, plans] = await Promise.all([listContainerEvents(actor, id), listPlanEvents(actor)]);
   return (
     <EventsManager
+      key={`${edit}:${field}`}
       containerId={id}
       events={events as unknown as EventRow[]}
       plans={plans as unknown as PlanEventChoice[]}

@@ -13,6 +13,7 @@ export default async function TriggersPage({ params, searchParams }: { params: P
   const triggers = (await listDraft(actor, "trigger", id)) as unknown as TriggerRow[];
   return (
     <TriggersManager
+      key={`${edit}:${field}`}
       containerId={id}
       triggers={triggers}
       variables={draft.variables.map((v) => ({ id: v.id, name: v.name }))}

@@ -11,5 +11,5 @@ export default async function VariablesPage({ params, searchParams }: { params: 
   const { edit, field } = await searchParams;
   const { actor, owners } = await loadWorkspace(id);
   const variables = (await listDraft(actor, "variable", id)) as unknown as VariableRow[];
-  return <VariablesManager containerId={id} variables={variables} owners={owners} canWrite={can(actor.role, "draft:write")} initialEditing={edit} initialField={field} />;
+  return <VariablesManager key={`${edit}:${field}`} containerId={id} variables={variables} owners={owners} canWrite={can(actor.role, "draft:write")} initialEditing={edit} initialField={field} />;
 }
