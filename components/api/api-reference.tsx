@@ -19,7 +19,11 @@ export function ApiReference({ url }: { url: string }) {
           domNode: node.current,
           url,
           validatorUrl: null,
-          deepLinking: true,
+          // Off: with deep links on, Swagger UI puts each operation's path link (<a href="#/…">)
+          // inside the operation's expand <button>, an interactive element nested in another
+          // that a screen reader or keyboard cannot use (axe: nested-interactive). Without
+          // them the path is plain text and the button is the one control.
+          deepLinking: false,
           docExpansion: "list",
           defaultModelsExpandDepth: -1,
           displayRequestDuration: true,
