@@ -172,7 +172,7 @@ describe.each(inject("servers"))("audit log on $name", ({ url }) => {
 
     const first = expectStatus(await team.owner.get(`/audit?q=${word.toLowerCase()}&limit=2`), 200);
     expect(first).toMatchObject({ page: 1, limit: 2, total: 6, pages: 3 });
-    expect(first.data[0]).toMatchObject({ action: "update", entityId: t.id, summary: `changed trigger ${site.container.name} / ${word} 0`, changes: ["condition 1 added: page path starts with /thanks"], href: `/containers/${containerId}/triggers?edit=${t.id}&field=conditions.0.source` });
+    expect(first.data[0]).toMatchObject({ action: "update", entityId: t.id, summary: `changed trigger ${site.container.name} / ${word} 0`, changes: ["condition 1 added: page path starts with /thanks"], href: `/containers/${containerId}/triggers?edit=${t.id}&field=conditions.0.value` });
     const third = expectStatus(await team.owner.get(`/audit?q=${word}&limit=2&page=3`), 200);
     expect(third.data.map((e: Json) => e.entityLabel)).toEqual([`${site.container.name} / ${word} 1`, `${site.container.name} / ${word} 0`]);
     const all = [...first.data, ...expectStatus(await team.owner.get(`/audit?q=${word}&limit=2&page=2`), 200).data, ...third.data];
