@@ -9,8 +9,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, screenshot, trackErrors } from "./browser";
-import { newTeam, type Team } from "../helpers/api";
+import { launch, screenshot, signInPage, trackErrors } from "./browser";
+import { addMember, newTeam, type Team } from "../helpers/api";
 
 const base = inject("e2eBaseUrl");
 const stamp = Date.now().toString(36);
@@ -200,6 +200,21 @@ describe("the README's first steps, in the dashboard only", { timeout: 240_000 }
     await page.waitForURL(/\/triggers\?edit=[^&]+$/);
     const name = page.getByRole("form", { name: "Edit trigger Purchase" }).getByLabel("Name", { exact: true });
     await poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // A viewer, who has no editor to open, lands on the item itself: marked and focused.
+    const viewer = await addMember(team, "viewer");
+    const readerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const reader = await readerContext.newPage();
+    await signInPage(reader, base, viewer.email, viewer.password);
+    await reader.goto(`${base}/audit`);
+    await reader.getByRole("list", { name: "Audit entries" }).getByRole("link", { name: /^changed destination .* \/ Meta$/ }).first().click();
+    await reader.waitForURL(/\/destinations\?edit=/);
+    const item = reader.locator('li[aria-current="true"]');
+    await poll(() => item.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await item.getByText("Meta", { exact: true }).count()).toBe(1);
+    expect(await reader.getByRole("form").count()).toBe(0);
+    await screenshot(reader, "first-steps-audit-opens-item-viewer");
+    await readerContext.close();
   });
 
   test("a version published to staging; the server key created on the Install page", async () => {
