@@ -14,7 +14,7 @@ export const regionRule = z
       .refine((v) => v.startsWith("/"), "must start with /")
       .optional(),
   })
-  .refine((r) => r.hostname !== undefined || r.pathPrefix !== undefined, "needs a hostname or a pathPrefix")
+  .refine((r) => r.hostname !== undefined || r.pathPrefix !== undefined, "needs a hostname, a path that starts with /, or both")
   .meta({ description: "Matches when the page's hostname and path prefix (each if given) match" });
 
 const regionFields = {

@@ -169,7 +169,7 @@ describe("regions", () => {
     expect(regionRule.parse({ pathPrefix: "/de" })).toEqual({ pathPrefix: "/de" });
     expect(regionRule.parse({ hostname: "example.com", pathPrefix: "/de" })).toEqual({ hostname: "example.com", pathPrefix: "/de" });
     const empty = regionRule.safeParse({});
-    expect(empty.error!.issues[0].message).toBe("needs a hostname or a pathPrefix");
+    expect(empty.error!.issues[0].message).toBe("needs a hostname, a path that starts with /, or both");
     expect(paths(regionRule, { pathPrefix: "de" })).toEqual(["pathPrefix"]);
     expect(regionRule.safeParse({ pathPrefix: "/de", query: "x" }).success).toBe(false);
   });
