@@ -77,6 +77,7 @@ async function sizes(client: pg.Client) {
 function forwarderStandIn(client: pg.Client, teamId: string, destinationId: string) {
   let stop = false;
   let marked = 0;
+  let failure: unknown = null;
   const done = (async () => {
     while (!stop) {
       const { rows } = await client.query<{ n: number }>(
@@ -97,11 +98,16 @@ function forwarderStandIn(client: pg.Client, teamId: string, destinationId: stri
       marked += rows[0].n;
       if (rows[0].n < 5000) await new Promise((resolve) => setTimeout(resolve, 200));
     }
-  })();
+  })().catch((error) => {
+    // Reported by stop(); left unhandled it would end the run before the clean-up (an
+    // interrupted run closes this connection under it).
+    failure = error;
+  });
   return {
     async stop() {
       stop = true;
       await done;
+      if (failure) throw failure;
       return marked;
     },
   };
