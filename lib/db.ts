@@ -153,9 +153,14 @@ async function open(defaults: PoolSizes): Promise<Database> {
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { default: pg } = await import("pg");
   const { TAGPIPE_DB_POOL_SIZE, TAGPIPE_PRISMA_POOL_SIZE } = env();
-  const adapter = new PrismaPg({ connectionString: url, max: TAGPIPE_PRISMA_POOL_SIZE ?? defaults.prisma });
+  // Idle connections close after 90 s, not pg's default 10 s: an idle server's periodic
+  // work (the forwarder's 10 s safety-net rounds, the minute's alert schedule) would
+  // otherwise open a fresh connection — a forked PostgreSQL backend, a few ms of CPU —
+  // nearly every time (measured in bench:collect's idle_cpu_pct, docs/benchmarks.md).
+  const idleTimeoutMillis = 90_000;
+  const adapter = new PrismaPg({ connectionString: url, max: TAGPIPE_PRISMA_POOL_SIZE ?? defaults.prisma, idleTimeoutMillis });
   const prisma = new PrismaClient({ adapter });
-  const pool = new pg.Pool({ connectionString: url, max: TAGPIPE_DB_POOL_SIZE ?? defaults.sql });
+  const pool = new pg.Pool({ connectionString: url, max: TAGPIPE_DB_POOL_SIZE ?? defaults.sql, idleTimeoutMillis });
   pool.on("error", (error) => console.error("[db] idle connection error:", error.message));
   const on = (client: pg.Pool | pg.PoolClient): Sql => ({
     query: async (text, params, name) => (await client.query({ text, values: params as unknown[], name })).rows,

@@ -35,7 +35,7 @@ const schema = z.object({
   // lib/collector/limits.ts: the collector's limits are shared through this Redis when set, else through the database.
   REDIS_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   // How often each process sends its limit counts to the shared store; 0: each process limits on its own.
-  TAGPIPE_RATE_SYNC_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+  TAGPIPE_RATE_SYNC_MS: z.coerce.number().int().min(0).max(10_000).default(500),
   // Retention (lib/retention/): run wherever the forwarder runs, one process per pass.
   TAGPIPE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   TAGPIPE_RETENTION: z.enum(["0", "1"]).default("1"),

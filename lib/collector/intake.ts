@@ -13,7 +13,7 @@ import { intakeByPublicKey, intakeByServerKeyHash, type IntakeConfig } from "./i
 import { prepareEvent, type RequestContext } from "./prepare";
 import { writeEvents } from "./writer";
 import { uuidv7 } from "./ids";
-import { collectLimits, type SharedLimit } from "./limits";
+import { collectLimits, type Refusal, type SharedLimit } from "./limits";
 
 export const MAX_COLLECT_BYTES = 64 * 1024;
 export const MAX_SERVER_BYTES = 1024 * 1024;
@@ -62,11 +62,16 @@ function error(status: number, code: string, message: string, headers: Record<st
   return { status, headers, body: { error: { code, message, ...(fields?.length ? { fields } : {}) } } };
 }
 
-function limited(limit: SharedLimit, key: string): Reply | null {
-  const refused = limit.take(key);
+function tooMany(refused: Refusal | null): Reply | null {
   if (!refused) return null;
   const seconds = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
   return error(429, "rate_limited", "Too many requests: slow down", { "retry-after": String(seconds) });
+}
+
+/** The 429 when `key` is over `limit`; a promise only when the limit must ask its shared store first (lib/collector/limits.ts). */
+function limited(limit: SharedLimit, key: string): Reply | null | Promise<Reply | null> {
+  const taken = limit.take(key);
+  return taken instanceof Promise ? taken.then(tooMany) : tooMany(taken);
 }
 
 /** Parses and validates a body; the storable check runs only when the text could need it. */
@@ -133,7 +138,8 @@ export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
   if (!contentTypeAllowed(req.contentType)) {
     return error(415, "unsupported_media_type", "Send the events as text/plain or application/json");
   }
-  const ipLimited = limited(limits().perIp, req.ip);
+  let ipLimited = limited(limits().perIp, req.ip);
+  if (ipLimited instanceof Promise) ipLimited = await ipLimited;
   if (ipLimited) return ipLimited;
   const parsed = parse((s) => s.browserBatch, req.body);
   if (!parsed.ok) return parsed.reply;
@@ -144,7 +150,8 @@ export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
     return error(403, "origin_not_allowed", `Origin ${req.origin ?? "(none)"} is not one of this site's hostnames`);
   }
   const cors = { "access-control-allow-origin": req.origin!, vary: "Origin" };
-  const keyLimited = limited(limits().perKey, parsed.value.key);
+  let keyLimited = limited(limits().perKey, parsed.value.key);
+  if (keyLimited instanceof Promise) keyLimited = await keyLimited;
   if (keyLimited) return { ...keyLimited, headers: { ...keyLimited.headers, ...cors } };
   if (req.userAgent && isBot(req.userAgent)) {
     return { status: 202, headers: cors, body: { accepted: 0, duplicates: 0, rejected: 0, ignored: parsed.value.events.length, reason: "bot user agent" } };
@@ -166,7 +173,8 @@ export async function collectFromServer(req: IntakeRequest): Promise<Reply> {
  * event" (lib/stream/test-event.ts), so a test event meets exactly what a backend's does.
  */
 export async function acceptFromServer(config: IntakeConfig, req: IntakeRequest): Promise<Reply> {
-  const keyLimited = limited(limits().perKey, `server:${config.environmentId}`);
+  let keyLimited = limited(limits().perKey, `server:${config.environmentId}`);
+  if (keyLimited instanceof Promise) keyLimited = await keyLimited;
   if (keyLimited) return keyLimited;
   const parsed = parse((s) => s.serverBatch, req.body);
   if (!parsed.ok) return parsed.reply;

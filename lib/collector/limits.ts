@@ -1,23 +1,30 @@
 // The collector's per-IP and per-key limits, shared by every collecting process on the
 // database (several `npm run collector` behind a load balancer count as one).
 //
-// No request waits for the store:
-//   - each process counts what it lets through per key and clock-aligned window (a Map
-//     lookup, synchronous), and refuses past the limit on its own: one process alone never
-//     lets more through than the limit, also while the shared store is unreachable (what
-//     it could not send stays counted here);
-//   - every TAGPIPE_RATE_SYNC_MS (100 ms), while there is anything to send, it sends all
-//     of its new counts in ONE statement (PostgreSQL, the default: an upsert into the
-//     unlogged table "RateLimitCount") or ONE pipelined round trip (Redis, when REDIS_URL
-//     is set), whose answer is every key's total across processes. A request is refused
-//     when the last known total plus what this process let through since reaches the limit.
-// So a client spread over several processes is held to the limit as a whole, give or
-// take what it sends during one sync (the counts are approximate by up to
-// TAGPIPE_RATE_SYNC_MS of its traffic). rate-limiter-flexible's own PostgreSQL and Redis
-// stores were not used for the shared layer: they spend one round trip per key and
-// request, which on a storefront's traffic is a query per event; nor its in-memory
-// limiter in front (as before): its promise per call cost more than this count
-// (measured: docs/hardening.md).
+// Reservations, not after-the-fact counts. A process lets a request through only from
+// points it has reserved in the shared store for that key and clock-aligned window: the
+// store's atomic add (an upsert into the UNLOGGED table "RateLimitCount" on PostgreSQL, the
+// default; INCRBY in Redis when REDIS_URL is set) answers the key's total across processes,
+// and a reservation that takes the total past the limit is granted only what was left. So
+// the processes together never let more than the limit through in a window — a burst that
+// reaches several processes at once included (before: each process counted locally and
+// synced every 100 ms, so a burst within one sync could take the limit at every process).
+//
+// What it costs the hot path: a request with reserved points left passes on a Map lookup,
+// synchronously. Only a key's first request of a window, and then one request per share of
+// the limit, waits for the store; the keys waiting in one turn of the event loop share ONE
+// statement (or one pipelined Redis round trip). Reservations start at one point and double
+// up to a tenth of the limit (SHARES), so what a process reserves and never uses — lost
+// for the window — stays small for clients that send a few requests: a client spread over
+// N processes is held to at most the limit and at least the limit less about N shares.
+//
+// When the store fails or does not answer within TAGPIPE_RATE_SYNC_MS (500 ms), the
+// process limits that key on its own for the rest of the window (one process alone never
+// lets more than the limit through). TAGPIPE_RATE_SYNC_MS=0 keeps every limit local.
+// rate-limiter-flexible's PostgreSQL and Redis stores were not used: they spend one round
+// trip per key and request, which on a storefront's traffic is a query per event; nor its
+// in-memory limiter in front: its promise per call cost more than this Map (measured:
+// docs/hardening.md).
 import { database } from "../db";
 import { env } from "../env";
 
@@ -31,138 +38,178 @@ export type SharedStore = {
   close(): Promise<void>;
 };
 
-/** One limit (`points` per `windowMs`), counted here and shared. */
+/** The largest reservation is this fraction of the limit (at least one point). */
+const SHARES = 10;
+
+type Waiter = (refusal: Refusal | null) => void;
+
+/** One limit (`points` per `windowMs`), reserved from the shared store (or counted here alone). */
 export class SharedLimit {
   /** End of the clock-aligned window the maps below count (epoch ms). */
   private windowEnd = 0;
-  /** Let through here this window, not yet counted by the store. */
-  private pending = new Map<string, number>();
-  /** Sent to the store, answer not back yet. */
-  private inFlight = new Map<string, number>();
-  /** Each key's total across processes, as the store last answered (this process's sent counts included). */
-  private known = new Map<string, number>();
+  /** Points reserved in the store and not used yet. */
+  private granted = new Map<string, number>();
+  /** The next reservation's size: 1, doubling up to the share. */
+  private nextWant = new Map<string, number>();
+  /** Keys the store says are spent this window. */
+  private spent = new Set<string>();
+  /** Keys limited here alone this window (the store failed): what was let through. */
+  private local = new Map<string, number>();
+  /** Requests waiting for a reservation. */
+  private waiting = new Map<string, Waiter[]>();
+  /** Keys with a reservation in flight. */
+  private reserving = new Set<string>();
+  private readonly share: number;
 
   constructor(
     readonly name: string,
     readonly points: number,
     readonly windowMs: number,
     private readonly sync: LimitSync | null,
-  ) {}
+  ) {
+    this.share = Math.max(1, Math.ceil(points / SHARES));
+  }
 
-  /** Counts one request of `key`; null when it may pass. */
-  take(key: string): Refusal | null {
+  /** Counts one request of `key`: null when it may pass. Synchronous unless the key needs a reservation. */
+  take(key: string): Refusal | null | Promise<Refusal | null> {
     const now = Date.now();
     if (now >= this.windowEnd) this.turn(now);
-    const pending = this.pending.get(key) ?? 0;
-    const shared = this.sync ? (this.known.get(key) ?? 0) + (this.inFlight.get(key) ?? 0) : 0;
-    if (pending + shared >= this.points) return { retryAfterMs: this.windowEnd - now };
-    this.pending.set(key, pending + 1);
-    this.sync?.due();
+    if (!this.sync || this.local.has(key)) return this.alone(key);
+    const left = this.granted.get(key) ?? 0;
+    if (left > 0) {
+      if (left === 1) this.granted.delete(key);
+      else this.granted.set(key, left - 1);
+      return null;
+    }
+    if (this.spent.has(key)) return this.refusal();
+    return new Promise<Refusal | null>((resolve) => {
+      const list = this.waiting.get(key);
+      if (list) list.push(resolve);
+      else this.waiting.set(key, [resolve]);
+      this.reserve(key);
+    });
+  }
+
+  private refusal(): Refusal {
+    return { retryAfterMs: this.windowEnd - Date.now() };
+  }
+
+  /** Counted in this process only. */
+  private alone(key: string): Refusal | null {
+    const used = this.local.get(key) ?? 0;
+    if (used >= this.points) return this.refusal();
+    this.local.set(key, used + 1);
     return null;
   }
 
-  hasPending(): boolean {
-    return this.pending.size > 0;
-  }
-
   private turn(now: number): void {
+    // Requests still waiting straddle the boundary: they pass (at most one reservation's worth).
+    for (const list of this.waiting.values()) for (const resolve of list) resolve(null);
     this.windowEnd = (Math.floor(now / this.windowMs) + 1) * this.windowMs;
-    this.pending = new Map();
-    this.inFlight = new Map();
-    this.known = new Map();
+    this.granted = new Map();
+    this.nextWant = new Map();
+    this.spent = new Set();
+    this.local = new Map();
+    this.waiting = new Map();
+    this.reserving = new Set();
   }
 
-  /** Takes what is pending for a sync: the store keys (`name:key`), points, and a function to apply the answer. */
-  drain(): { window: number; keys: string[]; points: number[]; answer(totals: number[] | null): void } | null {
-    if (Date.now() >= this.windowEnd || !this.pending.size) return null;
-    const window = this.windowEnd / this.windowMs - 1;
+  private reserve(key: string): void {
+    if (this.reserving.has(key)) return;
+    this.reserving.add(key);
     const end = this.windowEnd;
-    const sent = this.pending;
-    this.pending = new Map();
-    for (const [key, n] of sent) this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + n);
-    // Sorted: two processes upserting the same keys lock them in one order (no deadlock).
-    const keys = [...sent.keys()].sort();
-    return {
-      window,
-      keys: keys.map((k) => `${this.name}:${k}`),
-      points: keys.map((k) => sent.get(k)!),
-      answer: (totals) => {
-        if (end !== this.windowEnd) return;
-        keys.forEach((key, i) => {
-          const left = (this.inFlight.get(key) ?? 0) - sent.get(key)!;
-          if (left > 0) this.inFlight.set(key, left);
-          else this.inFlight.delete(key);
-          // Not counted by the store (it failed): back to pending, sent with the next sync.
-          if (!totals) this.pending.set(key, (this.pending.get(key) ?? 0) + sent.get(key)!);
-          else this.known.set(key, Math.max(this.known.get(key) ?? 0, totals[i]));
-        });
-      },
-    };
+    const want = Math.max(this.waiting.get(key)?.length ?? 1, this.nextWant.get(key) ?? 1);
+    this.nextWant.set(key, Math.min(this.share, want * 2));
+    void this.sync!.reserve(this, end / this.windowMs - 1, key, want).then((total) => this.answer(key, want, total, end));
+  }
+
+  /** The store's answer to a reservation of `want` points: the key's total, or null when it failed. */
+  private answer(key: string, want: number, total: number | null, end: number): void {
+    if (end !== this.windowEnd) return;
+    this.reserving.delete(key);
+    const list = this.waiting.get(key) ?? [];
+    this.waiting.delete(key);
+    if (total === null) {
+      this.local.set(key, this.local.get(key) ?? 0);
+      for (const resolve of list) resolve(this.alone(key));
+      return;
+    }
+    let grant = Math.max(0, Math.min(want, want - (total - this.points)));
+    while (grant > 0 && list.length) {
+      list.shift()!(null);
+      grant--;
+    }
+    if (grant > 0) this.granted.set(key, (this.granted.get(key) ?? 0) + grant);
+    if (total >= this.points) {
+      this.spent.add(key);
+      for (const resolve of list) resolve(this.refusal());
+    } else if (list.length) {
+      // More requests came in than were reserved: another reservation for them.
+      this.waiting.set(key, list);
+      this.reserve(key);
+    }
   }
 }
 
-/** Sends the limits' pending counts to the store, at most every `everyMs`, only while there are any (an idle process sends nothing). */
+type Reservation = { limit: SharedLimit; window: number; key: string; points: number; resolve(total: number | null): void };
+
+/**
+ * Sends the reservations asked for in one turn of the event loop to the store together:
+ * one statement per window length (in practice every limit is per second).
+ */
 export class LimitSync {
-  private timer: NodeJS.Timeout | null = null;
-  private limits: SharedLimit[] = [];
+  private queue: Reservation[] = [];
   private lastError = -Infinity;
 
   constructor(
     private readonly store: SharedStore,
-    private readonly everyMs: number,
+    /** How long a reservation may wait for the store before the process decides alone. */
+    private readonly timeoutMs: number,
   ) {}
 
-  register(limit: SharedLimit): void {
-    this.limits.push(limit);
-  }
-
-  due(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => void this.flush(), this.everyMs);
-    this.timer.unref?.();
-  }
-
-  async flush(): Promise<void> {
-    const batches = this.limits.flatMap((limit) => {
-      const batch = limit.drain();
-      return batch ? [{ limit, batch }] : [];
+  reserve(limit: SharedLimit, window: number, key: string, points: number): Promise<number | null> {
+    return new Promise((resolve) => {
+      if (!this.queue.length) setImmediate(() => void this.flush());
+      this.queue.push({ limit, window, key, points, resolve });
     });
+  }
+
+  private async flush(): Promise<void> {
+    const queue = this.queue;
+    this.queue = [];
+    const groups = new Map<string, Reservation[]>();
+    for (const r of queue) {
+      const id = `${r.window}:${r.limit.windowMs}`;
+      groups.set(id, [...(groups.get(id) ?? []), r]);
+    }
+    await Promise.all([...groups.values()].map((group) => this.send(group)));
+  }
+
+  private async send(group: Reservation[]): Promise<void> {
+    // Sorted: two processes upserting the same keys lock them in one order (no deadlock).
+    const keyed = group.map((r) => ({ r, key: `${r.limit.name}:${r.key}` })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    group = keyed.map((k) => k.r);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      // Limits of one window length share a statement; in practice every limit is per second.
-      const byWindow = new Map<string, typeof batches>();
-      for (const b of batches) {
-        const id = `${b.batch.window}:${b.limit.windowMs}`;
-        byWindow.set(id, [...(byWindow.get(id) ?? []), b]);
+      const totals = await Promise.race([
+        this.store.add(group[0].window, group[0].limit.windowMs, keyed.map((k) => k.key), group.map((r) => r.points)),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs))),
+      ]);
+      group.forEach((r, i) => r.resolve(totals[i]));
+    } catch (error) {
+      if (Date.now() - this.lastError > 60_000) {
+        this.lastError = Date.now();
+        console.error(`[limits] the shared ${this.store.name} store failed (${error instanceof Error ? error.message : String(error)}); each process limits on its own meanwhile`);
       }
-      for (const group of byWindow.values()) {
-        const { window } = group[0].batch;
-        const keys = group.flatMap((b) => b.batch.keys);
-        const points = group.flatMap((b) => b.batch.points);
-        let totals: number[] | null = null;
-        try {
-          totals = await this.store.add(window, group[0].limit.windowMs, keys, points);
-        } catch (error) {
-          if (Date.now() - this.lastError > 60_000) {
-            this.lastError = Date.now();
-            console.error(`[limits] the shared ${this.store.name} store failed (${error instanceof Error ? error.message : String(error)}); each process limits on its own meanwhile`);
-          }
-        }
-        let at = 0;
-        for (const b of group) {
-          const n = b.batch.keys.length;
-          b.batch.answer(totals ? totals.slice(at, at + n) : null);
-          at += n;
-        }
-      }
+      for (const r of group) r.resolve(null);
     } finally {
-      this.timer = null;
-      if (this.limits.some((l) => l.hasPending())) this.due();
+      clearTimeout(timer);
     }
   }
 }
 
 /**
- * PostgreSQL: one upsert per sync. "RateLimitCount" is UNLOGGED (counts of the last
+ * PostgreSQL: one upsert per batch of reservations. "RateLimitCount" is UNLOGGED (counts of the last
  * second need no WAL and no crash safety) with one row per key, reset when a new window
  * reaches it; the leader's clean-up deletes rows idle for a minute.
  */
@@ -171,7 +218,7 @@ export function postgresStore(): SharedStore {
     name: "PostgreSQL",
     async add(window, windowMs, keys, points) {
       const db = await database();
-      const rows = await db.sql.query<{ points: number }>(
+      const rows = await db.sql.query<{ key: string; points: number }>(
         `INSERT INTO "RateLimitCount" AS r (key, "window", points, "updatedAt")
          SELECT k, $3::int8, p, now() FROM unnest($1::text[], $2::int4[]) WITH ORDINALITY AS t(k, p, i) ORDER BY i
          ON CONFLICT (key) DO UPDATE SET
@@ -179,11 +226,12 @@ export function postgresStore(): SharedStore {
                          WHEN r."window" > EXCLUDED."window" THEN r.points ELSE EXCLUDED.points END,
            "window" = GREATEST(r."window", EXCLUDED."window"),
            "updatedAt" = now()
-         RETURNING points`,
+         RETURNING key, points`,
         [keys, points, window * windowMs],
         "tagpipe_limits_add",
       );
-      return rows.map((r) => Number(r.points));
+      const totals = new Map(rows.map((r) => [r.key, Number(r.points)]));
+      return keys.map((k) => totals.get(k) ?? Number.POSITIVE_INFINITY);
     },
     close: async () => {},
   };
@@ -209,12 +257,12 @@ export function startPruning(log: (line: string) => void): () => Promise<void> {
   };
 }
 
-/** Redis (REDIS_URL): one pipelined round trip per sync — INCRBY and PEXPIRE per key and window. */
+/** Redis (REDIS_URL): one pipelined round trip per batch of reservations — INCRBY and PEXPIRE per key and window. */
 export async function redisStore(url: string): Promise<SharedStore> {
   const { Redis } = await import("ioredis");
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true });
   redis.on("error", () => {
-    // Reported by the sync that fails; ioredis reconnects by itself.
+    // Reported by the reservation that fails; ioredis reconnects by itself.
   });
   return {
     name: "Redis",
@@ -255,7 +303,8 @@ const KEY = Symbol.for("tagpipe.collectLimits");
  * The process's two collector limits, on globalThis (the collector runs in server.ts's
  * module graph, test events in Next's): TAGPIPE_COLLECT_RATE_PER_IP (100) and
  * TAGPIPE_COLLECT_RATE_PER_KEY (20,000) a second, shared through REDIS_URL's Redis or
- * else the database; TAGPIPE_RATE_SYNC_MS=0 keeps each process's limits its own.
+ * else the database; TAGPIPE_RATE_SYNC_MS=0 keeps each process's limits its own (otherwise:
+ * how long a reservation waits for the store before the process decides alone).
  */
 export function collectLimits(perIp: number, perKey: number): CollectLimits {
   const holder = globalThis as { [KEY]?: CollectLimits };
@@ -264,8 +313,6 @@ export function collectLimits(perIp: number, perKey: number): CollectLimits {
     const store = REDIS_URL ? lazyStore("Redis", () => redisStore(REDIS_URL)) : postgresStore();
     const sync = TAGPIPE_RATE_SYNC_MS > 0 ? new LimitSync(store, TAGPIPE_RATE_SYNC_MS) : null;
     const limits = { perIp: new SharedLimit("ip", perIp, 1000, sync), perKey: new SharedLimit("key", perKey, 1000, sync) };
-    sync?.register(limits.perIp);
-    sync?.register(limits.perKey);
     holder[KEY] = limits;
   }
   return holder[KEY];

@@ -3,17 +3,22 @@
 //
 // Claiming leases: a round claims due rows in one short statement — FOR UPDATE SKIP
 // LOCKED picks rows no other round is claiming at that instant, and the same statement
-// sets their "leaseUntil" (TAGPIPE_FORWARD_LEASE_MS, 60 s) and commits at once. Then it
+// sets their "leaseUntil" (TAGPIPE_FORWARD_LEASE_MS, 10 s) and commits at once. Then it
 // sends outside any transaction, and records the outcomes in one short transaction that
 // only touches rows still holding its lease (the lease's end is the claim's token), and
 // clears it. So no connection is held and no transaction stays open while platform
 // requests of up to 10 s are in flight (measured before: every round sat "idle in
 // transaction" for as long as its requests took, holding back the xmin horizon —
-// vacuum — for all of it; docs/hardening.md). A worker killed mid-batch leaves its rows
-// leased: they are due again when the lease ends, and another worker sends them; what it
-// had in flight is sent again (the platforms deduplicate by event_id), nothing is lost.
-// Should a round outlive its lease and another claim its rows, the late round's record
-// changes nothing (the lease is no longer its), and the delivery is recorded once.
+// vacuum — for all of it; docs/hardening.md). While its requests are in flight the round
+// renews the lease every third of it (a heartbeat: one UPDATE of its rows, whose new end
+// becomes the token), so a slow platform never lets the lease lapse under a live round,
+// and the lease can be short: a worker killed mid-batch stops renewing, its rows are due
+// again within one lease, and another worker sends them (it sleeps until that moment,
+// msUntilDue). What the dead worker had in flight is sent again (the platforms
+// deduplicate by event_id), nothing is lost. Should a round still lose its lease (its
+// process stalled longer than a lease, the database unreachable) and another claim its
+// rows, the late round's record changes nothing (the lease is no longer its), and the
+// delivery is recorded once.
 //
 // Retries: timeouts, network errors, 5xx and 429 back off exponentially with jitter
 // (honouring Retry-After); other 4xx are dead-lettered with the response at once; a
@@ -44,11 +49,11 @@ const GIVE_UP_MS = 24 * 3600 * 1000;
 /** A platform's request takes this long at most. */
 const TIMEOUT_MS = 10_000;
 /**
- * How long a claim is this round's: longer than a round can take (secrets, an OAuth
- * token, a request and a renewed one, 10 s each at most, and the record). A killed
- * worker's deliveries wait this long before another worker sends them.
+ * How long a claim lasts without renewal; a live round renews it every third of it while
+ * it sends (heartbeat), so this bounds how long a killed worker's deliveries wait before
+ * another worker sends them, not how long a round may take.
  */
-const LEASE_MS = () => envMs("TAGPIPE_FORWARD_LEASE_MS", 60_000);
+const LEASE_MS = () => envMs("TAGPIPE_FORWARD_LEASE_MS", 10_000);
 
 /**
  * idleMs: the pause when deliveries are due but every one is locked by another round;
@@ -92,8 +97,41 @@ const DUE = `due AS (
   FOR UPDATE SKIP LOCKED)`;
 const EVENT_COLUMNS = `e.name, e."eventId", e."orderId", e.params, e."userData", e.context, e."eventTime", e.source`;
 
-/** A round's claim: its rows (attempts and firstAttemptAt as of this attempt), and its lease's end, the token its record must show. */
+/** A round's claim: its rows (attempts and firstAttemptAt as of this attempt), and its lease's end, the token its record must show (renewed by the heartbeat). */
 type Claim = { rows: Row[]; lease: string };
+
+/**
+ * Renews a claim's lease every third of it until stopped: one UPDATE of the claim's rows
+ * that still hold its lease, whose new end becomes the claim's token. `stop` waits for a
+ * renewal in flight, so the record that follows reads the last token.
+ */
+function heartbeat(sql: Sql, claimed: Claim, log?: (line: string) => void): { stop(): Promise<void> } {
+  const ids = claimed.rows.map((r) => r.id);
+  let beating: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      try {
+        const [row] = await sql.query<{ lease: string }>(
+          `WITH renewed AS (UPDATE "Delivery" SET "leaseUntil" = now() + $2 * interval '1 millisecond'
+             WHERE id = ANY($1::text[]) AND "leaseUntil" = $3::timestamp RETURNING "leaseUntil")
+           SELECT min("leaseUntil")::text AS lease FROM renewed`,
+          [ids, LEASE_MS(), claimed.lease],
+          "tagpipe_forward_renew",
+        );
+        if (row?.lease) claimed.lease = row.lease;
+      } catch (error) {
+        log?.(`[forwarder] lease renewal failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  }, LEASE_MS() / 3);
+  timer.unref?.();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await beating;
+    },
+  };
+}
 
 /** Claims due rows: leases them in one statement (committed on its own) and reads them with their events. */
 async function claim(sql: Sql, limit: number): Promise<Claim | null> {
@@ -448,12 +486,23 @@ async function secretsFor(sql: Sql, destinationIds: string[]): Promise<Map<strin
   );
 }
 
-/** Sends claimed rows (outside any transaction) and records the outcomes (in one short transaction). */
-async function deliver(claimed: Claim): Promise<void> {
+/** Sends claimed rows (outside any transaction, renewing their lease meanwhile) and records the outcomes (in one short transaction). */
+async function deliver(claimed: Claim, log?: (line: string) => void): Promise<void> {
   const db = await database();
-  const { rows, lease } = claimed;
+  const beat = heartbeat(db.sql, claimed, log);
+  let results: Result[];
+  try {
+    results = await sendClaimed(db.sql, claimed.rows);
+  } finally {
+    await beat.stop();
+  }
+  await db.transaction((sql) => record(sql, results, new Map(claimed.rows.map((r) => [r.id, r])), claimed.lease));
+}
+
+/** Sends claimed rows in batches per destination; answers every row's result. */
+async function sendClaimed(sql: Sql, rows: Row[]): Promise<Result[]> {
   const { groups, refused, suppressed } = batches(rows);
-  const secrets = await secretsFor(db.sql, [...new Set(rows.map((r) => r.destinationId))]);
+  const secrets = await secretsFor(sql, [...new Set(rows.map((r) => r.destinationId))]);
   const results = (
     await Promise.all(
       groups.map((g) => {
@@ -466,14 +515,14 @@ async function deliver(claimed: Claim): Promise<void> {
   ).flat();
   results.push(...refused.map((r): Result => ({ ids: [r.id], outcome: "refused", status: null, response: r.reason })));
   results.push(...suppressed.map((r): Result => ({ ids: [r.id], outcome: "skip", status: null, response: r.reason })));
-  await db.transaction((sql) => record(sql, results, new Map(rows.map((r) => [r.id, r])), lease));
+  return results;
 }
 
 /** One round: claim, send, record. Returns how many deliveries it handled. */
-export async function forwardOnce(batchSize = 2000): Promise<number> {
+export async function forwardOnce(batchSize = 2000, log?: (line: string) => void): Promise<number> {
   const db = await database();
   const claimed = await claim(db.sql, batchSize);
-  if (claimed) await deliver(claimed);
+  if (claimed) await deliver(claimed, log);
   return claimed?.rows.length ?? 0;
 }
 
@@ -507,7 +556,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
     while (!options.signal?.aborted) {
       let handled = 0;
       try {
-        handled = await forwardOnce(batchSize);
+        handled = await forwardOnce(batchSize, options.log);
       } catch (error) {
         options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
       }

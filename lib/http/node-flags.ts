@@ -6,4 +6,11 @@
 // default 16 MB each scavenge copied them again; 26 scavenges/s cost 12–15 % of the
 // server's core. With 128 MB: 4 per second, a fifth of that time (measured with
 // --trace-gc under `npm run bench:collect`). The space grows only as far as it is used.
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=128"];
+//
+// No memory reducer: on an idle server V8's memory reducer ran a full mark-compact of the
+// ~115 MB heap (Next's server, its compiled routes, Prisma) every ~40 s, each 0.2–0.45 s
+// of CPU, to shrink a heap that was all live — about 1 % of a core of the idle cost
+// (--trace-gc on an idle `npm start`, 2026-12-05). Without it the heap is collected when
+// allocation needs it, as under load; what a burst grew is given back at the next full
+// collection instead of by idle-time ones.
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=128", "--no-memory-reducer"];

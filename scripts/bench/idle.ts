@@ -1,10 +1,15 @@
 // Idle cost: an `npm start` on the embedded default (fresh data directory, demo team
-// seeded) that nobody uses. After a settling period it measures, over BENCH_IDLE_SECONDS
-// (default 60), the CPU time of the server process and of the embedded PostgreSQL's
-// processes (the postmaster and every backend and helper it forked), as percent of one
-// core, and at the end their memory: idle_rss_mb (the Node server's resident set) and
-// idle_pg_pss_mb (PostgreSQL's processes, proportional set size: shared buffers counted
-// once). Read from /proc, so Linux only.
+// seeded) that nobody uses, started as a user starts it (npm, scripts/start.ts, server.ts).
+// After a settling period it measures, over BENCH_IDLE_SECONDS (default 60), the CPU time
+// of every process of `npm start`'s tree and of the embedded PostgreSQL's (the postmaster
+// and every backend and helper it forked), as percent of one core — processes that came
+// and went meanwhile included (a backend of a pool connection opened and closed, an
+// autovacuum worker): each process counts its own time and its reaped children's
+// (utime + stime + cutime + cstime), so the tree's total is the sum over the processes
+// alive at each end. At the end their memory: idle_rss_mb (the Node processes' resident
+// sets: server.ts, and the npm and start.ts processes that wait on it) and idle_pg_pss_mb
+// (PostgreSQL's processes, proportional set size: shared buffers counted once). Read from
+// /proc, so Linux only.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,7 +30,8 @@ function processes(): Proc[] {
       // The command name is in parentheses and may hold spaces: fields follow the last ")".
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const cmd = fs.readFileSync(`/proc/${name}/cmdline`, "utf8").replace(/\0/g, " ");
-      list.push({ pid: Number(name), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), cmd });
+      // utime, stime, cutime, cstime: its own and its waited-for children's.
+      list.push({ pid: Number(name), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]), cmd });
     } catch {
       // Gone meanwhile, or not ours to read.
     }
@@ -67,7 +73,7 @@ export async function idleCost(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-bench-idle-"));
   cleanups.push(async () => removeDataDir(dataDir));
   // As `npm start` runs it: embedded database, demo data, forwarder, health fold and alerts in the process.
-  const server = await startServer({ name: "bench-idle", backend: "embedded", distDir: testDistDir(), dataDir, env: { TAGPIPE_SEED: "1" } });
+  const server = await startServer({ name: "bench-idle", backend: "embedded", distDir: testDistDir(), dataDir, env: { TAGPIPE_SEED: "1" }, npmStart: true });
   cleanups.push(() => server.stop());
   const clusterDir = fs.realpathSync(path.join(dataDir, "postgres"));
   log(`idle: ${server.url}, settling ${settle} s, then measuring ${seconds} s`);
@@ -77,14 +83,16 @@ export async function idleCost(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const after = tree(server.pid, clusterDir);
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  // Processes that ended meanwhile count what they used until their last sample.
+  // A process that ended meanwhile moved its time into its parent's cutime/cstime: the
+  // difference of the two sums is what the tree used in between.
   const ticks = new Map(before.map((p) => [p.pid, p.ticks]));
-  let used = 0;
+  const used = after.reduce((sum, p) => sum + p.ticks, 0) - before.reduce((sum, p) => sum + p.ticks, 0);
   for (const p of after) {
     const spent = p.ticks - (ticks.get(p.pid) ?? 0);
-    used += spent;
     if (spent > 0) log(`idle: ${((100 * spent) / TICKS / elapsed).toFixed(2)} % ${p.pid} ${p.cmd.slice(0, 90)}`);
   }
+  const gone = before.filter((p) => !after.some((a) => a.pid === p.pid));
+  if (gone.length) log(`idle: ${gone.length} processes ended meanwhile (counted in their parents'): ${gone.map((p) => p.cmd.slice(0, 40)).join("; ")}`);
   const node = after.filter((p) => p.pid === server.pid || (!p.cmd.includes("postgres") && !p.cmd.includes(clusterDir)));
   const pg = after.filter((p) => !node.includes(p));
   figure("idle_cpu_pct", (100 * used) / TICKS / elapsed);

@@ -33,6 +33,8 @@ export type ServerOptions = {
   appendLog?: boolean;
   /** Extra node flags (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
   nodeArgs?: string[];
+  /** Start it as a user does, through `npm start` (npm, scripts/start.ts, then server.ts), instead of server.ts alone. */
+  npmStart?: boolean;
 };
 
 export type RunningServer = {
@@ -143,7 +145,8 @@ export async function startServer(options: ServerOptions, timeoutMs = 90_000): P
     ...options.env,
   });
 
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
+  const [command, args] = options.npmStart ? ["npm", ["start"]] : [process.execPath, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"]];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env,
     detached: true,

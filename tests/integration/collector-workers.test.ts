@@ -2,7 +2,7 @@
 // that forwards nothing itself (TAGPIPE_WORKER=0), on PostgreSQL: two workers at once
 // never send one delivery twice, and a worker SIGKILLed mid-batch loses nothing — its
 // rows stay leased to it (lib/forwarder/worker.ts) until the lease ends, then another
-// worker delivers them. What it had in flight is sent again (at least once, as
+// worker delivers them (forwarder-leases.test.ts times that). What it had in flight is sent again (at least once, as
 // documented), and nothing else is. And the whole pipeline scaled out: two collector
 // processes (`npm run collector`) and two workers under load, one of each SIGKILLed.
 import { randomBytes } from "node:crypto";
@@ -17,7 +17,7 @@ import { startStandIns, type StandIns } from "../helpers/stand-ins";
 
 /** Workers decrypt destination secrets with the server's key. */
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
-/** A killed worker's rows are due again after this (the default is a minute); long enough for a round on a loaded machine (a round that outlives its lease is sent again). */
+/** A killed worker's rows are due again after this (the default is 10 s; a live round renews it while it sends, so it bounds only a dead worker's wait). */
 const LEASE_MS = "20000";
 
 describe("forwarder workers on PostgreSQL", () => {

@@ -5,9 +5,11 @@
 // (lib/forwarder/worker.ts), so no connection sits "idle in transaction" for the length
 // of a request and the xmin horizon — what VACUUM may clean up to — is not held back by
 // it. (Measured before the leases, when a round's transaction held its rows' locks while
-// its requests were in flight: see docs/hardening.md.)
+// its requests were in flight: see docs/hardening.md.) And a short lease, renewed while
+// requests are in flight: a worker SIGKILLed mid-delivery has its deliveries sent by
+// another within seconds, while a live worker's slow request keeps its lease.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { startCollector, type Collector } from "../helpers/collector";
 import { createPipeline, eventually, expectOutcome, purchase, sendServerEvents, type Pipeline } from "../helpers/pipeline";
 import { queryDatabase } from "../helpers/postgres";
@@ -31,8 +33,12 @@ describe("forwarding to a slow platform", () => {
     p = await createPipeline(collector.url, [{ platform: "meta" }]);
   }, 120_000);
 
-  afterAll(async () => {
+  afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.kill()));
+    standIns.meta.delayMs = 0;
+  });
+
+  afterAll(async () => {
     await collector?.stop();
     await standIns?.close();
   });
@@ -97,6 +103,54 @@ describe("forwarding to a slow platform", () => {
     // Exactly once: each sent and recorded once, and no lease left behind.
     const sent = standIns.meta.sentCounts();
     for (const id of ids) expect(sent.get(id), id).toBe(1);
+    expect(states.every((r) => r.attempts === 1 && r.leaseUntil === null)).toBe(true);
+  });
+  it("a worker SIGKILLed mid-delivery: another delivers its rows within seconds, each once; a live worker's slow request keeps its lease", { timeout: 120_000 }, async () => {
+    const LEASE_MS = 3000;
+    const events = Array.from({ length: 300 }, () => purchase());
+    expectOutcome(await sendServerEvents(collector.url, p.production.serverKey, events), "accepted", events.length);
+    const ids = events.map((e) => e.event_id);
+    const mine = (sender: string) => standIns.meta.received.filter((r) => r.sender === sender && r.eventIds.some((id) => ids.includes(id)));
+    // The platform answers after four leases: without renewal the lease would lapse under the live worker.
+    standIns.meta.delayMs = 4 * LEASE_MS;
+    const env = (name: string) => ({ ...standIns.env(name), TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, TAGPIPE_FORWARD_LEASE_MS: String(LEASE_MS), TAGPIPE_ALERTS: "0", TAGPIPE_HEALTH: "0" });
+    const doomed = await startWorker({ name: "leases-doomed", databaseUrl: collector.databaseUrl, env: env("doomed") });
+    workers.push(doomed);
+    await standIns.meta.waitFor(() => mine("doomed").flatMap((r) => r.eventIds).length === ids.length, 30_000, "the doomed worker's requests, all 300 events");
+    const sentAt = Math.max(...mine("doomed").map((r) => r.at));
+    const rescuer = await startWorker({ name: "leases-rescuer", databaseUrl: collector.databaseUrl, env: env("rescuer") });
+    workers.push(rescuer);
+    // Two leases on (renewed meanwhile), well before the platform answers: the rescuer must not have taken a row.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sentAt + 2 * LEASE_MS - Date.now())));
+    expect(mine("rescuer"), "the rescuer sent nothing while the doomed worker renewed its lease").toEqual([]);
+    const leased = await collector.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId" WHERE e."eventId" = ANY($1::text[]) AND d."leaseUntil" > now()`,
+      [ids],
+    );
+    expect(leased[0].n).toBe(ids.length);
+
+    standIns.meta.delayMs = 0;
+    await doomed.kill("SIGKILL");
+    const killedAt = Date.now();
+    // Killed mid-delivery: none of its requests was answered.
+    expect(killedAt - sentAt).toBeLessThan(4 * LEASE_MS);
+    expect(mine("doomed").some((r) => r.acknowledged)).toBe(false);
+    await standIns.meta.waitForDelivered(ids, 30_000);
+    const recoveredMs = Date.now() - killedAt;
+    const states = await eventually(async () => {
+      const rows = await collector.query<{ status: string; attempts: number; leaseUntil: Date | null }>(
+        `SELECT d.status, d.attempts, d."leaseUntil" FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId" WHERE e."eventId" = ANY($1::text[])`,
+        [ids],
+      );
+      return rows.length === ids.length && rows.every((r) => r.status === "delivered") && rows;
+    }, 20_000, "every delivery recorded");
+    console.log(`[leases] lease ${LEASE_MS} ms: the killed worker's 300 deliveries delivered by another ${recoveredMs} ms after the SIGKILL`);
+    // Within the lease (what was left of it at the kill) and a little scheduling.
+    expect(recoveredMs).toBeLessThan(LEASE_MS + 5000);
+    // Each accepted by the platform once (the killed worker's requests were never answered), recorded once.
+    const delivered = standIns.meta.deliveredCounts();
+    for (const id of ids) expect(delivered.get(id), id).toBe(1);
+    expect(mine("rescuer").flatMap((r) => r.eventIds).filter((id) => ids.includes(id)).length).toBe(ids.length);
     expect(states.every((r) => r.attempts === 1 && r.leaseUntil === null)).toBe(true);
   });
 });

@@ -4,7 +4,8 @@
 // - a publish made through the dashboard is served by both collector processes right
 //   after it returns (NOTIFY tagpipe_config), a rollback too;
 // - a client spread over both collectors is held to the per-IP limit as a whole (429 with
-//   Retry-After), counted in PostgreSQL, and in Redis when REDIS_URL is set;
+//   Retry-After), counted in PostgreSQL, and in Redis when REDIS_URL is set — a burst that
+//   reaches both processes in the same instant included;
 // - exactly one worker runs the scheduled jobs (lib/leader.ts), and another takes over
 //   when it is SIGKILLed.
 import { randomBytes } from "node:crypto";
@@ -29,7 +30,7 @@ async function collectorProcess(name: string, env: Record<string, string> = {}) 
   const c = await startCollectorProcess({
     name,
     databaseUrl: dashboard.databaseUrl,
-    env: collectorEnv(standIns, { TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, TAGPIPE_TRUST_PROXY: "1", TAGPIPE_COLLECT_RATE_PER_IP: String(PER_IP), TAGPIPE_RATE_SYNC_MS: "50", ...env }),
+    env: collectorEnv(standIns, { TAGPIPE_ENCRYPTION_KEY: ENCRYPTION_KEY, TAGPIPE_TRUST_PROXY: "1", TAGPIPE_COLLECT_RATE_PER_IP: String(PER_IP), ...env }),
   });
   running.push(c);
   return c;
@@ -85,10 +86,7 @@ async function spread(urls: string[]): Promise<{ at: number; reply: CollectReply
   const ip = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
   const start = Date.now();
   const replies: { at: number; reply: CollectReply }[] = [];
-  // About 60 requests a second, alternating between the processes: each alone sees 3× the
-  // limit, while the syncs (every 50 ms here) keep up with it. (A burst faster than one
-  // sync interval can let each process take its full limit before it hears of the others:
-  // docs/hardening.md, "Shared limits".)
+  // About 60 requests a second, alternating between the processes: each alone sees 3× the limit.
   await Promise.all(
     Array.from({ length: 6 }, async (_, n) => {
       for (let i = n; Date.now() - start < 4000; i++) {
@@ -119,6 +117,7 @@ function expectSharedLimit(replies: { at: number; reply: CollectReply }[]) {
   // Seconds with enough traffic that each process alone would have let the limit through.
   const busy = [...windows.values()].filter((w) => w.sent >= 2 * PER_IP + 4);
   expect(busy.length).toBeGreaterThan(0);
+  // (Counted by send time, so a request sent at a second's end may count in the next window.)
   for (const w of busy) expect(w.accepted).toBeLessThan(2 * PER_IP);
   const refused = replies.filter((r) => r.reply.status === 429);
   expect(refused.length).toBeGreaterThan(0);
@@ -128,10 +127,37 @@ function expectSharedLimit(replies: { at: number; reply: CollectReply }[]) {
   }
 }
 
+/**
+ * One burst from a fresh address: 3× the limit at each process in the same instant, sent
+ * just after a window (a clock second) begins so it stays within it. Each process alone
+ * would let the limit through before hearing of the other. Answers how many were accepted;
+ * a burst whose answers straddle a second is sent again from another address.
+ */
+async function burst(urls: string[]): Promise<number> {
+  const beacon = { publicKey: p.production.publicKey, origin: p.origin };
+  for (let i = 0; i < 3; i++) await Promise.all(urls.map((url) => collect(url, beacon, [purchase()], { "x-forwarded-for": "198.51.100.8" })));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const ip = `192.0.2.${1 + Math.floor(Math.random() * 250)}`;
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+    const second = Math.floor(Date.now() / 1000);
+    const replies = await Promise.all(urls.flatMap((url) => Array.from({ length: 3 * PER_IP }, () => collect(url, beacon, [purchase()], { "x-forwarded-for": ip }))));
+    if (Math.floor(Date.now() / 1000) !== second) continue;
+    for (const r of replies) expect([202, 429], r.text).toContain(r.status);
+    const accepted = replies.filter((r) => r.status === 202).length;
+    console.log(`[limits] burst of ${replies.length} from ${ip}: ${accepted} accepted (limit ${PER_IP})`);
+    return accepted;
+  }
+  throw new Error("no burst fitted in one second");
+}
+
 describe("the per-IP limit, shared by two collector processes", () => {
   it("in PostgreSQL (the default): a client spread over both is limited as a whole", { timeout: 90_000 }, async () => {
     const [a, b] = await Promise.all([collectorProcess("limits-pg-a"), collectorProcess("limits-pg-b")]);
     expectSharedLimit(await spread([a.url, b.url]));
+    // A burst at both at once, before either has heard of the other: the limit, not twice it.
+    const accepted = await burst([a.url, b.url]);
+    expect(accepted).toBeLessThanOrEqual(PER_IP);
+    expect(accepted).toBeGreaterThanOrEqual(PER_IP - 2);
     const counted = await dashboard.query<{ key: string }>(`SELECT key FROM "RateLimitCount" WHERE key LIKE 'ip:203.0.113.%'`);
     expect(counted.length).toBeGreaterThan(0);
   });
@@ -140,6 +166,9 @@ describe("the per-IP limit, shared by two collector processes", () => {
     const [a, b] = await Promise.all([collectorProcess("limits-redis-a", { REDIS_URL }), collectorProcess("limits-redis-b", { REDIS_URL })]);
     const before = await dashboard.query<{ n: number }>(`SELECT count(*)::int AS n FROM "RateLimitCount" WHERE key LIKE 'ip:203.0.113.%'`);
     expectSharedLimit(await spread([a.url, b.url]));
+    const accepted = await burst([a.url, b.url]);
+    expect(accepted).toBeLessThanOrEqual(PER_IP);
+    expect(accepted).toBeGreaterThanOrEqual(PER_IP - 2);
     // Counted in Redis, not in the database.
     const after = await dashboard.query<{ n: number }>(`SELECT count(*)::int AS n FROM "RateLimitCount" WHERE key LIKE 'ip:203.0.113.%'`);
     expect(after[0].n).toBe(before[0].n);
