@@ -1,0 +1,10 @@
+import { runtimeBundle } from "../lib/compiler/bundle";
+import { compileConfig } from "../lib/compiler/compile-config";
+import { featuresOf } from "../lib/compiler/features";
+import { injectConfig } from "../lib/compiler/inject";
+import { fixtureSnapshot } from "../tests/fixtures/container-fixture";
+import { measureMainThread } from "./bench/main-thread";
+const target = { environment: { publicKey: "tp_benchbenchbenchbench", name: "production", kind: "production" }, collectUrl: "https://tags.example.com/api/collect", previewUrl: "https://tags.example.com/c/tp_benchbenchbenchbench.1.preview.js" };
+const config = compileConfig(fixtureSnapshot(20, 10), target);
+const fixture = injectConfig(await runtimeBundle(featuresOf(config)), config);
+console.log(await measureMainThread(fixture, target.collectUrl, {}, Number(process.env.RUNS ?? 5)));
