@@ -1,12 +1,21 @@
 // npm run bench:container – the container script's cost, printed as name=value:
-//   runtime_gzip_bytes          the generic runtime alone, every feature in (minified, gzip)
+//   runtime_gzip_bytes          the generic container runtime alone, every feature in (minified, gzip);
+//                               the tags (vendor code) are a script of their own since 2026-12-05
 //   fixture_gzip_bytes          the script of a container of 10 destinations and 20 triggers:
-//                               its runtime (the features it uses) + its configuration
+//                               its runtime (the features it uses) + its configuration — what
+//                               every page view downloads
+//   fixture_tags_gzip_bytes     its tags script, loaded on the first conversion that fires a
+//                               pixel (immutable URL, cached for a year)
 //   per_trigger_gzip_bytes      what each extra trigger adds (from +20 triggers)
 //   per_destination_gzip_bytes  what each extra destination adds (from +10 destinations)
-//   main_thread_ms              Chromium: the container's script evaluation plus handling a
-//                               page view and three data-layer pushes, timed with
-//                               performance.now() around the inline script (median of 15 loads)
+//   main_thread_ms              Chromium: the renderer main thread's CPU time in scripts
+//                               (CDP Performance ScriptDuration, thread ticks) over a checkout
+//                               page's life — the container's compile and boot, a page view,
+//                               three pushes of which a purchase fires every destination, the
+//                               tags script, the beacon — median of 15 loads
+//                               (scripts/bench/main-thread.ts); main_thread_task_ms: all its
+//                               tasks' CPU (parsing, style, layout too); *_control_*: the same
+//                               page without the container
 //   publish_100_triggers_ms     compile + publish of a 100-trigger container on the embedded
 //                               database (publishVersion: compile, store, point the environment)
 import fs from "node:fs";
