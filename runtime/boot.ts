@@ -10,7 +10,8 @@ import { Rec, type Entry } from "./records";
 import { sender } from "./transport";
 import { cookie, isObj, load, pick, rand, save, type Dict } from "./util";
 import { resolve, type Scope } from "./variables";
-import { fire, googleLoaded, googleLoading } from "./vendors";
+import { loadedTags, tagsLoading, withTags } from "./lazy-tags";
+import type { Tags } from "./vendors";
 import { clickIds, gaIds } from "./google-ids";
 import { hostMatches } from "../lib/http/hosts";
 
@@ -67,7 +68,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
       const ids: Dict = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
       if (TAGPIPE_META || TAGPIPE_GOOGLE_CLICK_IDS) Object.assign(ids, clickIds(jar));
       if (TAGPIPE_GA_IDS) Object.assign(ids, gaIds(jar, destinations, c[10]));
-      const ran = (TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS) && googleLoaded();
+      const ran = (TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS) && !!loadedTags()?.loaded();
       for (const e of batch as Dict[]) {
         e.user_data = { ...user, ...(e.user_data as Dict), ...ids };
         if (e._g) {
@@ -76,7 +77,8 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
         }
       }
     },
-    TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS ? googleLoading : undefined,
+    // The tags script or gtag.js still on their way: a timed batch waits for the outcome.
+    TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS ? () => tagsLoading() || !!loadedTags()?.loading() : undefined,
   );
   let state: Dict = {};
   let regionCode: string | undefined;
@@ -116,23 +118,7 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     const where = regions.indexOf(region()!);
     const dispatch = () => {
       const granted = consentNow() === "granted";
-      const fired: [number, string?][] = [];
-      const google: string[] = [];
-      // Non-production containers never fire production pixels: their events go to the
-      // collector only, marked test, and the server routes them to test endpoints.
-      if (production && granted && !errors.length)
-        destinations.forEach((d, i) => {
-          const name = d[1][at];
-          if (!name || (d[2] && !d[2].includes(where))) return;
-          try {
-            fire(d, name === 1 ? event[0] : name, at, eventId, params, pageView);
-            fired.push([i]);
-            if ((TAGPIPE_GA4 && d[0] === Platform.ga4) || (TAGPIPE_GOOGLE_ADS && d[0] === Platform.google_ads)) google.push(browserRef(d));
-          } catch (e) {
-            fired.push([i, String((e as Error)?.message ?? e)]);
-          }
-        });
-      out.add({
+      const sent: Dict = {
         event_id: eventId,
         name: event[0],
         params,
@@ -143,10 +129,32 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
         ts: Date.now(),
         test: production ? undefined : true,
         errors: errors.length ? errors : undefined,
+      };
+      out.add(sent);
+      // Non-production containers never fire production pixels: their events go to the
+      // collector only, marked test, and the server routes them to test endpoints.
+      const mine = production && granted && !errors.length ? destinations.flatMap((d, i) => (d[1][at] && !(d[2] && !d[2].includes(where)) ? [i] : [])) : [];
+      const tag = (t: Tags | null) => {
+        const fired: [number, string?][] = [];
+        const google: string[] = [];
+        for (const i of mine) {
+          const d = destinations[i];
+          const name = d[1][at];
+          try {
+            if (!t) throw Error("tags not loaded");
+            t.fire(d, name === 1 ? event[0] : (name as string), at, eventId, params, pageView);
+            fired.push([i]);
+            if ((TAGPIPE_GA4 && d[0] === Platform.ga4) || (TAGPIPE_GOOGLE_ADS && d[0] === Platform.google_ads)) google.push(browserRef(d));
+          } catch (e) {
+            fired.push([i, String((e as Error)?.message ?? e)]);
+          }
+        }
         // The Google tags called for it; reported as `fired` when the batch leaves, if gtag.js ran.
-        _g: google.length ? google : undefined,
-      });
-      if (explain || errors.length) report([Rec.event, at, eventId, params, errors, granted, fired, pageView]);
+        if (google.length) sent._g = google;
+        if (explain || errors.length) report([Rec.event, at, eventId, params, errors, granted, fired, pageView]);
+      };
+      if (mine.length) withTags(c[11], guard(tag));
+      else tag(null);
     };
     if (consentNow() === "pending") {
       if (explain) report([Rec.waiting, at, eventId, params]);

@@ -30,6 +30,15 @@ const TAGS: Record<Platform, Tag | false> = {
   [Platform.snapchat]: TAGPIPE_SNAPCHAT && fireSnapchat,
 };
 
+/** What the tags script hands the container script. */
+export type Tags = {
+  fire: typeof fire;
+  /** Whether Google's tag can have sent what gtag() was given (lib/platforms/google-tag.ts). */
+  loaded: () => boolean;
+  /** Whether gtag.js is still on its way. */
+  loading: () => boolean;
+};
+
 /** Fires the destination's tag for the event at position `at`, `name` there. */
 export function fire(d: RuntimeDestination, name: string, at: number, eventId: string, p: Dict, pageView: boolean): void {
   const tag = TAGS[d[0]];

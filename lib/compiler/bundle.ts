@@ -15,6 +15,11 @@ export function runtimeBundle(features: Features = ALL_FEATURES): Promise<string
   return bundle("index.ts", features);
 }
 
+/** A container's tags script (runtime/tags.ts): its platforms' tags, loaded on the first conversion that fires a pixel. */
+export function tagsBundle(features: Features): Promise<string> {
+  return bundle("tags.ts", features);
+}
+
 /** The preview panel, loaded by containers in preview mode only. */
 export function previewBundle(): Promise<string> {
   return bundle("preview-panel.ts", ALL_FEATURES);

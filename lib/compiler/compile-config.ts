@@ -33,6 +33,8 @@ export type CompileTarget = {
   collectUrl: string;
   /** absolute URL of this version's preview panel, e.g. https://tags.example.com/c/<key>.3.preview.js */
   previewUrl: string;
+  /** the tags script's URL and SRI value (publish-script.ts builds it from the configuration's features) */
+  tags?: [url: string, integrity: string];
 };
 
 /** Meta's standard events go with trackSingle, any other name with trackSingleCustom. */
@@ -43,7 +45,7 @@ const META_STANDARD = new Set(META_STANDARD_EVENTS);
  * server-side only), less those set to report from the server only.
  */
 /** The config's serverIds element, when server-only GA4 or Google Ads destinations exist. */
-function serverIds(s: Snapshot): [RuntimeConfig[10]] | [] {
+function serverIds(s: Snapshot): [NonNullable<RuntimeConfig[10]>] | [] {
   const server = s.destinations.filter((d) => d.deliveryMode === "server");
   const ga4 = server.find((d) => d.platform === "ga4");
   const ads = server.some((d) => d.platform === "google_ads");
@@ -51,6 +53,11 @@ function serverIds(s: Snapshot): [RuntimeConfig[10]] | [] {
   const ids: NonNullable<RuntimeConfig[10]> = [ga4 ? (ga4.ids[platformOf("ga4")?.tag?.idKey ?? ""] ?? "") : ""];
   if (ads) ids.push(1);
   return [ids];
+}
+
+/** The configuration's optional end: server-only ids, then the tags script (null standing for no ids before it). */
+function tail(ids: [NonNullable<RuntimeConfig[10]>] | [], tags: RuntimeConfig[11]): [] | [RuntimeConfig[10]] | [RuntimeConfig[10], RuntimeConfig[11]] {
+  return tags ? [ids[0] ?? null, tags] : ids;
 }
 
 function browserDestinations(s: Snapshot) {
@@ -194,7 +201,7 @@ export function compileConfig(s: Snapshot, target: CompileTarget): RuntimeConfig
     triggers,
     compiledEvents,
     destinations,
-    ...serverIds(s),
+    ...tail(serverIds(s), target.tags),
   ];
 }
 

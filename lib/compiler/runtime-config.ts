@@ -121,9 +121,15 @@ export type RuntimeConfig = [
    * GA4 and Google Ads destinations the server alone reports to (delivery mode `server`):
    * no tag here, but their server copies need the browser's identifiers — the GA4
    * measurement id whose session cookie the beacon reads ("" when none), and 1 when Google
-   * Ads click ids are to be kept. Absent when no such destination exists.
+   * Ads click ids are to be kept. Absent (null when tags follow) when no such destination exists.
    */
-  serverIds?: [ga4: string, googleAds?: 1],
+  serverIds?: [ga4: string, googleAds?: 1] | null,
+  /**
+   * The tags script (runtime/tags.ts): its immutable URL and its SRI value, loaded on the
+   * first conversion that fires a pixel (runtime/lazy-tags.ts). Absent when no pixel can
+   * fire (no browser destination, or a non-production environment).
+   */
+  tags?: [url: string, integrity: string],
 ];
 
 /**

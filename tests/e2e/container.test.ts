@@ -2,6 +2,7 @@
 // 127.0.0.1 loads the container script from Tagpipe; local stand-ins for fbq, ttq and gtag
 // record every vendor call; the collector beacons are read off the network. Each
 // conversion carries one event_id across all of them.
+import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
@@ -240,7 +241,8 @@ describe("the container on a storefront", () => {
       ["page_view", "eu", "granted"],
       ["purchase", "eu", "granted"],
     ]);
-    expect((await calls(p)).filter((x) => x[1] === "trackSingle").map((x) => x[3])).toEqual(["PageView", "Purchase"]);
+    // The tags script loads on the first conversion that fires a pixel: here, once consent came.
+    await expect.poll(async () => (await calls(p)).filter((x) => x[1] === "trackSingle").map((x) => x[3])).toEqual(["PageView", "Purchase"]);
   });
 
   test("an SPA route change, a click and a form submit fire their events; blocked and invalid events are not sent to pixels", async () => {
@@ -301,7 +303,34 @@ describe("the container on a storefront", () => {
         .map((s) => s.nonce),
     );
     expect(loaded).toEqual(["e2e-nonce-7Qx", "e2e-nonce-7Qx"]);
+    // The container's own tags script: the nonce too, and pinned by the SHA-384 the
+    // container script carries (the browser refuses it if its bytes differ).
+    const tags = await p.evaluate(() => Array.from(document.scripts, (s) => ({ src: s.src, nonce: s.nonce, integrity: s.integrity })).filter((s) => s.integrity));
+    expect(tags).toEqual([{ src: expect.stringMatching(new RegExp(`/c/${key}\\.[a-f0-9]{64}\\.js$`)), nonce: "e2e-nonce-7Qx", integrity: expect.stringMatching(/^sha384-/) }]);
+    const served = await fetch(tags[0].src);
+    expect(served.headers.get("cache-control")).toContain("immutable");
+    expect(served.headers.get("access-control-allow-origin")).toBe("*");
+    expect(`sha384-${crypto.createHash("sha384").update(await served.text()).digest("base64")}`).toBe(tags[0].integrity);
     expect(errors).toEqual([]);
+  });
+
+  test("a tags script whose bytes are not the published ones does not run; the events still reach the collector", async () => {
+    const context = await browser.newContext();
+    await context.route(new RegExp(`/c/${key}\\.[a-f0-9]{64}\\.js$`), (route) =>
+      route.fulfill({ status: 200, headers: { "content-type": "application/javascript", "access-control-allow-origin": "*" }, body: "window.__tampered = 1;" }),
+    );
+    const p = await context.newPage();
+    const messages: string[] = [];
+    p.on("console", (m) => messages.push(m.text()));
+    await p.goto(`${shopUrl}/shop/`);
+    // Chromium says why it refused the script.
+    await expect.poll(() => messages.some((m) => /integrity/.test(m))).toBe(true);
+    const sent = p.waitForRequest((r) => r.url() === `${base}/api/collect`);
+    await flush(p);
+    expect((await sent).postData()).toContain('"page_view"');
+    expect(await p.evaluate(() => (window as unknown as { __tampered?: number }).__tampered)).toBeUndefined();
+    expect(await calls(p)).toEqual([]);
+    await context.close();
   });
 
   test("configuration strings stay inert and arrive intact", async () => {

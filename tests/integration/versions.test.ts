@@ -2,6 +2,7 @@
 // edits refused with a conflict, broken drafts refused with every problem, the diff,
 // publishing and rollback with their history, import/export, secrets masked, and the
 // compiled container script served per environment.
+import crypto from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { Client, createToken, expectStatus, newTeam, siteBody, type Json, type Team } from "../helpers/api";
 import { queryDatabase } from "../helpers/postgres";
@@ -139,8 +140,25 @@ describe.each(inject("servers"))("versions and publishing on $name", ({ url, dat
     expect((await fetch(`${url}/c/${envs.production.publicKey}.js`, { headers: { "if-none-match": `"${live.script.hash}"` } })).status).toBe(304);
     const pinned = await fetch(`${url}/c/${envs.production.publicKey}.${live.script.hash}.js`);
     expect(pinned.headers.get("cache-control")).toContain("immutable");
+    // Its tags script (the vendor code, loaded on the first pixel) is pinned inside it by
+    // URL and SHA-384, and served by the same immutable route.
+    const [, tagsUrl, tagsIntegrity] = /"(https?:[^"]+\/c\/[^"]+\.[a-f0-9]{64}\.js)","(sha384-[^"]+)"/.exec(body) ?? [];
+    expect(tagsUrl).toMatch(new RegExp(`/c/${envs.production.publicKey}\\.[a-f0-9]{64}\\.js$`));
+    const tags = await fetch(new URL(new URL(tagsUrl).pathname, url));
+    expect(tags.status).toBe(200);
+    expect(tags.headers.get("cache-control")).toContain("immutable");
+    expect(tags.headers.get("access-control-allow-origin")).toBe("*");
+    const tagsBody = await tags.text();
+    expect(`sha384-${crypto.createHash("sha384").update(tagsBody).digest("base64")}`).toBe(tagsIntegrity);
+    expect(tagsBody).toContain("connect.facebook.net");
+    expect(tagsBody).not.toContain("EAAB-integration-secret");
+    // The environment's own URL still answers its container script, never the tags.
+    expect(await (await fetch(`${url}/c/${envs.production.publicKey}.js`)).text()).toBe(body);
     // Staging serves its own script (its own key inside), development nothing yet.
-    expect(await (await fetch(`${url}/c/${envs.staging.publicKey}.js`)).text()).toContain(envs.staging.publicKey);
+    const stagingScript = await (await fetch(`${url}/c/${envs.staging.publicKey}.js`)).text();
+    expect(stagingScript).toContain(envs.staging.publicKey);
+    // Staging fires no pixels: no tags script to load.
+    expect(stagingScript).not.toContain("sha384-");
     expect((await fetch(`${url}/c/${envs.development.publicKey}.js`)).status).toBe(404);
   });
 

@@ -1,11 +1,13 @@
 // The compiler's side of the container: the compact configuration (positions, codes,
 // trimmed tuples), the names served with the preview panel, the per-container feature
 // switches and bundles, and the panel's sentences built from the runtime's records.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import { describe, expect, test } from "vitest";
 import { compileConfig, compileNames, trim, type CompileTarget } from "../../../lib/compiler/compile-config";
-import { FEATURES, featuresOf } from "../../../lib/compiler/features";
-import { runtimeBundle } from "../../../lib/compiler/bundle";
+import { ALL_FEATURES, FEATURES, featuresOf } from "../../../lib/compiler/features";
+import { runtimeBundle, tagsBundle } from "../../../lib/compiler/bundle";
+import { buildScripts } from "../../../lib/compiler/publish-script";
 import { injectNames } from "../../../lib/compiler/inject";
 import { Coerce, Limit, NEGATE, Op, Platform, Source, TriggerType, VariableKind, type RuntimeConfig } from "../../../lib/compiler/runtime-config";
 import { explain } from "../../../runtime/explain";
@@ -147,19 +149,40 @@ describe("per-container features", () => {
     ]);
   });
 
-  test("a container's bundle drops the code of features it does not use", async () => {
+  test("a container's bundles drop the code of features it does not use; the tags are a script of their own", async () => {
     const s = validSnapshot();
-    const generic = await runtimeBundle();
-    const own = await runtimeBundle(featuresOf(compileConfig(s, target)));
-    expect(generic).toContain("analytics.tiktok.com");
-    expect(own).not.toContain("analytics.tiktok.com");
+    const features = featuresOf(compileConfig(s, target));
+    const [generic, own, genericTags, ownTags] = await Promise.all([runtimeBundle(), runtimeBundle(features), tagsBundle(ALL_FEATURES), tagsBundle(features)]);
+    expect(genericTags).toContain("analytics.tiktok.com");
+    expect(ownTags).not.toContain("analytics.tiktok.com");
+    expect(ownTags).toContain("connect.facebook.net");
+    expect(ownTags).toContain("googletagmanager.com");
+    // The container script carries no vendor code: it loads the tags on the first pixel.
+    for (const host of ["connect.facebook.net", "googletagmanager.com", "analytics.tiktok.com"]) expect(generic).not.toContain(host);
     expect(own).not.toContain("pushState");
-    expect(own).toContain("connect.facebook.net");
-    expect(own).toContain("googletagmanager.com");
     expect(own.length).toBeLessThan(generic.length);
     // One bundle per feature set, built once.
     expect(await runtimeBundle(featuresOf(compileConfig(s, target)))).toBe(own);
-  }, 60_000); // two bundles built (esbuild, then terser): seconds on a loaded machine
+  }, 60_000); // bundles built (esbuild, then terser): seconds on a loaded machine
+
+  test("the container script pins its tags script by URL and SHA-384; without pixels to fire it has none", async () => {
+    const s = validSnapshot();
+    const url = (hash: string) => `https://t.example.com/c/tp_key.${hash}.js`;
+    const { script, tags } = await buildScripts(s, target, url);
+    expect(tags!.body).toBe(await tagsBundle(featuresOf(compileConfig(s, target))));
+    expect(tags!.hash).toBe(crypto.createHash("sha256").update(tags!.body).digest("hex"));
+    expect(tags!.integrity).toBe(`sha384-${crypto.createHash("sha384").update(tags!.body).digest("base64")}`);
+    expect(script.body).toContain(`"${url(tags!.hash)}","${tags!.integrity}"`);
+    const config = compileConfig(s, { ...target, tags: [url(tags!.hash), tags!.integrity] });
+    expect(config[11]).toEqual([url(tags!.hash), tags!.integrity]);
+    expect(config.length).toBe(12);
+    // A staging environment never fires production pixels: no tags script at all.
+    const staging = await buildScripts(s, { ...target, environment: { ...target.environment, kind: "staging" } }, url);
+    expect(staging.tags).toBeNull();
+    expect(staging.script.body).not.toContain("sha384-");
+    // Neither does a container without browser destinations.
+    expect((await buildScripts({ ...s, destinations: [] }, target, url)).tags).toBeNull();
+  }, 60_000);
 });
 
 describe("the preview panel's sentences", () => {

@@ -50,8 +50,9 @@ export default async function InstallPage({ params }: { params: Promise<{ id: st
             )}
             <CopyBlock id="snippet-nonce" label="With a CSP nonce (replace {{CSP_NONCE}} with your page's nonce)" code={info.snippets.nonce} />
             <p className="text-xs text-slate-600">
-              The pinned URL never changes content, so a publish does not reach pages using it until you update the snippet. The vendor code and preview panel the container loads get the
-              page&apos;s nonce too.
+              The pinned URL never changes content, so a publish does not reach pages using it until you update the snippet. The container loads its tags (the vendor code) as a second
+              script on the first conversion that fires a pixel, pinned by the SHA-384 the container script carries, so pinning the container pins its tags too. That script, the
+              vendors&apos; code and the preview panel get the page&apos;s nonce.
             </p>
           </div>
         </Card>
