@@ -5,7 +5,7 @@
 import http from "node:http";
 import next from "next";
 import { closeDatabase, database } from "./lib/db";
-import { applyMigrations } from "./lib/migrate";
+import { migrate } from "./lib/migrate";
 import { DEMO_EMAIL, DEMO_PASSWORD, seedIfEmpty } from "./lib/seed";
 import { ensureAuthSecret } from "./lib/auth/secret-file";
 import { dataDir, env } from "./lib/env";
@@ -24,7 +24,7 @@ ensureAuthSecret();
 if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST = "1";
 
 const db = await database();
-const applied = await applyMigrations(db.adapter);
+const applied = await migrate(db.url);
 if (applied.length) console.log(`[tagpipe] applied migrations: ${applied.join(", ")}`);
 // An earlier Tagpipe kept its data in PGlite: moved once, into the still empty database.
 await importPgliteIfPresent(db, dataDir(), (line) => console.log(line));

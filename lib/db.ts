@@ -3,7 +3,6 @@
 // by default, or the one DATABASE_URL names. Opened lazily (never at import, so `next build`
 // does not touch the data directory) and kept on globalThis, because server.ts and Next's
 // bundled route modules are separate module graphs in one process.
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { dataDir, env } from "./env";
@@ -123,8 +122,6 @@ export type Database = {
   sql: Sql;
   /** Runs `work` in one transaction on one connection; commits when it resolves. */
   transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
-  /** The driver adapter factory, reused by the migrator. */
-  adapter: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
 };
 
@@ -170,7 +167,6 @@ async function open(defaults: PoolSizes): Promise<Database> {
     kind: embedded ? "embedded" : "postgres",
     url,
     prisma,
-    adapter,
     sql: on(pool),
     async transaction(work) {
       const client = await pool.connect();

@@ -84,6 +84,24 @@ export async function applyMigrations(adapter: SqlMigrationAwareDriverAdapterFac
 }
 
 /**
+ * Applies every migration not yet applied to the PostgreSQL at `url`, over one connection of
+ * its own, closed afterwards; returns their names. Prisma holds a session-level advisory lock
+ * while it migrates: through a pool, its unlock could go out on another connection and leave
+ * the lock with an idle one, so the next process to start (a second `npm start` on the same
+ * data directory, a worker, a collector) would time out waiting for it.
+ */
+export async function migrate(url: string): Promise<string[]> {
+  const { default: pg } = await import("pg");
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await applyMigrations(new PrismaPg(pool));
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
  * Writes a new migration with the SQL that takes the migrated schema to
  * prisma/schema.prisma. The migrations are replayed on the adapter's shadow database.
  * Returns the new directory, or null when the schema has not changed.

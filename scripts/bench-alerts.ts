@@ -10,11 +10,11 @@ const N = Number(process.env.BENCH_EVENTS ?? 300_000);
 const temp = await createDatabase("benchalerts");
 process.env.DATABASE_URL = temp.url;
 const { database, closeDatabase } = await import("../lib/db");
-const { applyMigrations } = await import("../lib/migrate");
+const { migrate } = await import("../lib/migrate");
 const { evaluateSite } = await import("../lib/health/alerts/evaluate");
 try {
   const db = await database();
-  await applyMigrations(db.adapter);
+  await migrate(db.url);
   const q = db.sql.query;
   await q(`INSERT INTO "Team"(id, name) VALUES ('t1', 'Bench')`);
   await q(`INSERT INTO "Site"(id, "teamId", name, hostnames, "defaultCurrency", "updatedAt") VALUES ('s1', 't1', 'Shop', '{shop.example}', 'EUR', now())`);

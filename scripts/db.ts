@@ -4,13 +4,13 @@
 import { closeDatabase, database } from "../lib/db";
 import { dataDir } from "../lib/env";
 import { importPglite, pgliteDirOf } from "../lib/import-pglite";
-import { applyMigrations, createMigration } from "../lib/migrate";
+import { createMigration, migrate } from "../lib/migrate";
 
 const [command, arg] = process.argv.slice(2);
 
 if (command === "migrate") {
   const db = await database();
-  const applied = await applyMigrations(db.adapter);
+  const applied = await migrate(db.url);
   console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
   await closeDatabase();
 } else if (command === "migration" && arg && /^[a-z0-9_]+$/.test(arg)) {
@@ -31,7 +31,7 @@ if (command === "migrate") {
     process.exit(2);
   }
   const db = await database();
-  await applyMigrations(db.adapter);
+  await migrate(db.url);
   try {
     const { tables } = await importPglite(db, dir);
     for (const [name, rows] of Object.entries(tables)) if (rows) console.log(`${name}: ${rows}`);
