@@ -29,7 +29,12 @@ export function uuidv7(now = Date.now()): string {
  * the primary key finds an event's deliveries without an index on collectedEventId.
  */
 export function deliveriesOfEventSql(event: string): string {
-  const hex = `lpad(to_hex(floor(extract(epoch from ${event}."receivedAt") * 1000)::bigint), 12, '0')`;
+  return `${deliveryIdsOfMillisecondSql(`floor(extract(epoch from ${event}."receivedAt") * 1000)::bigint`)} AND d."collectedEventId" = ${event}.id`;
+}
+
+/** SQL: the Delivery alias `d`'s id lies in the UUIDv7 range of the millisecond `ms` (a bigint expression). */
+export function deliveryIdsOfMillisecondSql(ms: string): string {
+  const hex = `lpad(to_hex(${ms}), 12, '0')`;
   const prefix = `substr(${hex}, 1, 8) || '-' || substr(${hex}, 9, 4)`;
-  return `d.id >= ${prefix} || '-7' AND d.id < ${prefix} || '-8' AND d."collectedEventId" = ${event}.id`;
+  return `d.id >= ${prefix} || '-7' AND d.id < ${prefix} || '-8'`;
 }

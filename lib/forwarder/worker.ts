@@ -541,18 +541,25 @@ async function msUntilDue(): Promise<number | null> {
  * Runs rounds until aborted. With nothing to claim, a round sleeps until the earliest
  * pending delivery is due, or until the collector wakes it (lib/forwarder/wake.ts: new
  * events in this process, NOTIFY from others), at most safetyMs (TAGPIPE_FORWARD_IDLE_MS,
- * 10 s): an idle forwarder costs two small queries per round every 10 s instead of
- * polling every 250 ms (issue 16's idle cost). Several rounds run at once
+ * 10 s; the rounds after the first six times that): an idle forwarder costs two small
+ * queries every 10 s instead of polling every 250 ms (issue 16's idle cost). Several rounds run at once
  * (TAGPIPE_FORWARD_CONCURRENCY, default 3): a round mostly waits — for its claim, the
  * platforms, its record — and the claims' SKIP LOCKED keeps
  * concurrent rounds from ever taking the same delivery, as they do for separate workers.
  */
+/** How many times longer than the first round's safety net the other rounds' is. */
+const SPARE_SAFETY = 6;
+
 export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const idle = options.idleMs ?? 250;
   const safety = options.safetyMs ?? envMs("TAGPIPE_FORWARD_IDLE_MS", 10_000);
   const concurrency = options.concurrency ?? envMs("TAGPIPE_FORWARD_CONCURRENCY", 3);
   const batchSize = options.batchSize ?? envMs("TAGPIPE_FORWARD_BATCH", 2000);
-  const loop = async () => {
+  // Only the first round keeps the safety net while nothing is pending: the others sleep
+  // until woken (the first round's work wakes them, as the collector's does) or until a
+  // delivery they know of is due, so an idle forwarder runs one round's queries every
+  // safetyMs, not one per round. Their own net is SPARE_SAFETY times longer.
+  const loop = async (round: number) => {
     while (!options.signal?.aborted) {
       let handled = 0;
       try {
@@ -566,7 +573,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
         continue;
       }
       if (options.signal?.aborted) break;
-      let wait = safety;
+      let wait = round === 0 ? safety : safety * SPARE_SAFETY;
       try {
         const due = await msUntilDue();
         if (due !== null) wait = Math.min(safety, Math.max(idle, due));
@@ -576,5 +583,5 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       await waitForWork(wait, options.signal);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.floor(concurrency)) }, loop));
+  await Promise.all(Array.from({ length: Math.max(1, Math.floor(concurrency)) }, (_, round) => loop(round)));
 }

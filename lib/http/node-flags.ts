@@ -1,5 +1,6 @@
 // The V8 flags the server process runs with, by `npm start` and by the test and benchmark
-// harness alike (scripts/start.ts, tests/helpers/server.ts).
+// harness alike (scripts/start.mjs, tests/helpers/server.ts). Kept in node-flags.json so
+// that npm start's plain-JavaScript wrapper reads them too.
 //
 // A young generation of 128 MB semi-spaces: under batched load the collector holds every
 // in-flight event (parsed, prepared, encoded) across several scavenges, and with V8's
@@ -13,4 +14,6 @@
 // (--trace-gc on an idle `npm start`, 2026-12-05). Without it the heap is collected when
 // allocation needs it, as under load; what a burst grew is given back at the next full
 // collection instead of by idle-time ones.
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=128", "--no-memory-reducer"];
+import flags from "./node-flags.json";
+
+export const SERVER_NODE_FLAGS: string[] = flags;

@@ -17,9 +17,10 @@
 //   has been folded into the rollups (no DeliveryOutcome row names it): the fold joins the
 //   outcome to the delivery and its event, and would lose the count otherwise;
 // - an event goes only when none of its deliveries is left (found by the UUIDv7 id range
-//   of its millisecond, lib/collector/ids.ts) and the health fold has counted it
-//   (receivedAt before the HealthFold watermark). So a pending delivery is never orphaned:
-//   an old event waits for its last delivery to finish, and both go in a later pass;
+//   of its millisecond, lib/collector/ids.ts, once per batch and millisecond) and the
+//   health fold has counted it (receivedAt before the HealthFold watermark). So a pending
+//   delivery is never orphaned: an old event waits for its last delivery to finish, and
+//   both go in a later pass;
 // - EventMerge and DeliveryOutcome rows are the fold's own log, deleted by the fold as it
 //   counts them: retention leaves them alone;
 // - hourly rollups are kept at least ROLLUP_HOURS_DAYS (the 30-day charts at hour grain
@@ -29,7 +30,7 @@
 // matter for 48 h: lib/collector/prepare.ts DEDUP_WINDOW_MS), so the indexes stop growing.
 import { database } from "../db";
 import { env } from "../env";
-import { deliveriesOfEventSql } from "../collector/ids";
+import { deliveryIdsOfMillisecondSql } from "../collector/ids";
 import { distinctValuesSql } from "../config/purge";
 
 /** Rows per statement: each deletes in a few tens of milliseconds (docs/hardening.md). */
@@ -75,14 +76,22 @@ const DELETE_REQUESTS = `WITH gone AS (
 
 // $1 environment, $2 cutoff, $3/$4 the keyset (receivedAt, id) past which to look, $5 batch.
 // The keyset steps over events kept back (a delivery left), so each is read once a pass.
+// The deliveries left are looked up once per batch, set-based: one primary-key range scan
+// per distinct millisecond of the candidates (`kept`, materialized), then a hash anti-join
+// on the event id. Probing per event instead walked a millisecond's whole range for each
+// of its events — quadratic when a group commit puts 5,000 events in one millisecond.
 const DELETE_EVENTS = `WITH candidates AS (
     SELECT c.ctid, c.id, c."receivedAt" FROM "CollectedEvent" c
     WHERE c."environmentId" = $1 AND c."receivedAt" < $2::timestamp
       AND c."receivedAt" >= $3::timestamp AND (c."receivedAt", c.id) > ($3::timestamp, $4::text)
     ORDER BY c."receivedAt", c.id LIMIT $5
+  ), kept AS MATERIALIZED (
+    SELECT d."collectedEventId" AS id
+    FROM (SELECT DISTINCT floor(extract(epoch FROM "receivedAt") * 1000)::bigint AS ms FROM candidates) m
+    CROSS JOIN LATERAL (SELECT d."collectedEventId" FROM "Delivery" d WHERE ${deliveryIdsOfMillisecondSql("m.ms")}) d
   ), gone AS (
     DELETE FROM "CollectedEvent" c USING candidates k
-    WHERE c.ctid = k.ctid AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE ${deliveriesOfEventSql("c")})
+    WHERE c.ctid = k.ctid AND NOT EXISTS (SELECT 1 FROM kept WHERE kept.id = k.id)
     RETURNING 1
   ), last AS (SELECT "receivedAt"::text AS at, id FROM candidates ORDER BY "receivedAt" DESC, id DESC LIMIT 1)
   SELECT (SELECT count(*) FROM gone)::int AS n, (SELECT count(*) FROM candidates)::int AS scanned, (SELECT at FROM last), (SELECT id FROM last)`;

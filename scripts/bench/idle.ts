@@ -1,5 +1,5 @@
 // Idle cost: an `npm start` on the embedded default (fresh data directory, demo team
-// seeded) that nobody uses, started as a user starts it (npm, scripts/start.ts, server.ts).
+// seeded) that nobody uses, started as a user starts it (npm, scripts/start.mjs, server.ts).
 // After a settling period it measures, over BENCH_IDLE_SECONDS (default 60), the CPU time
 // of every process of `npm start`'s tree and of the embedded PostgreSQL's (the postmaster
 // and every backend and helper it forked), as percent of one core — processes that came

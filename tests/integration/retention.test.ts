@@ -170,4 +170,38 @@ describe("retention", () => {
     const [stored] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM "CollectedEvent" WHERE "eventId" LIKE 'live-%'`);
     expect(stored.n).toBe(accepted);
   });
+
+  // One group commit writes up to 5,000 events and their deliveries in one millisecond, so
+  // the deliveries left are looked up once per batch and millisecond and joined by event id
+  // (a probe per event walked the millisecond's whole id range for each of its events).
+  it("keeps exactly the events with a delivery left when thousands share one millisecond", { timeout: 120_000 }, async () => {
+    const q = <R extends Record<string, unknown> = Json>(sql: string, values?: unknown[]) => collector.query<R>(sql, values);
+    const same = (label: string, delivery: AgedRows["delivery"]): AgedRows => ({
+      teamId: a.team.teamId,
+      siteId: a.siteId,
+      environmentId: a.production.id,
+      destinationId: a.destinations.webhook.id,
+      count: 2_500,
+      fromDays: 150,
+      toDays: 150,
+      delivery,
+      label,
+    });
+    await insertAgedRows(q, same("ms-pending", "pending"));
+    await insertAgedRows(q, same("ms-none", null));
+    // Both sets in the pending ones' millisecond (the events without deliveries have no ids to move).
+    await q(`UPDATE "CollectedEvent" SET "receivedAt" = (SELECT "receivedAt" FROM "CollectedEvent" WHERE "eventId" = 'ms-pending-1') WHERE "eventId" LIKE 'ms-none-%'`);
+    const [shared] = await q<{ ms: number }>(`SELECT count(DISTINCT "receivedAt")::int AS ms FROM "CollectedEvent" WHERE "eventId" LIKE 'ms-%'`);
+    expect(shared.ms).toBe(1);
+    await q(`INSERT INTO "HealthFold" (id, watermark) VALUES ('events', LOCALTIMESTAMP) ON CONFLICT (id) DO UPDATE SET watermark = EXCLUDED.watermark`);
+
+    const pass = await runRetentionPass(collector.databaseUrl, [], { TAGPIPE_RETENTION_DAYS: "90", NODE_ENV: "production" });
+    expect(pass.deleted).toMatchObject({ Delivery: 0, CollectedEvent: 2_500 });
+    const left = await q<{ label: string; events: number; deliveries: number }>(
+      `SELECT regexp_replace(c."eventId", '-[0-9]+$', '') AS label, count(*)::int AS events,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "Delivery" d WHERE d."collectedEventId" = c.id))::int AS deliveries
+       FROM "CollectedEvent" c WHERE c."eventId" LIKE 'ms-%' GROUP BY 1`,
+    );
+    expect(left).toEqual([{ label: "ms-pending", events: 2_500, deliveries: 2_500 }]);
+  });
 });

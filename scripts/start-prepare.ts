@@ -1,10 +1,8 @@
-// npm start: generate the Prisma client and build the app when missing or stale, then
-// run server.ts (which migrates, seeds and serves) in a Node process with the server's
-// V8 flags, passing signals on and exiting as it exits.
-import { execFileSync, spawn } from "node:child_process";
+// npm start's first step (scripts/start.mjs runs it, then server.ts): generate the Prisma
+// client and build the app when missing or stale.
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { buildIsStale, newestMtime } from "../lib/build-freshness";
-import { SERVER_NODE_FLAGS } from "../lib/http/node-flags";
 
 const root = process.cwd();
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
@@ -22,6 +20,3 @@ if (buildIsStale(root, process.env.TAGPIPE_DIST_DIR ?? ".next")) {
   execFileSync(bin("next"), ["build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
 }
 
-const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", path.join(root, "server.ts")], { cwd: root, stdio: "inherit", env: process.env });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
