@@ -16,6 +16,8 @@
 //                               (scripts/bench/main-thread.ts); main_thread_task_ms: all its
 //                               tasks' CPU (parsing, style, layout too); *_control_*: the same
 //                               page without the container
+//                               main_thread_net_ms: main_thread_ms less the control's; BENCH_ONLY=thread
+//                               stops after these figures
 //   publish_100_triggers_ms     compile + publish of a 100-trigger container on the embedded
 //                               database (publishVersion: compile, store, point the environment)
 import fs from "node:fs";
@@ -50,6 +52,9 @@ console.log(`main_thread_ms=${thread.scriptMs.toFixed(2)}`);
 console.log(`main_thread_task_ms=${thread.taskMs.toFixed(2)}`);
 console.log(`main_thread_control_ms=${thread.controlScriptMs.toFixed(2)}`);
 console.log(`main_thread_control_task_ms=${thread.controlTaskMs.toFixed(2)}`);
+// The container's own share: the same loads' medians less the page's own (control).
+console.log(`main_thread_net_ms=${(thread.scriptMs - thread.controlScriptMs).toFixed(2)}`);
+if (process.env.BENCH_ONLY === "thread") process.exit(0);
 
 // Compile + publish of a 100-trigger container, end to end on a fresh embedded database.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-bench-"));
