@@ -2,18 +2,28 @@
 // compared with an operator, optionally negated and case-insensitive.
 import { IGNORE_CASE, NEGATE, Op, type RuntimeCondition } from "../lib/compiler/runtime-config";
 
+/** Regex conditions compiled once per page (null: does not compile); no `g` flag, so test() keeps no state. */
+const compiled = new WeakMap<RuntimeCondition, RegExp | null>();
+
 /** Whether the condition holds for the actual value. One that cannot be evaluated (a regex that does not compile) never holds, negated or not. */
-export function compare([, op, value, flags]: RuntimeCondition, actual: unknown): boolean {
+export function compare(cond: RuntimeCondition, actual: unknown): boolean {
+  const [, op, value, flags] = cond;
   // Lists compare by their joined value (String([a, b]) is "a,b"); missing values are empty.
   let a = actual == null ? "" : String(actual);
   let b = value;
   let ok: boolean;
   if (TAGPIPE_REGEX && op === Op.regex) {
-    try {
-      ok = new RegExp(value, flags & IGNORE_CASE ? "i" : "").test(a);
-    } catch {
-      return false;
+    let re = compiled.get(cond);
+    if (re === undefined) {
+      try {
+        re = new RegExp(value, flags & IGNORE_CASE ? "i" : "");
+      } catch {
+        re = null;
+      }
+      compiled.set(cond, re);
     }
+    if (!re) return false;
+    ok = re.test(a);
   } else {
     if (flags & IGNORE_CASE) {
       a = a.toLowerCase();

@@ -16,6 +16,9 @@
 //                               (scripts/bench/main-thread.ts); main_thread_task_ms: all its
 //                               tasks' CPU (parsing, style, layout too); *_control_*: the same
 //                               page without the container
+//                               main_thread_net_ms: main_thread_ms less the control's; BENCH_ONLY=thread
+//                               stops after these figures; BENCH_DUMP=<file> writes the fixture's scripts and stops,
+//                               for scripts/bench/main-thread-compare.ts (two builds in one sitting)
 //   publish_100_triggers_ms     compile + publish of a 100-trigger container on the embedded
 //                               database (publishVersion: compile, store, point the environment)
 import fs from "node:fs";
@@ -45,11 +48,19 @@ console.log(`per_trigger_gzip_bytes=${((gzip((await scripts(40, 10)).script.body
 console.log(`per_destination_gzip_bytes=${((gzip((await scripts(20, 20)).script.body) - gzip(fixture)) / 10).toFixed(1)}`);
 
 // Main-thread CPU time in Chromium (scripts/bench/main-thread.ts).
-const thread = await measureMainThread(fixture, target.collectUrl, { [tagsUrl(built.tags!.hash)]: built.tags!.body });
+const assets = { [tagsUrl(built.tags!.hash)]: built.tags!.body };
+if (process.env.BENCH_DUMP) {
+  fs.writeFileSync(process.env.BENCH_DUMP, JSON.stringify({ script: fixture, collectUrl: target.collectUrl, assets }));
+  process.exit(0);
+}
+const thread = await measureMainThread(fixture, target.collectUrl, assets);
 console.log(`main_thread_ms=${thread.scriptMs.toFixed(2)}`);
 console.log(`main_thread_task_ms=${thread.taskMs.toFixed(2)}`);
 console.log(`main_thread_control_ms=${thread.controlScriptMs.toFixed(2)}`);
 console.log(`main_thread_control_task_ms=${thread.controlTaskMs.toFixed(2)}`);
+// The container's own share: the same loads' medians less the page's own (control).
+console.log(`main_thread_net_ms=${(thread.scriptMs - thread.controlScriptMs).toFixed(2)}`);
+if (process.env.BENCH_ONLY === "thread") process.exit(0);
 
 // Compile + publish of a 100-trigger container, end to end on a fresh embedded database.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-bench-"));

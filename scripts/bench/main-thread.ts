@@ -35,8 +35,18 @@ dataLayer.push({event:"purchase",ecommerce:{transaction_id:"o"+Math.random(),val
  * container's own requests (its origin's scripts, the collector) by URL prefix.
  */
 export async function measureMainThread(script: string, collectUrl: string, assets: Record<string, string>, runs = 15): Promise<MainThread> {
-  const pages = { with: page(script), without: page(null) };
-  const server = http.createServer((req, res) => res.writeHead(200, { "content-type": "text/html" }).end(req.url?.includes("control") ? pages.without : pages.with));
+  const [a, b] = await measureScripts([script, null], collectUrl, assets, runs);
+  return { scriptMs: a.scriptMs, taskMs: a.taskMs, controlScriptMs: b.scriptMs, controlTaskMs: b.taskMs };
+}
+
+/**
+ * Loads the page with each script (null: none) by turns, `runs` times each, so a change of
+ * the machine's load touches all alike: medians of script and task CPU per script. Used
+ * to compare two builds of the runtime in one sitting (scripts/bench/main-thread-compare.ts).
+ */
+export async function measureScripts(scripts: (string | null)[], collectUrl: string, assets: Record<string, string>, runs = 15): Promise<{ scriptMs: number; taskMs: number }[]> {
+  const pages = scripts.map(page);
+  const server = http.createServer((req, res) => res.writeHead(200, { "content-type": "text/html" }).end(pages[Number(new URL(req.url ?? "/", "http://x").searchParams.get("v") ?? 0)]));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser: Browser = await chromium.launch({
@@ -68,20 +78,17 @@ export async function measureMainThread(script: string, collectUrl: string, asse
     const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? NaN) * 1000;
     return { script: metric("ScriptDuration"), task: metric("TaskDuration") };
   };
-  const measured = { script: [] as number[], task: [] as number[], controlScript: [] as number[], controlTask: [] as number[] };
+  const measured = scripts.map(() => ({ script: [] as number[], task: [] as number[] }));
   try {
-    // By turns, so a change of the machine's load touches both alike.
-    for (let i = 0; i < runs; i++) {
-      const a = await load("/checkout/4", true);
-      const b = await load("/checkout/4?control", false);
-      measured.script.push(a.script);
-      measured.task.push(a.task);
-      measured.controlScript.push(b.script);
-      measured.controlTask.push(b.task);
-    }
+    for (let i = 0; i < runs; i++)
+      for (const [v, script] of scripts.entries()) {
+        const m = await load(`/checkout/4?v=${v}`, script !== null);
+        measured[v].script.push(m.script);
+        measured[v].task.push(m.task);
+      }
   } finally {
     await browser.close();
     server.close();
   }
-  return { scriptMs: median(measured.script), taskMs: median(measured.task), controlScriptMs: median(measured.controlScript), controlTaskMs: median(measured.controlTask) };
+  return measured.map((m) => ({ scriptMs: median(m.script), taskMs: median(m.task) }));
 }

@@ -38,6 +38,13 @@ describe("conditions", () => {
     expect(compare(cond("lt", "10", NEGATE), "abc")).toBe(true);
   });
 
+  test("a regex condition, compiled once, answers each check by its own value; one that does not compile stays false", () => {
+    const c = cond("regex", "^/checkout/\\d+$", IGNORE_CASE);
+    expect([compare(c, "/CHECKOUT/4"), compare(c, "/cart"), compare(c, "/checkout/12"), compare(c, "/checkout/x")]).toEqual([true, false, true, false]);
+    const bad = cond("regex", "(unclosed", NEGATE);
+    expect([compare(bad, "a"), compare(bad, "b")]).toEqual([false, false]);
+  });
+
   test("a regex that does not compile never passes, even negated, and the panel can say why", () => {
     expect(compare(cond("regex", "(unclosed", NEGATE), "anything")).toBe(false);
     expect(regexError(cond("regex", "(unclosed"))).toMatch(/bad regex/);
