@@ -5,6 +5,7 @@
 // bundled route modules are separate module graphs in one process.
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type pg from "pg";
+import type { Writable } from "node:stream";
 import { PrismaClient } from "./generated/prisma/client";
 import { dataDir, env } from "./env";
 import type { EmbeddedPostgres } from "./embedded-postgres";
@@ -15,6 +16,13 @@ export type Sql = {
   query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<T[]>;
   /** `$n::<type>[]` parameters, one per [type, values] (null for NULL): e.g. the columns of many rows, for unnest(). */
   arrays(columns: readonly (readonly [ArrayType, readonly unknown[]])[]): unknown[];
+  /**
+   * `COPY … FROM STDIN` on this connection (a transaction's only): write the rows in COPY's
+   * text format with backpressure, end() the stream, and its "finish" is the server's answer
+   * (destroy() aborts the COPY). The fastest way in for many rows: 2 µs a row, where an
+   * unnest() of array parameters costs ~40 (measured, 1,000,000 orders).
+   */
+  copyFrom(text: string): Writable;
 };
 
 /** Element types of array parameters: jsonb takes any JSON value, timestamptz a Date. */
@@ -152,6 +160,7 @@ async function open(defaults: PoolSizes): Promise<Database> {
   }
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { default: pg } = await import("pg");
+  const { from: copyStream } = await import("pg-copy-streams");
   const { TAGPIPE_DB_POOL_SIZE, TAGPIPE_PRISMA_POOL_SIZE } = env();
   const adapter = new PrismaPg({ connectionString: url, max: TAGPIPE_PRISMA_POOL_SIZE ?? defaults.prisma });
   const prisma = new PrismaClient({ adapter });
@@ -160,6 +169,11 @@ async function open(defaults: PoolSizes): Promise<Database> {
   const on = (client: pg.Pool | pg.PoolClient): Sql => ({
     query: async (text, params, name) => (await client.query({ text, values: params as unknown[], name })).rows,
     arrays: pgArraysBinary,
+    copyFrom: (text) => {
+      // A pool would run the COPY on whichever connection is free, outside the transaction.
+      if (client instanceof pg.Pool) throw new Error("COPY needs a transaction's connection");
+      return client.query(copyStream(text));
+    },
   });
   return {
     kind: embedded ? "embedded" : "postgres",

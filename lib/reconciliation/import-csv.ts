@@ -1,27 +1,31 @@
 // CSV upload of backend orders, streamed: the request body flows through csv-parse a
-// chunk at a time; each batch of rows is upserted while the next one is parsed, and no
-// more of the body is read while a full batch waits for the running upsert
+// chunk at a time; each valid row, normalized and hashed, becomes a line of a COPY into
+// a staging table of the transaction (PostgreSQL takes it in as Node parses, on the two
+// cores), and no more of the body is read while the COPY's buffer is full
 // (backpressure), so a 1,000,000-row file never sits in memory — neither the file nor its
-// rows. The whole file is one transaction: a file refused as a whole (a mapped column
+// rows. At the end one upsert moves the staged rows into Order (lib/reconciliation/orders.ts).
+// The whole file is one transaction: a file refused as a whole (a mapped column
 // missing from the header — the usual sign of a wrong delimiter —, a record longer than
 // MAX_RECORD_BYTES, a broken quote, or more than REFUSE_SHARE of its rows invalid)
 // rolls back and leaves no order behind. Rows with problems are skipped and reported
 // (row, column, what is wrong); the rest commit together.
+import { once } from "node:events";
 import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { parse, CsvError } from "csv-parse";
 import { database, prisma } from "../db";
 import type { Actor } from "../auth/actor";
 import { ValidationError } from "../errors";
-import { normalizeOrder, ORDER_FIELDS, REQUIRED_FIELDS, type NormalizedOrder, type OrderField, type OrderInput } from "./order-row";
-import { auditImport, reconciliationSite, upsertOrders, importView, type UpsertCounts } from "./orders";
+import { normalizeOrder, ORDER_FIELDS, REQUIRED_FIELDS, type OrderField, type OrderInput } from "./order-row";
+import { auditImport, copyLine, createStagingTable, reconciliationSite, importView, STAGING_TABLE, upsertStagedOrders, type UpsertCounts } from "./orders";
 
 /**
- * Rows per upsert. Each batch lives across the await of its insert, so it survives V8's
- * scavenges, and what survives makes the young generation grow (up to the server's
- * 2 × 128 MB, lib/http/node-flags.ts): 2,000 rows kept a 1,000,000-row import's memory
- * growth lower than 5,000 did, at no cost in time (measured: docs/reconciliation.md).
+ * Characters of COPY text per write. Rows were upserted in batches of 2,000 before: each
+ * batch lived across the await of its insert, survived V8's scavenges, and made the
+ * young generation grow (up to the server's 2 × 128 MB, lib/http/node-flags.ts); a line of
+ * text outlives nothing (measured: docs/reconciliation.md).
  */
-export const BATCH_ROWS = 2_000;
+export const COPY_CHUNK = 64 * 1024;
 /** Longer records are refused: no order line is this long, and csv-parse would otherwise buffer it whole. */
 export const MAX_RECORD_BYTES = 64 * 1024;
 /** A file whose share of invalid rows exceeds this is refused whole: it is the wrong file, or the wrong mapping. */
@@ -88,36 +92,34 @@ export async function importOrdersCsv(actor: Actor, siteId: string, body: Readab
     parse({ delimiter: options.delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES, info: false }),
   );
   source.on("error", (error) => parser.destroy(error));
+  // The body flows into the parser while the transaction and its staging table are set up:
+  // an error in those first chunks (a record too long) is kept here, not left unhandled,
+  // and thrown once the rows are read.
+  let parseError: Error | null = null;
+  parser.on("error", (error) => (parseError ??= error));
 
   const problems: Problem[] = [];
   let errorRows = 0;
   let rows = 0;
-  const totals: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  let staged = 0;
+  let totals: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   try {
     await db.transaction(async (sql) => {
+      await sql.query(`SET LOCAL work_mem = '64MB'`);
+      await createStagingTable(sql);
+      const copy = sql.copyFrom(`COPY ${STAGING_TABLE} FROM STDIN`);
+      const copied = finished(copy);
+      // Handled here so a COPY failure that lands while the file is parsed is not an
+      // unhandled rejection; it is thrown by the write below or the await after end().
+      copied.catch(() => {});
       let columns: Map<OrderField, number> | null = null;
-      let batch: NormalizedOrder[] = [];
-      // One upsert runs while the next batch is parsed: PostgreSQL inserts as Node parses
-      // and hashes, on the two cores, and no more than two batches are alive at once.
-      let running: Promise<void> | null = null;
-      const flush = async () => {
-        if (running) await running;
-        const rows = batch;
-        batch = [];
-        if (!rows.length) return;
-        running = upsertOrders(sql, site, record.id, rows).then((counts) => {
-          totals.inserted += counts.inserted;
-          totals.updated += counts.updated;
-          totals.unchanged += counts.unchanged;
-        });
-        // Handled here so a failure that lands while the next batch is parsed is not an
-        // unhandled rejection; it is thrown by the next flush or the settle below.
-        running.catch(() => {});
-      };
-      const settle = async () => {
-        const last = running;
-        running = null;
-        if (last) await last;
+      // The lines of COPY go out in chunks of about COPY_CHUNK characters; no row outlives
+      // its line, so V8's young generation stays small (what survives a scavenge makes it grow).
+      let chunk = "";
+      const send = async () => {
+        const full = !copy.write(chunk);
+        chunk = "";
+        if (full) await Promise.race([once(copy, "drain"), copied]);
       };
       try {
         for await (const cells of parser as AsyncIterable<string[]>) {
@@ -130,27 +132,31 @@ export async function importOrdersCsv(actor: Actor, siteId: string, body: Readab
           for (const [field, i] of columns) input[field] = cells[i];
           const result = normalizeOrder(input, site.defaultCurrency);
           if (result.ok) {
-            batch.push(result.order);
-            if (batch.length >= BATCH_ROWS) await flush();
+            staged++;
+            chunk += copyLine(rows, result.order);
+            if (chunk.length >= COPY_CHUNK) await send();
           } else {
             errorRows++;
             for (const p of result.problems) if (problems.length < MAX_REPORTED) problems.push({ row: rows, column: options.mapping[p.column] ?? p.column, message: `${p.column} ${p.message}` });
           }
         }
+        if (parseError) throw parseError;
+        if (chunk) await send();
+        copy.end();
+        await copied;
       } catch (error) {
-        // The transaction rolls back after the running upsert, not beside it.
-        await settle().catch(() => {});
+        // Abort the COPY (CopyFail): the transaction then rolls back on a connection that is still usable.
+        copy.destroy(error instanceof Error ? error : new Error(String(error)));
+        await copied.catch(() => {});
         if (error instanceof CsvError) throw new FileRefused(csvErrorMessage(error));
         throw error;
       }
-      await settle();
       if (!columns) throw new FileRefused("The file is empty: it needs a header line and at least one order.");
       if (rows === 0) throw new FileRefused("The file has a header but no order rows.");
       if (errorRows > rows * REFUSE_SHARE) {
         throw new FileRefused(`${errorRows} of ${rows} rows have errors (more than ${REFUSE_SHARE * 100} %): nothing was imported. Check the column mapping and the date and number formats; the error report lists each row.`);
       }
-      await flush();
-      await settle();
+      totals = await upsertStagedOrders(sql, site, record.id, staged);
       await auditImport(sql, actor, site, record.id, { source: "csv", fileName: options.fileName ?? null, rows, errorRows, ...totals });
     });
   } catch (error) {
