@@ -152,20 +152,19 @@ export async function orderAccuracy(site: { id: string; teamId: string }, fromMs
 
 /**
  * `results: false` leaves out the per-order results (an empty list) for callers that read
- * only the counts: 100,000 of them, each with its destinations, are most of what the
- * computation allocates.
+ * only the counts (the summary, the accuracy alert): the statement of one row per order
+ * and destination is not run at all.
  */
 export type RangeOptions = { results: boolean };
 
 /**
  * The statement's common part: per order of the period and destination, one row `f` that
  * sums up the order's conversions and their outbox rows as a `Kind` (classify.ts), with
- * the facts its result needs. Everything is joined and grouped by PostgreSQL with hash
- * joins and hash aggregates over the two range reads (no sort, no per-order probe), so
- * 100,000 orders come back as a few hundred summary rows rather than 100,000 to walk.
- * "First" conversion means the earliest received (the least of an array led by its
- * timestamp: min() of an array needs no sort, where array_agg(… ORDER BY …) sorts once per
- * group).
+ * the facts its result needs. Everything is joined and grouped by PostgreSQL over the
+ * three range reads (no per-order probe), so 100,000 orders come back as a few hundred
+ * summary rows rather than 100,000 to walk. Where an order has several conversions, the
+ * aggregates pick without sorting: the least region, the least error, any delivered copy
+ * outside the tolerance (array_agg(… ORDER BY …) would sort once per order).
  *
  *   $1 site  $2 team  $3, $4 the period  $5 the site's environments  $6 its production ones
  *   $7, $8 the purchases' range  $9 destination ids  $10 whether each merges by order id
