@@ -1,8 +1,8 @@
-// The CSV import's lines of COPY text (lib/reconciliation/orders.ts): what a shop's free
+// The CSV import's lines of COPY text (lib/reconciliation/order-upsert.ts): what a shop's free
 // text (order ids, channels) may hold must reach PostgreSQL as it was, and a missing
 // value as NULL.
 import { describe, expect, it } from "vitest";
-import { copyField, copyLine } from "@/lib/reconciliation/orders";
+import { copyField, copyLine } from "@/lib/reconciliation/order-upsert";
 
 describe("COPY text", () => {
   it("escapes backslash, tab and line breaks; NULL as \\N", () => {
