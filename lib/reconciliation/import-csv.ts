@@ -11,13 +11,13 @@
 // A worker that dies (a bug, its memory limit) fails the import as a whole: its
 // connection closes with it, PostgreSQL rolls the transaction back, the record says why.
 import path from "node:path";
-import { Worker, type ResourceLimits } from "node:worker_threads";
+import { Worker, type ResourceLimits, type WorkerOptions } from "node:worker_threads";
 import { database, prisma } from "../db";
 import type { Actor } from "../auth/actor";
 import { DomainError, ValidationError } from "../errors";
 import { REQUIRED_FIELDS } from "./order-row";
 import { importView, reconciliationSite } from "./orders";
-import type { ColumnMapping, CsvImportJob } from "./stage-orders-csv";
+import type { ColumnMapping } from "./stage-orders-csv";
 import type { FromImportWorker, ImportWorkerData, ToImportWorker } from "./import-worker";
 
 export type CsvImportOptions = { mapping: ColumnMapping; delimiter: string; fileName?: string };
@@ -31,11 +31,20 @@ export type CsvImportOptions = { mapping: ColumnMapping; delimiter: string; file
 export const IMPORT_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 };
 
 /**
- * The worker's source, by path from the project's root: Next does not bundle it (a
- * bundled copy would need its own module graph); the server runs under tsx (`--import
- * tsx`, scripts/start.ts), and the worker inherits that, so it loads as TypeScript.
+ * The worker's entry, by path from the project's root, loaded as it is at run time: a
+ * small module that has tsx compile import-worker.ts in the worker's own thread (Node 20
+ * does not pass the server's `--import tsx` hooks on to workers: ".ts" is then an
+ * unknown extension).
  */
-const WORKER_FILE = path.join(process.cwd(), "lib", "reconciliation", "import-worker.ts");
+const WORKER_FILE = path.join(process.cwd(), "lib", "reconciliation", "import-worker.mjs");
+
+/**
+ * `new Worker` behind a parameter: given a path it can read, Turbopack bundles the
+ * worker into the route's chunks (and tsx with it); this one is Node's to load.
+ */
+function startWorker(file: string, options: WorkerOptions): Worker {
+  return new Worker(file, options);
+}
 
 /** The import failed on Tagpipe's side (its worker died): nothing was imported, and the client is told so. */
 export class ImportFailedError extends DomainError {
@@ -71,7 +80,7 @@ export async function importOrdersCsv(actor: Actor, siteId: string, body: Readab
     progress = progress.then(() => db.prisma.orderImport.update({ where: { id: record.id }, data: { rows, bytes: BigInt(bytes) } }).then(() => {}, () => {}));
   };
   const job: ImportWorkerData = { site, importId: record.id, actor, mapping: options.mapping, delimiter: options.delimiter, fileName, databaseUrl: db.url };
-  const { outcome, bytes } = await runWorker(job, body, limits, onProgress);
+  const { outcome, bytes } = await runImportWorker(job, body, limits, onProgress);
   await progress;
 
   const client = await prisma();
@@ -88,8 +97,9 @@ export async function importOrdersCsv(actor: Actor, siteId: string, body: Readab
 }
 
 /** The worker's import of the file in `body`: chunks out as the worker asks for them, and the rest of a refused upload read and dropped. */
-async function runWorker(job: CsvImportJob & ImportWorkerData, body: ReadableStream<Uint8Array>, limits: ResourceLimits, onProgress: (rows: number, bytes: number) => void): Promise<{ outcome: Outcome; bytes: number }> {
-  const worker = new Worker(WORKER_FILE, { workerData: job, resourceLimits: limits, execArgv: workerExecArgv() });
+export async function runImportWorker(job: ImportWorkerData, body: ReadableStream<Uint8Array>, limits: ResourceLimits, onProgress: (rows: number, bytes: number) => void): Promise<{ outcome: Outcome; bytes: number }> {
+  // No execArgv: the server's V8 flags and loader are not the worker's.
+  const worker = startWorker(WORKER_FILE, { workerData: job, resourceLimits: limits, execArgv: [] });
   let bytes = 0;
   let acked = () => {};
   const outcome = new Promise<Outcome>((resolve) => {
@@ -139,9 +149,4 @@ async function runWorker(job: CsvImportJob & ImportWorkerData, body: ReadableStr
 function failureMessage(error: Error & { code?: string }): string {
   if (error.code === "ERR_WORKER_OUT_OF_MEMORY") return "The import ran out of the memory it may use on our side; nothing was imported. Try again, or split the file.";
   return "The import failed on our side; nothing was imported. Try again.";
-}
-
-/** The worker's Node options: the server's (tsx among them), or tsx added where the process runs without it (a test runner). */
-function workerExecArgv(): string[] | undefined {
-  return process.execArgv.some((a) => a.includes("tsx")) ? undefined : [...process.execArgv, "--import", "tsx"];
 }

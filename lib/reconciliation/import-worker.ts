@@ -4,7 +4,8 @@
 // stageOrdersCsv in one transaction on a connection of its own. Its garbage — a
 // million rows' strings and cells — lives and dies in this thread's small heap, not in
 // the server's, whose young generation is sized for the collector (lib/http/node-flags.ts).
-// Loaded by path at run time (never bundled), so it imports only plain modules: no ORM.
+// Loaded by path at run time (import-worker.mjs; never bundled), so it imports only
+// plain modules: no ORM.
 import { Readable } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
