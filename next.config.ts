@@ -11,6 +11,7 @@ const nextConfig: NextConfig = {
     "@prisma/schema-engine-wasm",
     "esbuild",
     "bcryptjs",
+    "pg-copy-streams",
   ],
   poweredByHeader: false,
   // Lets two builds (e.g. a test run and a running server) live side by side.

@@ -13,8 +13,9 @@ import { database, prisma, type Sql } from "../db";
 import type { Actor } from "../auth/actor";
 import { NotFoundError, ValidationError } from "../errors";
 import { isCurrency } from "../schemas/common";
-import { FileRefused, MAX_RECORD_BYTES, resolveColumns } from "./import-csv";
-import { reconciliationSite, auditImport } from "./orders";
+import { FileRefused, MAX_RECORD_BYTES, resolveColumns } from "./stage-orders-csv";
+import { reconciliationSite } from "./orders";
+import { auditImport } from "./order-upsert";
 import { withinTolerance } from "./classify";
 
 export const SCAN_EVENTS = 20_000;

@@ -1,36 +1,38 @@
-// What happened to one backend order at one destination, from the conversions that
-// carried its order id and their outbox rows. Pure: the loader (reconcile.ts) reads the
-// rows and the routing decision; this decides, so the unit tests pin every category.
+// What happened to one backend order at one destination. The reconciliation's statement
+// (reconcile.ts) sums up, per order and destination, the conversions that carried the
+// order id and their outbox rows into one `Kind`; this turns a kind into the outcome, its
+// reason and its sentence. Pure, so the unit tests pin every category.
 //
-// Precedence when an order has several conversions: delivered beats pending beats
-// rejected beats ignored, and missing only when nothing at all reached or was meant for
-// the destination. An order counts twice (duplicated) when two different conversions of
-// it were delivered to a platform that would not merge them (Meta, TikTok… merge by
-// event_id, and two stored conversions have two event_ids; Google Ads merges by order id).
+// Precedence when an order has several conversions (decided in the statement, in this
+// order): delivered beats suppressed beats pending beats rejected beats refused beats
+// held; then, with no outbox row at all, the routing of the production conversions
+// ("route": consent, region, the browser's tag — re-derived here under the version they
+// were collected under), then test copies only, then missing. An order counts twice
+// (duplicated) when two different conversions of it were delivered to a platform that
+// would not merge them (Meta, TikTok… merge by event_id, and two stored conversions have
+// two event_ids; Google Ads merges by order id).
 import type { Routing } from "../collector/routing";
 
 export type Outcome = "delivered" | "rejected" | "ignored" | "pending" | "missing";
 export type IgnoredReason = "consent" | "region" | "test" | "no_click_id" | "refused";
 
+/** The statement's summary of an order's conversions at one destination (see reconcile.ts). */
+export type Kind = "delivered" | "suppressed" | "pending" | "rejected" | "refused" | "held" | "route" | "test" | "missing";
+
 export type OrderRow = { orderId: string; placedMs: number; value: number; currency: string; status: string; channel: string | null };
 
+/** A production conversion with no outbox row at a destination, with what its routing reads. */
 export type EventRow = {
   id: string;
   orderId: string;
   environmentId: string;
-  production: boolean;
-  test: boolean;
   region: string | null;
   adConsent: string;
+  test: boolean;
   /** the Google tags the browser reported as run for it (delivery mode browser with server fill-in) */
   fired?: string[];
   versionNumber: number | null;
-  value: number | null;
-  currency: string | null;
-  receivedMs: number;
 };
-
-export type DeliveryRow = { eventId: string; destinationId: string; status: string; lastError: string | null; lastOutcome: string | null };
 
 export type Dest = { id: string; name: string; platform: string; dedupBy: "event_id" | "order_id" };
 
@@ -48,6 +50,18 @@ export type DestinationResult = {
   eventIds: string[];
 };
 
+/** One order at one destination as the statement sums it up. */
+export type Facts = {
+  kind: Kind;
+  /** the dead letter's last error (kinds rejected and refused) */
+  error: string | null;
+  duplicated: boolean;
+  /** the first delivered conversion's value and currency, when outside the tolerance */
+  mismatch: { value: number | null; currency: string | null } | null;
+  /** the delivered conversions (kind delivered), else the production ones, else the test copies */
+  eventIds: string[];
+};
+
 export const IGNORED_MESSAGES: Record<IgnoredReason, string> = {
   consent: "not sent: the visitor had not granted ad consent",
   region: "not sent: the destination does not serve the order's region",
@@ -59,6 +73,12 @@ export const IGNORED_MESSAGES: Record<IgnoredReason, string> = {
 /** The routing of an event to a destination under the version it was collected under (null: that version did not send this event there). */
 export type RouteOf = (event: EventRow, destinationId: string) => Routing | null;
 
+/**
+ * Whether a value is within the tolerance of another: the larger of the absolute and the
+ * percent allowance, same currency. The catalog check reads it; the reconciliation's
+ * statement applies the same rule in SQL (reconcile.ts), and the unit and integration
+ * tests pin both.
+ */
 export function withinTolerance(order: { value: number; currency: string }, event: { value: number | null; currency: string | null }, t: Tolerance): boolean {
   if (event.value === null || event.currency === null) return false;
   if (event.currency.toUpperCase() !== order.currency.toUpperCase()) return false;
@@ -71,35 +91,45 @@ function ignoredFromRefusal(platform: string, message: string | null): IgnoredRe
   return platform === "google_ads" && /gclid|click id/i.test(message ?? "") ? "no_click_id" : "refused";
 }
 
-export function classify(order: OrderRow, events: EventRow[], deliveries: Map<string, DeliveryRow[]>, dest: Dest, route: RouteOf, tolerance: Tolerance): DestinationResult {
-  const production = events.filter((e) => e.production);
-  const rows = production.flatMap((e) => (deliveries.get(e.id) ?? []).filter((d) => d.destinationId === dest.id).map((d) => ({ d, e })));
+/** The result of every kind but `route` (see `routed`). */
+export function classify(f: Facts, dest: Dest): DestinationResult {
+  const eventIds = f.eventIds;
+  switch (f.kind) {
+    case "delivered": {
+      const result: DestinationResult = { outcome: "delivered", eventIds };
+      if (f.duplicated && dest.dedupBy !== "order_id") result.duplicated = true;
+      if (f.mismatch) result.mismatch = f.mismatch;
+      return result;
+    }
+    // A server copy withheld because a browser copy said the tag ran: the platform counted the tag's.
+    case "suppressed":
+      return { outcome: "delivered", message: "counted by the browser's tag: the server copy was withheld so it counts once", eventIds };
+    case "pending":
+      return { outcome: "pending", message: "waiting in the outbox", eventIds };
+    case "rejected":
+      return { outcome: "rejected", message: f.error ?? "the platform refused it", eventIds };
+    case "refused": {
+      const reason = ignoredFromRefusal(dest.platform, f.error);
+      return { outcome: "ignored", reason, message: f.error ? `${IGNORED_MESSAGES.refused}: ${f.error}` : IGNORED_MESSAGES[reason], eventIds };
+    }
+    case "held":
+      return { outcome: "ignored", reason: "test", message: "held: the destination holds events of non-production environments", eventIds };
+    case "test":
+      return { outcome: "ignored", reason: "test", message: IGNORED_MESSAGES.test, eventIds };
+    case "missing":
+      return { outcome: "missing", message: "no conversion with this order id arrived within the window", eventIds: [] };
+    case "route":
+      throw new Error("kind route is decided by routed(), under the version of each conversion");
+  }
+}
+
+/**
+ * Kind `route`: production conversions arrived and none has an outbox row for the
+ * destination. The collector decided not to send (consent, region), or the browser's tag
+ * counted it, or the version live then did not send this conversion there.
+ */
+export function routed(production: EventRow[], dest: Dest, route: RouteOf): DestinationResult {
   const eventIds = production.map((e) => e.id);
-
-  const delivered = rows.filter((r) => r.d.status === "delivered");
-  if (delivered.length) {
-    const distinct = new Set(delivered.map((r) => r.e.id));
-    const result: DestinationResult = { outcome: "delivered", eventIds: [...distinct] };
-    if (distinct.size > 1 && dest.dedupBy !== "order_id") result.duplicated = true;
-    const sent = delivered[0].e;
-    if (!withinTolerance(order, sent, tolerance)) result.mismatch = { value: sent.value, currency: sent.currency };
-    return result;
-  }
-  // A server copy withheld because a browser copy said the tag ran: the platform counted the tag's.
-  if (rows.some((r) => r.d.status === "suppressed")) return { outcome: "delivered", message: "counted by the browser's tag: the server copy was withheld so it counts once", eventIds };
-  if (rows.some((r) => r.d.status === "pending")) return { outcome: "pending", message: "waiting in the outbox", eventIds };
-  const dead = rows.filter((r) => r.d.status === "dead");
-  const rejected = dead.find((r) => r.d.lastOutcome !== "refused");
-  if (rejected) return { outcome: "rejected", message: rejected.d.lastError ?? "the platform refused it", eventIds };
-  const refused = dead.find((r) => r.d.lastOutcome === "refused");
-  if (refused) {
-    const reason = ignoredFromRefusal(dest.platform, refused.d.lastError);
-    return { outcome: "ignored", reason, message: refused.d.lastError ? `${IGNORED_MESSAGES.refused}: ${refused.d.lastError}` : IGNORED_MESSAGES[reason], eventIds };
-  }
-  if (rows.some((r) => r.d.status === "held")) return { outcome: "ignored", reason: "test", message: "held: the destination holds events of non-production environments", eventIds };
-
-  // No outbox row: the collector decided not to send (consent, region), or the version
-  // live then did not send this conversion there.
   for (const e of production) {
     const routing = route(e, dest.id);
     // GA4 and Google Ads in browser mode, or whose tag reported it: the platform counted the tag's copy.
@@ -110,8 +140,5 @@ export function classify(order: OrderRow, events: EventRow[], deliveries: Map<st
       return { outcome: "ignored", reason: routing.why, message: IGNORED_MESSAGES[routing.why], eventIds };
     }
   }
-  if (production.length) return { outcome: "missing", message: "the conversion arrived, but the version live then did not send it to this destination", eventIds };
-  const tests = events.filter((e) => !e.production);
-  if (tests.length) return { outcome: "ignored", reason: "test", message: IGNORED_MESSAGES.test, eventIds: tests.map((e) => e.id) };
-  return { outcome: "missing", message: "no conversion with this order id arrived within the window", eventIds: [] };
+  return { outcome: "missing", message: "the conversion arrived, but the version live then did not send it to this destination", eventIds };
 }

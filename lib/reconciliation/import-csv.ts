@@ -1,69 +1,59 @@
-// CSV upload of backend orders, streamed: the request body flows through csv-parse a
-// chunk at a time; each batch of rows is upserted while the next one is parsed, and no
-// more of the body is read while a full batch waits for the running upsert
-// (backpressure), so a 1,000,000-row file never sits in memory — neither the file nor its
-// rows. The whole file is one transaction: a file refused as a whole (a mapped column
-// missing from the header — the usual sign of a wrong delimiter —, a record longer than
-// MAX_RECORD_BYTES, a broken quote, or more than REFUSE_SHARE of its rows invalid)
-// rolls back and leaves no order behind. Rows with problems are skipped and reported
-// (row, column, what is wrong); the rest commit together.
-import { Readable } from "node:stream";
-import { parse, CsvError } from "csv-parse";
+// CSV upload of backend orders: the request handler's side. It checks the site and the
+// mapping, records the import, and hands the request body, chunk by chunk, to a worker
+// thread (import-worker.ts) that parses, validates, hashes and writes it in one
+// transaction on its own connection (stage-orders-csv.ts). The handler sends the next
+// chunk only when the worker has room for it (backpressure), so the upload advances as
+// fast as rows go in — the dashboard's progress bar follows the upload — and the file
+// never sits in memory. Why a thread: a million rows of short-lived strings made the
+// server's young generation, sized for the collector (128 MB semi-spaces,
+// lib/http/node-flags.ts), grow by ~400 MB; in the worker's own heap (IMPORT_WORKER_LIMITS)
+// they stay small, and the parsing no longer stalls the collector's event loop.
+// A worker that dies (a bug, its memory limit) fails the import as a whole: its
+// connection closes with it, PostgreSQL rolls the transaction back, the record says why.
+import path from "node:path";
+import { Worker, type ResourceLimits, type WorkerOptions } from "node:worker_threads";
 import { database, prisma } from "../db";
 import type { Actor } from "../auth/actor";
-import { ValidationError } from "../errors";
-import { normalizeOrder, ORDER_FIELDS, REQUIRED_FIELDS, type NormalizedOrder, type OrderField, type OrderInput } from "./order-row";
-import { auditImport, reconciliationSite, upsertOrders, importView, type UpsertCounts } from "./orders";
+import { DomainError, ValidationError } from "../errors";
+import { REQUIRED_FIELDS } from "./order-row";
+import { importView, reconciliationSite } from "./orders";
+import type { ColumnMapping } from "./stage-orders-csv";
+import type { FromImportWorker, ImportWorkerData, ToImportWorker } from "./import-worker";
 
-/**
- * Rows per upsert. Each batch lives across the await of its insert, so it survives V8's
- * scavenges, and what survives makes the young generation grow (up to the server's
- * 2 × 128 MB, lib/http/node-flags.ts): 2,000 rows kept a 1,000,000-row import's memory
- * growth lower than 5,000 did, at no cost in time (measured: docs/reconciliation.md).
- */
-export const BATCH_ROWS = 2_000;
-/** Longer records are refused: no order line is this long, and csv-parse would otherwise buffer it whole. */
-export const MAX_RECORD_BYTES = 64 * 1024;
-/** A file whose share of invalid rows exceeds this is refused whole: it is the wrong file, or the wrong mapping. */
-export const REFUSE_SHARE = 0.1;
-/** Problems kept for the report; the count goes on. */
-export const MAX_REPORTED = 10_000;
-
-export type ColumnMapping = Partial<Record<OrderField, string>>;
 export type CsvImportOptions = { mapping: ColumnMapping; delimiter: string; fileName?: string };
 
-/** A file refused as a whole: the transaction rolls back and the reason goes to the client. */
-export class FileRefused extends Error {}
+/**
+ * The worker's heap: young generation of 16 MB (V8's default; the rows die young) and
+ * at most 256 MB of old generation — the report's 10,000 problems and the modules'
+ * code need a few MB; anything near the limit is a bug, and it fails the import, not
+ * the server.
+ */
+export const IMPORT_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 };
 
-type Problem = { row: number; column: string; message: string };
+/**
+ * The worker's entry, by path from the project's root, loaded as it is at run time: a
+ * small module that has tsx compile import-worker.ts in the worker's own thread (Node 20
+ * does not pass the server's `--import tsx` hooks on to workers: ".ts" is then an
+ * unknown extension).
+ */
+const WORKER_FILE = path.join(process.cwd(), "lib", "reconciliation", "import-worker.mjs");
 
-/** The header's index of each mapped field, or a file-level refusal naming what is missing. */
-export function resolveColumns(header: string[], mapping: ColumnMapping, delimiter: string): Map<OrderField, number> {
-  const names = header.map((h) => h.trim().replace(/^\uFEFF/, ""));
-  const at = new Map<OrderField, number>();
-  const missing: string[] = [];
-  for (const field of ORDER_FIELDS) {
-    const column = mapping[field];
-    if (!column) continue;
-    const i = names.indexOf(column.trim());
-    if (i < 0) missing.push(`${field} → "${column}"`);
-    else at.set(field, i);
-  }
-  if (missing.length) {
-    const hint =
-      names.length === 1 && /[;,\t|]/.test(names[0])
-        ? ` The header reads as one column ("${names[0].slice(0, 60)}"): the file's delimiter is not "${delimiter === "\t" ? "tab" : delimiter}".`
-        : ` The header has: ${names.slice(0, 20).map((n) => `"${n.slice(0, 40)}"`).join(", ")}.`;
-    throw new FileRefused(`The mapped column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not in the file's header.${hint}`);
-  }
-  return at;
+/**
+ * `new Worker` behind a parameter: given a path it can read, Turbopack bundles the
+ * worker into the route's chunks (and tsx with it); this one is Node's to load.
+ */
+function startWorker(file: string, options: WorkerOptions): Worker {
+  return new Worker(file, options);
 }
 
-function csvErrorMessage(error: CsvError): string {
-  if (error.code === "CSV_MAX_RECORD_SIZE") return `A record is longer than ${MAX_RECORD_BYTES / 1024} KB (line ${error.lines ?? "?"}): this is not an order file, or a quote is never closed.`;
-  if (error.code === "CSV_QUOTE_NOT_CLOSED") return `A quoted field opened on line ${error.lines ?? "?"} is never closed.`;
-  return `The file is not valid CSV: ${error.message}`;
+/** The import failed on Tagpipe's side (its worker died): nothing was imported, and the client is told so. */
+export class ImportFailedError extends DomainError {
+  constructor(message: string) {
+    super(500, "import_failed", message);
+  }
 }
+
+type Outcome = Exclude<FromImportWorker, { type: "ack" | "progress" }> | { type: "failed"; message: string };
 
 export function validateMapping(mapping: ColumnMapping): void {
   const missing = REQUIRED_FIELDS.filter((f) => !mapping[f]);
@@ -72,116 +62,91 @@ export function validateMapping(mapping: ColumnMapping): void {
 
 /**
  * Imports the CSV in `body` for the site; answers the import's record, with status failed
- * and the reason when the file was refused (nothing imported).
+ * and the reason when the file was refused (nothing imported). Throws ImportFailedError
+ * when the worker died (nothing imported either; the record says so too).
  */
-export async function importOrdersCsv(actor: Actor, siteId: string, body: ReadableStream<Uint8Array> | null, options: CsvImportOptions) {
+export async function importOrdersCsv(actor: Actor, siteId: string, body: ReadableStream<Uint8Array> | null, options: CsvImportOptions, limits = IMPORT_WORKER_LIMITS) {
   const site = await reconciliationSite(actor, siteId);
   validateMapping(options.mapping);
   if (!body) throw new ValidationError([{ path: "body", message: "send the CSV file as the request body" }]);
   const db = await database();
-  const record = await db.prisma.orderImport.create({ data: { teamId: site.teamId, siteId: site.id, source: "csv", fileName: options.fileName?.slice(0, 200) ?? null } });
+  const fileName = options.fileName?.slice(0, 200) ?? null;
+  const record = await db.prisma.orderImport.create({ data: { teamId: site.teamId, siteId: site.id, source: "csv", fileName } });
 
-  let bytes = 0;
-  const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
-  source.on("data", (chunk: Buffer) => (bytes += chunk.length));
-  const parser = source.pipe(
-    parse({ delimiter: options.delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES, info: false }),
-  );
-  source.on("error", (error) => parser.destroy(error));
+  // Rows read so far, on the record while the import runs (the imports list and
+  // GET /order-imports/:id show them); one write at a time, the last before the outcome's.
+  let progress = Promise.resolve();
+  const onProgress = (rows: number, bytes: number) => {
+    progress = progress.then(() => db.prisma.orderImport.update({ where: { id: record.id }, data: { rows, bytes: BigInt(bytes) } }).then(() => {}, () => {}));
+  };
+  const job: ImportWorkerData = { site, importId: record.id, actor, mapping: options.mapping, delimiter: options.delimiter, fileName, databaseUrl: db.url };
+  const { outcome, bytes } = await runImportWorker(job, body, limits, onProgress);
+  await progress;
 
-  const problems: Problem[] = [];
-  let errorRows = 0;
-  let rows = 0;
-  const totals: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
-  try {
-    await db.transaction(async (sql) => {
-      let columns: Map<OrderField, number> | null = null;
-      let batch: NormalizedOrder[] = [];
-      // One upsert runs while the next batch is parsed: PostgreSQL inserts as Node parses
-      // and hashes, on the two cores, and no more than two batches are alive at once.
-      let running: Promise<void> | null = null;
-      const flush = async () => {
-        if (running) await running;
-        const rows = batch;
-        batch = [];
-        if (!rows.length) return;
-        running = upsertOrders(sql, site, record.id, rows).then((counts) => {
-          totals.inserted += counts.inserted;
-          totals.updated += counts.updated;
-          totals.unchanged += counts.unchanged;
-        });
-        // Handled here so a failure that lands while the next batch is parsed is not an
-        // unhandled rejection; it is thrown by the next flush or the settle below.
-        running.catch(() => {});
-      };
-      const settle = async () => {
-        const last = running;
-        running = null;
-        if (last) await last;
-      };
-      try {
-        for await (const cells of parser as AsyncIterable<string[]>) {
-          if (!columns) {
-            columns = resolveColumns(cells, options.mapping, options.delimiter);
-            continue;
-          }
-          rows++;
-          const input: OrderInput = {};
-          for (const [field, i] of columns) input[field] = cells[i];
-          const result = normalizeOrder(input, site.defaultCurrency);
-          if (result.ok) {
-            batch.push(result.order);
-            if (batch.length >= BATCH_ROWS) await flush();
-          } else {
-            errorRows++;
-            for (const p of result.problems) if (problems.length < MAX_REPORTED) problems.push({ row: rows, column: options.mapping[p.column] ?? p.column, message: `${p.column} ${p.message}` });
-          }
-        }
-      } catch (error) {
-        // The transaction rolls back after the running upsert, not beside it.
-        await settle().catch(() => {});
-        if (error instanceof CsvError) throw new FileRefused(csvErrorMessage(error));
-        throw error;
-      }
-      await settle();
-      if (!columns) throw new FileRefused("The file is empty: it needs a header line and at least one order.");
-      if (rows === 0) throw new FileRefused("The file has a header but no order rows.");
-      if (errorRows > rows * REFUSE_SHARE) {
-        throw new FileRefused(`${errorRows} of ${rows} rows have errors (more than ${REFUSE_SHARE * 100} %): nothing was imported. Check the column mapping and the date and number formats; the error report lists each row.`);
-      }
-      await flush();
-      await settle();
-      await auditImport(sql, actor, site, record.id, { source: "csv", fileName: options.fileName ?? null, rows, errorRows, ...totals });
-    });
-  } catch (error) {
-    await drain(source);
-    if (!(error instanceof FileRefused)) {
-      await db.prisma.orderImport.update({ where: { id: record.id }, data: { status: "failed", error: "the import failed on our side; nothing was imported", rows, finishedAt: new Date() } });
-      throw error;
-    }
-    const failed = await db.prisma.orderImport.update({
-      where: { id: record.id },
-      data: { status: "failed", error: error.message, rows, errorRows, errors: problems, bytes: BigInt(bytes), finishedAt: new Date() },
-    });
-    return importView(failed);
+  const client = await prisma();
+  if (outcome.type === "failed") {
+    await client.orderImport.update({ where: { id: record.id }, data: { status: "failed", error: outcome.message, bytes: BigInt(bytes), finishedAt: new Date() } });
+    throw new ImportFailedError(outcome.message);
   }
-  const done = await (await prisma()).orderImport.update({
-    where: { id: record.id },
-    data: { status: "done", rows, errorRows, errors: problems, bytes: BigInt(bytes), ...totals, finishedAt: new Date() },
-  });
-  return importView(done);
+  const { rows, errorRows, problems } = outcome;
+  const data =
+    outcome.type === "done"
+      ? { status: "done", rows, errorRows, errors: problems, bytes: BigInt(bytes), ...outcome.totals, finishedAt: new Date() }
+      : { status: "failed", error: outcome.message, rows, errorRows, errors: problems, bytes: BigInt(bytes), finishedAt: new Date() };
+  return importView(await client.orderImport.update({ where: { id: record.id }, data }));
 }
 
-/**
- * Reads what is left of a refused upload and drops it: a server that answers before the
- * client finished sending sees the client fail with a reset instead of reading the
- * answer. It costs no more than the import would have (nothing is kept).
- */
-async function drain(source: Readable): Promise<void> {
-  if (source.readableEnded || source.destroyed) return;
-  source.unpipe();
-  await new Promise<void>((resolve) => {
-    source.on("end", resolve).on("close", resolve).on("error", () => resolve());
-    source.resume();
+/** The worker's import of the file in `body`: chunks out as the worker asks for them, and the rest of a refused upload read and dropped. */
+export async function runImportWorker(job: ImportWorkerData, body: ReadableStream<Uint8Array>, limits: ResourceLimits, onProgress: (rows: number, bytes: number) => void): Promise<{ outcome: Outcome; bytes: number }> {
+  // No execArgv: the server's V8 flags and loader are not the worker's.
+  const worker = startWorker(WORKER_FILE, { workerData: job, resourceLimits: limits, execArgv: [] });
+  let bytes = 0;
+  let acked = () => {};
+  const outcome = new Promise<Outcome>((resolve) => {
+    worker.on("message", (message: FromImportWorker) => {
+      if (message.type === "ack") acked();
+      else if (message.type === "progress") onProgress(message.rows, bytes);
+      else resolve(message);
+    });
+    worker.on("error", (error: Error & { code?: string }) => {
+      console.error("[orders] import worker failed:", `${error.name}: ${error.message}`);
+      resolve({ type: "failed", message: failureMessage(error) });
+    });
+    worker.on("exit", (code) => resolve({ type: "failed", message: `The import stopped on our side (exit code ${code}); nothing was imported. Try again.` }));
   });
+  let over = false;
+  void outcome.then(() => (over = true));
+  const send = (message: ToImportWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
+
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      // Once the worker has answered (a file refused early), what is left of the upload
+      // is read and dropped: a server that answers before the client finished sending
+      // sees the client fail with a reset instead of reading the answer.
+      if (over) continue;
+      // A copy with an ArrayBuffer of its own, moved to the worker: the body's chunks
+      // may be views of buffers the HTTP parser still owns.
+      const data = new Uint8Array(value).buffer;
+      const room = new Promise<void>((resolve) => (acked = resolve));
+      send({ type: "chunk", data }, [data]);
+      await Promise.race([room, outcome]);
+    }
+    if (!over) send({ type: "end" });
+  } catch {
+    // The upload broke off (the client went away): stop the worker, which rolls back.
+    await worker.terminate();
+    return { outcome: { type: "failed", message: "The upload broke off before the end of the file; nothing was imported." }, bytes };
+  }
+  const result = await outcome;
+  await worker.terminate();
+  return { outcome: result, bytes };
+}
+
+function failureMessage(error: Error & { code?: string }): string {
+  if (error.code === "ERR_WORKER_OUT_OF_MEMORY") return "The import ran out of the memory it may use on our side; nothing was imported. Try again, or split the file.";
+  return "The import failed on our side; nothing was imported. Try again.";
 }

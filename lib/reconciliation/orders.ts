@@ -1,76 +1,16 @@
-// Backend orders in: the batch upsert both intakes share (CSV upload and the JSON API),
-// the JSON intake itself, and the imports' records.
-//
-// Keyed by (site, order id): an order already stored with the same fields is left alone
-// (so importing the same file twice changes nothing, not even updatedAt), and a changed
-// one takes the new status, value, currency and the rest (refunds, cancellations).
-import { database, prisma, type Sql } from "../db";
+// Backend orders in: the JSON intake, the imports' records and the site they belong to
+// (the upsert both intakes share: order-upsert.ts).
+import { database, prisma } from "../db";
 import type { Actor } from "../auth/actor";
 import { NotFoundError, ValidationError } from "../errors";
 import { normalizeOrder, type NormalizedOrder, type OrderInput } from "./order-row";
-
-export type UpsertCounts = { inserted: number; updated: number; unchanged: number };
+import { auditImport, upsertOrders } from "./order-upsert";
 
 export async function reconciliationSite(actor: Actor, siteId: string) {
   const db = await prisma();
   const site = await db.site.findFirst({ where: { id: siteId, teamId: actor.teamId }, select: { id: true, teamId: true, name: true, defaultCurrency: true } });
   if (!site) throw new NotFoundError("Site");
   return site;
-}
-
-/**
- * Upserts one batch in one statement: the columns go as arrays and unnest() turns them
- * into rows (lib/db.ts `arrays`), so a batch of thousands costs one round trip. Within a
- * batch the last copy of an order id wins (ON CONFLICT may not touch a row twice in one
- * statement).
- */
-export async function upsertOrders(sql: Sql, site: { id: string; teamId: string }, importId: string, batch: NormalizedOrder[]): Promise<UpsertCounts> {
-  const byId = new Map<string, NormalizedOrder>();
-  for (const o of batch) byId.set(o.orderId, o);
-  const orders = [...byId.values()];
-  if (!orders.length) return { inserted: 0, updated: 0, unchanged: 0 };
-  const columns = sql.arrays([
-    ["text", orders.map((o) => o.orderId)],
-    ["timestamptz", orders.map((o) => o.placedAt)],
-    ["text", orders.map((o) => o.value)],
-    ["text", orders.map((o) => o.currency)],
-    ["text", orders.map((o) => o.status)],
-    ["text", orders.map((o) => o.emailHash)],
-    ["text", orders.map((o) => o.phoneHash)],
-    ["text", orders.map((o) => o.channel)],
-  ]);
-  const [row] = await sql.query<{ inserted: number; updated: number }>(
-    `WITH up AS (
-       INSERT INTO "Order" ("siteId", "orderId", "teamId", "placedAt", value, currency, status, "emailHash", "phoneHash", channel, "importId", "updatedAt")
-       SELECT $9, o.id, $10, o.at AT TIME ZONE 'UTC', o.value::numeric, o.currency, o.status, o.em, o.ph, o.channel, $11, now()
-       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-         AS o(id, at, value, currency, status, em, ph, channel)
-       ON CONFLICT ("siteId", "orderId") DO UPDATE SET
-         "placedAt" = EXCLUDED."placedAt", value = EXCLUDED.value, currency = EXCLUDED.currency, status = EXCLUDED.status,
-         "emailHash" = COALESCE(EXCLUDED."emailHash", "Order"."emailHash"), "phoneHash" = COALESCE(EXCLUDED."phoneHash", "Order"."phoneHash"),
-         channel = COALESCE(EXCLUDED.channel, "Order".channel), "importId" = EXCLUDED."importId", "updatedAt" = now()
-       WHERE ("Order"."placedAt", "Order".value, "Order".currency, "Order".status) IS DISTINCT FROM (EXCLUDED."placedAt", EXCLUDED.value, EXCLUDED.currency, EXCLUDED.status)
-          OR (EXCLUDED."emailHash" IS NOT NULL AND EXCLUDED."emailHash" IS DISTINCT FROM "Order"."emailHash")
-          OR (EXCLUDED."phoneHash" IS NOT NULL AND EXCLUDED."phoneHash" IS DISTINCT FROM "Order"."phoneHash")
-          OR (EXCLUDED.channel IS NOT NULL AND EXCLUDED.channel IS DISTINCT FROM "Order".channel)
-       RETURNING (xmax = 0) AS fresh
-     )
-     SELECT count(*) FILTER (WHERE fresh)::int AS inserted, count(*) FILTER (WHERE NOT fresh)::int AS updated FROM up`,
-    [...columns, site.id, site.teamId, importId],
-  );
-  return { inserted: row.inserted, updated: row.updated, unchanged: batch.length - row.inserted - row.updated };
-}
-
-/**
- * The import's audit entry, written in the import's own transaction (plain SQL: the
- * import runs on the pool's connection, not Prisma's), so no order changes without it.
- */
-export async function auditImport(sql: Sql, actor: Actor, site: { name: string }, importId: string, after: Record<string, unknown>): Promise<void> {
-  await sql.query(
-    `INSERT INTO "AuditEntry" (id, "teamId", "actorUserId", "actorTokenId", "actorLabel", action, "entityType", "entityId", "entityLabel", after)
-     VALUES ('a' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4, 'orders.import', 'order_import', $5, $6, $7::jsonb)`,
-    [actor.teamId, actor.userId, actor.tokenId, actor.label, importId, `orders of ${site.name}`, JSON.stringify(after)],
-  );
 }
 
 export const MAX_API_BATCH = 1_000;

@@ -86,6 +86,22 @@ describe("order import", () => {
     expect(after.find((o) => o.orderId === "A-99")).toMatchObject({ currency: "EUR", status: "paid", value: "5.0000" });
   });
 
+  it("takes a file's last copy of an order id, and order ids and channels with backslashes and tabs as they are", async () => {
+    const site = expectStatus(await team.owner.post("/sites", siteBody({ defaultCurrency: "EUR" })), 201).id;
+    const file = csv([
+      HEADER,
+      ["D-1", "2026-12-01T10:00:00Z", "10", "EUR", "paid", "", "", "web"],
+      ["D\\N", "2026-12-01T11:00:00Z", "20", "EUR", "paid", "", "", "a\tb"],
+      ["D-1", "2026-12-01T10:00:00Z", "12", "EUR", "refunded", "", "", ""],
+    ]);
+    expect(expectStatus(await upload(team.owner, site, file), 201)).toMatchObject({ rows: 3, inserted: 2, updated: 0, unchanged: 1, errorRows: 0 });
+    const stored = await orderRows(site);
+    expect(stored.map((o) => [o.orderId, o.value, o.status, o.channel])).toEqual([
+      ["D-1", "12.0000", "refunded", null],
+      ["D\\N", "20.0000", "paid", "a\tb"],
+    ]);
+  });
+
   describe("a file malformed as a whole imports nothing", () => {
     const rows = (n: number, date = (i: number) => `2026-12-01T0${i % 9}:00:00Z`) => Array.from({ length: n }, (_, i) => [`M-${uid()}-${i}`, date(i), "10", "EUR", "paid", "", "", ""]);
     const cases: [string, () => string | Uint8Array, RegExp][] = [
