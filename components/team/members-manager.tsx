@@ -133,11 +133,14 @@ export function MembersManager({ members, invites, canManage, me }: { members: M
               <h3 className="mb-2 text-sm font-semibold text-slate-800">Pending invitations</h3>
               <ul className="divide-y divide-slate-100 text-sm">
                 {invites.map((i) => (
-                  <li key={i.id} className="flex items-center justify-between py-2">
-                    <span>
+                  <li key={i.id} className="flex items-center justify-between gap-3 py-2">
+                    <span className="min-w-0 break-words">
                       {i.email} <Badge>{i.role}</Badge> <span className="text-slate-500">by {i.invitedBy}, expires {formatDate(i.expiresAt)}</span>
                     </span>
-                    <ConfirmButton label="Withdraw" confirmLabel="Withdraw invitation" action={() => api("DELETE", `/invites/${i.id}`)} onDone={() => router.refresh()} />
+                    {/* shrink-0: at 390 px a long address squeezed the button to one letter per line */}
+                    <div className="shrink-0">
+                      <ConfirmButton label="Withdraw" confirmLabel="Withdraw invitation" action={() => api("DELETE", `/invites/${i.id}`)} onDone={() => router.refresh()} />
+                    </div>
                   </li>
                 ))}
               </ul>
