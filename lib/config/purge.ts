@@ -8,7 +8,7 @@
 import { database, type Sql } from "../db";
 import { deliveriesOfEventSql } from "../collector/ids";
 
-const BATCH = 5_000;
+export const BATCH = 5_000;
 
 /**
  * What a deletion's data is found by, read before the configuration goes: the
@@ -52,13 +52,40 @@ export async function environmentDataKeys(teamId: string, environmentId: string)
   return environment ? { teamId, siteId: environment.siteId, environmentIds: [environmentId], destinationIds: [], wholeSite: false } : null;
 }
 
-/** Repeats one bounded DELETE until it deletes nothing; answers the rows deleted. */
-export async function drainDeletes(sql: Sql, statement: string, params: unknown[], batch = BATCH): Promise<number> {
-  let total = 0;
+/** How a run of bounded deletes goes: rows per statement, the sleep between statements, when to stop. */
+export type DrainOptions = {
+  batch?: number;
+  /** Sleep between batches, so intake keeps the database (the retention pass and the background purge). */
+  pauseMs?: number;
+  /** Stops between batches (what is left stays for the next run). */
+  signal?: AbortSignal;
+};
+
+/** Sleeps `ms`, or less if `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+/**
+ * Repeats one bounded DELETE (its last parameter the batch size, answering `n` rows) until
+ * it deletes less than a batch, pausing between; answers the rows deleted and the statements run.
+ */
+export async function drainDeletes(sql: Sql, statement: string, params: unknown[], options: DrainOptions = {}): Promise<{ rows: number; batches: number }> {
+  const batch = options.batch ?? BATCH;
+  let rows = 0;
+  let batches = 0;
   for (;;) {
+    if (options.signal?.aborted) return { rows, batches };
     const [row] = await sql.query<{ n: number }>(statement, [...params, batch]);
-    total += Number(row?.n ?? 0);
-    if (!row || Number(row.n) === 0) return total;
+    const n = Number(row?.n ?? 0);
+    rows += n;
+    batches++;
+    if (n < batch) return { rows, batches };
+    await sleep(options.pauseMs ?? 0, options.signal);
   }
 }
 
@@ -80,36 +107,46 @@ const EVENTS_WITH_DELIVERIES = `WITH ev AS (
   )
   SELECT count(*)::int AS n FROM gone`;
 
-/** Deletes the collected events, deliveries, requests, outcomes, merges and rollups the keys name. */
-export async function purgeData(keys: PurgeKeys): Promise<{ events: number; deliveries: number }> {
+/** Rows deleted per table. */
+export type Purged = Record<string, number>;
+
+const add = (purged: Purged, table: string, rows: number) => (purged[table] = (purged[table] ?? 0) + rows);
+
+// $1 team, $2 destinations (or none: every delivery of the team), last the batch; the
+// outcomes of the deleted deliveries go in the same statement.
+const deliveriesSql = (destinations: boolean) => `WITH gone AS (DELETE FROM "Delivery" WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM "Delivery" WHERE "teamId" = $1 ${destinations ? `AND "destinationId" = ANY($2::text[])` : ""} LIMIT $${destinations ? 3 : 2})) RETURNING id),
+  outcomes AS (DELETE FROM "DeliveryOutcome" WHERE "deliveryId" IN (SELECT id FROM gone))
+  SELECT count(*)::int AS n FROM gone`;
+
+/**
+ * Deletes the collected events, deliveries, requests, outcomes, merges and rollups the keys
+ * name; answers the rows deleted per table (events' own deliveries count with the events).
+ */
+export async function purgeData(keys: PurgeKeys, options: DrainOptions = {}): Promise<Purged> {
   const { sql } = await database();
-  let deliveries = 0;
+  const purged: Purged = {};
+  const drain = async (table: string, statement: string, params: unknown[]) => add(purged, table, (await drainDeletes(sql, statement, params, options)).rows);
   if (keys.destinationIds.length) {
-    deliveries = await drainDeletes(
-      sql,
-      // The outcomes of the deleted deliveries go in the same statement.
-      `WITH gone AS (DELETE FROM "Delivery" WHERE ctid = ANY(ARRAY(
-         SELECT ctid FROM "Delivery" WHERE "teamId" = $1 AND "destinationId" = ANY($2::text[]) LIMIT $3)) RETURNING id),
-       outcomes AS (DELETE FROM "DeliveryOutcome" WHERE "deliveryId" IN (SELECT id FROM gone))
-       SELECT count(*)::int AS n FROM gone`,
-      [keys.teamId, keys.destinationIds],
-    );
-    await drainDeletes(sql, bounded("DeliveryRequest", `"teamId" = $1 AND "destinationId" = ANY($2::text[])`, 3), [keys.teamId, keys.destinationIds]);
+    await drain("Delivery", deliveriesSql(true), [keys.teamId, keys.destinationIds]);
+    await drain("DeliveryRequest", bounded("DeliveryRequest", `"teamId" = $1 AND "destinationId" = ANY($2::text[])`, 3), [keys.teamId, keys.destinationIds]);
   }
-  const events = keys.environmentIds.length ? await drainDeletes(sql, EVENTS_WITH_DELIVERIES, [keys.environmentIds]) : 0;
+  if (keys.environmentIds.length) await drain("CollectedEvent", EVENTS_WITH_DELIVERIES, [keys.environmentIds]);
   for (const table of ["EventMerge", "HealthRollup"]) {
-    if (keys.wholeSite) await drainDeletes(sql, bounded(table, `"siteId" = $1`, 2), [keys.siteId]);
-    else if (keys.environmentIds.length) await drainDeletes(sql, bounded(table, `"siteId" = $1 AND "environmentId" = ANY($2::text[])`, 3), [keys.siteId, keys.environmentIds]);
+    if (keys.wholeSite) await drain(table, bounded(table, `"siteId" = $1`, 2), [keys.siteId]);
+    else if (keys.environmentIds.length) await drain(table, bounded(table, `"siteId" = $1 AND "environmentId" = ANY($2::text[])`, 3), [keys.siteId, keys.environmentIds]);
   }
-  return { events, deliveries };
+  return purged;
 }
 
 /**
  * After a team's sites were purged and its rows are gone: whatever is still keyed by the
  * team (what arrived meanwhile, rows of sites deleted before purging existed).
  */
-export async function purgeTeamRemains(teamId: string): Promise<void> {
+export async function purgeTeamRemains(teamId: string, options: DrainOptions = {}): Promise<Purged> {
   const { sql } = await database();
+  const purged: Purged = {};
+  const drain = async (table: string, statement: string, params: unknown[]) => add(purged, table, (await drainDeletes(sql, statement, params, options)).rows);
   // CollectedEvent has no index on teamId: its environments are found along the
   // (environmentId, receivedAt) index, one probe per distinct environment.
   const environments = await sql.query<{ v: string }>(
@@ -117,15 +154,10 @@ export async function purgeTeamRemains(teamId: string): Promise<void> {
      WHERE (SELECT c."teamId" FROM "CollectedEvent" c WHERE c."environmentId" = e.v LIMIT 1) = $1`,
     [teamId],
   );
-  if (environments.length) await drainDeletes(sql, EVENTS_WITH_DELIVERIES, [environments.map((e) => e.v)]);
-  await drainDeletes(
-    sql,
-    `WITH gone AS (DELETE FROM "Delivery" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "Delivery" WHERE "teamId" = $1 LIMIT $2)) RETURNING id),
-     outcomes AS (DELETE FROM "DeliveryOutcome" WHERE "deliveryId" IN (SELECT id FROM gone))
-     SELECT count(*)::int AS n FROM gone`,
-    [teamId],
-  );
-  for (const table of ["DeliveryRequest", "HealthRollup", "EventMerge"]) await drainDeletes(sql, bounded(table, `"teamId" = $1`, 2), [teamId]);
+  if (environments.length) await drain("CollectedEvent", EVENTS_WITH_DELIVERIES, [environments.map((e) => e.v)]);
+  await drain("Delivery", deliveriesSql(false), [teamId]);
+  for (const table of ["DeliveryRequest", "HealthRollup", "EventMerge"]) await drain(table, bounded(table, `"teamId" = $1`, 2), [teamId]);
+  return purged;
 }
 
 /** The distinct values of an index's leading column: its first value, then each next one (one index probe each). */

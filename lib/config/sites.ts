@@ -2,7 +2,8 @@
 // container and the three standard environments, so it is usable at once.
 import { prisma } from "../db";
 import type { Actor } from "../auth/actor";
-import { purgeData, siteDataKeys } from "./purge";
+import { siteDataKeys } from "./purge";
+import { purgeRecorded, recordPurge } from "./purge-jobs";
 import { afterCommit, announceConfigChange } from "./changes";
 import { recordAudit } from "../audit/record";
 import { NotFoundError } from "../errors";
@@ -94,22 +95,22 @@ export async function updateSite(actor: Actor, id: string, input: SiteUpdate) {
 }
 
 /**
- * Deletes a site with its configuration, and its collected events and deliveries
- * (lib/config/purge.ts). The bulk goes first, in batches, while the site still exists: a
- * delete interrupted there leaves the site in place to be deleted again, not data
- * without an owner. What arrived meanwhile goes after the site's row, once its
- * environments no longer accept events.
+ * Deletes a site: its configuration at once, its collected events and deliveries in the
+ * background (lib/config/purge-jobs.ts). One transaction deletes the site's row (the
+ * configuration goes by cascade), records what its data is found by, tells every process
+ * to forget its cached scripts and intake settings, and audits; the purge starts once it
+ * commits, so the request answers in the time of the cascade, however much was collected.
  */
 export async function deleteSite(actor: Actor, id: string): Promise<void> {
   const db = await prisma();
   const exists = await db.site.findFirst({ where: { id, teamId: actor.teamId }, select: { id: true } });
   if (!exists) throw new NotFoundError("Site");
   const keys = await siteDataKeys(actor.teamId, id);
-  await purgeData(keys);
   await afterCommit(() => db.$transaction(async (tx) => {
     const before = await tx.site.findFirst({ where: { id, teamId: actor.teamId }, include: { regions: true } });
     if (!before) throw new NotFoundError("Site");
     await tx.site.delete({ where: { id } });
+    await recordPurge(tx, { teamId: actor.teamId, siteId: id, label: `site ${JSON.stringify(before.name)}`, keys: [keys] });
     await announceConfigChange(tx);
     await recordAudit(tx, actor, {
       action: "delete",
@@ -119,7 +120,7 @@ export async function deleteSite(actor: Actor, id: string): Promise<void> {
       before: siteSnapshot(before),
     });
   }));
-  await purgeData(keys);
+  purgeRecorded();
 }
 
 type SiteLike = { name: string; hostnames: string[]; defaultCurrency: string; regions?: { code: string }[] };

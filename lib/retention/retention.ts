@@ -31,7 +31,7 @@
 import { database } from "../db";
 import { env } from "../env";
 import { deliveryIdsOfMillisecondSql } from "../collector/ids";
-import { distinctValuesSql } from "../config/purge";
+import { distinctValuesSql, drainDeletes, sleep } from "../config/purge";
 
 /** Rows per statement: each deletes in a few tens of milliseconds (docs/hardening.md). */
 export const RETENTION_BATCH = 5_000;
@@ -105,14 +105,6 @@ const DELETE_ROLLUPS = `WITH gone AS (
 /** A timestamp column's value for a time (the columns are timestamp without time zone, UTC). */
 const stamp = (ms: number) => new Date(ms).toISOString().replace("Z", "");
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
-}
-
 /** The default window, in days (TAGPIPE_RETENTION_DAYS). */
 export function defaultRetentionDays(): number {
   return env().TAGPIPE_RETENTION_DAYS;
@@ -135,14 +127,9 @@ export async function runRetention(options: RetentionOptions = {}): Promise<Rete
 
   /** Repeats one bounded statement until it deletes less than a batch, pausing between. */
   const drain = async (table: RetentionTable, statement: string, params: unknown[]) => {
-    for (;;) {
-      if (options.signal?.aborted) return;
-      const [{ n }] = await sql.query<{ n: number }>(statement, [...params, batch]);
-      deleted[table] += n;
-      batches++;
-      if (n < batch) return;
-      await sleep(pauseMs, options.signal);
-    }
+    const run = await drainDeletes(sql, statement, params, { batch, pauseMs, signal: options.signal });
+    deleted[table] += run.rows;
+    batches += run.batches;
   };
 
   const deliveryTeams = (await sql.query<{ v: string }>(distinct("Delivery", "teamId"))).map((r) => r.v);

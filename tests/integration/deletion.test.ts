@@ -5,6 +5,10 @@
 // events and their server copies, forwarded to a webhook, folded into the rollups), and
 // every table is counted afterwards; for the team, every table of the schema that has a
 // teamId column, so a table added later is checked too. Other teams' rows stay.
+//
+// A site or team is gone at once (API, scripts, intake) while its data is purged in the
+// background (lib/config/purge-jobs.ts): the DELETE answers before a large site's purge has
+// finished, and a purge whose process is SIGKILLed midway is taken up again after restart.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { addMember, expectStatus, type Json } from "../helpers/api";
@@ -25,7 +29,9 @@ describe("deleting leaves nothing behind", () => {
       backend: "postgres",
       distDir: inject("distDir"),
       standIns,
-      env: { TAGPIPE_RETENTION: "0", TAGPIPE_HEALTH_FOLD_MS: "100", TAGPIPE_FORWARD_DELAY_MS: "50" },
+      // A pause of 150 ms between the purge's batches keeps a large site's purge running for
+      // seconds, long enough to look at it midway and to kill it there.
+      env: { TAGPIPE_RETENTION: "0", TAGPIPE_HEALTH_FOLD_MS: "100", TAGPIPE_FORWARD_DELAY_MS: "50", TAGPIPE_RETENTION_PAUSE_MS: "150" },
     });
   }, 120_000);
 
@@ -73,6 +79,38 @@ describe("deleting leaves nothing behind", () => {
   }
   const none = { events: 0, deliveries: 0, merges: 0, rollups: 0 };
 
+  /** Waits until the background purge of what `teamId` deleted has finished (its records are removed then). */
+  const purgeFinished = (teamId: string, timeoutMs = 60_000) =>
+    eventually(async () => (await count(`"PurgeJob" WHERE "teamId" = $1`, [teamId])) === 0, timeoutMs, "the background purge finished");
+
+  /** `n` more events in the production environment and `n` more (finished) deliveries, copies of the traffic's, straight into the tables. */
+  async function bulk(p: Pipeline, n: number) {
+    const columns = async (table: string, skip: string[]) =>
+      (await q<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`, [table]))
+        .map((r) => `"${r.c}"`)
+        .filter((c) => !skip.includes(c));
+    const events = await columns("CollectedEvent", ['"id"', '"eventId"', '"eventKey"', '"orderKey"']);
+    await q(
+      `INSERT INTO "CollectedEvent" (id, "eventId", ${events.join(", ")})
+       SELECT gen_random_uuid()::text, 'bulk-' || g, ${events.map((c) => `c.${c}`).join(", ")}
+       FROM (SELECT * FROM "CollectedEvent" WHERE "environmentId" = $1 LIMIT 1) c, generate_series(1, $2) g`,
+      [p.production.id, n],
+    );
+    const deliveries = await columns("Delivery", ['"id"']);
+    await q(
+      `INSERT INTO "Delivery" (id, ${deliveries.join(", ")})
+       SELECT gen_random_uuid()::text, ${deliveries.map((c) => `d.${c}`).join(", ")}
+       FROM (SELECT * FROM "Delivery" WHERE "destinationId" = $1 AND status <> 'pending' LIMIT 1) d, generate_series(1, $2) g`,
+      [p.destinations.webhook.id, n],
+    );
+  }
+
+  /** Everything of the site's production environment and destination: events, deliveries (all of the destination's), requests. */
+  const siteRows = async (p: Pipeline) => ({
+    events: await count(`"CollectedEvent" WHERE "environmentId" = $1`, [p.production.id]),
+    deliveries: await count(`"Delivery" WHERE "destinationId" = $1`, [p.destinations.webhook.id]),
+  });
+
   it("an environment: its events with their deliveries and its rollups; the production environment's stay", { timeout: 120_000 }, async () => {
     const p = await pipeline();
     await traffic(p);
@@ -104,7 +142,16 @@ describe("deleting leaves nothing behind", () => {
   it("a site: everything keyed by it", { timeout: 120_000 }, async () => {
     const p = await pipeline();
     await traffic(p);
+    expect((await fetch(new URL(`/c/${p.production.publicKey}.js`, collector.url))).status).toBe(200);
     expectStatus(await p.team.owner.delete(`/sites/${p.siteId}`), 204);
+    // Gone at once: from the API, its script (cached a moment ago) and its intake.
+    expectStatus(await p.team.owner.get(`/sites/${p.siteId}`), 404);
+    expect(expectStatus(await p.team.owner.get("/sites"), 200).data.map((s: Json) => s.id)).not.toContain(p.siteId);
+    expect((await fetch(new URL(`/c/${p.production.publicKey}.js`, collector.url))).status).toBe(404);
+    const refused = await collect(collector.url, { publicKey: p.production.publicKey, origin: p.origin }, [{ event_id: randomUUID(), name: "page_view" }]);
+    expect([refused.status, refused.body.error?.code]).toEqual([404, "unknown_key"]);
+    // Its data goes in the background.
+    await purgeFinished(p.team.teamId);
     expect(await collected(p.siteId, [p.production.id, p.staging.id])).toEqual(none);
     for (const table of ["EventMerge", "HealthRollup", "Order", "OrderImport", "CollectedEvent"]) expect(await count(`"${table}" WHERE "siteId" = $1`, [p.siteId]), table).toBe(0);
     expect(await count(`"Delivery" WHERE "destinationId" = $1`, [p.destinations.webhook.id])).toBe(0);
@@ -135,6 +182,9 @@ describe("deleting leaves nothing behind", () => {
 
     const name = expectStatus(await doomed.team.owner.get("/team"), 200).name;
     expectStatus(await doomed.team.session.call("DELETE", "/team", { name }), 204);
+    expect((await doomed.team.owner.get("/team")).status).toBe(401);
+    expect((await fetch(new URL(`/c/${doomed.production.publicKey}.js`, collector.url))).status).toBe(404);
+    await purgeFinished(doomed.team.teamId);
 
     const after = await rows(doomed.team.teamId);
     expect(after).toEqual(Object.fromEntries(tables.map((t) => [t, 0])));
@@ -148,5 +198,63 @@ describe("deleting leaves nothing behind", () => {
     // Audited in the server log (the team's own audit log went with it).
     const line = collector.logs().split("\n").find((l) => l.includes('"entityType":"team"') && l.includes(doomed.team.teamId));
     expect(line).toContain('"action":"delete"');
+  });
+
+  it("a large site: the DELETE answers before its purge has finished, the site gone at once and its data once the purge is done; other sites untouched", { timeout: 300_000 }, async () => {
+    const events = Number(process.env.DELETION_EVENTS ?? 100_000);
+    const p = await pipeline();
+    const other = await pipeline();
+    await Promise.all([traffic(p), traffic(other)]);
+    await bulk(p, events);
+    const before = await siteRows(p);
+    expect(before.events).toBe(events + 6);
+    const otherBefore = await siteRows(other);
+
+    const started = Date.now();
+    expectStatus(await p.team.owner.delete(`/sites/${p.siteId}`), 204);
+    const deleteMs = Date.now() - started;
+    expectStatus(await p.team.owner.get(`/sites/${p.siteId}`), 404);
+    // The purge is still under way: its record is there and so is most of the data.
+    const [job] = await q<{ label: string }>(`SELECT label FROM "PurgeJob" WHERE "siteId" = $1`, [p.siteId]);
+    expect(job?.label).toMatch(/^site "/);
+    expect((await siteRows(p)).events).toBeGreaterThan(events / 2);
+
+    const purgeStarted = Date.now();
+    await purgeFinished(p.team.teamId, 240_000);
+    const purgeMs = Date.now() - purgeStarted;
+    expect(await siteRows(p)).toEqual({ events: 0, deliveries: 0 });
+    expect(await collected(p.siteId, [p.production.id, p.staging.id])).toEqual(none);
+    expect(await siteRows(other)).toEqual(otherBefore);
+    const line = collector.logs().split("\n").find((l) => l.startsWith("[purge]") && l.includes(`${events + 6} CollectedEvent`));
+    expect(line).toBeDefined();
+    console.log(`deletion events=${events} delete_ms=${deleteMs} purge_ms_after_delete=${deleteMs + purgeMs} ${line}`);
+  });
+
+  it("a purge killed midway (SIGKILL) is taken up again after the restart and finishes", { timeout: 300_000 }, async () => {
+    const events = 60_000;
+    const p = await pipeline();
+    const other = await pipeline();
+    await Promise.all([traffic(p), traffic(other)]);
+    await bulk(p, events);
+    const otherBefore = await siteRows(other);
+
+    const name = expectStatus(await p.team.owner.get(`/sites/${p.siteId}`), 200).name as string;
+    expectStatus(await p.team.owner.delete(`/sites/${p.siteId}`), 204);
+    // Midway: some batches gone, most left. The job cannot finish before its second sweep,
+    // PURGE_GRACE_MS (5 s) after the deletion, so the kill lands before it is done.
+    await eventually(async () => {
+      const rows = await siteRows(p);
+      return rows.events + rows.deliveries < 2 * events && rows.events + rows.deliveries > events / 2;
+    }, 60_000, "the purge under way");
+    const purgeLines = () => collector.logs().split("\n").filter((l) => l.startsWith(`[purge] site ${JSON.stringify(name)}:`));
+    expect(purgeLines()).toEqual([]);
+    await collector.restart("SIGKILL");
+
+    // The restarted process finds the record (nothing else names the deleted environments) and finishes.
+    await purgeFinished(p.team.teamId, 120_000);
+    expect(purgeLines()).toHaveLength(1);
+    expect(await siteRows(p)).toEqual({ events: 0, deliveries: 0 });
+    expect(await collected(p.siteId, [p.production.id, p.staging.id])).toEqual(none);
+    expect(await siteRows(other)).toEqual(otherBefore);
   });
 });
