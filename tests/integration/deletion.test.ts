@@ -209,6 +209,8 @@ describe("deleting leaves nothing behind", () => {
     const before = await siteRows(p);
     expect(before.events).toBe(events + 6);
     const otherBefore = await siteRows(other);
+    const name = expectStatus(await p.team.owner.get(`/sites/${p.siteId}`), 200).name as string;
+    const allEvents = await count(`"CollectedEvent" WHERE "environmentId" = ANY($1)`, [[p.production.id, p.staging.id]]);
 
     const started = Date.now();
     expectStatus(await p.team.owner.delete(`/sites/${p.siteId}`), 204);
@@ -218,6 +220,12 @@ describe("deleting leaves nothing behind", () => {
     const [job] = await q<{ label: string }>(`SELECT label FROM "PurgeJob" WHERE "siteId" = $1`, [p.siteId]);
     expect(job?.label).toMatch(/^site "/);
     expect((await siteRows(p)).events).toBeGreaterThan(events / 2);
+    const sitesPage = async () => {
+      const page = await p.team.session.fetch("/sites");
+      expect(page.status).toBe(200);
+      return page.text();
+    };
+    expect(await sitesPage()).toContain("is being removed");
 
     const purgeStarted = Date.now();
     await purgeFinished(p.team.teamId, 240_000);
@@ -225,8 +233,10 @@ describe("deleting leaves nothing behind", () => {
     expect(await siteRows(p)).toEqual({ events: 0, deliveries: 0 });
     expect(await collected(p.siteId, [p.production.id, p.staging.id])).toEqual(none);
     expect(await siteRows(other)).toEqual(otherBefore);
-    const line = collector.logs().split("\n").find((l) => l.startsWith("[purge]") && l.includes(`${events + 6} CollectedEvent`));
-    expect(line).toBeDefined();
+    expect(await sitesPage()).not.toContain("is being removed");
+    const line = collector.logs().split("\n").find((l) => l.startsWith(`[purge] site ${JSON.stringify(name)}:`));
+    expect(line).toContain(`deleted ${before.deliveries} Delivery`);
+    expect(line).toContain(`${allEvents} CollectedEvent`);
     console.log(`deletion events=${events} delete_ms=${deleteMs} purge_ms_after_delete=${deleteMs + purgeMs} ${line}`);
   });
 
