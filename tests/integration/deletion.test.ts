@@ -200,7 +200,7 @@ describe("deleting leaves nothing behind", () => {
     expect(line).toContain('"action":"delete"');
   });
 
-  it("a large site: the DELETE answers before its purge has finished, the site gone at once and its data once the purge is done; other sites untouched", { timeout: 300_000 }, async () => {
+  it("a large site: the DELETE answers before its purge has finished, the site gone at once and its data once the purge is done; other sites untouched", { timeout: 900_000 }, async () => {
     const events = Number(process.env.DELETION_EVENTS ?? 100_000);
     const p = await pipeline();
     const other = await pipeline();
@@ -227,9 +227,8 @@ describe("deleting leaves nothing behind", () => {
     };
     expect(await sitesPage()).toContain("is being removed");
 
-    const purgeStarted = Date.now();
-    await purgeFinished(p.team.teamId, 240_000);
-    const purgeMs = Date.now() - purgeStarted;
+    await purgeFinished(p.team.teamId, 600_000);
+    const doneMs = Date.now() - started;
     expect(await siteRows(p)).toEqual({ events: 0, deliveries: 0 });
     expect(await collected(p.siteId, [p.production.id, p.staging.id])).toEqual(none);
     expect(await siteRows(other)).toEqual(otherBefore);
@@ -237,7 +236,7 @@ describe("deleting leaves nothing behind", () => {
     const line = collector.logs().split("\n").find((l) => l.startsWith(`[purge] site ${JSON.stringify(name)}:`));
     expect(line).toContain(`deleted ${before.deliveries} Delivery`);
     expect(line).toContain(`${allEvents} CollectedEvent`);
-    console.log(`deletion events=${events} delete_ms=${deleteMs} purge_ms_after_delete=${deleteMs + purgeMs} ${line}`);
+    console.log(`deletion events=${events} delete_ms=${deleteMs} purge_done_ms=${doneMs} ${line}`);
   });
 
   it("a purge killed midway (SIGKILL) is taken up again after the restart and finishes", { timeout: 300_000 }, async () => {
