@@ -83,7 +83,7 @@ describe("deleting leaves nothing behind", () => {
   const purgeFinished = (teamId: string, timeoutMs = 60_000) =>
     eventually(async () => (await count(`"PurgeJob" WHERE "teamId" = $1`, [teamId])) === 0, timeoutMs, "the background purge finished");
 
-  /** `n` more events in the production environment and `n` more (finished) deliveries, copies of the traffic's, straight into the tables. */
+  /** `n` more events in the production environment (one a millisecond, before the traffic's) and `n` more (finished) deliveries, copies of the traffic's, straight into the tables. */
   async function bulk(p: Pipeline, n: number) {
     const columns = async (table: string, skip: string[]) =>
       (await q<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`, [table]))
@@ -92,7 +92,7 @@ describe("deleting leaves nothing behind", () => {
     const events = await columns("CollectedEvent", ['"id"', '"eventId"', '"eventKey"', '"orderKey"']);
     await q(
       `INSERT INTO "CollectedEvent" (id, "eventId", ${events.join(", ")})
-       SELECT gen_random_uuid()::text, 'bulk-' || g, ${events.map((c) => `c.${c}`).join(", ")}
+       SELECT gen_random_uuid()::text, 'bulk-' || g, ${events.map((c) => (c === '"receivedAt"' ? `c.${c} - g * interval '1 millisecond'` : `c.${c}`)).join(", ")}
        FROM (SELECT * FROM "CollectedEvent" WHERE "environmentId" = $1 LIMIT 1) c, generate_series(1, $2) g`,
       [p.production.id, n],
     );
