@@ -24,8 +24,10 @@ const ran = (e: Dict) => (loadedTags()?.loaded() ? called.get(e)! : []);
 export function mark(e: Dict): void {
   const refs = google.get(e);
   if (!refs) return;
-  if (!known(e)) unsure.push(e), (e.pending = refs);
-  else if (ran(e).length) e.fired = ran(e);
+  if (!known(e)) {
+    e.pending = refs;
+    unsure.push(e);
+  } else if (ran(e).length) e.fired = ran(e);
 }
 
 /** The follow-up reports of events that left with `pending` and whose outcome is now known. */
