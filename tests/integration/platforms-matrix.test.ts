@@ -190,7 +190,8 @@ describe("each conversion counted once at every platform", () => {
       await route.continue();
     });
     const page = await v.context.newPage();
-    await page.goto(`${shopUrl}/thanks?order=${order}`);
+    // Not "load": the held tags script holds the page's load event.
+    await page.goto(`${shopUrl}/thanks?order=${order}`, { waitUntil: "domcontentloaded" });
     await expect.poll(() => asked, { timeout: 15_000 }).toBe(true);
     await page.evaluate(() => (window as unknown as { tagpipe: { flush(): void } }).tagpipe.flush());
     // The event arrived without `fired`; its GA4 copy waits for the report, past the forward delay.
