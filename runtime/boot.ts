@@ -2,7 +2,7 @@
 // evaluates triggers, maps and validates parameters, gives each conversion one event_id,
 // fires the pixels when consent allows, and sends the same event to the collector.
 // Nothing here may throw into the page: every entry point reports and swallows.
-import { Limit, Platform, Source, TriggerType, browserRef, type RuntimeConfig, type RuntimeRegion } from "../lib/compiler/runtime-config";
+import { Limit, Platform, Source, TriggerType, browserRef, type RuntimeConfig, type RuntimeDestination, type RuntimeRegion } from "../lib/compiler/runtime-config";
 import { compare } from "./conditions";
 import { eventIdFor, mapEvent, validate } from "./params";
 import { preview } from "./preview";
@@ -11,6 +11,7 @@ import { sender } from "./transport";
 import { cookie, isObj, load, pick, rand, save, type Dict } from "./util";
 import { resolve, type Scope } from "./variables";
 import { loadedTags, tagsLoading, withTags } from "./lazy-tags";
+import { called, google, mark, reports } from "./fill-in";
 import type { Tags } from "./vendors";
 import { clickIds, gaIds } from "./google-ids";
 import { hostMatches } from "../lib/http/hosts";
@@ -68,17 +69,15 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
       const ids: Dict = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
       if (TAGPIPE_META || TAGPIPE_GOOGLE_CLICK_IDS) Object.assign(ids, clickIds(jar));
       if (TAGPIPE_GA_IDS) Object.assign(ids, gaIds(jar, destinations, c[10]));
-      const ran = (TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS) && !!loadedTags()?.loaded();
       for (const e of batch as Dict[]) {
         e.user_data = { ...user, ...(e.user_data as Dict), ...ids };
-        if (e._g) {
-          if (ran) e.fired = e._g;
-          delete e._g;
-        }
+        if (TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS) mark(e);
       }
     },
-    // The tags script or gtag.js still on their way: a timed batch waits for the outcome.
+    // The tags script or gtag.js still on their way: a timed batch waits for the outcome,
+    // and events that left without it get a follow-up report (fill-in.ts).
     TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS ? () => tagsLoading() || !!loadedTags()?.loading() : undefined,
+    TAGPIPE_GA4 || TAGPIPE_GOOGLE_ADS ? reports : undefined,
   );
   let state: Dict = {};
   let regionCode: string | undefined;
@@ -130,13 +129,17 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
         test: production ? undefined : true,
         errors: errors.length ? errors : undefined,
       };
-      out.add(sent);
       // Non-production containers never fire production pixels: their events go to the
       // collector only, marked test, and the server routes them to test endpoints.
       const mine = production && granted && !errors.length ? destinations.flatMap((d, i) => (d[1][at] && !(d[2] && !d[2].includes(where)) ? [i] : [])) : [];
+      const isGoogle = (d: RuntimeDestination) => (TAGPIPE_GA4 && d[0] === Platform.ga4) || (TAGPIPE_GOOGLE_ADS && d[0] === Platform.google_ads);
+      // The Google tags this event is for: whether they ran is reported when its batch leaves, or after.
+      const refs = mine.flatMap((i) => (isGoogle(destinations[i]) ? [browserRef(destinations[i])] : []));
+      if (refs.length) google.set(sent, refs);
+      out.add(sent);
       const tag = (t: Tags | null) => {
         const fired: [number, string?][] = [];
-        const google: string[] = [];
+        const ran: string[] = [];
         for (const i of mine) {
           const d = destinations[i];
           const name = d[1][at];
@@ -144,13 +147,13 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
             if (!t) throw Error("tags not loaded");
             t.fire(d, name === 1 ? event[0] : (name as string), at, eventId, params, pageView);
             fired.push([i]);
-            if ((TAGPIPE_GA4 && d[0] === Platform.ga4) || (TAGPIPE_GOOGLE_ADS && d[0] === Platform.google_ads)) google.push(browserRef(d));
+            if (isGoogle(d)) ran.push(browserRef(d));
           } catch (e) {
             fired.push([i, String((e as Error)?.message ?? e)]);
           }
         }
-        // The Google tags called for it; reported as `fired` when the batch leaves, if gtag.js ran.
-        if (google.length) sent._g = google;
+        // The Google tags called for it: `fired` if gtag.js ran (fill-in.ts).
+        if (refs.length) called.set(sent, ran);
         if (explain || errors.length) report([Rec.event, at, eventId, params, errors, granted, fired, pageView]);
       };
       if (mine.length) withTags(c[11], guard(tag));

@@ -16,8 +16,11 @@ export type Sender = { add(event: unknown): void; flush(): void };
 /**
  * `hold`: whether a timed flush should wait another DELAY (up to four times), e.g. while a
  * vendor script whose outcome the events report is still loading. A page hide never waits.
+ * `follow`: reports on events sent earlier (fill-in.ts), sent with the next batch or
+ * alone; while `hold` still says so after a flush, another flush is due in DELAY, to send
+ * the reports whose outcome came meanwhile.
  */
-export function sender(url: string, envKey: string, beforeSend: (events: unknown[]) => void, hold?: () => boolean): Sender {
+export function sender(url: string, envKey: string, beforeSend: (events: unknown[]) => void, hold?: () => boolean, follow?: () => unknown[]): Sender {
   let queue: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let held = 0;
@@ -33,11 +36,11 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const keep = (events: unknown[]) => save(KEY, JSON.stringify(saved().concat((events as Dict[]).map(({ user_data, ...e }) => e)).slice(-50)));
 
-  const send = (events: unknown[]) => {
-    const body = JSON.stringify({ key: envKey, events, sent_at: Date.now() });
+  const send = (events: unknown[], reports?: unknown[] | void) => {
+    const body = JSON.stringify({ key: envKey, events, reports: reports?.length ? reports : undefined, sent_at: Date.now() });
     if (body.length > LIMIT && events.length > 1) {
       const half = events.length >> 1;
-      send(events.slice(0, half));
+      send(events.slice(0, half), reports);
       send(events.slice(half));
       return;
     }
@@ -58,14 +61,16 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
     clearTimeout(timer);
     timer = undefined;
     held = 0;
-    if (!queue.length) return;
     const events = queue.splice(0);
-    try {
-      beforeSend(events);
-    } catch {
-      /* enrichment is optional */
-    }
-    send(events);
+    if (events.length)
+      try {
+        beforeSend(events);
+      } catch {
+        /* enrichment is optional */
+      }
+    const reports = follow?.();
+    if (events.length || reports?.length) send(events, reports);
+    if (hold?.()) later();
   };
   let listening = false;
   /** Flushes in DELAY, or when the page hides; the listeners join with the first event waiting. */

@@ -11,7 +11,7 @@ import { sha256Hex } from "../auth/secrets";
 import { checked, mayHoldUnstorable, tooDeep, unchecked, type browserBatch } from "./schema";
 import { intakeByPublicKey, intakeByServerKeyHash, type IntakeConfig } from "./intake-config";
 import { prepareEvent, type RequestContext } from "./prepare";
-import { writeEvents } from "./writer";
+import { applyReports, writeEvents } from "./writer";
 import { uuidv7 } from "./ids";
 import { collectLimits, type Refusal, type SharedLimit } from "./limits";
 
@@ -54,6 +54,12 @@ const forwardDelayMs = () => (forwardDelay ??= envInt("TAGPIPE_FORWARD_DELAY_MS"
 /** TAGPIPE_FILL_IN_WAIT_MS: how long a server copy for GA4/Google Ads (browser_fill_in) waits for a browser copy. */
 let fillInWait: number | undefined;
 const fillInWaitMs = () => (fillInWait ??= envInt("TAGPIPE_FILL_IN_WAIT_MS", 300_000, 0));
+/**
+ * TAGPIPE_FILL_IN_PENDING_MS: how long the server copy of a browser event whose Google tag
+ * was still loading (`pending`) waits for the runtime's follow-up report; at most 10 minutes.
+ */
+let pendingWait: number | undefined;
+const pendingWaitMs = () => (pendingWait ??= Math.min(envInt("TAGPIPE_FILL_IN_PENDING_MS", 30_000, 0), 600_000));
 
 let collect: ReturnType<typeof collectLimits> | undefined;
 const limits = () => (collect ??= collectLimits(envInt("TAGPIPE_COLLECT_RATE_PER_IP", 100), envInt("TAGPIPE_COLLECT_RATE_PER_KEY", 20_000)));
@@ -121,11 +127,12 @@ async function accept(config: IntakeConfig, events: z.infer<typeof browserBatch>
   const ctx: RequestContext = { ip: req.ip, userAgent: req.userAgent, referer: req.referer, country: req.country, now: Date.now() };
   const delay = forwardDelayMs();
   const wait = fillInWaitMs();
+  const pending = pendingWaitMs();
   const items = events.map((e) => ({
     env: { environmentId: config.environmentId, teamId: config.teamId, siteId: config.siteId, kind: config.kind, versionNumber: config.versionNumber },
-    event: prepareEvent(e, source, config, ctx, uuidv7(ctx.now), delay, wait),
+    event: prepareEvent(e, source, config, ctx, uuidv7(ctx.now), delay, wait, pending),
   }));
-  const results = await writeEvents(items);
+  const results = items.length ? await writeEvents(items) : [];
   return {
     accepted: results.filter((r) => r.status === "accepted").length,
     duplicates: results.filter((r) => r.status === "duplicate").length,
@@ -143,6 +150,8 @@ export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
   if (ipLimited) return ipLimited;
   const parsed = parse((s) => s.browserBatch, req.body);
   if (!parsed.ok) return parsed.reply;
+  const { events, reports } = parsed.value;
+  if (!events.length && !reports?.length) return error(422, "validation_failed", "events: needs at least one event", {}, [{ path: "events", message: "needs at least one event" }]);
   const config = await intakeByPublicKey(parsed.value.key);
   if (!config) return error(404, "unknown_key", "key: no environment has this key");
   // CORS: only the site's own hostnames may send, and only they may read the answer.
@@ -154,9 +163,11 @@ export async function collectFromBrowser(req: IntakeRequest): Promise<Reply> {
   if (keyLimited instanceof Promise) keyLimited = await keyLimited;
   if (keyLimited) return { ...keyLimited, headers: { ...keyLimited.headers, ...cors } };
   if (req.userAgent && isBot(req.userAgent)) {
-    return { status: 202, headers: cors, body: { accepted: 0, duplicates: 0, rejected: 0, ignored: parsed.value.events.length, reason: "bot user agent" } };
+    return { status: 202, headers: cors, body: { accepted: 0, duplicates: 0, rejected: 0, ignored: events.length, reason: "bot user agent" } };
   }
-  return { status: 202, headers: cors, body: await accept(config, parsed.value.events, "browser", req) };
+  const body = await accept(config, events, "browser", req);
+  // Follow-up reports after the batch's events (one could be about an event of the same request).
+  return { status: 202, headers: cors, body: reports?.length ? { ...body, reports: await applyReports(config.environmentId, reports) } : body };
 }
 
 export async function collectFromServer(req: IntakeRequest): Promise<Reply> {

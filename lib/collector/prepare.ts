@@ -45,6 +45,11 @@ export type PreparedEvent = {
   /** Dedup keys of an accepted event: its event_id, and its order_id if it is a purchase. */
   eventKey: string | null;
   orderKey: string | null;
+  /**
+   * A browser copy whose Google tags were still loading (`pending`): how long their
+   * fill-in copies wait for the runtime's follow-up report (0: not pending).
+   */
+  pendingMs: number;
   deliveries: {
     destinationId: string;
     platform: string;
@@ -127,9 +132,19 @@ function clickIds(url: URL | null, now: number, into: HashedUserData): void {
 /**
  * `forwardDelayMs`: how long a browser event waits for its server copy before forwarding;
  * `fillInWaitMs`: how long a server event waits for a browser copy whose tag may have
- * reported it already (destinations in browser_fill_in mode).
+ * reported it already (destinations in browser_fill_in mode); `pendingWaitMs`: how long a
+ * browser event's fill-in copy waits for the follow-up report when its tag was `pending`.
  */
-export function prepareEvent(input: CollectedEventInput, source: "browser" | "server", config: IntakeConfig, ctx: RequestContext, id: string, forwardDelayMs = 0, fillInWaitMs = 0): PreparedEvent {
+export function prepareEvent(
+  input: CollectedEventInput,
+  source: "browser" | "server",
+  config: IntakeConfig,
+  ctx: RequestContext,
+  id: string,
+  forwardDelayMs = 0,
+  fillInWaitMs = 0,
+  pendingWaitMs = 0,
+): PreparedEvent {
   const errors: Problem[] = [];
   const time = eventTime(input, ctx.now);
   if (time.problem) errors.push(time.problem);
@@ -168,6 +183,7 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
   const adConsent = input.consent?.ad_storage ?? (region ? config.regions.find((r) => r.code === region)?.consentDefault : undefined) ?? "granted";
 
   const fired = source === "browser" && input.fired?.length ? input.fired : undefined;
+  const pending = source === "browser" && input.pending?.length ? input.pending : undefined;
   const deliveries: PreparedEvent["deliveries"] = [];
   if (status === "accepted" && def) {
     const routed = { region, adConsent, test, fired, orderId };
@@ -188,8 +204,9 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
           ...(d.consentFields ? { consent: { ad_user_data: input.consent?.ad_user_data ?? adConsent, ad_personalization: input.consent?.ad_personalization ?? adConsent } } : {}),
         },
         status: routing.send,
-        // A server copy of a fill-in destination waits for a browser copy that may say its tag ran.
-        delayMs: source === "browser" ? forwardDelayMs : d.fillIn ? fillInWaitMs : 0,
+        // A server copy of a fill-in destination waits for a browser copy that may say its
+        // tag ran; a browser copy whose tag was still loading, for the follow-up report.
+        delayMs: source === "server" ? (d.fillIn ? fillInWaitMs : 0) : d.fillIn && pending?.includes(d.fillIn) ? pendingWaitMs : forwardDelayMs,
       });
     }
   }
@@ -217,6 +234,7 @@ export function prepareEvent(input: CollectedEventInput, source: "browser" | "se
     eventTime: new Date(time.time),
     eventKey: status === "accepted" ? input.event_id : null,
     orderKey: status === "accepted" && input.name === "purchase" ? orderId : null,
+    pendingMs: pending ? pendingWaitMs : 0,
     deliveries,
   };
 }

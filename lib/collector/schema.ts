@@ -142,15 +142,32 @@ function build(checked: boolean) {
        * reported this event in the browser: their server copy is then not sent.
        */
       fired: z.array(text(120)).max(50).optional(),
+      /**
+       * The Google tags whose outcome was not known yet when the batch left (their script
+       * still loading): their server copy waits for the follow-up report (`reports`).
+       */
+      pending: z.array(text(120)).max(50).optional(),
       /** Problems the browser runtime found while mapping (reported, stored with the event). */
       errors: z.array(z.union([text(300), z.record(text(40), text(300))])).max(20).optional(),
     }),
     { id: "CollectedEvent" },
   );
 
+  /**
+   * The runtime's follow-up on an event that left with `pending`: which of its Google tags
+   * ran (`fired`, possibly none). It only settles the event's waiting fill-in deliveries.
+   */
+  const report = z.strictObject({
+    event_id: text(128).min(1, "is required"),
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "must be a tracking plan event name such as purchase"),
+    fired: z.array(text(120)).max(50).default([]),
+  });
+
+  // Events may be absent when follow-up reports come alone (intake.ts asks for one or the other).
   const browserBatch = z.strictObject({
     key: text(64).min(1, "is required"),
-    events: z.array(collectedEvent).min(1, "needs at least one event").max(100, "at most 100 events per request"),
+    events: z.array(collectedEvent).max(100, "at most 100 events per request").default([]),
+    reports: z.array(report).max(100, "at most 100 reports per request").optional(),
     sent_at: z.number().optional(),
   });
 

@@ -80,9 +80,25 @@ function fold(first: PreparedEvent, copy: PreparedEvent): void {
   const serverWins = copy.source === "server";
   first.params = serverWins ? { ...first.params, ...copy.params } : { ...copy.params, ...first.params };
   first.userData = serverWins ? { ...first.userData, ...copy.userData } : { ...copy.userData, ...first.userData };
-  first.context = { ...copy.context, ...first.context };
+  const fired = unionFired(first.context.fired, copy.context.fired);
+  first.context = { ...copy.context, ...first.context, ...(fired ? { fired } : {}) };
   if (first.source !== copy.source) first.source = "both";
 }
+
+/** Two copies' `fired` lists as one (each copy's Google tags that ran count), the first's order first. */
+export function unionFired(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  if (!a?.length || !b?.length) return a?.length ? a : b;
+  return [...new Set([...a, ...b])];
+}
+
+/**
+ * SQL: the stored context `stored` with the `fired` list of `incoming` (a jsonb list)
+ * added to its own, keeping what it had first; `stored` when nothing is new.
+ */
+const withFiredSql = (stored: string, incoming: string) =>
+  `CASE WHEN jsonb_typeof(${incoming}) = 'array' AND jsonb_array_length(${incoming}) > 0 THEN jsonb_set(${stored}, '{fired}',
+     COALESCE(${stored}->'fired', '[]'::jsonb) || COALESCE((SELECT jsonb_agg(f) FROM jsonb_array_elements(${incoming}) f WHERE NOT COALESCE(${stored}->'fired', '[]'::jsonb) @> jsonb_build_array(f)), '[]'::jsonb))
+   ELSE ${stored} END`;
 
 /** Deadlocks between racing copies (each statement waiting for the other's key) are retried. */
 async function retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
@@ -261,7 +277,7 @@ async function merge(sql: Sql, items: Item[]): Promise<void> {
        SELECT t.*, COALESCE(
          (SELECT x.id FROM "CollectedEvent" x WHERE x."environmentId" = t.e AND x.name = t.n AND x."eventKey" = t.k),
          (SELECT x.id FROM "CollectedEvent" x WHERE x."environmentId" = t.e AND x.name = t.n AND x."orderKey" = t.o)) AS target
-       FROM json_to_recordset($1::json) AS t(e text, n text, k text, o text, source text, params jsonb, "userData" jsonb, context jsonb)
+       FROM json_to_recordset($1::json) AS t(e text, n text, k text, o text, source text, params jsonb, "userData" jsonb, context jsonb, wait int)
      ), locked AS (
        SELECT x.id, x."teamId", x."siteId", x."environmentId", x.name, x.region, x.source, x."userData", x."receivedAt"
        FROM "CollectedEvent" x WHERE x.id IN (SELECT target FROM m) ORDER BY x.id FOR UPDATE
@@ -270,17 +286,19 @@ async function merge(sql: Sql, items: Item[]): Promise<void> {
          "source" = CASE WHEN c."source" = m.source THEN c."source" ELSE 'both' END,
          "params" = CASE WHEN m.source <> 'browser' THEN c."params" || m.params ELSE m.params || c."params" END,
          "userData" = CASE WHEN m.source <> 'browser' THEN c."userData" || m."userData" ELSE m."userData" || c."userData" END,
-         "context" = m.context || c."context"
+         -- The stored context wins, but the Google tags either copy says ran all count.
+         "context" = ${withFiredSql('(m.context || c."context")', "m.context->'fired'")}
        FROM m JOIN locked l ON l.id = m.target
        WHERE c.id = m.target
-       RETURNING c.id, c.source, c."userData", m.source AS "copySource"
+       RETURNING c.id, c.source, c."userData", m.source AS "copySource", m.wait
      ), hurried AS (
        -- A server event's fill-in copies wait for the browser's (lib/platforms/delivery-mode.ts):
-       -- it came, saying which tags ran, so the worker decides now instead of at the deadline.
-       UPDATE "Delivery" d SET "nextAttemptAt" = now()
+       -- it came, saying which tags ran, so the worker decides now instead of at the deadline;
+       -- or that they were still loading (pending), so they wait for its follow-up report.
+       UPDATE "Delivery" d SET "nextAttemptAt" = now() + g.wait * interval '1 millisecond'
        FROM merged g JOIN locked l ON l.id = g.id
        WHERE g."copySource" = 'browser' AND l.source = 'server' AND ${deliveriesOfEventSql("l")}
-         AND d.status = 'pending' AND d.attempts = 0 AND d."nextAttemptAt" > now() AND d.target ? 'fillIn'
+         AND d.status = 'pending' AND d.attempts = 0 AND d."nextAttemptAt" > now() + g.wait * interval '1 millisecond' AND d.target ? 'fillIn'
      )
      INSERT INTO "EventMerge" ("teamId", "siteId", "environmentId", name, region, "copySource", copies, "targetReceivedAt", "oldSource", "newSource", "oldKeys", "newKeys")
      SELECT l."teamId", l."siteId", l."environmentId", l.name, COALESCE(l.region, ''), g."copySource", (SELECT count(*) FROM m WHERE m.target = g.id),
@@ -288,7 +306,17 @@ async function merge(sql: Sql, items: Item[]): Promise<void> {
      FROM merged g JOIN locked l ON l.id = g.id`,
     [
       JSON.stringify(
-        items.map(({ env, event }) => ({ e: env.environmentId, n: event.name, k: event.eventKey, o: event.orderKey, source: event.source, params: event.params, userData: event.userData, context: event.context })),
+        items.map(({ env, event }) => ({
+          e: env.environmentId,
+          n: event.name,
+          k: event.eventKey,
+          o: event.orderKey,
+          source: event.source,
+          params: event.params,
+          userData: event.userData,
+          context: event.context,
+          wait: event.pendingMs,
+        })),
       ),
     ],
   );
@@ -307,4 +335,42 @@ async function logFolded(sql: Sql, folded: { first: Item; copy: Item }[]): Promi
      FROM json_to_recordset($1::json) AS t(team text, site text, env text, name text, region text, source text)`,
     [JSON.stringify(folded.map(({ first, copy }) => ({ team: first.env.teamId, site: first.env.siteId, env: first.env.environmentId, name: first.event.name, region: first.event.region ?? "", source: copy.event.source })))],
   );
+}
+
+export type FollowUp = { event_id: string; name: string; fired: string[] };
+
+/**
+ * The runtime's follow-up reports (lib/collector/schema.ts `reports`) on events that left
+ * with `pending` Google tags: each adds the tags that ran to the stored event's `fired`
+ * (the worker then suppresses their server copy, as for a browser copy that said so) and
+ * makes the event's waiting fill-in deliveries due now, so the worker decides at once
+ * instead of at the deadline. Only events of `environmentId` (the key that sent them);
+ * only `fired` changes, nothing of the event's data, and nothing is counted as a copy (no
+ * EventMerge). A report on an unknown event changes nothing.
+ */
+export async function applyReports(environmentId: string, reports: FollowUp[]): Promise<{ applied: number; unknown: number }> {
+  const byEvent = new Map<string, FollowUp>();
+  for (const r of reports) {
+    const key = `${r.name}\u0000${r.event_id}`;
+    const seen = byEvent.get(key);
+    byEvent.set(key, seen ? { ...r, fired: unionFired(seen.fired, r.fired) ?? [] } : r);
+  }
+  const { sql } = await database();
+  const [row] = await sql.query<{ applied: number }>(
+    `WITH t AS (
+       SELECT * FROM json_to_recordset($2::json) AS t(n text, k text, fired jsonb)
+     ), ev AS (
+       UPDATE "CollectedEvent" c SET context = ${withFiredSql("c.context", "t.fired")}
+       FROM t WHERE c."environmentId" = $1 AND c.name = t.n AND c."eventKey" = t.k
+       RETURNING c.id, c."receivedAt"
+     ), hurried AS (
+       UPDATE "Delivery" d SET "nextAttemptAt" = now()
+       FROM ev e
+       WHERE ${deliveriesOfEventSql("e")} AND d.status = 'pending' AND d.attempts = 0 AND d."nextAttemptAt" > now() AND d.target ? 'fillIn'
+     )
+     SELECT count(*)::int AS applied FROM ev`,
+    [environmentId, JSON.stringify([...byEvent.values()].map((r) => ({ n: r.name, k: r.event_id, fired: r.fired })))],
+  );
+  outboxWritten();
+  return { applied: row.applied, unknown: byEvent.size - row.applied };
 }

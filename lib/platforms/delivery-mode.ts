@@ -4,8 +4,10 @@
 //   browser          the tag only (no server copy, ever)
 //   server           the API only (the container carries no tag for it)
 //   browser_fill_in  the tag, and the server copy only where the tag did not run: the
-//                    runtime reports in its beacon which Google tags ran (`fired`); an
-//                    event without a browser copy (a backend's order) waits
+//                    runtime reports in its beacon which Google tags ran (`fired`), or
+//                    that they were still loading (`pending`: the server copy waits
+//                    TAGPIPE_FILL_IN_PENDING_MS for its follow-up report, runtime/fill-in.ts);
+//                    an event without a browser copy (a backend's order) waits
 //                    TAGPIPE_FILL_IN_WAIT_MS for one before it is sent.
 // Google Ads keeps one server call for a conversion its tag reported: the enhancement
 // (hashed identifiers added to the tag's conversion by its order id), which counts nothing.

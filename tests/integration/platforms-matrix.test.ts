@@ -171,4 +171,51 @@ describe("each conversion counted once at every platform", () => {
     }
     for (const d of rows) expect(["delivered", "suppressed"], `${d.platform}: ${d.status} ${d.lastError}`).toContain(d.status);
   }, 90_000);
+
+  // The batch leaves before the tags ran (tagpipe.flush() while the tags script is still
+  // loading, held back here): the event goes `pending`; when the tags ran, or gtag.js
+  // failed, the runtime's follow-up report settles GA4's and Google Ads' waiting server
+  // copy — suppressed when the tag counted it, sent at once when it could not.
+  it.each(["tags run late", "tags run late, gtag.js blocked"] as const)("flushed before the tags ran: %s", async (c) => {
+    const blocked = c !== "tags run late";
+    const order = `late-${uid()}`;
+    const eventId = `order-${order}`;
+    const v = await visitor(blocked ? "pixel blocked" : "browser unblocked");
+    let asked = false;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await v.context.route(new RegExp(`/c/${p.production.publicKey}\\.[a-f0-9]{64}\\.js$`), async (route) => {
+      asked = true;
+      await released;
+      await route.continue();
+    });
+    const page = await v.context.newPage();
+    // Not "load": the held tags script holds the page's load event.
+    await page.goto(`${shopUrl}/thanks?order=${order}`, { waitUntil: "domcontentloaded" });
+    await expect.poll(() => asked, { timeout: 15_000 }).toBe(true);
+    await page.evaluate(() => (window as unknown as { tagpipe: { flush(): void } }).tagpipe.flush());
+    // The event arrived without `fired`; its GA4 copy waits for the report, past the forward delay.
+    await eventually(async () => (await collector.query(`SELECT 1 FROM "CollectedEvent" WHERE "eventId" = $1`, [eventId])).length > 0, 15_000, "the flushed event");
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(standIns.ga4.sentCounts().get(eventId) ?? 0, "GA4 server copies before the tags ran").toBe(0);
+    release();
+    if (!blocked) await expect.poll(async () => (await readHits(page)).some((h) => h[0] === "google"), { timeout: 15_000 }).toBe(true);
+    const rows = await settled(eventId);
+    const hits = await readHits(page);
+    await v.context.close();
+
+    const { ga4: ga4Pixel, googleAds: adsPixel } = tagConversions(hits, { measurementId: MEASUREMENT_ID, adsSendTo: ADS_SEND_TO });
+    const ga4Server = standIns.ga4.deliveredEvents().filter((e) => (e.params as Json)?.event_id === eventId);
+    expect([ga4Pixel.length, ga4Server.length], "GA4 (tag, Measurement Protocol)").toEqual(blocked ? [0, 1] : [1, 0]);
+    const uploads = standIns.googleAds.acknowledged().filter((r) => r.path.endsWith(":uploadClickConversions") && r.eventIds.includes(order));
+    expect([adsPixel.length, uploads.length], "Google Ads (tag, uploads)").toEqual(blocked ? [0, 1] : [1, 0]);
+    expect(rows.find((d) => d.platform === "ga4")).toMatchObject({ status: blocked ? "delivered" : "suppressed" });
+    // Decided by the report, not at the pending wait's deadline (30 s).
+    const [decided] = await collector.query<{ waitedMs: number }>(
+      `SELECT extract(epoch FROM d."firstAttemptAt" - e."receivedAt") * 1000 AS "waitedMs" FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId"
+       WHERE e."eventId" = $1 AND d.platform = 'ga4'`,
+      [eventId],
+    );
+    expect(Number(decided.waitedMs)).toBeLessThan(20_000);
+  }, 90_000);
 });
