@@ -32,10 +32,11 @@ export type MainThread = { scriptMs: number; taskMs: number; controlScriptMs: nu
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-function page(script: string | null): string {
+/** The page; `src`: the container as installed, an async script from that URL, instead of inline. */
+function page(script: string | null, src?: string): string {
   return `<!doctype html><html><head><script>
 window.fbq=function(){};window.ttq={load(){},page(){},track(){}};window.gtag=function(){};window.dataLayer=[];</script>
-${script === null ? "" : `<script>${script.replace(/<\/script/gi, "<\\/script")}</script>`}
+${script === null ? "" : src ? `<script async src="${src}"></script>` : `<script>${script.replace(/<\/script/gi, "<\\/script")}</script>`}
 <script>
 dataLayer.push({event:"view_item",ecommerce:{items:[{item_id:"a"}]}});
 dataLayer.push({event:"add_to_cart",ecommerce:{value:10,currency:"EUR",items:[{item_id:"a",quantity:1}]}});
@@ -104,10 +105,13 @@ export async function measureMainThread(script: string, collectUrl: string, asse
  * Loads the page with each script (null: none) by turns, `runs` times each, so a change of
  * the machine's load touches all alike: medians of script and task CPU per script. Used
  * to compare two builds of the runtime in one sitting (scripts/bench/main-thread-compare.ts).
+ * BENCH_THREAD_ASYNC=1: each container is loaded as installed, `<script async src>` (its
+ * compile then streams on a background thread), instead of inline.
  */
 export async function measureScripts(scripts: (string | null)[], collectUrl: string, assets: Record<string, string>, runs = 15): Promise<{ scriptMs: number; taskMs: number }[]> {
   const from = new URL(collectUrl).origin;
   let pages: string[] = [];
+  let bodies: (string | null)[] = [];
   let local: Record<string, string> = {};
   let beacon: (() => void) | undefined;
   const server = http.createServer((req, res) => {
@@ -121,6 +125,8 @@ export async function measureScripts(scripts: (string | null)[], collectUrl: str
       });
       return;
     }
+    const container = /^\/container\/(\d+)\.js$/.exec(url.pathname);
+    if (container) return res.writeHead(200, { "content-type": "application/javascript" }).end(bodies[Number(container[1])]);
     const asset = local[url.pathname];
     if (asset !== undefined) return res.writeHead(200, { ...cors, "content-type": "application/javascript" }).end(asset);
     res.writeHead(204).end();
@@ -128,7 +134,8 @@ export async function measureScripts(scripts: (string | null)[], collectUrl: str
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const hostPort = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   const origin = `http://${hostPort}`;
-  pages = scripts.map((s) => page(s === null ? null : s.split(from).join(origin)));
+  bodies = scripts.map((s) => s?.split(from).join(origin) ?? null);
+  pages = bodies.map((s, v) => page(s, process.env.BENCH_THREAD_ASYNC === "1" ? `/container/${v}.js` : undefined));
   local = Object.fromEntries(Object.entries(assets).map(([url, body]) => [new URL(url).pathname, body]));
   const cdp = launch(hostPort);
   const load = async (v: number, waitForBeacon: boolean) => {
