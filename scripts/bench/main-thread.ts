@@ -7,22 +7,36 @@
 // The page is a checkout page (/checkout/4): the fixture's purchase trigger matches it,
 // so one conversion fires to every destination the page's region allows — validation,
 // the tags (and, where they load on first fire, their script), the beacon. Each load is
-// read once the collector's beacon has left (the page's whole life as a storefront sees
-// it, not a window around the inline script), and nothing of the harness runs in the page
-// before the metrics are read. The same page without the container is measured alike
-// (`control`): the floor the page itself costs.
+// read once the collector's beacon has arrived (the page's whole life as a storefront
+// sees it, not a window around the inline script), and nothing of the harness runs in
+// the page before the metrics are read. The same page without the container is measured
+// alike (`control`): the floor the page itself costs.
+//
+// Chromium is driven over a bare DevTools pipe with the Performance domain alone enabled.
+// A Playwright page enables the Network and Runtime domains, and with them Chromium
+// records a JavaScript stack trace for every request a script starts (the tags script,
+// the image pixel, the beacon) — reparsing functions for their source positions, inside
+// the container's own script time: instrumentation a visitor's browser never runs. So
+// nothing intercepts requests either: one local server answers the page, the container's
+// scripts and the collector, at the URLs the fixture names with its origin replaced by
+// the server's; every other host resolves nowhere (network stays on 127.0.0.1).
+import { spawn } from "node:child_process";
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import os from "node:os";
+import path from "node:path";
+import type { Readable, Writable } from "node:stream";
 
 export type MainThread = { scriptMs: number; taskMs: number; controlScriptMs: number; controlTaskMs: number };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-function page(script: string | null): string {
+/** The page; `src`: the container as installed, an async script from that URL, instead of inline. */
+function page(script: string | null, src?: string): string {
   return `<!doctype html><html><head><script>
 window.fbq=function(){};window.ttq={load(){},page(){},track(){}};window.gtag=function(){};window.dataLayer=[];</script>
-${script === null ? "" : `<script>${script.replace(/<\/script/gi, "<\\/script")}</script>`}
+${script === null ? "" : src ? `<script async src="${src}"></script>` : `<script>${script.replace(/<\/script/gi, "<\\/script")}</script>`}
 <script>
 dataLayer.push({event:"view_item",ecommerce:{items:[{item_id:"a"}]}});
 dataLayer.push({event:"add_to_cart",ecommerce:{value:10,currency:"EUR",items:[{item_id:"a",quantity:1}]}});
@@ -30,9 +44,57 @@ dataLayer.push({event:"purchase",ecommerce:{transaction_id:"o"+Math.random(),val
 </script></head><body>shop</body></html>`;
 }
 
+type Cdp = { send(method: string, params?: object, sessionId?: string): Promise<Record<string, unknown>>; close(): Promise<void> };
+
+/** Chromium with a DevTools pipe (--remote-debugging-pipe: JSON messages, NUL-separated, on fds 3 and 4). */
+function launch(hostPort: string): Cdp {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "tagpipe-thread-"));
+  const child = spawn(
+    process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--remote-debugging-pipe",
+      `--user-data-dir=${profile}`, `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${hostPort.split(":")[0]}`, "about:blank",
+    ],
+    { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] },
+  );
+  const input = child.stdio[3] as Writable;
+  const output = child.stdio[4] as Readable;
+  let id = 0;
+  const pending = new Map<number, { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }>();
+  let buffer = "";
+  output.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let end: number;
+    while ((end = buffer.indexOf("\0")) >= 0) {
+      const message = JSON.parse(buffer.slice(0, end)) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
+      buffer = buffer.slice(end + 1);
+      const waiter = message.id === undefined ? undefined : pending.get(message.id);
+      if (!waiter) continue;
+      pending.delete(message.id!);
+      if (message.error) waiter.reject(new Error(message.error.message));
+      else waiter.resolve(message.result ?? {});
+    }
+  });
+  return {
+    send: (method, params = {}, sessionId) =>
+      new Promise((resolve, reject) => {
+        pending.set(++id, { resolve, reject });
+        input.write(`${JSON.stringify({ id, method, params, sessionId })}\0`);
+      }),
+    close: async () => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      input.write(`${JSON.stringify({ id: ++id, method: "Browser.close", params: {} })}\0`);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      if (child.exitCode === null) child.kill();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * Loads the page `runs` times with and without the container script; `assets` answers the
- * container's own requests (its origin's scripts, the collector) by URL prefix.
+ * container's own requests (its origin's scripts) by URL prefix, `collectUrl` its beacon.
  */
 export async function measureMainThread(script: string, collectUrl: string, assets: Record<string, string>, runs = 15): Promise<MainThread> {
   const [a, b] = await measureScripts([script, null], collectUrl, assets, runs);
@@ -43,51 +105,71 @@ export async function measureMainThread(script: string, collectUrl: string, asse
  * Loads the page with each script (null: none) by turns, `runs` times each, so a change of
  * the machine's load touches all alike: medians of script and task CPU per script. Used
  * to compare two builds of the runtime in one sitting (scripts/bench/main-thread-compare.ts).
+ * BENCH_THREAD_ASYNC=1: each container is loaded as installed, `<script async src>` (its
+ * compile then streams on a background thread), instead of inline.
  */
 export async function measureScripts(scripts: (string | null)[], collectUrl: string, assets: Record<string, string>, runs = 15): Promise<{ scriptMs: number; taskMs: number }[]> {
-  const pages = scripts.map(page);
-  const server = http.createServer((req, res) => res.writeHead(200, { "content-type": "text/html" }).end(pages[Number(new URL(req.url ?? "/", "http://x").searchParams.get("v") ?? 0)]));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+  const from = new URL(collectUrl).origin;
+  let pages: string[] = [];
+  let bodies: (string | null)[] = [];
+  let local: Record<string, string> = {};
+  let beacon: (() => void) | undefined;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (url.pathname === "/checkout/4") return res.writeHead(200, { "content-type": "text/html" }).end(pages[Number(url.searchParams.get("v") ?? 0)]);
+    const cors = { "access-control-allow-origin": "*" };
+    if (req.method === "POST" && url.pathname === new URL(collectUrl).pathname) {
+      req.resume().on("end", () => {
+        res.writeHead(202, cors).end();
+        beacon?.();
+      });
+      return;
+    }
+    const container = /^\/container\/(\d+)\.js$/.exec(url.pathname);
+    if (container) return res.writeHead(200, { "content-type": "application/javascript" }).end(bodies[Number(container[1])]);
+    const asset = local[url.pathname];
+    if (asset !== undefined) return res.writeHead(200, { ...cors, "content-type": "application/javascript" }).end(asset);
+    res.writeHead(204).end();
   });
-  const load = async (path: string, waitForBeacon: boolean) => {
-    const context = await browser.newContext();
-    let beacon!: () => void;
-    const sent = new Promise<void>((resolve) => (beacon = resolve));
-    await context.route("https://**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith(collectUrl)) {
-        beacon();
-        return route.fulfill({ status: 202, headers: { "access-control-allow-origin": "*" }, body: "" });
-      }
-      const asset = Object.keys(assets).find((prefix) => url.startsWith(prefix));
-      if (asset) return route.fulfill({ status: 200, headers: { "content-type": "application/javascript", "access-control-allow-origin": "*" }, body: assets[asset] });
-      return route.fulfill({ status: 204, body: "" });
-    });
-    const p = await context.newPage();
-    const cdp = await context.newCDPSession(p);
-    await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
-    await p.goto(`${origin}${path}`);
-    if (waitForBeacon) await Promise.race([sent, new Promise((_, reject) => setTimeout(() => reject(new Error("no beacon left the page in 10 s")), 10_000))]);
-    else await new Promise((resolve) => setTimeout(resolve, 1100));
-    const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
-    await context.close();
-    const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? NaN) * 1000;
-    return { script: metric("ScriptDuration"), task: metric("TaskDuration") };
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const hostPort = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://${hostPort}`;
+  bodies = scripts.map((s) => s?.split(from).join(origin) ?? null);
+  pages = bodies.map((s, v) => page(s, process.env.BENCH_THREAD_ASYNC === "1" ? `/container/${v}.js` : undefined));
+  local = Object.fromEntries(Object.entries(assets).map(([url, body]) => [new URL(url).pathname, body]));
+  const cdp = launch(hostPort);
+  const load = async (v: number, waitForBeacon: boolean) => {
+    const { browserContextId } = await cdp.send("Target.createBrowserContext");
+    try {
+      const { targetId } = await cdp.send("Target.createTarget", { url: "about:blank", browserContextId });
+      const { sessionId } = (await cdp.send("Target.attachToTarget", { targetId, flatten: true })) as { sessionId: string };
+      await cdp.send("Performance.enable", { timeDomain: "threadTicks" }, sessionId);
+      const sent = new Promise<void>((resolve, reject) => {
+        beacon = resolve;
+        setTimeout(() => reject(new Error("no beacon reached the collector in 10 s")), 10_000).unref();
+      });
+      await cdp.send("Page.navigate", { url: `${origin}/checkout/4?v=${v}` }, sessionId);
+      if (waitForBeacon) await sent;
+      else await new Promise((resolve) => setTimeout(resolve, 1100));
+      sent.catch(() => {});
+      const { metrics } = (await cdp.send("Performance.getMetrics", {}, sessionId)) as { metrics: { name: string; value: number }[] };
+      const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? NaN) * 1000;
+      return { script: metric("ScriptDuration"), task: metric("TaskDuration") };
+    } finally {
+      beacon = undefined;
+      await cdp.send("Target.disposeBrowserContext", { browserContextId });
+    }
   };
   const measured = scripts.map(() => ({ script: [] as number[], task: [] as number[] }));
   try {
     for (let i = 0; i < runs; i++)
       for (const [v, script] of scripts.entries()) {
-        const m = await load(`/checkout/4?v=${v}`, script !== null);
+        const m = await load(v, script !== null);
         measured[v].script.push(m.script);
         measured[v].task.push(m.task);
       }
   } finally {
-    await browser.close();
+    await cdp.close();
     server.close();
   }
   return measured.map((m) => ({ scriptMs: median(m.script), taskMs: median(m.task) }));

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import { describe, expect, test } from "vitest";
 import { compileConfig, compileNames, trim, type CompileTarget } from "../../../lib/compiler/compile-config";
 import { ALL_FEATURES, FEATURES, featuresOf } from "../../../lib/compiler/features";
-import { runtimeBundle, tagsBundle } from "../../../lib/compiler/bundle";
+import { previewBundle, runtimeBundle, tagsBundle } from "../../../lib/compiler/bundle";
 import { buildScripts } from "../../../lib/compiler/publish-script";
 import { injectNames } from "../../../lib/compiler/inject";
 import { Coerce, Limit, NEGATE, Op, Platform, Source, TriggerType, VariableKind, type RuntimeConfig } from "../../../lib/compiler/runtime-config";
@@ -182,6 +182,15 @@ describe("per-container features", () => {
     expect(staging.script.body).not.toContain("sha384-");
     // Neither does a container without browser destinations.
     expect((await buildScripts({ ...s, destinations: [] }, target, url)).tags).toBeNull();
+  }, 60_000);
+
+  test("the container and tags scripts ask V8 to compile every function with the script (one parse, not a preparse and a second parse per call); the preview panel does not", async () => {
+    const s = validSnapshot();
+    const { script, tags } = await buildScripts(s, target, (hash) => `https://t.example.com/c/tp_key.${hash}.js`);
+    // At the top of the script, where V8's documentation puts it; a line of its own.
+    expect(script.body.startsWith("//# allFunctionsCalledOnLoad\n")).toBe(true);
+    expect(tags!.body.startsWith("//# allFunctionsCalledOnLoad\n")).toBe(true);
+    expect((await previewBundle()).includes("allFunctionsCalledOnLoad")).toBe(false);
   }, 60_000);
 });
 
