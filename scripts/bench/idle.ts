@@ -1,13 +1,15 @@
 // Idle cost: an `npm start` on the embedded default (fresh data directory, demo team
-// seeded) that nobody uses, started as a user starts it (npm, scripts/start.mjs, server.ts).
+// seeded) that nobody uses, started as a user starts it (npm, then scripts/start.mjs, which
+// runs the server bundled from server.ts in its own process).
 // After a settling period it measures, over BENCH_IDLE_SECONDS (default 60), the CPU time
 // of every process of `npm start`'s tree and of the embedded PostgreSQL's (the postmaster
 // and every backend and helper it forked), as percent of one core — processes that came
 // and went meanwhile included (a backend of a pool connection opened and closed, an
 // autovacuum worker): each process counts its own time and its reaped children's
 // (utime + stime + cutime + cstime), so the tree's total is the sum over the processes
-// alive at each end. At the end their memory: idle_rss_mb (the Node processes' resident
-// sets: server.ts, and the npm and start.ts processes that wait on it) and idle_pg_pss_mb
+// alive at each end; a breakdown per kind of process goes to stderr. At the end their
+// memory: idle_rss_mb (the Node processes' resident sets: the server, and npm waiting on
+// it) and idle_pg_pss_mb
 // (PostgreSQL's processes, proportional set size: shared buffers counted once). Read from
 // /proc, so Linux only.
 import fs from "node:fs";
