@@ -45,7 +45,7 @@ describe("the scheduled jobs' leader", () => {
       // Bids again as a follower does: every RETRY_MS, not after the leader's long check.
       await until(() => events.filter((e) => e === "start").length === 2, RETRY_MS * 3, "leading again");
       // Exactly one session holds the lock.
-      const holders = await queryDatabase<{ n: string }>(db.url, `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7243100 AND granted`);
+      const holders = await queryDatabase<{ n: string }>(db.url, `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7243100 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
       expect(Number(holders[0].n)).toBe(1);
     } finally {
       await stop();
