@@ -96,7 +96,11 @@ describe("the embedded PostgreSQL", { timeout: 240_000 }, () => {
     await until(noticed, 2_500, "a watchdog to notice the killed server");
     await until(() => { const now = embeddedCluster(dir)?.pid; return !!now && now !== pid && alive(now); }, 30_000, "a watchdog to start PostgreSQL again");
     pid = embeddedCluster(dir)!.pid!;
-    // Both processes serve again, and both watchdogs reconnected.
+    // Once it accepts connections again (crash recovery first), both processes serve again,
+    // and both watchdogs reconnected.
+    for (const deadline = Date.now() + 30_000; !(await queryDatabase(embeddedCluster(dir)!.url, "SELECT 1").then(() => true, () => false)); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error("PostgreSQL did not accept connections within 30 s of its restart");
+    }
     expect(expectStatus(await session.get("/team"), 200).name).toBe(team.teamName);
     for (const deadline = Date.now() + 10_000; (await watchdogs(embeddedCluster(dir)!.url)) !== 2; await new Promise((r) => setTimeout(r, 200))) {
       if (Date.now() > deadline) throw new Error("the watchdogs did not reconnect within 10 s");
@@ -115,8 +119,7 @@ describe("the embedded PostgreSQL", { timeout: 240_000 }, () => {
     const dir = dataDir("procs");
     const encryption = { TAGPIPE_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
     // The dashboard process without a forwarder: the worker beside it must deliver.
-    // Through `npm start` itself (npm, scripts/start.mjs and its bundle of server.ts), as a user starts it.
-    const s = await startServer({ name: "emb-procs", backend: "embedded", distDir: inject("distDir"), dataDir: dir, env: collectorEnv(standIns, { TAGPIPE_WORKER: "0", ...encryption }), npmStart: true }, 90_000);
+    const s = await startServer({ name: "emb-procs", backend: "embedded", distDir: inject("distDir"), dataDir: dir, env: collectorEnv(standIns, { TAGPIPE_WORKER: "0", ...encryption }) }, 90_000);
     started.push(s);
     const pid = embeddedCluster(dir)!.pid!;
     const collector = await startCollectorProcess({ name: "emb-procs", dataDir: dir, env: collectorEnv(standIns, encryption) });
