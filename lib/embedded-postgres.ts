@@ -8,8 +8,9 @@
 //   process finds it by its postmaster.pid and the socket, and uses it;
 // - every process using it registers its pid under attached/; the last one to leave stops
 //   it cleanly (fast shutdown: a checkpoint, no recovery at the next start);
-// - a server that died (SIGKILL, OOM) is started again by any attached process within a
-//   couple of seconds; PostgreSQL replays its WAL, so nothing committed is lost;
+// - a server that died (SIGKILL, OOM) is started again by any attached process at once
+//   (each holds an idle connection that ends with the server; a 10 s poll as a safety
+//   net); PostgreSQL replays its WAL, so nothing committed is lost;
 // - as root, PostgreSQL refuses to run: the cluster runs as the `postgres` system user
 //   (created with groupadd/useradd when missing). When that user cannot enter the data
 //   directory or the binaries (a checkout in root's home, mode 700), the cluster lives in
@@ -29,6 +30,8 @@ const SUPERUSER = "postgres";
 /** sun_path holds 108 bytes with the terminating NUL; longer socket paths fall back to a loopback port. */
 const MAX_SOCKET_PATH = 103;
 const ROOT_HOME = "/var/lib/tagpipe";
+/** The watchdog's safety-net poll; its sentinel connection notices a dead server at once. */
+const WATCHDOG_POLL_MS = 10_000;
 
 export type EmbeddedPostgres = {
   /** The connection string for pg and Prisma's adapter. */
@@ -443,21 +446,67 @@ export async function attachEmbeddedPostgres(dataDir: string, log: Log = (line) 
   if (started) log(`[postgres] started PostgreSQL ${bins.version.split("-")[0]} in ${pgdata}`);
   else log(`[postgres] using the PostgreSQL already running in ${pgdata}`);
 
-  // The watchdog: a server that died under us is started again (crash recovery replays the WAL).
+  // The watchdog: a server that died under us is started again (crash recovery replays the
+  // WAL). Woken by the death itself rather than by polling: it keeps one idle connection
+  // of its own (no queries), which ends the moment the postmaster dies — PostgreSQL's
+  // backends exit on their postmaster's death — and then checks the postmaster.pid at
+  // once. A poll every WATCHDOG_POLL_MS is the safety net (a server that never let the
+  // sentinel in). It polled every second before: an idle Tagpipe's most frequent wake-up.
+  let released = false;
   let restarting = false;
-  const watchdog = setInterval(() => {
-    if (restarting) return;
+  let sentinel: pg.Client | null = null;
+  let reconnect: NodeJS.Timeout | undefined;
+  const check = () => {
+    if (restarting || released) return;
     const running = readPidFile(pgdata);
     if (running && alive(running.pid)) return;
     restarting = true;
     log("[postgres] the server is gone: starting it again");
     void withLock(path.join(clusterDir, "start.lock"), () => ensureRunning(layout))
       .catch((error: Error) => log(`[postgres] restart failed: ${error.message}`))
-      .finally(() => (restarting = false));
-  }, 1000);
-  watchdog.unref();
+      .finally(() => {
+        restarting = false;
+        watch();
+      });
+  };
+  // (Re)opens the sentinel connection unless open; a failed attempt checks the server and tries again a second later.
+  const watch = () => {
+    if (sentinel || released || reconnect) return;
+    const client = new pg.Client({ connectionString: urlFor(layout, port, "postgres"), application_name: "tagpipe-watchdog", connectionTimeoutMillis: 5000 });
+    sentinel = client;
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      if (sentinel === client) sentinel = null;
+      void client.end().catch(() => {});
+      if (released) return;
+      // At once: the usual cause is the server's death. Reconnecting waits a second, so a
+      // server still starting (or refusing connections) is not hammered.
+      check();
+      reconnect = setTimeout(() => {
+        reconnect = undefined;
+        watch();
+      }, 1000);
+      reconnect.unref();
+    };
+    client.on("error", onLost);
+    client.on("end", onLost);
+    client.connect().then(
+      () => {
+        // Not ours to hold up the process's exit.
+        (client as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();
+      },
+      onLost,
+    );
+  };
+  watch();
+  const poll = setInterval(() => {
+    check();
+    watch();
+  }, WATCHDOG_POLL_MS);
+  poll.unref();
 
-  let released = false;
   return {
     url: urlFor(layout, port),
     clusterDir,
@@ -465,7 +514,10 @@ export async function attachEmbeddedPostgres(dataDir: string, log: Log = (line) 
     async release() {
       if (released) return;
       released = true;
-      clearInterval(watchdog);
+      clearInterval(poll);
+      clearTimeout(reconnect);
+      await sentinel?.end().catch(() => {});
+      sentinel = null;
       fs.rmSync(mark, { force: true });
       await withLock(path.join(clusterDir, "start.lock"), async () => {
         const others = attachedPids(layout).filter((pid) => pid !== process.pid);

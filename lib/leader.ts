@@ -6,16 +6,22 @@
 // as that connection lives. When the leader dies — SIGKILL included — its connection
 // closes, PostgreSQL releases the lock, and the next process to try (every
 // TAGPIPE_LEADER_RETRY_MS, 5 s) takes over. A leader whose connection fails stops its
-// jobs before trying again, so two leaders never overlap for longer than it takes the
-// failed one to notice (its next check, at most TAGPIPE_LEADER_RETRY_MS); the jobs
-// guard themselves too (an alert interval is claimed once in AlertRun, a fold holds a
-// transaction-level advisory lock).
+// jobs at once: the connection's end or error event drops the lead the moment
+// PostgreSQL closes the session (the server stopped or died, the session was
+// terminated) — the same moment the lock is released. A `SELECT 1` every
+// LEADER_CHECK_FACTOR retries (30 s) is only a safety net on top of that: it ran every
+// 5 s before, the most frequent statement of an idle Tagpipe, to learn what the event
+// already tells. The jobs guard themselves too (an alert interval is claimed once in
+// AlertRun, a fold holds a transaction-level advisory lock).
 import pg from "pg";
 import { database } from "./db";
 import { env } from "./env";
 
 /** The advisory lock's key (lib/team/accounts.ts uses 7243001 for sign-up). */
 export const LEADER_LOCK = 7243100;
+
+/** The leader checks its connection every this many bidding intervals (its end event drops the lead at once). */
+export const LEADER_CHECK_FACTOR = 6;
 
 /** A scheduled job: started when this process becomes the leader; the function it returns stops it. */
 export type Job = { name: string; start(log: (line: string) => void): () => Promise<void> };
@@ -53,7 +59,14 @@ export function leadScheduledJobs(jobs: Job[], log: (line: string) => void): () 
         const next = new pg.Client({ connectionString: (await database()).url, application_name: "tagpipe-leader" });
         next.on("error", () => {});
         next.on("end", () => {
-          if (client === next) void drop("connection closed");
+          if (client !== next) return;
+          void drop("connection closed");
+          // A leader's next check may be up to LEADER_CHECK_FACTOR intervals away: bid again as a follower would.
+          if (timer && !stopped && !looping) {
+            clearTimeout(timer);
+            timer = setTimeout(() => void loop(), retryMs);
+            timer.unref?.();
+          }
         });
         await next.connect();
         if (stopped) {
@@ -77,15 +90,18 @@ export function leadScheduledJobs(jobs: Job[], log: (line: string) => void): () 
     }
   };
 
+  let looping = false;
   const loop = async () => {
+    looping = true;
     await attempt();
+    looping = false;
     if (!stopped) {
-      timer = setTimeout(() => void loop(), retryMs);
+      timer = setTimeout(() => void loop(), leading ? retryMs * LEADER_CHECK_FACTOR : retryMs);
       timer.unref?.();
     }
   };
   void loop();
-  log(`[leader] pid ${process.pid} standing by for the scheduled jobs (checks every ${retryMs / 1000} s)`);
+  log(`[leader] pid ${process.pid} standing by for the scheduled jobs (bids every ${retryMs / 1000} s)`);
 
   return async () => {
     stopped = true;

@@ -43,17 +43,21 @@ export function outboxWritten(): void {
   }, NOTIFY_EVERY_MS).unref?.();
 }
 
-/** Resolves on the next wake, or after `ms` at the latest. */
-export function waitForWork(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves on the next wake (true), or after `ms` at the latest (false). */
+export function waitForWork(ms: number, signal?: AbortSignal): Promise<boolean> {
   const { waiters } = state();
   return new Promise((resolve) => {
+    let timedOut = false;
     const done = () => {
       clearTimeout(timer);
       waiters.delete(done);
       signal?.removeEventListener("abort", done);
-      resolve();
+      resolve(!timedOut);
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      done();
+    }, ms);
     waiters.add(done);
     signal?.addEventListener("abort", done, { once: true });
   });

@@ -541,8 +541,9 @@ async function msUntilDue(): Promise<number | null> {
  * Runs rounds until aborted. With nothing to claim, a round sleeps until the earliest
  * pending delivery is due, or until the collector wakes it (lib/forwarder/wake.ts: new
  * events in this process, NOTIFY from others), at most safetyMs (TAGPIPE_FORWARD_IDLE_MS,
- * 10 s; the rounds after the first six times that): an idle forwarder costs two small
- * queries every 10 s instead of polling every 250 ms (issue 16's idle cost). Several rounds run at once
+ * 10 s; the rounds after the first six times that): an idle forwarder costs one small
+ * query every 10 s (when is the next delivery due?) instead of polling every 250 ms
+ * (issue 16's idle cost). Several rounds run at once
  * (TAGPIPE_FORWARD_CONCURRENCY, default 3): a round mostly waits — for its claim, the
  * platforms, its record — and the claims' SKIP LOCKED keeps
  * concurrent rounds from ever taking the same delivery, as they do for separate workers.
@@ -560,27 +561,43 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   // delivery they know of is due, so an idle forwarder runs one round's queries every
   // safetyMs, not one per round. Their own net is SPARE_SAFETY times longer.
   const loop = async (round: number) => {
+    // After a safety-net wake-up (nothing woke the round, no delivery was known to be due)
+    // the round first asks when the earliest delivery is due — one small query — and
+    // claims only if one is: an idle forwarder's net costs one statement, not two.
+    let claimFirst = true;
     while (!options.signal?.aborted) {
-      let handled = 0;
-      try {
-        handled = await forwardOnce(batchSize, options.log);
-      } catch (error) {
-        options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (claimFirst) {
+        let handled = 0;
+        try {
+          handled = await forwardOnce(batchSize, options.log);
+        } catch (error) {
+          options.log?.(`[forwarder] round failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (handled > 0) {
+          // Outcomes were recorded: the health fold has work, here and in other processes.
+          outboxWritten();
+          continue;
+        }
+        if (options.signal?.aborted) break;
       }
-      if (handled > 0) {
-        // Outcomes were recorded: the health fold has work, here and in other processes.
-        outboxWritten();
-        continue;
-      }
-      if (options.signal?.aborted) break;
       let wait = round === 0 ? safety : safety * SPARE_SAFETY;
+      // Whether the wait ends at a delivery's due time (then claim), or is only the net.
+      let untilDue = false;
       try {
         const due = await msUntilDue();
-        if (due !== null) wait = Math.min(safety, Math.max(idle, due));
+        if (due !== null && due <= 0 && !claimFirst) {
+          claimFirst = true;
+          continue;
+        }
+        if (due !== null) {
+          wait = Math.min(safety, Math.max(idle, due));
+          untilDue = due <= safety;
+        }
       } catch {
         wait = Math.min(safety, 1000);
+        untilDue = true;
       }
-      await waitForWork(wait, options.signal);
+      claimFirst = (await waitForWork(wait, options.signal)) || untilDue;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.floor(concurrency)) }, (_, round) => loop(round)));

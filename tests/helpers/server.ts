@@ -33,7 +33,7 @@ export type ServerOptions = {
   appendLog?: boolean;
   /** Extra node flags (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
   nodeArgs?: string[];
-  /** Start it as a user does, through `npm start` (npm, scripts/start.mjs, then server.ts), instead of server.ts alone. */
+  /** Start it as a user does, through `npm start` (npm, then scripts/start.mjs running server.ts bundled), instead of server.ts under tsx. */
   npmStart?: boolean;
 };
 

@@ -72,10 +72,10 @@ describe("the embedded PostgreSQL", { timeout: 240_000 }, () => {
     await s.stop();
   });
 
-  it("is shared by two Tagpipe processes on one data directory, and stopped by the last to leave", async () => {
+  it("is shared by two Tagpipe processes on one data directory, started again at once when killed, and stopped by the last to leave", async () => {
     const dir = dataDir("shared");
     const first = await server("emb-first", dir);
-    const pid = embeddedCluster(dir)!.pid!;
+    let pid = embeddedCluster(dir)!.pid!;
     const second = await server("emb-second", dir);
     expect(fs.readFileSync(second.logFile, "utf8")).toMatch(/using the PostgreSQL already running/);
     expect(embeddedCluster(dir)!.pid).toBe(pid);
@@ -83,6 +83,28 @@ describe("the embedded PostgreSQL", { timeout: 240_000 }, () => {
     const team = await newTeam(first.url);
     const session = await signIn(second.url, team.email, team.password);
     expect(expectStatus(await session.get("/team"), 200).name).toBe(team.teamName);
+
+    // The watchdogs: each process holds one idle connection that ends with the server, so a
+    // killed server is started again at once (their safety-net poll is 10 s away).
+    const watchdogs = async (url: string) =>
+      Number((await queryDatabase<{ n: string }>(url, "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'tagpipe-watchdog'"))[0].n);
+    expect(await watchdogs(embeddedCluster(dir)!.url)).toBe(2);
+    const noticed = () => [first, second].some((s) => fs.readFileSync(s.logFile, "utf8").includes("the server is gone"));
+    expect(noticed()).toBe(false);
+    process.kill(pid, "SIGKILL");
+    // Noticed by the connection's end, not by the poll (up to 10 s away).
+    await until(noticed, 2_500, "a watchdog to notice the killed server");
+    await until(() => { const now = embeddedCluster(dir)?.pid; return !!now && now !== pid && alive(now); }, 30_000, "a watchdog to start PostgreSQL again");
+    pid = embeddedCluster(dir)!.pid!;
+    // Once it accepts connections again (crash recovery first), both processes serve again,
+    // and both watchdogs reconnected.
+    for (const deadline = Date.now() + 30_000; !(await queryDatabase(embeddedCluster(dir)!.url, "SELECT 1").then(() => true, () => false)); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error("PostgreSQL did not accept connections within 30 s of its restart");
+    }
+    expect(expectStatus(await session.get("/team"), 200).name).toBe(team.teamName);
+    for (const deadline = Date.now() + 10_000; (await watchdogs(embeddedCluster(dir)!.url)) !== 2; await new Promise((r) => setTimeout(r, 200))) {
+      if (Date.now() > deadline) throw new Error("the watchdogs did not reconnect within 10 s");
+    }
 
     await first.stop();
     expect(alive(pid), "the server stays up while another process uses it").toBe(true);
