@@ -210,13 +210,14 @@ describe("deleting a site", () => {
     expect(await count("Delivery", "destinationId", hooks(doomed))).toBe(3);
 
     expectStatus(await doomed.team.owner.delete(`/sites/${doomed.siteId}`), 204);
+    // Its script is gone at once; its data goes in the background (lib/config/purge-jobs.ts).
+    expect((await fetch(new URL(`/c/${doomed.production.publicKey}.js`, server.url))).status).toBe(404);
+    await eventually(async () => (await count("PurgeJob", "teamId", [doomed.team.teamId])) === 0, 60_000, "the background purge finished");
     expect(await count("CollectedEvent", "environmentId", envs(doomed))).toBe(0);
     expect(await count("Delivery", "destinationId", hooks(doomed))).toBe(0);
     expect(await count("DeliveryRequest", "destinationId", hooks(doomed))).toBe(0);
     expect(await count("HealthRollup", "siteId", [doomed.siteId])).toBe(0);
     expect(await count("CollectedEvent", "environmentId", envs(kept))).toBe(3);
     expect(await count("Delivery", "destinationId", hooks(kept))).toBe(3);
-    // Its script is gone at once.
-    expect((await fetch(new URL(`/c/${doomed.production.publicKey}.js`, server.url))).status).toBe(404);
   });
 });
