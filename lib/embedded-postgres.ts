@@ -516,8 +516,11 @@ export async function attachEmbeddedPostgres(dataDir: string, log: Log = (line) 
       released = true;
       clearInterval(poll);
       clearTimeout(reconnect);
-      await sentinel?.end().catch(() => {});
+      // Bounded: the last process's stop of the server must not wait on a sentinel caught
+      // mid-(re)connect; the server closes it anyway when it stops.
+      const closing = sentinel?.end().catch(() => {});
       sentinel = null;
+      await Promise.race([closing, sleep(1000)]);
       fs.rmSync(mark, { force: true });
       await withLock(path.join(clusterDir, "start.lock"), async () => {
         const others = attachedPids(layout).filter((pid) => pid !== process.pid);
