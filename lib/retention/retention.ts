@@ -5,10 +5,11 @@
 // the health fold's boundary), with a pause between batches so intake keeps the
 // database. Every batch is found through an index that already exists for other reads:
 //
-// - Delivery: (teamId, status, createdAt), one finished status at a time. createdAt is the
-//   collector's transaction time, the event's receivedAt. Not by collectedEventId: that
-//   column has no index on purpose (each costs the collector's insert, lib/collector/ids.ts).
-// - CollectedEvent: (environmentId, receivedAt), one environment at a time.
+// - CollectedEvent: (environmentId, receivedAt), one environment at a time; each batch's
+//   deliveries by the UUIDv7 primary-key range of its events' milliseconds (createdAt is
+//   the collector's transaction time, the event's receivedAt), and deleted with them. Not
+//   by collectedEventId: that column has no index on purpose (each costs the collector's
+//   insert, lib/collector/ids.ts).
 // - DeliveryRequest: (teamId, sentAt), added for this (one entry per request, not per event).
 // - HealthRollup: (teamId, span, hour).
 //
@@ -54,47 +55,50 @@ export type RetentionOptions = {
 
 const distinct = distinctValuesSql;
 
-// $1 team, $2 status, $3 cutoff, $4 batch. The status is checked again on the row itself:
-// a dead letter replayed (back to pending) while this statement waited for its lock stays.
-// ORDER BY the index's last column keeps the planner on the index: with half the table
-// past the window it chose a sequential scan, which each batch would start again over the
-// dead rows the previous batches left at the table's head.
-const DELETE_DELIVERIES = `WITH gone AS (
-    DELETE FROM "Delivery" WHERE status = $2 AND ctid = ANY(ARRAY(
-      SELECT d.ctid FROM "Delivery" d
-      WHERE d."teamId" = $1 AND d.status = $2 AND d."createdAt" < $3::timestamp
-        AND d.id NOT IN (SELECT o."deliveryId" FROM "DeliveryOutcome" o)
-      ORDER BY d."createdAt" LIMIT $4))
-    RETURNING 1)
-  SELECT count(*)::int AS n FROM gone`;
-
 const DELETE_REQUESTS = `WITH gone AS (
     DELETE FROM "DeliveryRequest" WHERE ctid = ANY(ARRAY(
       SELECT ctid FROM "DeliveryRequest" WHERE "teamId" = $1 AND "sentAt" < $2::timestamp ORDER BY "sentAt" LIMIT $3))
     RETURNING 1)
   SELECT count(*)::int AS n FROM gone`;
 
-// $1 environment, $2 cutoff, $3/$4 the keyset (receivedAt, id) past which to look, $5 batch.
-// The keyset steps over events kept back (a delivery left), so each is read once a pass.
-// The deliveries left are looked up once per batch, set-based: one primary-key range scan
-// per distinct millisecond of the candidates (`kept`, materialized), then a hash anti-join
-// on the event id. Probing per event instead walked a millisecond's whole range for each
-// of its events — quadratic when a group commit puts 5,000 events in one millisecond.
+// $1 environment, $2 cutoff, $3/$4 the keyset (receivedAt, id) past which to look, $5 batch,
+// $6 the fold's watermark (events at or after it stay: their counts are not folded yet).
+// One statement per batch of old events deletes their finished deliveries and then the
+// events none of whose deliveries is left. The deliveries are found once per batch,
+// set-based: one primary-key range scan per distinct millisecond of the candidates (a
+// group commit puts up to 5,000 events in one millisecond; a probe per event walked its
+// whole range for each), so each delivery is read once, live, next to its event. Deleting
+// deliveries in a phase of their own, before the events, made the events' check walk the
+// index entries of those just-deleted rows — each a random heap read to learn it is dead,
+// 86–150 s per batch once the database outgrew memory (docs/benchmarks.md, 50M growth).
+// A delivery that changes while the statement waits for its lock (a dead letter replayed
+// to pending, a status marked) is not deleted, so its event is kept: the event goes only
+// when every delivery found was deleted here. The keyset steps over the events kept back,
+// so each is read once a pass.
 const DELETE_EVENTS = `WITH candidates AS (
     SELECT c.ctid, c.id, c."receivedAt" FROM "CollectedEvent" c
     WHERE c."environmentId" = $1 AND c."receivedAt" < $2::timestamp
       AND c."receivedAt" >= $3::timestamp AND (c."receivedAt", c.id) > ($3::timestamp, $4::text)
     ORDER BY c."receivedAt", c.id LIMIT $5
-  ), kept AS MATERIALIZED (
-    SELECT d."collectedEventId" AS id
+  ), found AS MATERIALIZED (
+    SELECT d.ctid, d.id, d."collectedEventId" AS event,
+           d.status IN (${FINISHED_DELIVERY.map((s) => `'${s}'`).join(", ")}) AND d.id NOT IN (SELECT o."deliveryId" FROM "DeliveryOutcome" o) AS finished
     FROM (SELECT DISTINCT floor(extract(epoch FROM "receivedAt") * 1000)::bigint AS ms FROM candidates) m
-    CROSS JOIN LATERAL (SELECT d."collectedEventId" FROM "Delivery" d WHERE ${deliveryIdsOfMillisecondSql("m.ms")}) d
+    CROSS JOIN LATERAL (SELECT d.ctid, d.id, d."collectedEventId", d.status FROM "Delivery" d WHERE ${deliveryIdsOfMillisecondSql("m.ms")}) d
+    WHERE d."collectedEventId" IN (SELECT id FROM candidates)
+  ), deliveries AS (
+    DELETE FROM "Delivery" d USING found f
+    WHERE d.ctid = f.ctid AND f.finished AND d.status IN (${FINISHED_DELIVERY.map((s) => `'${s}'`).join(", ")})
+    RETURNING d.id
+  ), kept AS MATERIALIZED (
+    SELECT f.event AS id FROM found f WHERE f.id NOT IN (SELECT id FROM deliveries)
   ), gone AS (
     DELETE FROM "CollectedEvent" c USING candidates k
-    WHERE c.ctid = k.ctid AND NOT EXISTS (SELECT 1 FROM kept WHERE kept.id = k.id)
+    WHERE c.ctid = k.ctid AND k."receivedAt" < $6::timestamp AND NOT EXISTS (SELECT 1 FROM kept WHERE kept.id = k.id)
     RETURNING 1
   ), last AS (SELECT "receivedAt"::text AS at, id FROM candidates ORDER BY "receivedAt" DESC, id DESC LIMIT 1)
-  SELECT (SELECT count(*) FROM gone)::int AS n, (SELECT count(*) FROM candidates)::int AS scanned, (SELECT at FROM last), (SELECT id FROM last)`;
+  SELECT (SELECT count(*) FROM gone)::int AS n, (SELECT count(*) FROM deliveries)::int AS deliveries,
+         (SELECT count(*) FROM candidates)::int AS scanned, (SELECT at FROM last), (SELECT id FROM last)`;
 
 const DELETE_ROLLUPS = `WITH gone AS (
     DELETE FROM "HealthRollup" WHERE ctid = ANY(ARRAY(
@@ -132,28 +136,30 @@ export async function runRetention(options: RetentionOptions = {}): Promise<Rete
     batches += run.batches;
   };
 
-  const deliveryTeams = (await sql.query<{ v: string }>(distinct("Delivery", "teamId"))).map((r) => r.v);
-  for (const teamId of deliveryTeams) {
-    for (const status of FINISHED_DELIVERY) await drain("Delivery", DELETE_DELIVERIES, [teamId, status, stamp(cutoff(teamId))]);
-  }
-
   const requestTeams = (await sql.query<{ v: string }>(distinct("DeliveryRequest", "teamId"))).map((r) => r.v);
   for (const teamId of requestTeams) await drain("DeliveryRequest", DELETE_REQUESTS, [teamId, stamp(cutoff(teamId))]);
 
-  // Never past what the health fold has counted (lib/health/rollups.ts folds by receivedAt from its watermark).
-  const [fold] = await sql.query<{ ms: number | null }>(`SELECT (extract(epoch FROM watermark) * 1000)::float8 AS ms FROM "HealthFold" WHERE id = 'events'`);
-  const folded = fold?.ms ?? Number.NEGATIVE_INFINITY;
+  // Events never past what the health fold has counted (lib/health/rollups.ts folds by
+  // receivedAt from its watermark); their finished deliveries go regardless.
+  const [fold] = await sql.query<{ at: string | null }>(`SELECT watermark::text AS at FROM "HealthFold" WHERE id = 'events'`);
+  const folded = fold?.at ?? "-infinity";
   const environments = await sql.query<{ v: string; teamId: string | null }>(
     `SELECT e.v, (SELECT c."teamId" FROM "CollectedEvent" c WHERE c."environmentId" = e.v LIMIT 1) AS "teamId" FROM (${distinct("CollectedEvent", "environmentId")}) e`,
   );
   for (const { v: environmentId, teamId } of environments) {
-    const until = Math.min(cutoff(teamId ?? ""), folded);
-    if (!Number.isFinite(until)) continue;
     let after: { at: string; id: string } = { at: "-infinity", id: "" };
     for (;;) {
       if (options.signal?.aborted) break;
-      const [row] = await sql.query<{ n: number; scanned: number; at: string | null; id: string | null }>(DELETE_EVENTS, [environmentId, stamp(until), after.at, after.id, batch]);
+      const [row] = await sql.query<{ n: number; deliveries: number; scanned: number; at: string | null; id: string | null }>(DELETE_EVENTS, [
+        environmentId,
+        stamp(cutoff(teamId ?? "")),
+        after.at,
+        after.id,
+        batch,
+        folded,
+      ]);
       deleted.CollectedEvent += row.n;
+      deleted.Delivery += row.deliveries;
       batches++;
       if (row.scanned < batch || row.at === null || row.id === null) break;
       after = { at: row.at, id: row.id };

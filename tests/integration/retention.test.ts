@@ -8,8 +8,9 @@
 // schedule is off (TAGPIPE_RETENTION=0) and so is its health fold (TAGPIPE_HEALTH=0): the
 // test moves the fold's watermark and consumes outcomes itself.
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { insertAgedRows, type AgedRows } from "@/scripts/bench/aged-rows";
+import { insertAgedRows, uuidv7Sql, type AgedRows } from "@/scripts/bench/aged-rows";
 import { createToken, expectStatus, Client, type Json } from "../helpers/api";
 import { startCollector, type Collector } from "../helpers/collector";
 import { collect, createPipeline, type Pipeline } from "../helpers/pipeline";
@@ -203,5 +204,72 @@ describe("retention", () => {
        FROM "CollectedEvent" c WHERE c."eventId" LIKE 'ms-%' GROUP BY 1`,
     );
     expect(left).toEqual([{ label: "ms-pending", events: 2_500, deliveries: 2_500 }]);
+  });
+
+  // An event's finished deliveries are deleted with it, in the same statement: a pending
+  // one keeps the event (and only itself); a delivery that changes while the pass waits for
+  // its row lock (a dead letter replayed) is not deleted, and so keeps its event too.
+  it("deletes an event's deliveries with it, and keeps the event when one is pending or replayed while the pass waits", { timeout: 120_000 }, async () => {
+    const q = <R extends Record<string, unknown> = Json>(sql: string, values?: unknown[]) => collector.query<R>(sql, values);
+    const old = (label: string, delivery: AgedRows["delivery"], count: number): AgedRows => ({
+      teamId: a.team.teamId,
+      siteId: a.siteId,
+      environmentId: a.production.id,
+      destinationId: a.destinations.webhook.id,
+      count,
+      fromDays: 130,
+      toDays: 140,
+      delivery,
+      label,
+    });
+    await insertAgedRows(q, old("two-", "delivered", 20));
+    await insertAgedRows(q, old("race-", "dead", 10));
+    // A second delivery per event of "two-": pending for the first five, delivered for the rest.
+    await q(
+      `INSERT INTO "Delivery" (id, "teamId", "collectedEventId", "destinationId", platform, "eventName", status, attempts, "nextAttemptAt", "createdAt")
+       SELECT ${uuidv7Sql('c."receivedAt"')}, c."teamId", c.id, $1, 'webhook', 'purchase',
+              CASE WHEN split_part(c."eventId", '-', 3)::int <= 5 THEN 'pending' ELSE 'delivered' END, 1, c."receivedAt", c."receivedAt"
+       FROM "CollectedEvent" c WHERE c."eventId" LIKE 'two--%'`,
+      [a.destinations.webhook.id],
+    );
+    await q(`INSERT INTO "HealthFold" (id, watermark) VALUES ('events', LOCALTIMESTAMP) ON CONFLICT (id) DO UPDATE SET watermark = EXCLUDED.watermark`);
+
+    // Hold the row locks of three dead letters, as a replay would, while the pass runs.
+    const replay = new pg.Client({ connectionString: collector.databaseUrl });
+    await replay.connect();
+    try {
+      await replay.query("BEGIN");
+      const locked = await replay.query(
+        `SELECT d.id FROM "Delivery" d JOIN "CollectedEvent" c ON c.id = d."collectedEventId" WHERE c."eventId" IN ('race--1', 'race--2', 'race--3') FOR UPDATE OF d`,
+      );
+      expect(locked.rowCount).toBe(3);
+      const pass = runRetentionPass(collector.databaseUrl, [], { TAGPIPE_RETENTION_DAYS: "90", NODE_ENV: "production" });
+      // Wait until the pass's statement waits for those locks, then replay and let it go on.
+      for (let waited = 0; ; waited += 50) {
+        const [waiting] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%"Delivery"%'`);
+        if (waiting.n > 0) break;
+        if (waited > 30_000) throw new Error("the retention pass never waited for the replayed deliveries' locks");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await replay.query(`UPDATE "Delivery" SET status = 'pending', attempts = 0 WHERE id = ANY($1::text[])`, [locked.rows.map((r) => r.id)]);
+      await replay.query("COMMIT");
+      const result = await pass;
+      expect(result.deleted).toMatchObject({ Delivery: 5 + 15 * 2 + 7, CollectedEvent: 15 + 7 });
+    } finally {
+      await replay.end();
+    }
+    const left = await q<{ eventId: string; statuses: string }>(
+      `SELECT c."eventId", (SELECT string_agg(d.status, ',' ORDER BY d.status) FROM "Delivery" d WHERE d."collectedEventId" = c.id) AS statuses
+       FROM "CollectedEvent" c WHERE c."eventId" LIKE 'two--%' OR c."eventId" LIKE 'race--%' ORDER BY c."eventId"`,
+    );
+    expect(left).toEqual([
+      { eventId: "race--1", statuses: "pending" },
+      { eventId: "race--2", statuses: "pending" },
+      { eventId: "race--3", statuses: "pending" },
+      ...[1, 2, 3, 4, 5].map((n) => ({ eventId: `two--${n}`, statuses: "pending" })),
+    ]);
+    // No delivery left without its event.
+    const [orphans] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM "Delivery" d WHERE NOT EXISTS (SELECT 1 FROM "CollectedEvent" c WHERE c.id = d."collectedEventId")`);
+    expect(orphans.n).toBe(0);
   });
 });
