@@ -66,7 +66,8 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
     key,
     (batch) => {
       const jar = document.cookie;
-      const ids: Dict = { fbp: cookie("_fbp", jar), fbc: cookie("_fbc", jar), ttp: cookie("_ttp", jar) };
+      const ids: Dict = {};
+      for (const k of ["fbp", "fbc", "ttp"]) ids[k] = cookie(`_${k}`, jar);
       if (TAGPIPE_META || TAGPIPE_GOOGLE_CLICK_IDS) Object.assign(ids, clickIds(jar));
       if (TAGPIPE_GA_IDS) Object.assign(ids, gaIds(jar, destinations, c[10]));
       for (const e of batch as Dict[]) {
@@ -83,7 +84,8 @@ function start(c: RuntimeConfig, report: (r: Entry) => void, guard: Guard, early
   let regionCode: string | undefined;
   let country: string | undefined;
   let user: Dict = {};
-  const firedOnce = new Set<number>();
+  // Containers without a once-per-page trigger carry no set (a `new Set` stays in a minified script for its side effects).
+  const firedOnce = (TAGPIPE_ONCE_PER_PAGE ? new Set<number>() : undefined)!;
 
   /** The region: the explicit one, else the first whose hostname/path rule matches, else the country's. */
   const region = (): RuntimeRegion | undefined => {

@@ -7,7 +7,7 @@
 //        they were seen in first-party cookies (_tp_<name> = <ms>.<id>) for the pages
 //        after it, where a blocked vendor tag would have kept them.
 import { Platform, type RuntimeConfig, type RuntimeDestination } from "../lib/compiler/runtime-config";
-import { cookie, type Dict } from "./util";
+import { cookie, setCookie, type Dict } from "./util";
 
 export function gaIds(jar: string, destinations: RuntimeDestination[], server: RuntimeConfig[10]): Dict {
   const id = destinations.find((d) => d[0] === Platform.ga4)?.[3] || server?.[0];
@@ -19,7 +19,7 @@ export function clickIds(jar: string): Dict {
   const out: Dict = {};
   for (const k of [...(TAGPIPE_META ? ["fbclid"] : []), ...(TAGPIPE_GOOGLE_CLICK_IDS ? ["gclid", "gbraid", "wbraid"] : [])]) {
     let v = q.get(k);
-    if (v) document.cookie = `_tp_${k}=${(v = `${Date.now()}.${v}`)};max-age=7776000;path=/;SameSite=Lax`;
+    if (v) setCookie(`_tp_${k}`, (v = `${Date.now()}.${v}`), 7776000);
     out[k] = v || cookie(`_tp_${k}`, jar);
   }
   return out;

@@ -3,7 +3,7 @@
 // what happened (records.ts); the panel, a script of its own loaded in preview mode only,
 // turns the records into sentences, so storefronts never download the explanations.
 import { loadScript } from "./load";
-import { cookie } from "./util";
+import { cookieLater, setCookie } from "./util";
 
 const valid = (token: string | null | undefined, envKey: string) => {
   const [key, exp] = (token ?? "").split(".");
@@ -12,9 +12,10 @@ const valid = (token: string | null | undefined, envKey: string) => {
 
 /**
  * Calls `enable` once if this page previews the environment: at once when the link is in
- * the URL (its token is then kept in a session cookie for the next pages), else after the
- * page's own work when the cookie has it (document.cookie is a synchronous call out of the
- * renderer: it stays off the boot path).
+ * the URL (its token is then kept in a cookie for the next pages, as long as a link lasts:
+ * 4 hours; the token's own expiry is checked too), else when the
+ * cookie has it, read asynchronously (util.ts cookieLater: off the boot path, and without
+ * document.cookie's synchronous call out of the renderer where the browser allows).
  */
 export function preview(envKey: string, panelUrl: string, enable: () => void): void {
   const on = () => {
@@ -25,18 +26,11 @@ export function preview(envKey: string, panelUrl: string, enable: () => void): v
     // Most pages have no preview link: they skip parsing the query.
     const token = location.search.includes("tagpipe_preview=") && new URLSearchParams(location.search).get("tagpipe_preview");
     if (token) {
-      document.cookie = `tp_preview=${encodeURIComponent(token)}; path=/; SameSite=Lax`;
+      setCookie("tp_preview", encodeURIComponent(token), 14400);
       if (valid(token, envKey)) return on();
     }
   } catch {
     /* no preview */
   }
-  setTimeout(() => {
-    try {
-      const saved = cookie("tp_preview");
-      if (saved && valid(decodeURIComponent(saved), envKey)) on();
-    } catch {
-      /* no preview */
-    }
-  }, 0);
+  cookieLater("tp_preview", (saved) => saved && valid(decodeURIComponent(saved), envKey) && on());
 }

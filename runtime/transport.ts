@@ -3,9 +3,11 @@
 // next page — without its user_data: raw email, phone and name must not sit in the
 // browser's storage (hashing them here would cost a SHA-256 in every container). The
 // next page attaches its own identified user and click ids when it sends them (boot.ts).
-import { load, save, type Dict } from "./util";
+import { cookieLater, load, save, setCookie, type Dict } from "./util";
 
 const KEY = "tp:q";
+/** A cookie that says the queue has events: pages read localStorage only then (below). */
+const MARK = "tp_q";
 const LIMIT = 60_000;
 /** A batch leaves at this many events, or this long after its first. */
 const MAX = 20;
@@ -33,8 +35,11 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
       return [];
     }
   };
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const keep = (events: unknown[]) => save(KEY, JSON.stringify(saved().concat((events as Dict[]).map(({ user_data, ...e }) => e)).slice(-50)));
+  const keep = (events: unknown[]) => {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    save(KEY, JSON.stringify(saved().concat((events as Dict[]).map(({ user_data, ...e }) => e)).slice(-50)));
+    setCookie(MARK, "1", 2592000);
+  };
 
   const send = (events: unknown[], reports?: unknown[] | void) => {
     const body = JSON.stringify({ key: envKey, events, reports: reports?.length ? reports : undefined, sent_at: Date.now() });
@@ -88,16 +93,20 @@ export function sender(url: string, envKey: string, beforeSend: (events: unknown
     else flush();
   };
 
-  // Events a previous page could not send go next. Read after the page's own work:
-  // the first localStorage access of a page can block the main thread for milliseconds.
-  setTimeout(() => {
-    const earlier = saved();
+  // Events a previous page could not send go next: after the page's own work, and read
+  // only when the marker cookie says there are some (util.ts cookieLater: asynchronously
+  // where the browser can). A page's first localStorage access is a synchronous call out
+  // of the renderer that can block the main thread for milliseconds, and nearly every page
+  // has nothing queued.
+  cookieLater(MARK, (v) => {
+    const earlier = v ? saved() : [];
     if (earlier.length) {
       save(KEY, "[]");
+      setCookie(MARK, "1", 0);
       queue = earlier.concat(queue);
       later();
     }
-  }, DELAY);
+  });
 
   return {
     add(event) {

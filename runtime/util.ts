@@ -37,6 +37,36 @@ export function cookie(name: string, jar = document.cookie): string | undefined 
     ?.slice(name.length + 1);
 }
 
+/** Sets a first-party cookie for the whole site, for `maxAge` seconds (0 deletes it). Never throws (sandboxed frames). */
+export function setCookie(name: string, value: string, maxAge: number): void {
+  try {
+    document.cookie = `${name}=${value};path=/;SameSite=Lax;max-age=${maxAge}`;
+  } catch {
+    /* no cookies here */
+  }
+}
+
+type CookieStore = { get(name: string): Promise<{ value: string } | null> };
+/**
+ * A cookie's raw value, later, through the asynchronous Cookie Store API where the browser
+ * has one (secure pages of Chromium, Safari 18.4+, Firefox 140+): no synchronous call out
+ * of the renderer, which document.cookie is and which a page's first one pays most for.
+ * Where there is none: document.cookie, after the page's own work. Never throws: what
+ * fails (no cookies in a sandboxed frame, or `f` itself) is swallowed.
+ */
+export function cookieLater(name: string, f: (value: string | undefined) => void): void {
+  const store = (window as unknown as { cookieStore?: CookieStore }).cookieStore;
+  if (store) store.get(name).then((c) => f(c?.value)).catch(() => {});
+  else
+    setTimeout(() => {
+      try {
+        f(cookie(name));
+      } catch {
+        /* see above */
+      }
+    }, 0);
+}
+
 /** localStorage that never throws (private mode, quota, disabled storage): the feature degrades, the page is unaffected. */
 export function load(key: string): string | null {
   try {

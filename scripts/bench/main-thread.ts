@@ -6,7 +6,10 @@
 //
 // The page is a checkout page (/checkout/4): the fixture's purchase trigger matches it,
 // so one conversion fires to every destination the page's region allows — validation,
-// the tags (and, where they load on first fire, their script), the beacon. Each load is
+// the tags (and, where they load on first fire, their script), the beacon. `browse`: the
+// same page and pushes at /product/4, where no trigger matches — what every other page
+// view of a shop costs (boot, page view, pushes, trigger checks, the deferred preview and
+// queue checks), read 1.5 s after navigation (past the runtime's 1 s timers). Each load is
 // read once the collector's beacon has arrived (the page's whole life as a storefront
 // sees it, not a window around the inline script), and nothing of the harness runs in
 // the page before the metrics are read. The same page without the container is measured
@@ -28,20 +31,20 @@ import os from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 
-export type MainThread = { scriptMs: number; taskMs: number; controlScriptMs: number; controlTaskMs: number };
+export type MainThread = { scriptMs: number; taskMs: number; syncMs: number; controlScriptMs: number; controlTaskMs: number };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** The page; `src`: the container as installed, an async script from that URL, instead of inline. */
 function page(script: string | null, src?: string): string {
   return `<!doctype html><html><head><script>
-window.fbq=function(){};window.ttq={load(){},page(){},track(){}};window.gtag=function(){};window.dataLayer=[];</script>
+window.fbq=function(){};window.ttq={load(){},page(){},track(){}};window.gtag=function(){};window.dataLayer=[];window.__t0=performance.now();</script>
 ${script === null ? "" : src ? `<script async src="${src}"></script>` : `<script>${script.replace(/<\/script/gi, "<\\/script")}</script>`}
 <script>
 dataLayer.push({event:"view_item",ecommerce:{items:[{item_id:"a"}]}});
 dataLayer.push({event:"add_to_cart",ecommerce:{value:10,currency:"EUR",items:[{item_id:"a",quantity:1}]}});
 dataLayer.push({event:"purchase",ecommerce:{transaction_id:"o"+Math.random(),value:10,currency:"EUR",items:[{item_id:"a"}]}});
-</script></head><body>shop</body></html>`;
+window.__t1=performance.now();</script></head><body>shop</body></html>`;
 }
 
 type Cdp = { send(method: string, params?: object, sessionId?: string): Promise<Record<string, unknown>>; close(): Promise<void> };
@@ -96,9 +99,9 @@ function launch(hostPort: string): Cdp {
  * Loads the page `runs` times with and without the container script; `assets` answers the
  * container's own requests (its origin's scripts) by URL prefix, `collectUrl` its beacon.
  */
-export async function measureMainThread(script: string, collectUrl: string, assets: Record<string, string>, runs = 15): Promise<MainThread> {
-  const [a, b] = await measureScripts([script, null], collectUrl, assets, runs);
-  return { scriptMs: a.scriptMs, taskMs: a.taskMs, controlScriptMs: b.scriptMs, controlTaskMs: b.taskMs };
+export async function measureMainThread(script: string, collectUrl: string, assets: Record<string, string>, runs = 15, browse = false): Promise<MainThread> {
+  const [a, b] = await measureScripts([script, null], collectUrl, assets, runs, browse);
+  return { scriptMs: a.scriptMs, taskMs: a.taskMs, syncMs: a.syncMs - b.syncMs, controlScriptMs: b.scriptMs, controlTaskMs: b.taskMs };
 }
 
 /**
@@ -108,7 +111,7 @@ export async function measureMainThread(script: string, collectUrl: string, asse
  * BENCH_THREAD_ASYNC=1: each container is loaded as installed, `<script async src>` (its
  * compile then streams on a background thread), instead of inline.
  */
-export async function measureScripts(scripts: (string | null)[], collectUrl: string, assets: Record<string, string>, runs = 15): Promise<{ scriptMs: number; taskMs: number }[]> {
+export async function measureScripts(scripts: (string | null)[], collectUrl: string, assets: Record<string, string>, runs = 15, browse = false): Promise<{ scriptMs: number; taskMs: number; syncMs: number }[]> {
   const from = new URL(collectUrl).origin;
   let pages: string[] = [];
   let bodies: (string | null)[] = [];
@@ -116,7 +119,7 @@ export async function measureScripts(scripts: (string | null)[], collectUrl: str
   let beacon: (() => void) | undefined;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
-    if (url.pathname === "/checkout/4") return res.writeHead(200, { "content-type": "text/html" }).end(pages[Number(url.searchParams.get("v") ?? 0)]);
+    if (url.pathname === "/checkout/4" || url.pathname === "/product/4") return res.writeHead(200, { "content-type": "text/html" }).end(pages[Number(url.searchParams.get("v") ?? 0)]);
     const cors = { "access-control-allow-origin": "*" };
     if (req.method === "POST" && url.pathname === new URL(collectUrl).pathname) {
       req.resume().on("end", () => {
@@ -144,33 +147,74 @@ export async function measureScripts(scripts: (string | null)[], collectUrl: str
       const { targetId } = await cdp.send("Target.createTarget", { url: "about:blank", browserContextId });
       const { sessionId } = (await cdp.send("Target.attachToTarget", { targetId, flatten: true })) as { sessionId: string };
       await cdp.send("Performance.enable", { timeDomain: "threadTicks" }, sessionId);
+      if (profile && waitForBeacon) {
+        await cdp.send("Profiler.enable", {}, sessionId);
+        await cdp.send("Profiler.setSamplingInterval", { interval: 25 }, sessionId);
+        await cdp.send("Profiler.start", {}, sessionId);
+      }
       const sent = new Promise<void>((resolve, reject) => {
         beacon = resolve;
         setTimeout(() => reject(new Error("no beacon reached the collector in 10 s")), 10_000).unref();
       });
-      await cdp.send("Page.navigate", { url: `${origin}/checkout/4?v=${v}` }, sessionId);
+      await cdp.send("Page.navigate", { url: `${origin}/${browse ? "product" : "checkout"}/4?v=${v}` }, sessionId);
       if (waitForBeacon) await sent;
-      else await new Promise((resolve) => setTimeout(resolve, 1100));
+      else await new Promise((resolve) => setTimeout(resolve, browse ? 1500 : 1100));
       sent.catch(() => {});
       const { metrics } = (await cdp.send("Performance.getMetrics", {}, sessionId)) as { metrics: { name: string; value: number }[] };
       const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? NaN) * 1000;
-      return { script: metric("ScriptDuration"), task: metric("TaskDuration") };
+      if (profile && waitForBeacon) profile.add(((await cdp.send("Profiler.stop", {}, sessionId)) as { profile: CpuProfile }).profile, v);
+      const { result } = (await cdp.send("Runtime.evaluate", { expression: "window.__t1 - window.__t0", returnByValue: true }, sessionId)) as { result: { value: number } };
+      return { script: metric("ScriptDuration"), task: metric("TaskDuration"), sync: result.value };
     } finally {
       beacon = undefined;
       await cdp.send("Target.disposeBrowserContext", { browserContextId });
     }
   };
-  const measured = scripts.map(() => ({ script: [] as number[], task: [] as number[] }));
+  const measured = scripts.map(() => ({ script: [] as number[], task: [] as number[], sync: [] as number[] }));
+  const profile = process.env.BENCH_PROFILE === "1" ? selfTimes() : undefined;
   try {
     for (let i = 0; i < runs; i++)
       for (const [v, script] of scripts.entries()) {
-        const m = await load(v, script !== null);
+        const m = await load(v, script !== null && !browse);
         measured[v].script.push(m.script);
         measured[v].task.push(m.task);
+        measured[v].sync.push(m.sync);
       }
   } finally {
     await cdp.close();
     server.close();
   }
-  return measured.map((m) => ({ scriptMs: median(m.script), taskMs: median(m.task) }));
+  profile?.print(runs);
+  return measured.map((m) => ({ scriptMs: median(m.script), taskMs: median(m.task), syncMs: median(m.sync) }));
+}
+
+type CpuProfile = {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+};
+
+/**
+ * BENCH_PROFILE=1: a sampling CPU profile (25 µs) of each load with a container, summed
+ * per script and function (self time, the sampler's wall clock while the main thread ran
+ * that function), printed on stderr as the mean per load: where the figure goes. The
+ * profiler's own cost inflates every entry; use it for shares, not for the figure.
+ */
+function selfTimes() {
+  const totals = new Map<string, number>();
+  return {
+    add(p: CpuProfile, v: number) {
+      const frames = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
+      for (const [i, id] of p.samples.entries()) {
+        const f = frames.get(id)!;
+        const where = f.url.includes("/container/") || f.url.includes("/checkout/") ? `page v${v}` : f.url.split("/").pop() || "(native)";
+        const key = `${f.functionName || "(anonymous)"} ${where}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+        totals.set(key, (totals.get(key) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000);
+      }
+    },
+    print(runs: number) {
+      const top = [...totals].filter(([k]) => !k.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, 40);
+      for (const [key, ms] of top) process.stderr.write(`${(ms / runs).toFixed(3).padStart(8)} ms  ${key}\n`);
+    },
+  };
 }

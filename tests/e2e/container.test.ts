@@ -397,5 +397,69 @@ describe("the container on a storefront", () => {
     expect(text).toContain('✗ data_layer ecommerce.affiliation equals "internal" (was "web")');
     expect(text).toContain("✓ purchase");
     await screenshot(p, "storefront-preview");
+
+    // The next page of the shop, without the link: the token comes from its cookie (read
+    // through the asynchronous Cookie Store API in Chromium), and the panel is there again.
+    const next = await p.context().newPage();
+    await next.goto(`${shopUrl}/shop/next`);
+    await expect.poll(() => next.locator("[data-tagpipe-preview]").count()).toBe(1);
+    // A page of a shop that was never previewed has none.
+    const { page: other } = await openShop("/shop/other");
+    await other.waitForTimeout(500);
+    expect(await other.locator("[data-tagpipe-preview]").count()).toBe(0);
+  });
+
+  // Where the beacon cannot leave and the collector cannot be reached, events wait in
+  // localStorage (without user data) with a marker cookie; the next page sends them. Pages
+  // without the marker never touch localStorage for it.
+  test("events the collector could not take are sent by the next page; pages with nothing queued never read the queue", async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      const w = window as unknown as { __queueReads: number };
+      w.__queueReads = 0;
+      // No sendBeacon (as in browsers without it): the runtime sends with fetch.
+      Object.defineProperty(navigator, "sendBeacon", { value: undefined });
+      const getItem = Storage.prototype.getItem;
+      Storage.prototype.getItem = function (k: string) {
+        if (k === "tp:q") w.__queueReads++;
+        return getItem.call(this, k);
+      };
+    });
+    const queueReads = (p: Page) => p.evaluate(() => (window as unknown as { __queueReads: number }).__queueReads);
+    const sent: string[] = [];
+    context.on("request", (r) => r.method() === "POST" && r.url().endsWith("/api/collect") && sent.push(r.postData() ?? ""));
+
+    // The collector unreachable: the add to cart is stored.
+    await context.route("**/api/collect", (r) => r.abort("connectionrefused"));
+    const first = await context.newPage();
+    await first.goto(`${shopUrl}/shop/queue`);
+    await first.waitForTimeout(300);
+    expect(await queueReads(first)).toBe(0);
+    await first.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ event: "add_to_cart", ecommerce: { value: 7, currency: "EUR", items: [{ item_id: "queued-1" }] }, user: { email: "queue@example.com" } }));
+    await flush(first);
+    await expect.poll(() => first.evaluate(() => localStorage.getItem("tp:q"))).toContain("queued-1");
+    const stored = (await first.evaluate(() => localStorage.getItem("tp:q")))!;
+    expect(stored).not.toContain("queue@example.com");
+    const queued = (JSON.parse(stored) as Json[]).find((e) => e.name === "add_to_cart")!;
+    expect((await context.cookies()).find((c) => c.name === "tp_q")?.value).toBe("1");
+    await first.close();
+
+    // The collector back: the next page sends the stored event with its own, and clears the queue and its marker.
+    await context.unroute("**/api/collect");
+    sent.length = 0;
+    const second = await context.newPage();
+    await second.goto(`${shopUrl}/shop/queue-2`);
+    await expect.poll(() => sent.some((body) => body.includes(queued.event_id)), { timeout: 10_000 }).toBe(true);
+    expect(await queueReads(second)).toBe(1);
+    expect(await second.evaluate(() => localStorage.getItem("tp:q"))).toBe("[]");
+    expect((await context.cookies()).find((c) => c.name === "tp_q")).toBeUndefined();
+    await second.close();
+
+    // And the page after that does not read the queue at all.
+    const third = await context.newPage();
+    await third.goto(`${shopUrl}/shop/queue-3`);
+    await third.waitForTimeout(1500);
+    expect(await queueReads(third)).toBe(0);
+    await context.close();
   });
 });

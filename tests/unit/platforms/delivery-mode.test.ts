@@ -206,7 +206,7 @@ describe("click ids the runtime keeps for the pages after the landing page", () 
   test("fbclid in the URL: kept with when it was seen; the collector builds Meta's fbc of it (fb.1.<ms>.<fbclid>) unless _fbc came", async () => {
     const { ids, written } = await run("?fbclid=IwAR0abc", "");
     expect(ids.fbclid).toMatch(/^\d{13}\.IwAR0abc$/);
-    expect(written[0]).toMatch(/^_tp_fbclid=\d{13}\.IwAR0abc;max-age=7776000;path=\/;SameSite=Lax$/);
+    expect(written[0]).toMatch(/^_tp_fbclid=\d{13}\.IwAR0abc;path=\/;SameSite=Lax;max-age=7776000$/);
     expect(hashUserData({ fbclid: "1733390000000.IwAR0abc" }).fbc).toBe("fb.1.1733390000000.IwAR0abc");
     expect(hashUserData({ fbclid: "1733390000000.IwAR0abc", fbc: "fb.1.1.own" }).fbc).toBe("fb.1.1.own");
   });

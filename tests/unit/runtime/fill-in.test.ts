@@ -90,7 +90,7 @@ describe("fired, pending and the follow-up", () => {
 
 describe("the sender sends the follow-ups", () => {
   const g = globalThis as Record<string, unknown>;
-  const stubs = ["localStorage", "navigator", "addEventListener", "document"] as const;
+  const stubs = ["localStorage", "navigator", "addEventListener", "document", "window"] as const;
   let saved: Record<string, unknown>;
   let bodies: Record<string, unknown>[];
   beforeEach(() => {
@@ -99,7 +99,8 @@ describe("the sender sends the follow-ups", () => {
     g.localStorage = { getItem: () => null, setItem: () => {} };
     Object.defineProperty(globalThis, "navigator", { value: { sendBeacon: (_u: string, body: string) => bodies.push(JSON.parse(body)) > 0 }, configurable: true });
     g.addEventListener = () => {};
-    g.document = { visibilityState: "visible" };
+    g.document = { visibilityState: "visible", cookie: "" };
+    g.window = globalThis;
     vi.useFakeTimers();
   });
   afterEach(() => {
