@@ -147,7 +147,7 @@ export async function measureScripts(scripts: (string | null)[], collectUrl: str
       const { targetId } = await cdp.send("Target.createTarget", { url: "about:blank", browserContextId });
       const { sessionId } = (await cdp.send("Target.attachToTarget", { targetId, flatten: true })) as { sessionId: string };
       await cdp.send("Performance.enable", { timeDomain: "threadTicks" }, sessionId);
-      if (profile && waitForBeacon) {
+      if (profile && bodies[v] !== null) {
         await cdp.send("Profiler.enable", {}, sessionId);
         await cdp.send("Profiler.setSamplingInterval", { interval: 25 }, sessionId);
         await cdp.send("Profiler.start", {}, sessionId);
@@ -162,7 +162,7 @@ export async function measureScripts(scripts: (string | null)[], collectUrl: str
       sent.catch(() => {});
       const { metrics } = (await cdp.send("Performance.getMetrics", {}, sessionId)) as { metrics: { name: string; value: number }[] };
       const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? NaN) * 1000;
-      if (profile && waitForBeacon) profile.add(((await cdp.send("Profiler.stop", {}, sessionId)) as { profile: CpuProfile }).profile, v);
+      if (profile && bodies[v] !== null) profile.add(((await cdp.send("Profiler.stop", {}, sessionId)) as { profile: CpuProfile }).profile, v);
       const { result } = (await cdp.send("Runtime.evaluate", { expression: "window.__t1 - window.__t0", returnByValue: true }, sessionId)) as { result: { value: number } };
       return { script: metric("ScriptDuration"), task: metric("TaskDuration"), sync: result.value };
     } finally {
