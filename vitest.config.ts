@@ -52,6 +52,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          // A page waited for in Chromium (a client navigation, a server render) can take
+          // seconds on a loaded 2-core machine; vitest's 1 s default failed there.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

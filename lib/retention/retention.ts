@@ -40,6 +40,7 @@ export const RETENTION_BATCH = 5_000;
 export const ROLLUP_HOURS_DAYS = 35;
 /** The statuses a delivery ends in; a pending one is never deleted. */
 export const FINISHED_DELIVERY = ["delivered", "dead", "suppressed", "held"] as const;
+const FINISHED_SQL = FINISHED_DELIVERY.map((s) => `'${s}'`).join(", ");
 const DAY_MS = 86_400_000;
 
 export type RetentionTable = "Delivery" | "DeliveryRequest" | "CollectedEvent" | "HealthRollup";
@@ -92,11 +93,11 @@ const DELETE_EVENTS = `WITH candidates AS (
     CROSS JOIN LATERAL (SELECT d.ctid, d.id, d."collectedEventId", d.status FROM "Delivery" d WHERE ${deliveryIdsOfMillisecondSql("m.ms")} OFFSET 0) d
   ), found AS MATERIALIZED (
     SELECT r.ctid, r.id, r."collectedEventId" AS event,
-           r.status IN (${FINISHED_DELIVERY.map((s) => `'${s}'`).join(", ")}) AND r.id NOT IN (SELECT o."deliveryId" FROM "DeliveryOutcome" o) AS finished
+           r.status IN (${FINISHED_SQL}) AND r.id NOT IN (SELECT o."deliveryId" FROM "DeliveryOutcome" o) AS finished
     FROM ranged r JOIN candidates k ON k.id = r."collectedEventId"
   ), deliveries AS (
     DELETE FROM "Delivery" d
-    WHERE d.ctid = ANY(ARRAY(SELECT ctid FROM found WHERE finished)) AND d.status IN (${FINISHED_DELIVERY.map((s) => `'${s}'`).join(", ")})
+    WHERE d.ctid = ANY(ARRAY(SELECT ctid FROM found WHERE finished)) AND d.status IN (${FINISHED_SQL})
     RETURNING d.id
   ), kept AS MATERIALIZED (
     SELECT f.event AS id FROM found f LEFT JOIN deliveries g ON g.id = f.id WHERE g.id IS NULL

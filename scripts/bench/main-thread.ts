@@ -207,7 +207,7 @@ function selfTimes() {
       const frames = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
       for (const [i, id] of p.samples.entries()) {
         const f = frames.get(id)!;
-        const where = f.url.includes("/container/") || f.url.includes("/checkout/") ? `page v${v}` : f.url.split("/").pop() || "(native)";
+        const where = /\/(container|checkout|product)\//.test(f.url) ? `page v${v}` : f.url.split("/").pop() || "(native)";
         const key = `${f.functionName || "(anonymous)"} ${where}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
         totals.set(key, (totals.get(key) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000);
       }

@@ -449,7 +449,7 @@ describe("the container on a storefront", () => {
     sent.length = 0;
     const second = await context.newPage();
     await second.goto(`${shopUrl}/shop/queue-2`);
-    await expect.poll(() => sent.some((body) => body.includes(queued.event_id)), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => sent.some((body) => body.includes(queued.event_id))).toBe(true);
     expect(await queueReads(second)).toBe(1);
     expect(await second.evaluate(() => localStorage.getItem("tp:q"))).toBe("[]");
     expect((await context.cookies()).find((c) => c.name === "tp_q")).toBeUndefined();

@@ -73,7 +73,7 @@ describe("a new user's first journey", () => {
     await countries.nth(0).fill("SE");
     await form.getByRole("button", { name: "Create site" }).click();
     await page.waitForURL(/\/sites\/[a-z0-9]+$/);
-    await expect.poll(() => page.getByRole("heading", { name: "Nordic Store" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.getByRole("heading", { name: "Nordic Store" }).isVisible()).toBe(true);
     const regions = await page.locator("li", { hasText: "Sweden" }).first().innerText();
     expect(regions).toContain("consent denied by default");
     expect(await page.locator("li", { hasText: "Norway" }).first().innerText()).toContain("NOK");
