@@ -32,6 +32,8 @@ const MAX_SOCKET_PATH = 103;
 const ROOT_HOME = "/var/lib/tagpipe";
 /** The watchdog's safety-net poll; its sentinel connection notices a dead server at once. */
 const WATCHDOG_POLL_MS = 10_000;
+/** min_wal_size, and what a new cluster writes ahead once (reserveWal). */
+const WAL_RESERVE_MB = 512;
 
 export type EmbeddedPostgres = {
   /** The connection string for pg and Prisma's adapter. */
@@ -245,6 +247,11 @@ function serverArgs(layout: Layout, port: number): string[] {
     fsync: "on",
     synchronous_commit: "on",
     full_page_writes: "on",
+    // Spare WAL files kept after each checkpoint for the next burst of traffic (a campaign,
+    // a sale): with PostgreSQL's default of 80 MB a quiet hour's checkpoints remove them,
+    // and the burst then creates each 16 MB file on the commit path, zero-filled and
+    // flushed — a 30–60 ms stall for every request in flight (docs/database.md).
+    min_wal_size: `${WAL_RESERVE_MB}MB`,
     max_connections: "200",
     // The log goes to the file the server's stderr is bound to.
     logging_collector: "off",
@@ -387,6 +394,26 @@ async function ensureDatabase(layout: Layout, port: number) {
   }
 }
 
+/**
+ * A new cluster has one WAL file; the first minutes of traffic would create the rest on
+ * the commit path. Written here once instead (about a second): one switch to a new file
+ * per file of the reserve, then a checkpoint, which keeps them, up to min_wal_size, as
+ * the files to come.
+ */
+async function reserveWal(layout: Layout, port: number) {
+  const client = new pg.Client({ connectionString: urlFor(layout, port, "postgres") });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>("SELECT setting::bigint * (CASE unit WHEN 'B' THEN 1 WHEN 'kB' THEN 1024 ELSE 1048576 END) AS bytes FROM pg_settings WHERE name = 'wal_segment_size'");
+    const files = Math.floor((WAL_RESERVE_MB * 1048576) / Number(rows[0].bytes)) - 1;
+    // A switch needs something written since the last one: a logical message is the smallest record.
+    await client.query("SELECT count(*) FROM (SELECT pg_logical_emit_message(false, 'tagpipe', ''), pg_switch_wal() FROM generate_series(1, $1)) AS switched", [files]);
+    await client.query("CHECKPOINT");
+  } finally {
+    await client.end();
+  }
+}
+
 function attachedDir(layout: Layout) {
   return path.join(layout.clusterDir, "attached");
 }
@@ -435,9 +462,11 @@ export async function attachEmbeddedPostgres(dataDir: string, log: Log = (line) 
 
   const mark = path.join(attachedDir(layout), String(process.pid));
   const { port, started } = await withLock(path.join(clusterDir, "start.lock"), async () => {
-    if (!fs.existsSync(path.join(pgdata, "PG_VERSION"))) initdb(layout);
+    const created = !fs.existsSync(path.join(pgdata, "PG_VERSION"));
+    if (created) initdb(layout);
     const result = await ensureRunning(layout);
     await ensureDatabase(layout, result.port);
+    if (created) await reserveWal(layout, result.port);
     // Registered under the lock: a process leaving meanwhile sees this one and leaves the server up.
     fs.mkdirSync(attachedDir(layout), { recursive: true });
     fs.writeFileSync(mark, "");

@@ -291,25 +291,50 @@ export async function serverFor(name: string, backend: Backend, databaseUrl: str
   return server;
 }
 
-export async function intake(prefix: string, server: RunningServer, databaseUrl: string): Promise<{ pipeline: Pipeline; halfRate: number }> {
-  const pipeline = await publishPipeline(server.url);
-  log(`${prefix}: warming up`);
-  await load({ url: server.url, pipeline, events: 1, seconds: 2 });
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+
+/**
+ * CHECKPOINT on each PostgreSQL server: every measurement starts with nothing of the one
+ * before left to flush, on either server (they share one disk), as pgbench's docs advise.
+ */
+export async function checkpoint(urls: string[]): Promise<void> {
+  for (const url of urls) await sql(url, "CHECKPOINT");
+}
+
+/** Statements in order on a connection of their own. */
+export async function sql(url: string, ...statements: string[]): Promise<pg.QueryResult[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const results: pg.QueryResult[] = [];
+    for (const statement of statements) results.push(await client.query(statement));
+    return results;
+  } finally {
+    await client.end();
+  }
+}
+
+export type IntakeRound = { single: number; batch20: number; halfRate: number; p50: number; p99: number };
+
+/**
+ * One round of intake on one server: single events, batches of 20, then half the single
+ * rate for the latency; each after a checkpoint of every server in `clusters`.
+ */
+export async function intakeRound(prefix: string, server: RunningServer, databaseUrl: string, pipeline: Pipeline, clusters: string[]): Promise<IntakeRound> {
   Object.assign(meter, { server: server.pid, postgres: databaseUrl });
+  await checkpoint(clusters);
   const single = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: `${prefix} single` });
-  figure(`${prefix}_single_events_per_s`, Math.round(single.eventsPerSecond));
+  await checkpoint(clusters);
   const batch = await load({ url: server.url, pipeline, events: 20, seconds: SECONDS, label: `${prefix} batch20` });
-  figure(`${prefix}_batch20_events_per_s`, Math.round(batch.eventsPerSecond));
   // The batch run leaves the server up to a few hundred milliseconds of accepted work:
-  // let it finish, so the latency
-  // measured is the half-loaded server's, not the overloaded one's backlog.
+  // let it finish, so the latency measured is the half-loaded server's, not the overloaded
+  // one's backlog.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await checkpoint(clusters);
   const halfRate = Math.max(1, Math.round(single.requestsPerSecond / 2));
   const half = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, rate: halfRate, label: `${prefix} half load` });
   log(`${prefix}: half load ${halfRate} requests/s → answered ${Math.round(half.requestsPerSecond)}/s; ${spread(half)}`);
-  figure(`${prefix}_p50_ms`, half.p50);
-  figure(`${prefix}_p99_ms`, half.p99);
-  return { pipeline, halfRate };
+  return { single: single.eventsPerSecond, batch20: batch.eventsPerSecond, halfRate, p50: half.p50, p99: half.p99 };
 }
 
 /** A minimal Meta stand-in: checks the path and counts data[] entries. */
@@ -362,7 +387,7 @@ export async function forward(databaseUrl: string, dataDir?: string): Promise<nu
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     delivered = (await count("delivered")) - already;
-    if (delivered + already >= backlog) break;
+    if (delivered >= backlog) break;
   }
   const seconds = (Date.now() - started) / 1000;
   const workerMs = cpuMs({ pid: worker.pid }) - cpuBefore.worker;

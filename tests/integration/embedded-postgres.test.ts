@@ -69,6 +69,16 @@ describe("the embedded PostgreSQL", { timeout: 240_000 }, () => {
     const [listen] = await queryDatabase<{ listen: string; sockets: string }>(embeddedCluster(dir)!.url, "SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets");
     expect(listen.listen).toBe("");
     expect(fs.realpathSync(listen.sockets)).toBe(path.join(fs.realpathSync(path.join(dir, "postgres")), "run"));
+    // A new cluster's WAL files are written ahead, once, and kept: the first burst of
+    // traffic does not create them (zero-filled and flushed) on the commit path.
+    const [wal] = await queryDatabase<{ files: number; reserve: string; ahead: number }>(
+      embeddedCluster(dir)!.url,
+      `SELECT count(*)::int AS files, current_setting('min_wal_size') AS reserve,
+              count(*) FILTER (WHERE name > pg_walfile_name(pg_current_wal_insert_lsn()))::int AS ahead
+         FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$'`,
+    );
+    expect(wal.reserve).toBe("512MB");
+    expect(wal.ahead).toBeGreaterThanOrEqual(30);
     await s.stop();
   });
 
