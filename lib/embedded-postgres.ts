@@ -466,7 +466,8 @@ export async function attachEmbeddedPostgres(dataDir: string, log: Log = (line) 
     if (created) initdb(layout);
     const result = await ensureRunning(layout);
     await ensureDatabase(layout, result.port);
-    if (created) await reserveWal(layout, result.port);
+    // Only a head start: a cluster without it works, and creates its WAL files as it goes.
+    if (created) await reserveWal(layout, result.port).catch((error: Error) => log(`[postgres] WAL files not written ahead: ${error.message}`));
     // Registered under the lock: a process leaving meanwhile sees this one and leaves the server up.
     fs.mkdirSync(attachedDir(layout), { recursive: true });
     fs.writeFileSync(mark, "");
