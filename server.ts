@@ -70,8 +70,16 @@ server.listen(port, host, () => {
   else if (TAGPIPE_SEED === "1") console.log(`[tagpipe] sign in at ${url}/signin (demo: ${DEMO_EMAIL} / ${DEMO_PASSWORD}, if not changed)`);
 });
 
+// A port another program (or another Tagpipe) holds: said in words, and the process ends
+// (releasing the embedded PostgreSQL) instead of living on without serving.
+server.on("error", (error: NodeJS.ErrnoException) => {
+  const why = error.code === "EADDRINUSE" ? "the port is already in use (another Tagpipe, or another program): start with PORT=<a free port>" : error.message;
+  console.error(`[tagpipe] cannot serve on http://${host}:${port}: ${why}`);
+  void stop("not serving", 1);
+});
+
 let stopping = false;
-async function stop(signal: string) {
+async function stop(signal: string, code = 0) {
   if (stopping) return;
   stopping = true;
   console.log(`[tagpipe] ${signal}: shutting down`);
@@ -81,7 +89,7 @@ async function stop(signal: string) {
   await stopListening();
   await app.close?.();
   await closeDatabase();
-  process.exit(0);
+  process.exit(code);
 }
 process.on("SIGINT", () => void stop("SIGINT"));
 process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -125,6 +125,23 @@ describe("the embedded PostgreSQL", { timeout: 240_000 }, () => {
     expect(embeddedCluster(dir)!.pid, "a clean stop leaves no postmaster.pid").toBeNull();
   });
 
+  it("says so and exits when its port is taken, leaving no PostgreSQL behind", async () => {
+    const first = await server("emb-port-first", dataDir("port-a"));
+    const port = Number(new URL(first.url).port);
+    const dir = dataDir("port-b");
+    const refused = await server("emb-port-second", dir, port).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/exited before it was ready \(code 1/);
+    expect(refused).toMatch(/cannot serve on http:\/\/127\.0\.0\.1:\d+: the port is already in use/);
+    // Its own embedded server was released on the way out: the last (only) process stopped it.
+    await until(() => embeddedCluster(dir)?.pid == null, 30_000, "the second process's PostgreSQL to stop");
+    // The first one serves on.
+    expect((await fetch(`${first.url}/signin`)).status).toBe(200);
+    await first.stop();
+  });
+
   it("serves npm start, npm run collector and npm run worker on one data directory from one server", async () => {
     const standIns = await startStandIns();
     const dir = dataDir("procs");
