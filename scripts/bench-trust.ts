@@ -30,7 +30,7 @@ import { ensureBuild, testDistDir } from "../tests/helpers/build";
 import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
 import { measureStreamLatency } from "./bench/stream-latency";
 import { import1m, reconcile100k } from "./bench/reconcile-lib";
-import { SECONDS, cleanup, cleanups, figure, load, log, meter, publishPipeline, serverFor, sql, cpuMs, median as lowerMedian } from "./bench/collect-lib";
+import { SECONDS, cleanup, cleanups, figure, load, log, meter, publishPipeline, serverFor, sql, cpuMs, median } from "./bench/collect-lib";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const ONLY = process.env.BENCH_ONLY;
@@ -42,7 +42,6 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
  * cost, which a 6 s window would otherwise see once in ten.
  */
 const ALERT_INTERVAL_MS = Math.max(1000, Number(process.env.BENCH_ALERT_INTERVAL_MS ?? SECONDS * 1000));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Ten million events over 30 days, written by the database itself (INSERT … SELECT generate_series), with their deliveries. */
 async function generate(url: string, p: { siteId: string; environmentId: string; destinationId: string }, teamId: string): Promise<void> {
@@ -254,7 +253,7 @@ async function overhead(): Promise<void> {
     log(`  round ${round + 1}: on ${Math.round(onRate)}, off ${Math.round(offRate)} events/s (${(100 - 100 * (onRate / offRate)).toFixed(1)} % slower)`);
   }
   // Of an even number of rounds, the lower middle ratio: the larger overhead.
-  figure("collect_overhead_pct", 100 - 100 * lowerMedian(ratios));
+  figure("collect_overhead_pct", 100 - 100 * median(ratios));
   await f.stop();
   await server.stop();
 }
