@@ -42,6 +42,8 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
  * cost, which a 6 s window would otherwise see once in ten.
  */
 const ALERT_INTERVAL_MS = Math.max(1000, Number(process.env.BENCH_ALERT_INTERVAL_MS ?? SECONDS * 1000));
+/** What "health on" runs while measuring the overhead (BENCH_OVERHEAD_PARTS, default all three): to see what each part costs. */
+const PARTS = new Set((process.env.BENCH_OVERHEAD_PARTS ?? "fold,alerts,stream").split(",").map((p) => p.trim()));
 
 /** Ten million events over 30 days, written by the database itself (INSERT … SELECT generate_series), with their deliveries. */
 async function generate(url: string, p: { siteId: string; environmentId: string; destinationId: string }, teamId: string): Promise<void> {
@@ -159,7 +161,7 @@ async function folder(url: string): Promise<{ pid: number; resume: () => Promise
     let stops = null;
     const pause = () => { const s = stops || []; stops = null; return Promise.all(s.map((f) => f())); };
     require("node:readline").createInterface({ input: process.stdin }).on("line", (line) => {
-      if (line === "resume") { stops = stops || [r.startFolding((l) => console.error(l)), a.startAlerts((l) => console.error(l))]; console.log("resumed"); }
+      if (line === "resume") { stops = stops || [${PARTS.has("fold") ? "r.startFolding((l) => console.error(l))" : ""}, ${PARTS.has("alerts") ? "a.startAlerts((l) => console.error(l))" : ""}].filter(Boolean); console.log("resumed"); }
       if (line === "pause") void pause().then(() => console.log("paused"));
     });
     process.on("SIGTERM", () => void pause().then(() => process.exit(0)));
@@ -231,7 +233,7 @@ async function overhead(): Promise<void> {
     const on = async () => {
       await f.resume();
       // Someone watching the live stream, as the dashboard polls it: every second.
-      const watching = setInterval(() => void pipeline.api.call("GET", `/environments/${pipeline.environmentId}/events?limit=50`).catch((e: Error) => log(`stream poll: ${e.message}`)), 1000);
+      const watching = setInterval(() => PARTS.has("stream") && void pipeline.api.call("GET", `/environments/${pipeline.environmentId}/events?limit=50`).catch((e: Error) => log(`stream poll: ${e.message}`)), 1000);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const cpuBefore = cpuMs({ pid: f.pid });
       const rate = (await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: "health on (folding, alerts, stream watched)" })).eventsPerSecond;

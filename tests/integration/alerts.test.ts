@@ -1,8 +1,10 @@
 // Alerts end to end, on PostgreSQL: a server of this spec's own evaluates every 1.5 s and
 // sends to a webhook receiver and an SMTP server on 127.0.0.1. A day of history is written
-// straight into the database (backdated CollectedEvent rows), so the trailing-24-hours
-// baseline exists at once; the current hour is real traffic, or its absence.
+// straight into the database (backdated CollectedEvent rows, and the rollups the fold would
+// have made of them), so the trailing-24-hours baseline exists at once; the current hour is
+// real traffic, or its absence.
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Client, createToken, expectStatus, uid, type Json } from "../helpers/api";
 import { startCollector, type Collector } from "../helpers/collector";
@@ -41,16 +43,39 @@ describe("alerts on PostgreSQL", () => {
     await Promise.all([standIns?.close(), hooks?.close(), mail?.close()]);
   });
 
-  /** `perHour` accepted events named `name`, evenly spread over [now - fromAgo, now - toAgo), into the site's production environment. */
+  /**
+   * `perHour` accepted events named `name`, evenly spread over [now - fromAgo, now - toAgo), into the site's
+   * production environment, as the product would hold them: those older than the fold's watermark counted in the
+   * hourly rollups too (the fold never goes back for them), the newer ones left to the fold. The fold's lock is
+   * held meanwhile, so the watermark read is the one the next fold starts from.
+   */
   async function history(p: Pipeline, name: string, perHour: number, fromAgo: number, toAgo: number, source = "browser") {
     const n = Math.round((perHour * (fromAgo - toAgo)) / HOUR);
     const start = new Date(Date.now() - fromAgo).toISOString().replace("Z", "");
-    await collector.query(
-      `INSERT INTO "CollectedEvent" ("teamId", "siteId", "environmentId", "environmentKind", name, "eventId", source, status, "eventTime", "receivedAt")
-       SELECT $1, $2, $3, 'production', $4, 'hist-' || gen_random_uuid(), $5, 'accepted', t, t
-       FROM generate_series(0, $6::int - 1) AS i, LATERAL (SELECT $7::timestamp + (i * $8::float8) * interval '1 millisecond' AS t) x`,
-      [p.team.teamId, p.siteId, p.production.id, name, source, n, start, (fromAgo - toAgo) / n],
-    );
+    const client = new pg.Client({ connectionString: collector.databaseUrl });
+    await client.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('tagpipe.health.fold'))");
+      await client.query(
+        `WITH w AS (SELECT COALESCE((SELECT watermark FROM "HealthFold" WHERE id = 'events'), '-infinity'::timestamp) AS watermark),
+         ev AS (
+           INSERT INTO "CollectedEvent" ("teamId", "siteId", "environmentId", "environmentKind", name, "eventId", source, status, "eventTime", "receivedAt")
+           SELECT $1, $2, $3, 'production', $4, 'hist-' || gen_random_uuid(), $5, 'accepted', t, t
+           FROM generate_series(0, $6::int - 1) AS i, LATERAL (SELECT $7::timestamp + (i * $8::float8) * interval '1 millisecond' AS t) x
+           RETURNING "receivedAt"
+         )
+         INSERT INTO "HealthRollup" ("siteId", span, hour, "environmentId", name, source, region, "destinationId", "teamId", received, accepted)
+         SELECT $2, 'hour', date_trunc('hour', "receivedAt"), $3, $4, $5, '', '', $1, count(*), count(*)
+         FROM ev, w WHERE ev."receivedAt" < w.watermark GROUP BY 3
+         ON CONFLICT ("siteId", span, hour, "environmentId", name, source, region, "destinationId")
+           DO UPDATE SET received = "HealthRollup".received + EXCLUDED.received, accepted = "HealthRollup".accepted + EXCLUDED.accepted`,
+        [p.team.teamId, p.siteId, p.production.id, name, source, n, start, (fromAgo - toAgo) / n],
+      );
+      await client.query("COMMIT");
+    } finally {
+      await client.end();
+    }
   }
 
   /** A site with a Meta destination, a webhook channel and an email channel; answers the channel's path, secret and recipient. */

@@ -1,11 +1,13 @@
 // Every count the alerts read, in one module: hourly counts of a site's events and
 // deliveries, when its traffic began, what waits in the outbox, and why platforms
-// dropped events. Today each is a bounded windowed query on the raw tables; the hourly
-// rollups can replace the two *ByHour functions without the alerts noticing.
+// dropped events.
 //
 // Costs, on the existing indexes (no index was added for alerts):
-// - eventsByHour: CollectedEvent(environmentId, receivedAt), a range per production
-//   environment — the rows of the window, nothing older.
+// - eventsByHour: the hourly rollups (HealthRollup's primary key: site, span, hour) for
+//   everything the fold has counted, and the raw events since its watermark — seconds of
+//   traffic — by CollectedEvent(environmentId, receivedAt). It read a day of raw events
+//   per evaluation before: 180 ms at 250,000 stored events, growing with the traffic
+//   (measured 2026-12-06), where the rollups' rows grow with hours × events × sources.
 // - deliveriesByHour: Delivery(status, nextAttemptAt) for delivered/dead/held rows — a
 //   settled delivery's nextAttemptAt is when it was last due, so the range holds the
 //   window's deliveries of all sites, filtered to the site's destinations — joined to
@@ -55,22 +57,40 @@ async function scope(siteId: string): Promise<{ environments: string[]; allEnvir
  */
 const DELIVERY_SPAN = "25 hours";
 
+/**
+ * Stored events per hour and name: received (accepted and rejected), and the accepted
+ * ones by source. Below the fold's watermark from the rollups, from it on from the raw
+ * events; one statement, so one snapshot: the watermark and the rollups it vouches for are
+ * read together (the fold commits both at once), and every stored event is counted once.
+ * A merge made after its event was folded moves the event's source in the rollups with
+ * the next fold, a few seconds later.
+ */
 export async function eventsByHour(siteId: string, from: Date, to: Date): Promise<EventHour[]> {
   const { environments } = await scope(siteId);
   if (!environments.length) return [];
   const db = await database();
   return db.sql.query<EventHour>(
-    `SELECT ${epochMs(`date_trunc('hour', "receivedAt")`)} AS hour, name AS event,
-            count(*)::int AS received,
-            count(*) FILTER (WHERE status = 'accepted')::int AS accepted,
-            count(*) FILTER (WHERE status = 'rejected')::int AS rejected,
-            count(*) FILTER (WHERE status = 'accepted' AND source = 'browser')::int AS browser,
-            count(*) FILTER (WHERE status = 'accepted' AND source = 'server')::int AS server,
-            count(*) FILTER (WHERE status = 'accepted' AND source = 'both')::int AS both
-     FROM "CollectedEvent"
-     WHERE "environmentId" = ANY($1::text[]) AND "receivedAt" >= $2::timestamp AND "receivedAt" < $3::timestamp
-     GROUP BY 1, 2`,
-    [environments, utc(from), utc(to)],
+    `WITH w AS (
+       SELECT COALESCE((SELECT watermark FROM "HealthFold" WHERE id = 'events'), '-infinity'::timestamp) AS watermark
+     ), counted AS (
+       SELECT r.hour, r.name, r.source, r.accepted, r.rejected
+       FROM "HealthRollup" r
+       WHERE r."siteId" = $1 AND r.span = 'hour' AND r.hour >= $3::timestamp AND r.hour < $4::timestamp
+         AND r."environmentId" = ANY($2::text[]) AND r."destinationId" = ''
+       UNION ALL
+       SELECT date_trunc('hour', c."receivedAt"), c.name, c.source, (c.status = 'accepted')::int, (c.status = 'rejected')::int
+       FROM "CollectedEvent" c, w
+       WHERE c."environmentId" = ANY($2::text[]) AND c."receivedAt" >= GREATEST($3::timestamp, w.watermark) AND c."receivedAt" < $4::timestamp
+     )
+     SELECT ${epochMs("hour")} AS hour, name AS event,
+            sum(accepted + rejected)::int AS received,
+            sum(accepted)::int AS accepted,
+            sum(rejected)::int AS rejected,
+            COALESCE(sum(accepted) FILTER (WHERE source = 'browser'), 0)::int AS browser,
+            COALESCE(sum(accepted) FILTER (WHERE source = 'server'), 0)::int AS server,
+            COALESCE(sum(accepted) FILTER (WHERE source = 'both'), 0)::int AS both
+     FROM counted GROUP BY 1, 2`,
+    [siteId, environments, utc(from), utc(to)],
   );
 }
 
