@@ -21,15 +21,28 @@ export const MATCH_KEYS = [
 
 export type MatchKeyName = (typeof MATCH_KEYS)[number]["key"];
 
-/** A parameter check: the rollup column counting stored events that failed it, and the test on an errors jsonb. */
-export type ParamCheck = { key: string; label: string; column: string; sql: (errors: string) => string };
+/** A parameter check: the rollup column counting stored events that failed it, its bit in CollectedEvent.quality, and the test on an errors jsonb. */
+export type ParamCheck = { key: string; label: string; column: string; bit: number; sql: (errors: string) => string; failed: (errors: readonly Problem[]) => boolean };
+type Problem = { field?: string; message?: string };
+
+const fieldFailed = (field: string) => ({
+  sql: (e: string) => `${e} @> '[{"field":"${field}"}]'`,
+  failed: (errors: readonly Problem[]) => errors.some((x) => x.field === field),
+});
 
 export const PARAM_CHECKS = [
-  { key: "value", label: "Value is a number ≥ 0", column: "errValue", sql: (e: string) => `${e} @> '[{"field":"params.value"}]'` },
-  { key: "currency", label: "ISO 4217 currency", column: "errCurrency", sql: (e: string) => `${e} @> '[{"field":"params.currency"}]'` },
-  { key: "content_ids", label: "content_ids is a list of ids", column: "errContentIds", sql: (e: string) => `${e} @> '[{"field":"params.content_ids"}]'` },
-  { key: "order_id", label: "order_id present", column: "errOrderId", sql: (e: string) => `${e} @> '[{"field":"params.order_id"}]'` },
-  { key: "required", label: "Every parameter the tracking plan requires", column: "errRequired", sql: (e: string) => `${e} @> '[{"message":"is required"}]'` },
+  { key: "value", label: "Value is a number ≥ 0", column: "errValue", bit: 1 << 8, ...fieldFailed("params.value") },
+  { key: "currency", label: "ISO 4217 currency", column: "errCurrency", bit: 1 << 9, ...fieldFailed("params.currency") },
+  { key: "content_ids", label: "content_ids is a list of ids", column: "errContentIds", bit: 1 << 10, ...fieldFailed("params.content_ids") },
+  { key: "order_id", label: "order_id present", column: "errOrderId", bit: 1 << 11, ...fieldFailed("params.order_id") },
+  {
+    key: "required",
+    label: "Every parameter the tracking plan requires",
+    column: "errRequired",
+    bit: 1 << 12,
+    sql: (e: string) => `${e} @> '[{"message":"is required"}]'`,
+    failed: (errors: readonly Problem[]) => errors.some((x) => x.message === "is required"),
+  },
 ] as const satisfies readonly ParamCheck[];
 
 export type ParamCheckName = (typeof PARAM_CHECKS)[number]["key"];
@@ -44,6 +57,23 @@ export function keysMask(userData: UserData): number {
   let mask = 0;
   for (const k of MATCH_KEYS) if (k.has(userData)) mask |= k.bit;
   return mask;
+}
+
+/**
+ * CollectedEvent.quality: the match keys an event carries (bits 0–7) and the parameter
+ * checks it failed (bits 8–12), as the collector stores them with the event so the fold
+ * sums bits instead of searching JSON. A row without it (null: written by another path,
+ * or changed by a merge) is read with qualitySql instead — the same bits from the JSON.
+ */
+export function quality(userData: UserData, errors: readonly Problem[]): number {
+  let mask = keysMask(userData);
+  for (const c of PARAM_CHECKS) if (c.failed(errors)) mask |= c.bit;
+  return mask;
+}
+
+/** SQL: a row's quality bits, stored or, when null, computed from its userData and errors. */
+export function qualitySql(row: string): string {
+  return `COALESCE(${row}.quality, ${keysMaskSql(`${row}."userData"`)} + ${PARAM_CHECKS.map((c) => `CASE WHEN ${c.sql(`${row}.errors`)} THEN ${c.bit} ELSE 0 END`).join(" + ")})`;
 }
 
 /** The keys of a bit mask (the unit tests and the test's independent arithmetic use it). */

@@ -20,7 +20,7 @@
 // on its next tick).
 import { waitForWork } from "../forwarder/wake";
 import { database, type Sql } from "../db";
-import { MATCH_KEYS, PARAM_CHECKS } from "./keys";
+import { MATCH_KEYS, PARAM_CHECKS, qualitySql } from "./keys";
 
 const LOCK = "hashtext('tagpipe.health.fold')";
 /** Events folded per transaction at most, by time: keeps each fold short after downtime or a bulk load. */
@@ -41,13 +41,14 @@ function contribution(dims: string[], values: Partial<Record<(typeof VALUES)[num
 }
 
 const hourOf = (expr: string) => `date_trunc('hour', ${expr})`;
-const keyCounts = (filter: string, userData: string) => Object.fromEntries(MATCH_KEYS.map((k) => [k.column, `count(*) FILTER (WHERE ${filter} AND ${k.sql(userData)})`]));
+/** Counts of rows whose quality bits (lib/health/keys.ts) hold each match key, among those passing `filter`. */
+const keyCounts = (filter: string, bits: string) => Object.fromEntries(MATCH_KEYS.map((k) => [k.column, `count(*) FILTER (WHERE ${filter} AND ${bits} & ${k.bit} <> 0)`]));
 const keyBits = (mask: string, sign: string) => Object.fromEntries(MATCH_KEYS.map((k) => [k.column, `${sign}(CASE WHEN ${mask} & ${k.bit} <> 0 THEN 1 ELSE 0 END)`]));
 
 // $1: this fold's start (nothing was received between the watermark and it), $2: its end.
 const FOLD = `WITH ev AS (
     SELECT c.* FROM "Environment" env CROSS JOIN LATERAL (
-      SELECT c."teamId", c."siteId", c."environmentId", c."receivedAt", c.name, c.source, c.region, c.status, c.errors, c."userData"
+      SELECT c."teamId", c."siteId", c."environmentId", c."receivedAt", c.name, c.source, c.region, c.status, ${qualitySql("c")} AS bits
       FROM "CollectedEvent" c
       WHERE c."environmentId" = env.id AND c."receivedAt" >= $1::timestamp AND c."receivedAt" < $2::timestamp) c
   ), mg AS (
@@ -60,8 +61,8 @@ const FOLD = `WITH ev AS (
       received: "count(*)",
       accepted: "count(*) FILTER (WHERE status = 'accepted')",
       rejected: "count(*) FILTER (WHERE status = 'rejected')",
-      ...keyCounts("status = 'accepted'", '"userData"'),
-      ...Object.fromEntries(PARAM_CHECKS.map((c) => [c.column, `count(*) FILTER (WHERE ${c.sql("errors")})`])),
+      ...keyCounts("status = 'accepted'", "bits"),
+      ...Object.fromEntries(PARAM_CHECKS.map((c) => [c.column, `count(*) FILTER (WHERE bits & ${c.bit} <> 0)`])),
     })}
     FROM ev GROUP BY 1, 2, 3, 4, 5, 6, 7
     UNION ALL

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CollectedEvent" ADD COLUMN     "quality" INTEGER;
