@@ -1,8 +1,9 @@
-// npm run bench:alerts – how long one site's alert evaluation takes on the raw tables.
+// npm run bench:alerts – how long one site's alert evaluation takes.
 // On a temporary PostgreSQL database (created and dropped): BENCH_EVENTS events (default
 // 300,000) spread evenly over 30 days into one site's production environment, one
-// delivery each to one of two destinations, then `evaluateSite` six times (the first one
-// opens the incidents). Prints alert_evaluate_site_ms=<median> and the runs on stderr.
+// delivery each to one of two destinations, folded into the health rollups as the
+// product's fold would have (the event counts read them; the delivery counts read the
+// outbox), then `evaluateSite` six times (the first one opens the incidents). Prints alert_evaluate_site_ms=<median> and the runs on stderr.
 // TEST_POSTGRES_URL names the maintenance database (default postgres://postgres@127.0.0.1:5432/postgres).
 import { createDatabase, dropDatabase } from "../tests/helpers/postgres";
 
@@ -12,6 +13,7 @@ process.env.DATABASE_URL = temp.url;
 const { database, closeDatabase } = await import("../lib/db");
 const { migrate } = await import("../lib/migrate");
 const { evaluateSite } = await import("../lib/health/alerts/evaluate");
+const { foldAll } = await import("../lib/health/rollups");
 try {
   const db = await database();
   await migrate(db.url);
@@ -38,6 +40,9 @@ try {
   await q(`VACUUM ANALYZE "CollectedEvent"`);
   await q(`VACUUM ANALYZE "Delivery"`);
   console.error(`[bench] ${N} events and deliveries over 30 days loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  t = Date.now();
+  const folds = await foldAll();
+  console.error(`[bench] folded into the rollups in ${((Date.now() - t) / 1000).toFixed(1)} s (${folds.reduce((n, f) => n + f.events, 0)} events)`);
   const site = { id: "s1", teamId: "t1", name: "Shop" };
   const runs: number[] = [];
   for (let i = 0; i < 6; i++) {

@@ -12,7 +12,8 @@
 //                              per measurement window — ten times the product's default —
 //                              and the live stream polled every second) than without it, in
 //                              the same run on the same server, on analysed tables; by turns,
-//                              BENCH_ROUNDS (4) rounds of one each, the median of the rounds' ratios
+//                              BENCH_ROUNDS (8) rounds of one each, the median of the rounds' ratios
+//                              (this machine's single rounds range ±20 %: four were too few)
 //   stream_latency_p95_ms      from the collector's 202 to the event returned by the stream
 //                              API (scripts/bench/stream-latency.ts)
 //
@@ -22,7 +23,8 @@
 // It starts its own servers on temporary PostgreSQL databases (created and dropped) and
 // reuses bench:collect's measuring code (scripts/bench/collect-lib.ts). Settings:
 // BENCH_EVENTS (default 10,000,000), BENCH_SECONDS (per throughput measurement, 6),
-// BENCH_ONLY=page|overhead|stream|reconcile|import.
+// BENCH_ONLY=page|overhead|stream|reconcile|import, BENCH_OVERHEAD_PARTS (fold,alerts,stream:
+// what "on" runs, to see each part's cost).
 import { spawn } from "node:child_process";
 import os from "node:os";
 import pg from "pg";
@@ -35,7 +37,7 @@ import { SECONDS, cleanup, cleanups, figure, load, log, meter, publishPipeline, 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const ONLY = process.env.BENCH_ONLY;
 /** Overhead rounds, each one measurement off and one on. */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 8));
 /**
  * The alerts' evaluation interval while measuring the overhead: once per measurement window
  * (SECONDS), ten times as often as the product's default of 60 s — an upper bound of their
