@@ -4,9 +4,12 @@
 //
 // An upload replaces the site's catalog in one transaction, streamed like the order
 // import (lib/reconciliation/import-csv.ts): a file refused as a whole leaves the previous
-// catalog untouched. The check reads the newest SCAN_EVENTS accepted events of the
-// period that carry content_ids (the collector's index environmentId, receivedAt), not
-// the whole table.
+// catalog untouched. The check reads, per environment, the newest SCAN_ROWS accepted
+// events of the period by the collector's index (environmentId, receivedAt), and of those
+// the newest SCAN_EVENTS that carry content_ids — bounded work whatever the table holds
+// and however rare content_ids are (a scan for "the newest 20,000 with content_ids" read
+// every event of the period when few had them: 3.2 s of a Health page at 10 million
+// events, measured 2026-12-06). Without a catalog there is nothing to check and nothing is read.
 import { Readable } from "node:stream";
 import { parse, CsvError } from "csv-parse";
 import { database, prisma, type Sql } from "../db";
@@ -19,6 +22,8 @@ import { auditImport } from "./order-upsert";
 import { withinTolerance } from "./classify";
 
 export const SCAN_EVENTS = 20_000;
+/** Events read per environment at most, newest first, to find SCAN_EVENTS with content_ids. */
+export const SCAN_ROWS = 100_000;
 const BATCH = 5_000;
 const DECIMAL = /^\d{1,10}(?:\.\d{1,4})?$/;
 
@@ -102,12 +107,18 @@ export async function catalogCheck(actor: Actor, siteId: string, days: number) {
   const db = await prisma();
   const site = await db.site.findFirst({ where: { id: siteId, teamId: actor.teamId }, select: { id: true, container: { select: { environments: { select: { id: true } } } } } });
   if (!site) throw new NotFoundError("Site");
-  const envIds = site.container?.environments.map((e) => e.id) ?? [];
   const { sql } = await database();
   const [{ products }] = await sql.query<{ products: number }>(`SELECT count(*)::int AS products FROM "CatalogProduct" WHERE "siteId" = $1`, [siteId]);
+  // No catalog, nothing to compare with: no event is read.
+  const envIds = products ? (site.container?.environments.map((e) => e.id) ?? []) : [];
   const since = new Date(Date.now() - days * 86_400_000).toISOString().replace("Z", "");
-  const scan = `SELECT e.id, e."environmentId", e.params FROM "CollectedEvent" e
-    WHERE e."environmentId" = ANY($1::text[]) AND e."teamId" = $2 AND e."receivedAt" >= $3::timestamp AND e.status = 'accepted' AND jsonb_typeof(e.params->'content_ids') = 'array'
+  // Per environment, newest first down its index (one ordered range each; = ANY() over
+  // several environments would read them all to sort them), then the filter.
+  const scan = `SELECT e.id, e."environmentId", e.params FROM unnest($1::text[]) AS env(id) CROSS JOIN LATERAL (
+      SELECT x.id, x."environmentId", x.params, x."receivedAt" FROM "CollectedEvent" x
+      WHERE x."environmentId" = env.id AND x."teamId" = $2 AND x."receivedAt" >= $3::timestamp AND x.status = 'accepted'
+      ORDER BY x."receivedAt" DESC LIMIT ${SCAN_ROWS}) e
+    WHERE jsonb_typeof(e.params->'content_ids') = 'array'
     ORDER BY e."receivedAt" DESC LIMIT ${SCAN_EVENTS}`;
   const ids = envIds.length
     ? await sql.query<{ contentId: string; occurrences: number; known: boolean; examples: { id: string; environmentId: string }[] }>(
@@ -138,6 +149,7 @@ export async function catalogCheck(actor: Actor, siteId: string, days: number) {
     products,
     days,
     scannedLimit: SCAN_EVENTS,
+    scannedRows: SCAN_ROWS,
     occurrences: total,
     foundShare: total ? found / total : null,
     distinctIds: ids.length,

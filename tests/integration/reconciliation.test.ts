@@ -247,6 +247,8 @@ describe("reconciliation on a crafted set", () => {
       { ...purchase(`${tag}-cat-2`), params: { value: 10, currency: "EUR", order_id: `${tag}-cat-2`, content_ids: ["sku-1", "sku-x"], contents: [{ id: "sku-1", quantity: 1, price: 9.95 }] } },
     ];
     const sent = await send(q.production.serverKey, events);
+    // No catalog yet: nothing to compare with, and no event is read for it.
+    expect(expectStatus(await q.team.owner.get(`/sites/${q.siteId}/catalog-check?days=1`), 200)).toMatchObject({ products: 0, occurrences: 0, distinctIds: 0, foundShare: null, priceDifferenceCount: 0 });
     const upload = (body: string, query = "product_id=sku&price=price&currency=currency") =>
       q.team.owner.call("POST", `/sites/${q.siteId}/catalog?${query}`, undefined, { raw: body, headers: { "content-type": "text/csv" } });
     expect(expectStatus(await upload("sku,price,currency\nsku-1,9.90,EUR\nsku-2,20.00,EUR\nsku-3,5,EUR\n"), 201)).toMatchObject({ rows: 3, products: 3 });
