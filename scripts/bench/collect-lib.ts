@@ -380,6 +380,10 @@ export async function forward(databaseUrl: string, dataDir?: string): Promise<nu
   // states (status = delivered), not requests.
   const started = Date.now();
   const cpuBefore = { worker: cpuMs({ pid: worker.pid }), pg: cpuMs({ name: "postgres" }), bench: process.cpuUsage() };
+  // WAL per delivered event and its full-page images: a cluster with data checksums (PostgreSQL
+  // 18's default) logs a page's first hint bits after each checkpoint, one without does not.
+  const wal = async () => (await db.query<{ bytes: string; fpi: string; checksums: string }>(`SELECT wal_bytes AS bytes, wal_fpi AS fpi, current_setting('data_checksums') AS checksums FROM pg_stat_wal`)).rows[0];
+  const walBefore = await wal();
   const already = await count("delivered");
   log(`forward: worker ready in ${((started - booting) / 1000).toFixed(1)} s`);
   const deadline = started + (SECONDS + 4) * 1000;
@@ -397,6 +401,10 @@ export async function forward(databaseUrl: string, dataDir?: string): Promise<nu
   const perEvent = (ms: number) => ((ms * 1000) / Math.max(1, delivered)).toFixed(0);
   log(`forward: CPU per delivered event: worker ${perEvent(workerMs)} µs, PostgreSQL ${perEvent(pgMs)} µs, Meta stand-in and polling ${perEvent(standMs)} µs`);
   log(`forward: ${delivered} delivered (stand-in saw ${stand.events()}) in ${seconds.toFixed(1)} s`);
+  // pg_stat_wal is flushed by the backends within about a second: close, not exact.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const walAfter = await wal();
+  log(`forward: WAL per delivered event ${Math.round((Number(walAfter.bytes) - Number(walBefore.bytes)) / Math.max(1, delivered))} bytes, full-page images ${Number(walAfter.fpi) - Number(walBefore.fpi)} (data checksums ${walAfter.checksums})`);
   const dead = await count("dead");
   if (dead) log(`forward: ${dead} dead-lettered`);
   return delivered / seconds;
