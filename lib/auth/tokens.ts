@@ -1,6 +1,6 @@
 // API tokens: bearer secrets scoped to one team and one role. The secret is shown once;
 // only its SHA-256 is stored, so a database leak does not leak working tokens.
-import { prisma } from "../db";
+import { database, prisma } from "../db";
 import type { Actor } from "./actor";
 import { recordAudit, type Tx } from "../audit/record";
 import { NotFoundError } from "../errors";
@@ -87,12 +87,17 @@ export async function revokeToken(actor: Actor, id: string) {
 /** The actor behind a bearer secret, or null when it is unknown, revoked or expired. */
 export async function authenticateToken(secret: string): Promise<Actor | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
-  const db = await prisma();
-  const token = await db.apiToken.findUnique({ where: { tokenHash: sha256Hex(secret) } });
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt < new Date())) return null;
+  // Plain SQL: every API call made with a token comes through here (the ORM's own work was
+  // 1.5 ms a call, measured 2026-12-06). Times are UTC without a zone, as Prisma keeps them.
+  const { sql } = await database();
+  const [token] = await sql.query<{ id: string; teamId: string; role: Actor["role"]; name: string; stale: boolean }>(
+    `SELECT id, "teamId", role::text AS role, name, ("lastUsedAt" IS NULL OR "lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS stale
+     FROM "ApiToken"
+     WHERE "tokenHash" = $1 AND "revokedAt" IS NULL AND ("expiresAt" IS NULL OR "expiresAt" >= (now() AT TIME ZONE 'UTC'))`,
+    [sha256Hex(secret)],
+  );
+  if (!token) return null;
   // Recorded at most once a minute: a busy integration should not write on every call.
-  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
-    await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
-  }
+  if (token.stale) await sql.query(`UPDATE "ApiToken" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`, [token.id]);
   return { teamId: token.teamId, role: token.role, label: `token ${token.name}`, userId: null, tokenId: token.id };
 }

@@ -34,13 +34,17 @@ const MAX_REQUEST_BODY_CHARS = 256 * 1024;
 export type StreamEnvironment = { id: string; teamId: string; name: string; kind: string; containerId: string; containerName: string; siteId: string; siteName: string; versionId: string | null };
 
 export async function streamEnvironment(actor: Actor, environmentId: string): Promise<StreamEnvironment> {
-  const db = await prisma();
-  const env = await db.environment.findFirst({
-    where: { id: environmentId, teamId: actor.teamId },
-    include: { container: { select: { name: true, site: { select: { id: true, name: true } } } } },
-  });
+  // Plain SQL: the live stream asks this every second while someone watches (the ORM's own
+  // work was 1.5 ms of a 3 ms page, measured 2026-12-06).
+  const { sql } = await database();
+  const [env] = await sql.query<StreamEnvironment>(
+    `SELECT e.id, e."teamId", e.name, e.kind::text AS kind, e."containerId", c.name AS "containerName", s.id AS "siteId", s.name AS "siteName", e."versionId"
+     FROM "Environment" e JOIN "Container" c ON c.id = e."containerId" JOIN "Site" s ON s.id = c."siteId"
+     WHERE e.id = $1 AND e."teamId" = $2`,
+    [environmentId, actor.teamId],
+  );
   if (!env) throw new NotFoundError("Environment");
-  return { id: env.id, teamId: env.teamId, name: env.name, kind: env.kind, containerId: env.containerId, containerName: env.container.name, siteId: env.container.site.id, siteName: env.container.site.name, versionId: env.versionId };
+  return env;
 }
 
 /** The UUIDv7 id range [lo, hi) of outbox rows written in millisecond `ms`. */
