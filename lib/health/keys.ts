@@ -3,6 +3,8 @@
 // parameter checks (read from the validation errors it stores). The fold's SQL, the
 // merge log's bit masks, the quality figures and the example queries all read this list.
 
+import type { Problem } from "../collector/prepare";
+
 type UserData = Record<string, unknown>;
 
 /** A match key: its rollup column, its bit in EventMerge.oldKeys/newKeys, and the test on a userData jsonb. */
@@ -23,7 +25,6 @@ export type MatchKeyName = (typeof MATCH_KEYS)[number]["key"];
 
 /** A parameter check: the rollup column counting stored events that failed it, its bit in CollectedEvent.quality, and the test on an errors jsonb. */
 export type ParamCheck = { key: string; label: string; column: string; bit: number; sql: (errors: string) => string; failed: (errors: readonly Problem[]) => boolean };
-type Problem = { field?: string; message?: string };
 
 const fieldFailed = (field: string) => ({
   sql: (e: string) => `${e} @> '[{"field":"${field}"}]'`,

@@ -23,6 +23,8 @@ import { database, type Sql } from "../db";
 import { MATCH_KEYS, PARAM_CHECKS, qualitySql } from "./keys";
 
 const LOCK = "hashtext('tagpipe.health.fold')";
+/** SQL: the time before which every stored event is counted in the rollups (the watermark; -infinity before the first fold). */
+export const FOLDED_UNTIL = `COALESCE((SELECT watermark FROM "HealthFold" WHERE id = 'events'), '-infinity'::timestamp)`;
 /** Events folded per transaction at most, by time: keeps each fold short after downtime or a bulk load. */
 const CHUNK = "6 hours";
 /** Delivery outcomes folded per transaction at most. */

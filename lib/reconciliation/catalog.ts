@@ -120,27 +120,31 @@ export async function catalogCheck(actor: Actor, siteId: string, days: number) {
       ORDER BY x."receivedAt" DESC LIMIT ${SCAN_ROWS}) e
     WHERE jsonb_typeof(e.params->'content_ids') = 'array'
     ORDER BY e."receivedAt" DESC LIMIT ${SCAN_EVENTS}`;
-  const ids = envIds.length
-    ? await sql.query<{ contentId: string; occurrences: number; known: boolean; examples: { id: string; environmentId: string }[] }>(
-        `WITH ev AS (${scan}), ids AS (SELECT ev.id, ev."environmentId", x.cid FROM ev, jsonb_array_elements_text(ev.params->'content_ids') x(cid))
-         SELECT ids.cid AS "contentId", count(*)::int AS occurrences, bool_or(c."productId" IS NOT NULL) AS known,
-                (array_agg(jsonb_build_object('id', ids.id, 'environmentId', ids."environmentId")))[1:3] AS examples
-         FROM ids LEFT JOIN "CatalogProduct" c ON c."siteId" = $4 AND c."productId" = ids.cid
-         GROUP BY ids.cid ORDER BY count(*) DESC`,
+  type IdRow = { contentId: string; occurrences: number; known: boolean; examples: { id: string; environmentId: string }[] };
+  type PriceRow = { contentId: string; eventId: string; environmentId: string; price: string; currency: string | null; catalogPrice: string; catalogCurrency: string | null };
+  // One statement, the scan read once for both answers: the content ids, and the prices.
+  const [{ ids, prices }] = envIds.length
+    ? await sql.query<{ ids: IdRow[]; prices: PriceRow[] }>(
+        `WITH ev AS MATERIALIZED (${scan}),
+         ids AS (SELECT ev.id, ev."environmentId", x.cid FROM ev, jsonb_array_elements_text(ev.params->'content_ids') x(cid)),
+         counted AS (
+           SELECT ids.cid AS "contentId", count(*)::int AS occurrences, bool_or(c."productId" IS NOT NULL) AS known,
+                  (array_agg(jsonb_build_object('id', ids.id, 'environmentId', ids."environmentId")))[1:3] AS examples
+           FROM ids LEFT JOIN "CatalogProduct" c ON c."siteId" = $4 AND c."productId" = ids.cid
+           GROUP BY ids.cid
+         ),
+         priced AS (
+           SELECT x->>'id' AS "contentId", ev.id AS "eventId", ev."environmentId", x->>'price' AS price, ev.params->>'currency' AS currency, c.price::text AS "catalogPrice", c.currency AS "catalogCurrency"
+           FROM ev, jsonb_array_elements(CASE WHEN jsonb_typeof(ev.params->'contents') = 'array' THEN ev.params->'contents' ELSE '[]'::jsonb END) x
+           JOIN "CatalogProduct" c ON c."siteId" = $4 AND c."productId" = x->>'id'
+           WHERE c.price IS NOT NULL AND jsonb_typeof(x->'price') = 'number'
+           LIMIT 5000
+         )
+         SELECT COALESCE((SELECT json_agg(counted ORDER BY occurrences DESC) FROM counted), '[]') AS ids,
+                COALESCE((SELECT json_agg(priced) FROM priced), '[]') AS prices`,
         [envIds, actor.teamId, since, siteId],
       )
-    : [];
-  const prices = envIds.length
-    ? await sql.query<{ contentId: string; eventId: string; environmentId: string; price: string; currency: string | null; catalogPrice: string; catalogCurrency: string | null }>(
-        `WITH ev AS (${scan})
-         SELECT x->>'id' AS "contentId", ev.id AS "eventId", ev."environmentId", x->>'price' AS price, ev.params->>'currency' AS currency, c.price::text AS "catalogPrice", c.currency AS "catalogCurrency"
-         FROM ev, jsonb_array_elements(CASE WHEN jsonb_typeof(ev.params->'contents') = 'array' THEN ev.params->'contents' ELSE '[]'::jsonb END) x
-         JOIN "CatalogProduct" c ON c."siteId" = $4 AND c."productId" = x->>'id'
-         WHERE c.price IS NOT NULL AND jsonb_typeof(x->'price') = 'number'
-         LIMIT 5000`,
-        [envIds, actor.teamId, since, siteId],
-      )
-    : [];
+    : [{ ids: [] as IdRow[], prices: [] as PriceRow[] }];
   const tolerance = { absolute: 0.01, percent: 1 };
   const differing = prices.filter((p) => !withinTolerance({ value: Number(p.catalogPrice), currency: p.catalogCurrency ?? p.currency ?? "" }, { value: Number(p.price), currency: p.currency ?? p.catalogCurrency ?? "" }, tolerance));
   const total = ids.reduce((n, r) => n + r.occurrences, 0);

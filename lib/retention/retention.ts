@@ -33,6 +33,7 @@ import { database } from "../db";
 import { env } from "../env";
 import { deliveryIdsOfMillisecondSql } from "../collector/ids";
 import { distinctValuesSql, drainDeletes, sleep } from "../config/purge";
+import { FOLDED_UNTIL } from "../health/rollups";
 
 /** Rows per statement: each deletes in a few tens of milliseconds (docs/hardening.md). */
 export const RETENTION_BATCH = 5_000;
@@ -150,8 +151,7 @@ export async function runRetention(options: RetentionOptions = {}): Promise<Rete
 
   // Events never past what the health fold has counted (lib/health/rollups.ts folds by
   // receivedAt from its watermark); their finished deliveries go regardless.
-  const [fold] = await sql.query<{ at: string | null }>(`SELECT watermark::text AS at FROM "HealthFold" WHERE id = 'events'`);
-  const folded = fold?.at ?? "-infinity";
+  const [{ folded }] = await sql.query<{ folded: string }>(`SELECT (${FOLDED_UNTIL})::text AS folded`);
   const environments = await sql.query<{ v: string; teamId: string | null }>(
     `SELECT e.v, (SELECT c."teamId" FROM "CollectedEvent" c WHERE c."environmentId" = e.v LIMIT 1) AS "teamId" FROM (${distinct("CollectedEvent", "environmentId")}) e`,
   );

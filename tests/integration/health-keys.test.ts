@@ -3,10 +3,11 @@
 // stored (qualitySql, in PostgreSQL) agree on a shared table of cases: an event counts the
 // same whichever way its bits were made.
 import { describe, expect, it } from "vitest";
+import type { Problem } from "../../lib/collector/prepare";
 import { MATCH_KEYS, PARAM_CHECKS, quality, qualitySql } from "../../lib/health/keys";
 import { ADMIN_URL, queryDatabase } from "../helpers/postgres";
 
-type Case = { name: string; userData: Record<string, unknown>; errors: { field?: string; message?: string }[] };
+type Case = { name: string; userData: Record<string, unknown>; errors: Problem[] };
 
 const CASES: Case[] = [
   { name: "nothing", userData: {}, errors: [] },

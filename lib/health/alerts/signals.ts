@@ -16,6 +16,7 @@
 //   is what the alert is about).
 // - firstSeen: min(receivedAt) per production environment, one index probe each.
 import { database } from "../../db";
+import { FOLDED_UNTIL } from "../rollups";
 
 // The tables' timestamps are UTC without a time zone (Prisma's TIMESTAMP(3)): bounds go in
 // as UTC text and hours come out as epoch milliseconds, whatever the process's TZ.
@@ -70,9 +71,7 @@ export async function eventsByHour(siteId: string, from: Date, to: Date): Promis
   if (!environments.length) return [];
   const db = await database();
   return db.sql.query<EventHour>(
-    `WITH w AS (
-       SELECT COALESCE((SELECT watermark FROM "HealthFold" WHERE id = 'events'), '-infinity'::timestamp) AS watermark
-     ), counted AS (
+    `WITH w AS (SELECT ${FOLDED_UNTIL} AS watermark), counted AS (
        SELECT r.hour, r.name, r.source, r.accepted, r.rejected
        FROM "HealthRollup" r
        WHERE r."siteId" = $1 AND r.span = 'hour' AND r.hour >= $3::timestamp AND r.hour < $4::timestamp
