@@ -161,6 +161,14 @@ describe("a marketer reconciles orders with what Meta received", () => {
     expect(await page.locator('[data-unknown="sku-1"]').innerText()).toContain("97");
     await page.locator('[data-unknown="sku-1"]').scrollIntoViewIfNeeded();
     await screenshot(page, "reconciliation-catalog");
+    // The card says what it read: the newest conversions with content ids among each environment's newest events.
+    expect(await page.getByText(/newest 20,000 conversions with content ids among each environment's newest 100,000 events/).count()).toBe(1);
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      await page.locator('[data-unknown="sku-1"]').scrollIntoViewIfNeeded();
+      await screenshot(page, `reconciliation-catalog-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
     fs.rmSync(catalog, { force: true });
   });
 
