@@ -48,7 +48,7 @@ export function CatalogCheck({ check, siteId }: { check: Check; siteId: string }
                 <Td className="text-right tabular-nums">{u.occurrences}</Td>
                 <Td>
                   {u.examples.map((e, i) => (
-                    <Link key={e.id} href={event(e)} className="mr-2 text-indigo-700 hover:underline">
+                    <Link key={e.id} href={event(e)} className="mr-2 inline-block whitespace-nowrap text-indigo-700 hover:underline">
                       event {i + 1}
                     </Link>
                   ))}
@@ -88,7 +88,7 @@ export function CatalogCheck({ check, siteId }: { check: Check; siteId: string }
           </tbody>
         </Table>
       ) : null}
-      <p className="text-xs text-slate-500">From the newest {check.scannedLimit.toLocaleString("en-GB")} conversions with content ids among each environment&apos;s newest {check.scannedRows.toLocaleString("en-GB")} events of the last {check.days} days; prices within ±0.01 or ±1 % count as equal.</p>
+      <p className="text-xs text-slate-500">From the newest {check.scannedLimit.toLocaleString("en-GB")} conversions with content ids among each environment&apos;s newest {check.scannedRows.toLocaleString("en-GB")} events of the last {check.days === 1 ? "day" : `${check.days} days`}; prices within ±0.01 or ±1 % count as equal.</p>
     </div>
   );
 }

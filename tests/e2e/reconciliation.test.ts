@@ -162,7 +162,7 @@ describe("a marketer reconciles orders with what Meta received", () => {
     await page.locator('[data-unknown="sku-1"]').scrollIntoViewIfNeeded();
     await screenshot(page, "reconciliation-catalog");
     // The card says what it read: the newest conversions with content ids among each environment's newest events.
-    expect(await page.getByText(/newest 20,000 conversions with content ids among each environment's newest 100,000 events/).count()).toBe(1);
+    expect(await page.getByText(/newest 20,000 conversions with content ids among each environment's newest 100,000 events of the last day;/).count()).toBe(1);
     for (const width of [1440, 390]) {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
       await page.locator('[data-unknown="sku-1"]').scrollIntoViewIfNeeded();
