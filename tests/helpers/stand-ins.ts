@@ -62,7 +62,16 @@ export type Received = {
 export type AdsError = { errorCode: Record<string, string>; message: string; /** the conversion's field at fault, e.g. "gclid" */ field?: string };
 
 /** How the next requests fail: an HTTP status (with Retry-After), or TikTok's 200 + error code. */
-export type Failure = { status: number; retryAfter?: number; tiktokCode?: number; message?: string; metaCode?: number; transient?: boolean };
+export type Failure = {
+  status: number;
+  retryAfter?: number;
+  tiktokCode?: number;
+  message?: string;
+  metaCode?: number;
+  transient?: boolean;
+  /** the answer's body as it is, e.g. a proxy's error page in front of the platform */
+  rawBody?: string;
+};
 
 type Script = { failure: Failure; remaining: number };
 /** Google Ads conversions to refuse, by order id. */
@@ -400,6 +409,7 @@ function compactResult(o: Record<string, unknown>): Record<string, unknown> {
 
 function rejection(platform: Platform, f: Failure): { status: number; headers: Record<string, string>; body: string; ok: boolean } {
   const headers: Record<string, string> = { ...JSON_HEADERS, ...(f.retryAfter !== undefined ? { "retry-after": String(f.retryAfter) } : {}) };
+  if (f.rawBody !== undefined) return { status: f.status, headers: { ...headers, "content-type": "text/html" }, body: f.rawBody, ok: false };
   const message = f.message ?? (f.status === 429 ? "Too many requests" : f.status >= 500 ? "An unexpected error has occurred. Please retry your request later." : "Invalid parameter");
   if (platform === "tiktok" && f.tiktokCode !== undefined) {
     return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ code: f.tiktokCode, message, request_id: trace(), data: {} }), ok: false };

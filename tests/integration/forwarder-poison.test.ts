@@ -2,7 +2,8 @@
 // dead-letters only its own deliveries, with a reason that says what to do, while the
 // others deliver; an event a platform would refuse for its age is dead-lettered alone
 // and the rest of its batch is sent; the 24 hours before giving up count from the first
-// attempt, and a replay starts them again.
+// attempt, and a replay starts them again; an answer PostgreSQL cannot store as it is (NUL
+// bytes) does not stop its attempt from being recorded.
 import crypto from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { expectStatus, type Json } from "../helpers/api";
@@ -81,6 +82,21 @@ describe("poison pills", () => {
     expect(standIns.ga4.sentCounts().has(old.event_id)).toBe(false);
     // Meta takes 7 days: all four.
     await standIns.meta.waitForDelivered([...ids, old.event_id]);
+  });
+
+  it("an answer with NUL bytes (a proxy's error page) is recorded with U+FFFD in their place: retried once, then delivered, not sent again and again", async () => {
+    standIns.meta.fail({ status: 502, rawBody: "<html>bad\u0000gateway</html>" }, 1);
+    const event = purchase();
+    expectOutcome(await send([event]), "accepted");
+    await standIns.meta.waitForDelivered([event.event_id], 30_000);
+    const [delivered] = await settledAs([event.event_id], "meta", "delivered");
+    expect(delivered.attempts).toBe(2);
+    expect(standIns.meta.sentCounts().get(event.event_id)).toBe(2);
+    const [logged] = await collector.query<{ response: string }>(
+      `SELECT r.response FROM "DeliveryRequest" r WHERE r."destinationId" = $1 AND r."httpStatus" = 502 ORDER BY r."sentAt" DESC LIMIT 1`,
+      [p.destinations.meta.id],
+    );
+    expect(logged.response).toBe("<html>bad\uFFFDgateway</html>");
   });
 
   it("24 hours of failure count from the first attempt; a replay starts a new window", async () => {
