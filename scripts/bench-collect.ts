@@ -31,7 +31,8 @@
 // (write the servers' --cpu-prof profiles there), BENCH_NODE_ARGS (more Node flags for the
 // servers, e.g. "--trace-gc"; their output is in the servers' logs), BENCH_ONLY=pg|embedded|idle|intake
 // (intake: both servers, no idle measurement), BENCH_ROUNDS (5). The intake and forwarding
-// figures are medians of rounds taken by turns on both servers, each after a CHECKPOINT of both.
+// figures are medians of rounds taken by turns on both servers (each measurement on one right
+// after the same on the other), each after a CHECKPOINT of both.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -104,7 +105,9 @@ async function main() {
   }
   const byTurns = (round: number) => (round % 2 ? [...sides].reverse() : sides);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const side of byTurns(round)) side.rounds.push(await intakeRound(side.prefix, side.server, side.databaseUrl, side.pipeline!, clusters));
+    const order = byTurns(round);
+    const measured = await intakeRound(order.map((side) => ({ prefix: side.prefix, server: side.server, databaseUrl: side.databaseUrl, pipeline: side.pipeline! })), clusters);
+    order.forEach((side, i) => side.rounds.push(measured[i]));
   }
   for (const { prefix, rounds } of sides) {
     log(`${prefix}: rounds single ${rounds.map((r) => Math.round(r.single)).join(" ")}, batch20 ${rounds.map((r) => Math.round(r.batch20)).join(" ")}, p99 ${rounds.map((r) => r.p99).join(" ")}`);

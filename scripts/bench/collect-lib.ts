@@ -320,25 +320,39 @@ export async function sql(url: string, ...statements: string[]): Promise<pg.Quer
 
 export type IntakeRound = { single: number; batch20: number; halfRate: number; p50: number; p99: number };
 
+/** A server measured by intakeRound: its name in the figures, its process, its database, its published pipeline. */
+export type IntakeSide = { prefix: string; server: RunningServer; databaseUrl: string; pipeline: Pipeline };
+
 /**
- * One round of intake on one server: single events, batches of 20, then half the single
- * rate for the latency; each after a checkpoint of every server in `clusters`.
+ * One round of intake on each server: single events, batches of 20, then half the single
+ * rate for the latency, each measurement taken on one server right after the other's (in
+ * the given order) and after a checkpoint of every server in `clusters`. The two figures
+ * of a pair are seconds apart, not a round apart: this machine's speed drifts over tens of
+ * seconds by more than the difference measured.
  */
-export async function intakeRound(prefix: string, server: RunningServer, databaseUrl: string, pipeline: Pipeline, clusters: string[]): Promise<IntakeRound> {
-  Object.assign(meter, { server: server.pid, postgres: databaseUrl });
-  await checkpoint(clusters);
-  const single = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, label: `${prefix} single` });
-  await checkpoint(clusters);
-  const batch = await load({ url: server.url, pipeline, events: 20, seconds: SECONDS, label: `${prefix} batch20` });
+export async function intakeRound(sides: IntakeSide[], clusters: string[]): Promise<IntakeRound[]> {
+  const measure = async (side: IntakeSide, events: number, label: string, rate?: number) => {
+    Object.assign(meter, { server: side.server.pid, postgres: side.databaseUrl });
+    await checkpoint(clusters);
+    return load({ url: side.server.url, pipeline: side.pipeline, events, seconds: SECONDS, label: `${side.prefix} ${label}`, ...(rate ? { rate } : {}) });
+  };
+  type Measured = Awaited<ReturnType<typeof measure>>;
+  const single: Measured[] = [];
+  for (const side of sides) single.push(await measure(side, 1, "single"));
+  const batch: Measured[] = [];
+  for (const side of sides) batch.push(await measure(side, 20, "batch20"));
   // The batch run leaves the server up to a few hundred milliseconds of accepted work:
   // let it finish, so the latency measured is the half-loaded server's, not the overloaded
   // one's backlog.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  await checkpoint(clusters);
-  const halfRate = Math.max(1, Math.round(single.requestsPerSecond / 2));
-  const half = await load({ url: server.url, pipeline, events: 1, seconds: SECONDS, rate: halfRate, label: `${prefix} half load` });
-  log(`${prefix}: half load ${halfRate} requests/s → answered ${Math.round(half.requestsPerSecond)}/s; ${spread(half)}`);
-  return { single: single.eventsPerSecond, batch20: batch.eventsPerSecond, halfRate, p50: half.p50, p99: half.p99 };
+  const rounds: IntakeRound[] = [];
+  for (const [i, side] of sides.entries()) {
+    const halfRate = Math.max(1, Math.round(single[i].requestsPerSecond / 2));
+    const half = await measure(side, 1, "half load", halfRate);
+    log(`${side.prefix}: half load ${halfRate} requests/s → answered ${Math.round(half.requestsPerSecond)}/s; ${spread(half)}`);
+    rounds.push({ single: single[i].eventsPerSecond, batch20: batch[i].eventsPerSecond, halfRate, p50: half.p50, p99: half.p99 });
+  }
+  return rounds;
 }
 
 /** A minimal Meta stand-in: checks the path and counts data[] entries. */
