@@ -19,7 +19,7 @@ import { startStandIns, type StandIns } from "../helpers/stand-ins";
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 const PLATFORM_MS = 3000;
 
-type Sample = { connections: number; idleInTransaction: number; oldestXactS: number; oldestXminS: number };
+type Sample = { connections: number; idleInTransaction: number; idleInTransactionS: number; oldestXactS: number; oldestXminS: number; oldest: string | null };
 
 describe("forwarding to a slow platform", () => {
   let standIns: StandIns;
@@ -58,8 +58,10 @@ describe("forwarding to a slow platform", () => {
         collector.databaseUrl,
         `SELECT count(*)::int AS connections,
                 count(*) FILTER (WHERE state LIKE 'idle in transaction%')::int AS "idleInTransaction",
+                COALESCE(max(EXTRACT(EPOCH FROM now() - state_change)) FILTER (WHERE state LIKE 'idle in transaction%'), 0)::float8 AS "idleInTransactionS",
                 COALESCE(max(EXTRACT(EPOCH FROM now() - xact_start)), 0)::float8 AS "oldestXactS",
-                COALESCE(max(EXTRACT(EPOCH FROM now() - xact_start)) FILTER (WHERE backend_xmin IS NOT NULL), 0)::float8 AS "oldestXminS"
+                COALESCE(max(EXTRACT(EPOCH FROM now() - xact_start)) FILTER (WHERE backend_xmin IS NOT NULL), 0)::float8 AS "oldestXminS",
+                (array_agg(state || ' ' || COALESCE(wait_event_type || ':' || wait_event, '-') || ' ' || regexp_replace(left(query, 60), '\\s+', ' ', 'g') ORDER BY xact_start) FILTER (WHERE xact_start IS NOT NULL))[1] AS oldest
          FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
         [database],
       );
@@ -88,6 +90,7 @@ describe("forwarding to a slow platform", () => {
     const worst = {
       connections: Math.max(...samples.map((s) => s.connections)),
       idleInTransaction: Math.max(...samples.map((s) => s.idleInTransaction)),
+      idleInTransactionS: Math.max(...samples.map((s) => s.idleInTransactionS)),
       oldestXactS: Math.max(...samples.map((s) => s.oldestXactS)),
       oldestXminS: Math.max(...samples.map((s) => s.oldestXminS)),
     };
@@ -95,10 +98,15 @@ describe("forwarding to a slow platform", () => {
     console.log(
       `[leases] 3 workers, ${ids.length} deliveries, platform ${PLATFORM_MS} ms: delivered in ${Date.now() - started} ms; ${samples.length} samples: ` +
         `connections max ${worst.connections}; idle in transaction max ${worst.idleInTransaction}, mean ${meanIdle.toFixed(2)}; ` +
-        `oldest transaction ${worst.oldestXactS.toFixed(2)} s; xmin horizon held back at most ${worst.oldestXminS.toFixed(2)} s`,
+        `idle in a transaction at most ${worst.idleInTransactionS.toFixed(2)} s; ` +
+        `oldest transaction ${worst.oldestXactS.toFixed(2)} s (${samples.find((s) => s.oldestXactS === worst.oldestXactS)?.oldest ?? "-"}); xmin horizon held back at most ${worst.oldestXminS.toFixed(2)} s`,
     );
-    // A round's transactions last as long as a claim or a record, not as a platform's answer.
-    expect(worst.oldestXactS).toBeLessThan(PLATFORM_MS / 1000 / 2);
+    // A round's transactions last as long as a claim or a record, not as a platform's
+    // answer: no session waits idle in a transaction, nor holds a snapshot, for half of one.
+    // (A transaction's age alone is not asserted: on a loaded machine a COMMIT waiting for
+    // its flush keeps a short transaction open for seconds — seen once in a full run, 3.45 s
+    // with no snapshot held — which is the disk's time, not a request's.)
+    expect(worst.idleInTransactionS).toBeLessThan(PLATFORM_MS / 1000 / 2);
     expect(worst.oldestXminS).toBeLessThan(PLATFORM_MS / 1000 / 2);
     // Exactly once: each sent and recorded once, and no lease left behind.
     const sent = standIns.meta.sentCounts();
