@@ -39,6 +39,7 @@ import { enhances } from "../platforms/google-ads/server";
 import { excerpt, OutboundRefused, postOutbound } from "../http/outbound-url";
 import { keysMask } from "../health/keys";
 import { outboxWritten, waitForWork } from "./wake";
+import { storableText } from "../schemas/text";
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -213,7 +214,9 @@ async function post(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
   if (adapter.guarded) return postGuarded(request, log);
   try {
     const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const text = storable(await response.text());
+    // An answer may carry NUL (a proxy's error page), which PostgreSQL cannot store: the
+    // attempt could not be recorded and the delivery would be sent again at every lease's end.
+    const text = storableText(await response.text());
     log.durationMs = Date.now() - sentAt.getTime();
     log.httpStatus = response.status;
     log.response = withoutSecrets(text.slice(0, LOGGED_RESPONSE_CHARS), secrets);
@@ -227,13 +230,6 @@ async function post(adapter: Adapter, jobs: Job[], secrets: Record<string, strin
 }
 
 /**
- * PostgreSQL's text and jsonb cannot hold NUL, which an answer may carry (a proxy's error
- * page, a webhook receiver's bytes): stored with U+FFFD in its place, or recording the
- * attempt would fail and the delivery be sent again at every lease's end.
- */
-const storable = (text: string) => (text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text);
-
-/**
  * A request to a team member's URL (a webhook), through the outbound guard: https, no
  * private addresses at connect time, no redirects; only an excerpt of the answer is kept.
  * A refused address stays refused: dead-lettered at once, not retried for a day.
@@ -243,8 +239,8 @@ async function postGuarded(request: HttpRequest, log: SentRequest): Promise<{ an
     const answer = await postOutbound(request.url, request.headers, request.body, TIMEOUT_MS);
     log.durationMs = Date.now() - log.sentAt.getTime();
     log.httpStatus = answer.status;
-    log.response = storable(answer.excerpt);
-    return { answer: { status: answer.status, text: log.response, retryAfter: answer.retryAfter }, log };
+    log.response = answer.excerpt;
+    return { answer: { status: answer.status, text: answer.excerpt, retryAfter: answer.retryAfter }, log };
   } catch (error) {
     const message = excerpt(error instanceof Error ? error.message : String(error));
     log.durationMs = Date.now() - log.sentAt.getTime();

@@ -12,6 +12,14 @@ export function hasBadCharacters(value: string): boolean {
   return value.includes("\u0000") || !value.isWellFormed();
 }
 
+/**
+ * The text as PostgreSQL can keep it, for what Tagpipe stores from others rather than
+ * takes through its API (a platform's answer): NUL and unpaired surrogates become U+FFFD.
+ */
+export function storableText(value: string): string {
+  return hasBadCharacters(value) ? value.replaceAll("\u0000", "\uFFFD").toWellFormed() : value;
+}
+
 /** Every string and key of a parsed JSON value that holds a bad character, as dot paths. */
 export function badCharacterProblems(value: unknown, path = "", found: FieldProblem[] = []): FieldProblem[] {
   if (typeof value === "string") {

@@ -127,11 +127,13 @@ export function body(publicKey: string, events: number): string {
 export const TICK_MS = 10; // USER_HZ = 100 on Linux
 
 /**
- * CPU milliseconds (user + system) of a process and its threads, or of every process named
- * `name` with the children it has reaped: a PostgreSQL backend that exits hands its time to
- * the postmaster's, so a measurement across connections closing does not lose it.
+ * CPU milliseconds (user + system) of a process and its threads; of every process named
+ * `name`; or of one PostgreSQL server (its `postmaster` and the postmaster's children).
+ * The last two count the children a process has reaped: a PostgreSQL backend that exits
+ * hands its time to the postmaster's, so a measurement across connections closing does
+ * not lose it.
  */
-export function cpuMs(select: { pid: number } | { name: string }): number {
+export function cpuMs(select: { pid: number } | { name: string } | { postmaster: number }): number {
   const pids = "pid" in select ? [String(select.pid)] : fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
   let ticks = 0;
   for (const pid of pids) {
@@ -139,12 +141,20 @@ export function cpuMs(select: { pid: number } | { name: string }): number {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       if ("name" in select && !stat.includes(`(${select.name})`)) continue;
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]) + ("name" in select ? Number(fields[13]) + Number(fields[14]) : 0);
+      if ("postmaster" in select && Number(pid) !== select.postmaster && Number(fields[1]) !== select.postmaster) continue;
+      ticks += Number(fields[11]) + Number(fields[12]) + ("pid" in select ? 0 : Number(fields[13]) + Number(fields[14]));
     } catch {
       // gone meanwhile
     }
   }
   return ticks * TICK_MS;
+}
+
+/** The postmaster of the server `client` is connected to: its backend's parent (this machine's servers only). */
+export async function postmasterOf(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+  const stat = fs.readFileSync(`/proc/${rows[0].pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
 }
 
 /** What a measurement watches: the server's pid, and the PostgreSQL server it writes to (its URL), if any. */
@@ -397,7 +407,9 @@ export async function forward(databaseUrl: string, dataDir?: string): Promise<nu
   // forwarding), for up to SECONDS + a few or until drained; the rate counts recorded
   // states (status = delivered), not requests.
   const started = Date.now();
-  const cpuBefore = { worker: cpuMs({ pid: worker.pid }), pg: cpuMs({ name: "postgres" }), bench: process.cpuUsage() };
+  // This server's PostgreSQL only, not the other one of the comparison.
+  const postmaster = await postmasterOf(db);
+  const cpuBefore = { worker: cpuMs({ pid: worker.pid }), pg: cpuMs({ postmaster }), bench: process.cpuUsage() };
   // WAL per delivered event and its full-page images: a cluster with data checksums (PostgreSQL
   // 18's default) logs a page's first hint bits after each checkpoint, one without does not.
   const wal = async () => (await db.query<{ bytes: string; fpi: string; checksums: string }>(`SELECT wal_bytes AS bytes, wal_fpi AS fpi, current_setting('data_checksums') AS checksums FROM pg_stat_wal`)).rows[0];
@@ -418,7 +430,7 @@ export async function forward(databaseUrl: string, dataDir?: string): Promise<nu
   }
   const seconds = (Date.now() - started) / 1000;
   const workerMs = cpuMs({ pid: worker.pid }) - cpuBefore.worker;
-  const pgMs = cpuMs({ name: "postgres" }) - cpuBefore.pg;
+  const pgMs = cpuMs({ postmaster }) - cpuBefore.pg;
   const standMs = (process.cpuUsage(cpuBefore.bench).user + process.cpuUsage(cpuBefore.bench).system) / 1000;
   await worker.stop();
   const perEvent = (ms: number) => ((ms * 1000) / Math.max(1, delivered)).toFixed(0);
