@@ -53,7 +53,7 @@ export function CatalogUpload({ siteId }: { siteId: string }) {
     setBusy(false);
     const body = response ? await response.json().catch(() => null) : null;
     if (response?.status === 201) {
-      setMessage({ ok: true, text: `Catalog replaced: ${body.products.toLocaleString("en-GB")} products${body.problems.length ? `; ${body.problems.length} rows skipped (first: row ${body.problems[0].row}, ${body.problems[0].column} ${body.problems[0].message})` : ""}.` });
+      setMessage({ ok: true, text: `Catalog replaced: ${body.products.toLocaleString("en-GB")} product${body.products === 1 ? "" : "s"}${body.problems.length ? `; ${body.problems.length} row${body.problems.length === 1 ? "" : "s"} skipped (first: row ${body.problems[0].row}, ${body.problems[0].column} ${body.problems[0].message})` : ""}.` });
       router.refresh();
     } else setMessage({ ok: false, text: body?.error?.message ?? "The upload failed: check your connection and try again." });
   }

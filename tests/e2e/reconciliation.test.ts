@@ -155,7 +155,7 @@ describe("a marketer reconciles orders with what Meta received", () => {
     }, { timeout: 30_000, interval: 1000 }).toBe(1);
     await expect.poll(() => page.getByLabel(/^Product id column/).inputValue()).toBe("sku");
     await page.getByRole("button", { name: "Replace the catalog" }).click();
-    await expect.poll(() => page.getByText("Catalog replaced: 1 products").count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByText("Catalog replaced: 1 product.", { exact: true }).count(), { timeout: 20_000 }).toBe(1);
     // Every purchase carried sku-1, which the catalog lacks: 0 % found, sku-1 listed with its events.
     await expect.poll(() => page.locator('[data-figure="catalog-found"]').innerText(), { timeout: 20_000 }).toContain("0 %");
     expect(await page.locator('[data-unknown="sku-1"]').innerText()).toContain("97");
