@@ -88,4 +88,37 @@ describe("the alerts' event counts", () => {
     await traffic(4);
     expect(await counts()).toEqual(await raw());
   });
+
+  // An idle server's fold (its 30 s safety net) skips the fold's statement when there is
+  // nothing to count (lib/health/rollups.ts): the watermark still moves, and a merge or a
+  // delivery outcome logged with no new event is still counted.
+  it("a fold with nothing to count moves the watermark; merges or outcomes alone are still folded", { timeout: 60_000 }, async () => {
+    const { foldAll, foldOnce } = await import("../../lib/health/rollups");
+    const ids = await traffic(4);
+    await new Promise((r) => setTimeout(r, 50));
+    await foldAll();
+    const watermark = async () => (await collector.query<{ at: string }>(`SELECT watermark::text AS at FROM "HealthFold" WHERE id = 'events'`))[0].at;
+    const before = await watermark();
+
+    await new Promise((r) => setTimeout(r, 50));
+    const idle = await foldOnce();
+    expect(idle).toMatchObject({ events: 0, merges: 0, outcomes: 0, cells: 0, caughtUp: true });
+    expect(await watermark()).toBe(idle!.watermark);
+    const ms = (timestamp: string) => Date.parse(`${timestamp.replace(" ", "T")}Z`);
+    expect(ms(idle!.watermark)).toBeGreaterThan(ms(before));
+
+    // Server copies of folded browser events: merges, and no new event.
+    const copies = await sendServerEvents(collector.url, p.production.serverKey, ids.filter((_, i) => i % 2 === 1).map((id) => purchase(id)));
+    expect(copies.status, copies.text).toBe(202);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await foldOnce()).toMatchObject({ events: 0, merges: 2 });
+    expect(await counts()).toEqual(await raw());
+
+    // One delivery outcome, and no new event or merge (this server forwards nothing: logged by hand).
+    const delivered = async () => (await collector.query<{ n: number }>(`SELECT COALESCE(sum(delivered), 0)::int AS n FROM "HealthRollup" WHERE span = 'hour' AND "siteId" = $1`, [p.siteId]))[0].n;
+    const deliveredBefore = await delivered();
+    await collector.query(`INSERT INTO "DeliveryOutcome" ("deliveryId", outcome, keys) SELECT d.id, 'delivered', 0 FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId" WHERE e."environmentId" = $1 LIMIT 1`, [p.production.id]);
+    expect(await foldOnce()).toMatchObject({ events: 0, merges: 0, outcomes: 1 });
+    expect(await delivered()).toBe(deliveredBefore + 1);
+  });
 });
