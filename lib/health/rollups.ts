@@ -146,20 +146,18 @@ async function fold(sql: Sql, boundary: string): Promise<FoldResult> {
   const [state] = await sql.query<{ watermark: string }>(`SELECT watermark::text AS watermark FROM "HealthFold" WHERE id = 'events' FOR UPDATE`);
   // Skip stretches without events: the next fold starts at the first event after the watermark.
   const [{ at: next }] = await sql.query<{ at: string | null }>(NEXT_EVENT, [state?.watermark ?? "-infinity"]);
-  const [{ start, end, caughtUp }] = await sql.query<{ start: string; end: string; caughtUp: boolean }>(
+  // The window [start, end), and whether there is anything to count: an event in it, or a
+  // merge or outcome logged. Nothing is the idle server's every fold (the 30 s safety net):
+  // the watermark then moves without the fold's statement, whose planning alone is most of
+  // an empty fold's cost (docs/health.md, "Folding, exactly once").
+  const [{ start, end, caughtUp, pending }] = await sql.query<{ start: string; end: string; caughtUp: boolean; pending: boolean }>(
     // Never backwards: a boundary read before another process's fold moved the watermark
     // past it leaves the window empty (the watermark stays), it does not rewind it.
-    `SELECT s::text AS start, GREATEST(s, LEAST($2::timestamp, s + interval '${CHUNK}'))::text AS "end", GREATEST(s, LEAST($2::timestamp, s + interval '${CHUNK}')) >= $2::timestamp AS "caughtUp"
-     FROM (SELECT GREATEST(COALESCE($1::timestamp, '-infinity'::timestamp), LEAST(COALESCE($3::timestamp, $2::timestamp), $2::timestamp)) AS s) x`,
+    `SELECT s::text AS start, e::text AS "end", e >= $2::timestamp AS "caughtUp",
+            COALESCE($3::timestamp < e, false) OR EXISTS (SELECT 1 FROM "EventMerge") OR EXISTS (SELECT 1 FROM "DeliveryOutcome") AS pending
+     FROM (SELECT s, GREATEST(s, LEAST($2::timestamp, s + interval '${CHUNK}')) AS e
+           FROM (SELECT GREATEST(COALESCE($1::timestamp, '-infinity'::timestamp), LEAST(COALESCE($3::timestamp, $2::timestamp), $2::timestamp)) AS s) x) w`,
     [state?.watermark ?? null, boundary, next],
-  );
-  // Nothing to count — no event in the window, no merge or outcome logged — is the idle
-  // server's every fold (the 30 s safety net): the watermark moves without the fold's
-  // statement, whose planning alone is most of an empty fold's cost (docs/health.md, "Folding, exactly once").
-  const [{ pending }] = await sql.query<{ pending: boolean }>(
-    `SELECT $1::timestamp < $2::timestamp AND $3::timestamp IS NOT NULL AND $3::timestamp < $2::timestamp
-       OR EXISTS (SELECT 1 FROM "EventMerge") OR EXISTS (SELECT 1 FROM "DeliveryOutcome") AS pending`,
-    [start, end, next],
   );
   const counts: Omit<FoldResult, "watermark" | "caughtUp"> = pending
     ? (await sql.query<Omit<FoldResult, "watermark" | "caughtUp">>(FOLD, [start, end]))[0]

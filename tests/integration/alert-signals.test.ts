@@ -90,9 +90,9 @@ describe("the alerts' event counts", () => {
   });
 
   // An idle server's fold (its 30 s safety net) skips the fold's statement when there is
-  // nothing to count (lib/health/rollups.ts): the watermark still moves, and a merge or a
-  // delivery outcome logged with no new event is still counted.
-  it("a fold with nothing to count moves the watermark; merges or outcomes alone are still folded", { timeout: 60_000 }, async () => {
+  // nothing to count (lib/health/rollups.ts): the watermark still moves, and a merge, a
+  // delivery outcome or new events, each alone, are still counted.
+  it("a fold with nothing to count moves the watermark; merges, outcomes or events alone are still folded", { timeout: 60_000 }, async () => {
     const { foldAll, foldOnce } = await import("../../lib/health/rollups");
     const ids = await traffic(4);
     await new Promise((r) => setTimeout(r, 50));
@@ -120,5 +120,12 @@ describe("the alerts' event counts", () => {
     await collector.query(`INSERT INTO "DeliveryOutcome" ("deliveryId", outcome, keys) SELECT d.id, 'delivered', 0 FROM "Delivery" d JOIN "CollectedEvent" e ON e.id = d."collectedEventId" WHERE e."environmentId" = $1 LIMIT 1`, [p.production.id]);
     expect(await foldOnce()).toMatchObject({ events: 0, merges: 0, outcomes: 1 });
     expect(await delivered()).toBe(deliveredBefore + 1);
+
+    // New events alone (browser purchases, no copy, nothing forwarded): counted.
+    const alone = await collect(collector.url, { publicKey: p.production.publicKey, origin: p.origin }, [randomUUID(), randomUUID(), randomUUID()].map((id) => purchase(id)));
+    expect(alone.status, alone.text).toBe(202);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await foldOnce()).toMatchObject({ events: 3, merges: 0, outcomes: 0 });
+    expect(await counts()).toEqual(await raw());
   });
 });
